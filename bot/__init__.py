@@ -1,0 +1,1 @@
+"""youthvoice: consultations with young people over Telegram."""

@@ -1,0 +1,153 @@
+"""python -m bot [run | simulate | migrate | check-surveys]: parse arguments, build, run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot import logs, surveys
+from bot.config import ConfigError, Settings, load_settings, pseudonym_key
+from bot.conversation import Conversation
+from bot.storage.db import Database
+from bot.storage.migrate import MigrationError, migrate
+
+log = logging.getLogger("bot")
+
+EXIT_PROBLEM = 1
+EXIT_CONFIG = 2
+
+NO_TOKEN = """\
+TELEGRAM_BOT_TOKEN is not set, so youthvoice cannot connect to Telegram.
+
+To get a token: open Telegram, message @BotFather, send /newbot and follow the steps.
+Then put the token in a file called .env next to README.md:
+    TELEGRAM_BOT_TOKEN=123456789:ABC...
+(see .env.example for every setting).
+
+Meanwhile, you can try a consultation in this terminal with the simulator
+(it starts now when you run this from a terminal, or any time with `python -m bot simulate`).
+"""
+
+
+@asynccontextmanager
+async def open_storage(settings: Settings, database_path: Path) -> AsyncIterator[Conversation]:
+    """Open and migrate the database, load the consultations, and build the Conversation."""
+    catalogue, problems = surveys.load([settings.surveys_dir])
+    for problem in problems:
+        log.error("Skipped a consultation file: %s", problem)
+    db = await Database.open(database_path)
+    try:
+        await migrate(db)
+        key = pseudonym_key(settings.model_copy(update={"database_path": database_path}))
+        log.info(
+            "Loaded %d consultation(s) from %s: %s",
+            len(catalogue.consultations),
+            settings.surveys_dir,
+            ", ".join(catalogue.consultations) or "none",
+        )
+        yield Conversation(db, catalogue, key)
+    finally:
+        await db.close()
+
+
+async def _run_bot(settings: Settings) -> int:
+    from bot.telegram.app import build_application, run_until_stopped
+
+    async with open_storage(settings, settings.database_path) as conversation:
+        await run_until_stopped(build_application(settings, conversation))
+    return 0
+
+
+async def _simulate(settings: Settings, consultation_id: str, database: Path | None) -> int:
+    from bot.simulator import Simulator
+
+    if database is not None:
+        async with open_storage(settings, database) as conversation:
+            await Simulator(conversation).run(consultation_id)
+        return 0
+    with tempfile.TemporaryDirectory(prefix="youthvoice-sim-") as scratch:
+        async with open_storage(settings, Path(scratch) / "simulator.sqlite3") as conversation:
+            await Simulator(conversation).run(consultation_id)
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    db = await Database.open(settings.database_path)
+    try:
+        applied = await migrate(db)
+    finally:
+        await db.close()
+    names = ", ".join(f"{m.version:04d}_{m.name}" for m in applied)
+    print(f"{settings.database_path}: " + (f"applied {names}" if applied else "already up to date"))
+    return 0
+
+
+def _check_surveys(settings: Settings, paths: list[Path]) -> int:
+    catalogue, problems = surveys.load(paths or [settings.surveys_dir])
+    for problem in problems:
+        print(problem)
+    files = surveys.survey_files(paths or [settings.surveys_dir])
+    if not files:
+        print(f"{', '.join(map(str, paths or [settings.surveys_dir]))}: no consultation files found")
+        return EXIT_PROBLEM
+    print(
+        f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, "
+        f"{len(problems)} problem(s)."
+    )
+    return EXIT_PROBLEM if problems else 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the Telegram bot (the default)")
+    simulate = commands.add_parser("simulate", help="take a consultation in this terminal")
+    simulate.add_argument("consultation", nargs="?", default="", help="a consultation id")
+    simulate.add_argument("--db", type=Path, help="database to use (default: a throwaway one)")
+    commands.add_parser("migrate", help="bring the database up to date")
+    check = commands.add_parser("check-surveys", help="validate consultation files")
+    check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: SURVEYS_DIR)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(f"Configuration problem: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    token = settings.telegram_bot_token
+    logs.configure([token.get_secret_value()] if token else [])
+    command = args.command or "run"
+    try:
+        if command == "check-surveys":
+            return _check_surveys(settings, args.paths)
+        if command == "migrate":
+            return asyncio.run(_migrate(settings))
+        if command == "simulate":
+            logging.getLogger().setLevel(logging.WARNING)  # keep the chat readable
+            return asyncio.run(_simulate(settings, args.consultation, args.db))
+        if token is None:
+            print(NO_TOKEN, file=sys.stderr)
+            if not sys.stdin.isatty():
+                return EXIT_CONFIG
+            # Someone at a keyboard: let them try a consultation straight away.
+            logging.getLogger().setLevel(logging.WARNING)
+            return asyncio.run(_simulate(settings, "", None))
+        return asyncio.run(_run_bot(settings))
+    except MigrationError as error:
+        print(f"Database problem: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

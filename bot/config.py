@@ -1,0 +1,113 @@
+"""Settings from the environment and `.env`, read once at start-up and passed down."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+IdList = Annotated[frozenset[int], NoDecode]
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable and what is wrong."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: AnyHttpUrl = AnyHttpUrl("https://api.telegram.org")
+    database_path: Path = Path("data/youthvoice.sqlite3")
+    surveys_dir: Path = Path("surveys")
+    team_chat_id: int | None = None
+    admin_ids: IdList = frozenset()
+    worker_ids: IdList = frozenset()
+    officer_ids: IdList = frozenset()
+    timezone: str = "Europe/London"
+    pseudonym_key: SecretStr | None = Field(default=None, min_length=32)
+
+    @field_validator("telegram_bot_token", "pseudonym_key", "team_chat_id", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        bot_id, _, secret = value.get_secret_value().partition(":")
+        if not bot_id.isdigit() or not secret:
+            # Never echo the value: it is a secret even when malformed.
+            raise ValueError("should look like 123456789:ABC... (the token @BotFather gave you)")
+        return value
+
+    @field_validator("admin_ids", "worker_ids", "officer_ids", mode="before")
+    @classmethod
+    def _comma_separated_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not p.lstrip("-").isdigit()]
+            if bad:
+                raise ValueError(f"should be numeric Telegram ids separated by commas, not {bad[0]!r}")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a known time zone, e.g. Europe/London") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def api_root(self) -> str:
+        return str(self.telegram_api_url).rstrip("/")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            variable = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+            reason = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{variable}: {reason}")
+        raise ConfigError("\n".join(lines)) from None
+
+
+def pseudonym_key(settings: Settings) -> bytes:
+    """The secret behind anonymous answers: PSEUDONYM_KEY, or a key kept beside the database."""
+    if settings.pseudonym_key is not None:
+        return settings.pseudonym_key.get_secret_value().encode()
+    key_file = settings.database_path.with_name("pseudonym.key")
+    if key_file.exists():
+        return key_file.read_text(encoding="utf-8").strip().encode()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    # Created 0600 from the start so the key is never readable by others, even briefly.
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_hex(32))
+    log.warning(
+        "PSEUDONYM_KEY is not set: generated one in %s (mode 0600). Back it up with the database; "
+        "without it, anonymous answers cannot be matched to people who come back.",
+        key_file,
+    )
+    return key_file.read_text(encoding="utf-8").strip().encode()

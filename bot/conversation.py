@@ -1,0 +1,272 @@
+"""A young person's conversation with the bot, whatever the channel: consent, choosing a
+consultation, answering, pausing. Reads and writes storage; every write commits before a reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from bot.core import texts
+from bot.core.actions import Action, Kind, decode
+from bot.core.engine import (
+    Outcome,
+    Progress,
+    Result,
+    apply,
+    apply_text,
+    begin,
+    questions_to_ask,
+)
+from bot.core.models import Consultation
+from bot.core.privacy import pseudonym
+from bot.core.screens import (
+    Screen,
+    answered_screen,
+    consent_screen,
+    consultation_list,
+    question_screen,
+)
+from bot.storage import repos
+from bot.storage.db import Database
+from bot.surveys import Catalogue
+
+
+@dataclass
+class Reply:
+    """What to show: new messages in order, what the tapped message becomes, and a short toast."""
+
+    screens: list[Screen] = field(default_factory=list)
+    replace: Screen | None = None
+    notice: str | None = None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Conversation:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        pseudonym_key: bytes,
+        clock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self._key = pseudonym_key
+        self._clock = clock
+
+    # --- entry points, one per kind of thing a young person can do ---------------------------
+
+    async def start(self, user_id: int, payload: str = "") -> Reply:
+        """/start, perhaps from a deep link naming a consultation."""
+        consultation_id = payload.strip().lower()
+        if await repos.get_participant(self.db, user_id) is None:
+            return Reply([consent_screen(consultation_id if self.catalogue.get(consultation_id) else "")])
+        if consultation_id:
+            return await self._open(user_id, consultation_id)
+        return await self._resume_or_list(user_id)
+
+    async def press(self, user_id: int, data: str, update_id: int) -> Reply:
+        """A button tap; `data` is the button's callback data."""
+        action = decode(data)
+        if action is None:
+            return await self._moved_on(user_id)
+        if action.kind is Kind.DECLINE:
+            if await repos.get_participant(self.db, user_id) is not None:
+                return await self._moved_on(user_id)
+            return Reply(replace=Screen(texts.DECLINED))
+        if action.kind is Kind.CONSENT:
+            return await self._consent(user_id, action.consultation)
+        if await repos.get_participant(self.db, user_id) is None:
+            return Reply([consent_screen()], notice=texts.NEED_CONSENT)
+        if action.kind is Kind.OPEN:
+            return await self._open(user_id, action.consultation)
+        return await self._answer(user_id, action, update_id)
+
+    async def text(self, user_id: int, text: str, update_id: int) -> Reply:
+        """A typed message that is not a command."""
+        participant = await repos.get_participant(self.db, user_id)
+        if participant is None:
+            return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+        consultation = self.catalogue.get(participant.current_consultation or "")
+        if consultation is None:
+            return Reply([Screen(texts.NOT_UNDERSTOOD)])
+        return await self._step(
+            user_id,
+            consultation,
+            update_id,
+            lambda progress: apply_text(consultation, progress, text),
+            via_button=False,
+        )
+
+    async def unreadable(self, user_id: int) -> Reply:
+        """A sticker, photo, voice note... where none was asked for."""
+        reply = await self._resume_or_list(user_id, quiet=True)
+        reply.screens.insert(0, Screen(texts.STICKER_OR_MEDIA))
+        return reply
+
+    @staticmethod
+    def help() -> Reply:
+        return Reply([Screen(texts.HELP)])
+
+    @staticmethod
+    def privacy() -> Reply:
+        return Reply([Screen(texts.PRIVACY_NOTICE)])
+
+    @staticmethod
+    def unknown_command() -> Reply:
+        return Reply([Screen(texts.NOT_UNDERSTOOD)])
+
+    async def cancel(self, user_id: int) -> Reply:
+        participant = await repos.get_participant(self.db, user_id)
+        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        if consultation is None:
+            return Reply([Screen(texts.NOTHING_TO_CANCEL)])
+        async with self.db.transaction() as tx:
+            await repos.set_current_consultation(tx, user_id, None)
+        return Reply([Screen(texts.PAUSED.format(title=consultation.title))])
+
+    # --- the steps behind them -----------------------------------------------------------------
+
+    def _respondent(self, consultation: Consultation, user_id: int) -> str:
+        return pseudonym(self._key, consultation.id, user_id)
+
+    async def _consent(self, user_id: int, consultation_id: str) -> Reply:
+        async with self.db.transaction() as tx:
+            await repos.record_consent(tx, user_id, self._clock(), texts.PRIVACY_VERSION)
+        agreed = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_BUTTON}")
+        if consultation_id:
+            reply = await self._open(user_id, consultation_id)
+        else:
+            reply = await self._list(user_id)
+        reply.replace = agreed
+        reply.screens.insert(0, Screen(texts.CONSENT_THANKS))
+        return reply
+
+    async def _list(self, user_id: int) -> Reply:
+        open_now = self.catalogue.open_now(self._clock())
+        statuses = await repos.response_statuses(
+            self.db, {c.id: self._respondent(c, user_id) for c in open_now}
+        )
+        started = {cid for cid, status in statuses.items() if status == "in_progress"}
+        submitted = {cid for cid, status in statuses.items() if status == "submitted"}
+        return Reply([consultation_list(open_now, started, submitted)])
+
+    async def _resume_or_list(self, user_id: int, quiet: bool = False) -> Reply:
+        """Show the question they are on, or else what is open (or nothing, when quiet)."""
+        participant = await repos.get_participant(self.db, user_id)
+        if participant is None:
+            return Reply([consent_screen()])
+        consultation = self.catalogue.get(participant.current_consultation or "")
+        if consultation is not None and consultation.is_open(self._clock()):
+            async with self.db.transaction() as tx:
+                stored = await repos.load_response(
+                    tx, consultation.id, self._respondent(consultation, user_id)
+                )
+            if stored is not None and not stored.progress.submitted:
+                return Reply([question_screen(consultation, stored.progress)])
+        return Reply() if quiet else await self._list(user_id)
+
+    async def _open(self, user_id: int, consultation_id: str) -> Reply:
+        """Start a consultation, or carry on with it where they left off."""
+        consultation = self.catalogue.get(consultation_id)
+        if consultation is None:
+            reply = await self._list(user_id)
+            reply.screens.insert(0, Screen(texts.UNKNOWN_CONSULTATION))
+            return reply
+        if not consultation.is_open(self._clock()):
+            reply = await self._list(user_id)
+            reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
+            return reply
+        respondent = self._respondent(consultation, user_id)
+        now = self._clock()
+        async with self.db.transaction() as tx:
+            stored = await repos.load_response(tx, consultation.id, respondent)
+            if stored is not None and stored.progress.submitted:
+                return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
+            screens = []
+            if stored is None:
+                owner = None if consultation.anonymous else user_id
+                stored = await repos.create_response(
+                    tx, consultation.id, respondent, owner, begin(consultation), now
+                )
+                screens.append(Screen(f"{consultation.title}\n\n{consultation.intro}"))
+            await repos.set_current_consultation(tx, user_id, consultation.id)
+        screens.append(question_screen(consultation, stored.progress))
+        return Reply(screens)
+
+    async def _answer(self, user_id: int, action: Action, update_id: int) -> Reply:
+        consultation = self.catalogue.get(action.consultation)
+        if consultation is None:
+            return await self._moved_on(user_id)
+        return await self._step(
+            user_id,
+            consultation,
+            update_id,
+            lambda progress: apply(consultation, progress, action),
+            via_button=True,
+        )
+
+    async def _step(
+        self,
+        user_id: int,
+        consultation: Consultation,
+        update_id: int,
+        change: Callable[[Progress], Outcome],
+        via_button: bool,
+    ) -> Reply:
+        """Apply one input to the stored progress and commit it, once per Telegram update."""
+        if not consultation.is_open(self._clock()):
+            return Reply([Screen(texts.NOT_OPEN.format(title=consultation.title))])
+        respondent = self._respondent(consultation, user_id)
+        async with self.db.transaction() as tx:
+            stored = await repos.load_response(tx, consultation.id, respondent)
+            if stored is None:
+                return Reply(notice=texts.MOVED_ON)
+            outcome = change(stored.progress)
+            if outcome.result is Result.STALE:
+                return self._stale_reply(consultation, stored.progress)
+            if outcome.result is Result.REJECTED:
+                assert outcome.problem is not None
+                if via_button:  # a toast under the buttons they just tapped
+                    return Reply(notice=outcome.problem)
+                # A typed message: say what was wrong, then put the question back within reach.
+                return Reply([Screen(outcome.problem), question_screen(consultation, stored.progress)])
+            if not await repos.claim_update(tx, update_id, self._clock()):
+                return Reply()  # a redelivered update: it was applied the first time
+            await repos.save_progress(tx, stored, outcome.progress, self._clock())
+            await repos.set_current_consultation(
+                tx, user_id, None if outcome.progress.submitted else consultation.id
+            )
+        return self._after_step(consultation, stored.progress, outcome.progress)
+
+    def _after_step(self, consultation: Consultation, before: Progress, after: Progress) -> Reply:
+        if after.submitted:
+            return Reply(
+                [Screen(texts.THANK_YOU)],
+                replace=Screen(texts.SENT.format(title=consultation.title)),
+            )
+        if after.position == before.position:  # e.g. a multi-choice toggle: redraw in place
+            return Reply(replace=question_screen(consultation, after))
+        order = [q.id for q in questions_to_ask(consultation, after.answers)] + [None]
+        if order.index(after.position) < order.index(before.position):
+            left = Screen(texts.WENT_BACK)
+        else:
+            assert before.position is not None
+            left = answered_screen(consultation, after, before.position)
+        return Reply([question_screen(consultation, after)], replace=left)
+
+    @staticmethod
+    def _stale_reply(consultation: Consultation, progress: Progress) -> Reply:
+        if progress.submitted:
+            return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))], notice=texts.MOVED_ON)
+        return Reply([question_screen(consultation, progress)], notice=texts.MOVED_ON)
+
+    async def _moved_on(self, user_id: int) -> Reply:
+        reply = await self._resume_or_list(user_id)
+        reply.notice = texts.MOVED_ON
+        return reply

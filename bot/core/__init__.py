@@ -1,0 +1,1 @@
+"""Pure logic: consultation definitions, the answering rules and what a young person sees."""

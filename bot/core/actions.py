@@ -1,0 +1,53 @@
+"""What a button does, and its compact encoding (Telegram's callback_data is 1..64 bytes)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+CALLBACK_DATA_MAX_BYTES = 64
+_SEPARATOR = "|"  # never appears in ids (they are lowercase letters, digits and hyphens)
+
+
+class Kind(StrEnum):
+    CONSENT = "ok"
+    DECLINE = "no"
+    OPEN = "o"  # open (or resume) a consultation
+    PICK = "p"  # single choice
+    TOGGLE = "t"  # multi choice, one option on/off
+    SCALE = "s"
+    NEXT = "n"  # keep the answer shown and move on
+    SKIP = "k"
+    BACK = "b"
+    SUBMIT = "u"
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: Kind
+    consultation: str = ""
+    question: str = ""
+    value: str = ""
+
+    def encode(self) -> str:
+        parts = [self.kind.value, self.consultation, self.question, self.value]
+        while len(parts) > 1 and not parts[-1]:
+            parts.pop()
+        return _SEPARATOR.join(parts)
+
+
+def decode(data: str) -> Action | None:
+    """Turn callback data back into an Action; None for anything we did not make."""
+    parts = data.split(_SEPARATOR)
+    if len(parts) > 4:
+        return None
+    try:
+        kind = Kind(parts[0])
+    except ValueError:
+        return None
+    parts += [""] * (4 - len(parts))
+    return Action(kind, parts[1], parts[2], parts[3])
+
+
+def encoded_size(action: Action) -> int:
+    return len(action.encode().encode("utf-8"))

@@ -1,0 +1,13 @@
+"""Keyed pseudonyms: answers to anonymous consultations are filed under these, never a Telegram id."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+
+def pseudonym(key: bytes, consultation_id: str, user_id: int) -> str:
+    """HMAC-SHA256 of the consultation and the person: stable per consultation, unlinkable across
+    consultations, and impossible to reverse without the key."""
+    message = f"{consultation_id}\x00{user_id}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()

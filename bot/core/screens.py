@@ -1,0 +1,156 @@
+"""What the young person sees: text plus rows of buttons, independent of any messaging app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.core import texts
+from bot.core.actions import Action, Kind
+from bot.core.engine import Progress, describe_answer, question_number, questions_to_ask
+from bot.core.models import (
+    Consultation,
+    MultiChoiceQuestion,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    TextQuestion,
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: Action
+
+
+@dataclass(frozen=True)
+class Screen:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+
+
+def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(row for row in (tuple(r) for r in rows) if row)
+
+
+def consent_screen(consultation_id: str = "") -> Screen:
+    """Welcome, privacy notice and the consent question; a deep link's id rides on the button."""
+    text = f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_QUESTION}"
+    return Screen(
+        text,
+        _rows(
+            [Button(texts.CONSENT_BUTTON, Action(Kind.CONSENT, consultation_id))],
+            [Button(texts.DECLINE_BUTTON, Action(Kind.DECLINE))],
+        ),
+    )
+
+
+def consultation_list(
+    consultations: Iterable[Consultation], started: set[str], submitted: set[str]
+) -> Screen:
+    buttons = []
+    for consultation in consultations:
+        if consultation.id in submitted:
+            label = texts.DONE_MARK + consultation.title
+        elif consultation.id in started:
+            label = texts.CONTINUE_MARK + consultation.title
+        else:
+            label = consultation.title
+        buttons.append([Button(label, Action(Kind.OPEN, consultation.id))])
+    if not buttons:
+        return Screen(texts.NOTHING_OPEN)
+    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons))
+
+
+def question_screen(consultation: Consultation, progress: Progress) -> Screen:
+    """The current question, "Question n of total", its answer buttons, Back and Skip."""
+    if progress.position is None:
+        return review_screen(consultation, progress)
+    question = consultation.question(progress.position)
+    assert question is not None, "progress points at a question the definition lacks"
+    n, total = question_number(consultation, progress)
+    answer = progress.answers.get(question.id)
+
+    def act(kind: Kind, value: str = "") -> Action:
+        return Action(kind, consultation.id, question.id, value)
+
+    def mark(chosen: bool) -> str:
+        return texts.CHOSEN if chosen else ""
+
+    hint: str
+    answer_rows: list[list[Button]] = []
+    if isinstance(question, SingleChoiceQuestion):
+        hint = texts.PICK_ONE
+        answer_rows = [
+            [
+                Button(
+                    mark(answer is not None and answer.value == o.id) + o.label,
+                    act(Kind.PICK, o.id),
+                )
+            ]
+            for o in question.options
+        ]
+    elif isinstance(question, MultiChoiceQuestion):
+        chosen = answer.value if answer and isinstance(answer.value, tuple) else ()
+        limit = question.max_choices
+        hint = texts.PICK_UP_TO.format(limit=limit) if limit else texts.PICK_SOME
+        answer_rows = [
+            [
+                Button(
+                    (texts.CHOSEN if o.id in chosen else texts.NOT_CHOSEN) + o.label,
+                    act(Kind.TOGGLE, o.id),
+                )
+            ]
+            for o in question.options
+        ]
+        answer_rows.append([Button(texts.NEXT_BUTTON, act(Kind.NEXT))])
+    elif isinstance(question, ScaleQuestion):
+        hint = texts.PICK_SCALE
+        chosen_point = answer.value if answer else None
+        answer_rows = [
+            [
+                Button(
+                    mark(point == chosen_point)
+                    + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
+                    act(Kind.SCALE, str(point)),
+                )
+                for point in question.points()
+            ]
+        ]
+    else:
+        assert isinstance(question, TextQuestion)
+        hint = texts.TYPE_ANSWER.format(limit=question.max_length)
+        if answer is not None and not answer.skipped:
+            hint += "\n\n" + texts.YOUR_ANSWER.format(answer=answer.value)
+            answer_rows = [[Button(texts.KEEP_BUTTON, act(Kind.NEXT))]]
+
+    navigation = []
+    if n > 1:
+        navigation.append(Button(texts.BACK_BUTTON, act(Kind.BACK)))
+    if question.optional:
+        navigation.append(Button(texts.SKIP_BUTTON, act(Kind.SKIP)))
+    heading = texts.QUESTION_OF.format(n=n, total=total)
+    return Screen(f"{heading}\n\n{question.text}\n\n{hint}", _rows(*answer_rows, navigation))
+
+
+def review_screen(consultation: Consultation, progress: Progress) -> Screen:
+    lines = [texts.REVIEW_TITLE, ""]
+    for number, question in enumerate(questions_to_ask(consultation, progress.answers), start=1):
+        answer = describe_answer(question, progress.answers.get(question.id))
+        lines.append(f"{number}. {question.text}\n   ➡️ {answer}")
+    lines += ["", texts.REVIEW_ASK]
+    return Screen(
+        "\n".join(lines),
+        _rows(
+            [Button(texts.SUBMIT_BUTTON, Action(Kind.SUBMIT, consultation.id))],
+            [Button(texts.BACK_BUTTON, Action(Kind.BACK, consultation.id))],
+        ),
+    )
+
+
+def answered_screen(consultation: Consultation, progress: Progress, question_id: str) -> Screen:
+    """What a question's message becomes once answered: the question and the answer, no buttons."""
+    question = consultation.question(question_id)
+    assert question is not None
+    answer = describe_answer(question, progress.answers.get(question_id))
+    return Screen(texts.ANSWERED.format(question=question.text, answer=answer))

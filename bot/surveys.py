@@ -1,0 +1,154 @@
+"""Load consultation files (YAML) and report every problem as `file: question id: reason`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
+from bot.core.models import (
+    Consultation,
+    MultiChoiceQuestion,
+    Question,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+)
+
+WHOLE_FILE = "-"  # the question id column for problems that are not about one question
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    question: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.question}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The consultations that loaded, by id, in file order."""
+
+    consultations: dict[str, Consultation]
+
+    def get(self, consultation_id: str) -> Consultation | None:
+        return self.consultations.get(consultation_id)
+
+    def open_now(self, now: datetime) -> list[Consultation]:
+        return [c for c in self.consultations.values() if c.is_open(now)]
+
+
+def _button_actions(consultation_id: str, question: Question) -> Iterable[Action]:
+    """Every button a question can show, so the longest can be measured against Telegram's limit."""
+    for kind in (Kind.NEXT, Kind.BACK, Kind.SKIP):
+        yield Action(kind, consultation_id, question.id)
+    if isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
+        kind = Kind.PICK if isinstance(question, SingleChoiceQuestion) else Kind.TOGGLE
+        for option in question.options:
+            yield Action(kind, consultation_id, question.id, option.id)
+    elif isinstance(question, ScaleQuestion):
+        for point in question.points():
+            yield Action(Kind.SCALE, consultation_id, question.id, str(point))
+
+
+def _whole_consultation_problems(file: str, consultation: Consultation) -> list[Problem]:
+    problems = []
+    seen: set[str] = set()
+    for question in consultation.questions:
+        if question.id in seen:
+            problems.append(Problem(file, question.id, "this question id is used twice"))
+        seen.add(question.id)
+        longest = max(encoded_size(a) for a in _button_actions(consultation.id, question))
+        if longest > CALLBACK_DATA_MAX_BYTES:
+            problems.append(
+                Problem(
+                    file,
+                    question.id,
+                    f"the ids are too long for a Telegram button ({longest} bytes of button data, "
+                    f"the limit is {CALLBACK_DATA_MAX_BYTES}): shorten the consultation, question "
+                    "or option ids",
+                )
+            )
+    return problems
+
+
+def _question_id_at(raw: Any, location: tuple[int | str, ...]) -> str:
+    """The id of the question a pydantic error location points into, if it points into one."""
+    if len(location) >= 2 and location[0] == "questions" and isinstance(location[1], int):
+        try:
+            question = raw["questions"][location[1]]
+            return str(question.get("id") or f"question {location[1] + 1}")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            return f"question {location[1] + 1}"
+    return WHOLE_FILE
+
+
+def _describe(location: tuple[int | str, ...], message: str) -> str:
+    # Drop the list index and the discriminator tag (e.g. "questions.1.scale.min" -> "min").
+    parts = [str(p) for p in location if not isinstance(p, int)]
+    if parts and parts[0] == "questions" and len(parts) > 1:
+        parts = parts[2:] if len(parts) > 2 else []
+    message = message.removeprefix("Value error, ")
+    field = ".".join(parts)
+    return f"{field}: {message}" if field else message
+
+
+def parse(file: str, text: str) -> tuple[Consultation | None, list[Problem]]:
+    """Parse one consultation file's text; returns the consultation only if it has no problems."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        return None, [Problem(file, WHOLE_FILE, f"not valid YAML{where}: {error}")]
+    if not isinstance(raw, dict):
+        return None, [Problem(file, WHOLE_FILE, "the file should be a YAML mapping (id:, title:, ...)")]
+    try:
+        consultation = Consultation.model_validate(raw)
+    except ValidationError as error:
+        return None, [
+            Problem(file, _question_id_at(raw, e["loc"]), _describe(e["loc"], e["msg"]))
+            for e in error.errors()
+        ]
+    problems = _whole_consultation_problems(file, consultation)
+    return (None if problems else consultation), problems
+
+
+def survey_files(paths: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted([*path.glob("*.yaml"), *path.glob("*.yml")])
+        else:
+            files.append(path)
+    return files
+
+
+def load(paths: Iterable[Path]) -> tuple[Catalogue, list[Problem]]:
+    """Load every file; the valid ones go in the catalogue, the rest are reported."""
+    consultations: dict[str, Consultation] = {}
+    problems: list[Problem] = []
+    for path in survey_files(paths):
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(name, WHOLE_FILE, f"cannot read the file: {error}"))
+            continue
+        consultation, found = parse(name, text)
+        problems += found
+        if consultation is None:
+            continue
+        if consultation.id in consultations:
+            problems.append(Problem(name, WHOLE_FILE, f"consultation id '{consultation.id}' is already used"))
+            continue
+        consultations[consultation.id] = consultation
+    return Catalogue(consultations), problems

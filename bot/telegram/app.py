@@ -1,0 +1,90 @@
+"""Build the python-telegram-bot Application (API address from settings, handlers, command menu)
+and run it until stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+
+from telegram import BotCommand, Update
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
+
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.core import texts
+from bot.telegram.handlers import YoungPeople
+
+log = logging.getLogger(__name__)
+
+COMMANDS = [
+    BotCommand("start", "See what you can have your say on"),
+    BotCommand("cancel", "Pause what you're answering"),
+    BotCommand("privacy", "What we keep and who sees it"),
+    BotCommand("help", "What I can do"),
+]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+
+
+def default_rate_limiter() -> AIORateLimiter:
+    # Telegram allows about 30 messages a second overall; retry a 429 a few times after its wait.
+    return AIORateLimiter(max_retries=3)
+
+
+def build_application(
+    settings: Settings,
+    conversation: Conversation,
+    *,
+    application_class: type[Application] = Application,
+    rate_limiter: BaseRateLimiter | None = None,
+) -> Application:
+    """The real Application; tests pass their own class to learn when an update is handled."""
+    assert settings.telegram_bot_token is not None
+    application = (
+        ApplicationBuilder()
+        .application_class(application_class)
+        .token(settings.telegram_bot_token.get_secret_value())
+        .base_url(f"{settings.api_root}/bot")
+        .base_file_url(f"{settings.api_root}/file/bot")
+        .rate_limiter(rate_limiter or default_rate_limiter())
+        .post_init(_set_commands)
+        .build()
+    )
+    YoungPeople(conversation).register(application)
+    application.add_error_handler(_on_error)
+    return application
+
+
+async def _set_commands(application: Application) -> None:
+    await application.bot.set_my_commands(COMMANDS)
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure and tell the young person kindly; never show them an error."""
+    log.error("Error while handling an update", exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    with contextlib.suppress(Forbidden, TelegramError):
+        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+
+
+async def run_until_stopped(application: Application) -> None:
+    """Poll for updates until SIGINT or SIGTERM, then shut down cleanly."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with application:
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await application.start()
+        me = application.bot.username
+        log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", me)
+        await stop.wait()
+        await application.updater.stop()
+        await application.stop()

@@ -1,0 +1,135 @@
+"""Young people's side of the bot: thin handlers from Telegram updates to the Conversation."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, Message, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import Conversation, Reply
+from bot.core.screens import Screen
+from bot.telegram.render import keyboard, split_text
+
+log = logging.getLogger(__name__)
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
+    """Send a screen as one or more messages; the buttons go under the last part."""
+    parts = split_text(screen.text)
+    for index, part in enumerate(parts):
+        markup = keyboard(screen) if index == len(parts) - 1 else None
+        await bot.send_message(chat_id, part, reply_markup=markup)
+
+
+class YoungPeople:
+    """Commands, typed messages and button taps from young people in private chats."""
+
+    def __init__(self, conversation: Conversation) -> None:
+        self.conversation = conversation
+
+    def register(self, application: Application) -> None:
+        application.add_handlers(
+            [
+                CommandHandler("start", self.start, filters=PRIVATE),
+                CommandHandler("help", self.help, filters=PRIVATE),
+                CommandHandler("privacy", self.privacy, filters=PRIVATE),
+                CommandHandler("cancel", self.cancel, filters=PRIVATE),
+                CallbackQueryHandler(self.press),
+                MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
+                MessageHandler(PRIVATE & filters.TEXT, self.text),
+                MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, self.unreadable),
+            ]
+        )
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Welcome and consent, then the open consultations (or the one a deep link named)."""
+        payload = context.args[0] if context.args else ""
+        await self._show(update, await self.conversation.start(_user_id(update), payload))
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Say what a young person can do."""
+        await self._show(update, self.conversation.help())
+
+    async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show the privacy notice again."""
+        await self._show(update, self.conversation.privacy())
+
+    async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Pause the consultation they are in; answers so far stay saved."""
+        await self._show(update, await self.conversation.cancel(_user_id(update)))
+
+    async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A command we do not have: point to /help."""
+        await self._show(update, self.conversation.unknown_command())
+
+    async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A typed message: an answer to a text question, or a friendly pointer."""
+        assert update.effective_message is not None and update.effective_message.text is not None
+        reply = await self.conversation.text(
+            _user_id(update), update.effective_message.text, update.update_id
+        )
+        await self._show(update, reply)
+
+    async def unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Stickers, photos, voice notes and the like where none was asked for."""
+        await self._show(update, await self.conversation.unreadable(_user_id(update)))
+
+    async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A button tap: answer the tap, update the tapped message, then send what comes next."""
+        query = update.callback_query
+        assert query is not None
+        if query.message is None or query.message.chat.type != ChatType.PRIVATE:
+            await _answer_query(update, None)
+            return
+        reply = await self.conversation.press(_user_id(update), query.data or "", update.update_id)
+        await self._show(update, reply)
+
+    async def _show(self, update: Update, reply: Reply) -> None:
+        chat = update.effective_chat
+        assert chat is not None
+        query = update.callback_query
+        if query is not None:
+            await _answer_query(update, reply.notice)
+            if reply.replace is not None and isinstance(query.message, Message):
+                await _edit(query.message, reply.replace)
+        bot = update.get_bot()
+        try:
+            for screen in reply.screens:
+                await send_screen(bot, chat.id, screen)
+        except Forbidden:
+            log.info("A young person has blocked the bot; reply not delivered")
+
+
+def _user_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _answer_query(update: Update, notice: str | None) -> None:
+    """Every tap must be answered or the button keeps spinning; a redelivered tap may be too old."""
+    assert update.callback_query is not None
+    try:
+        await update.callback_query.answer(notice[:200] if notice else None)
+    except BadRequest as error:
+        log.debug("Could not answer a button tap: %s", error)
+
+
+async def _edit(message: Message, screen: Screen) -> None:
+    try:
+        await message.edit_text(split_text(screen.text)[0], reply_markup=keyboard(screen))
+    except BadRequest as error:
+        # A double tap or a redelivered update asks for the same content again: nothing to do.
+        if "message is not modified" not in error.message.lower():
+            raise
