@@ -7,13 +7,11 @@ import asyncio
 import logging
 import sys
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot import logs, surveys
-from bot.config import ConfigError, Settings, load_settings, pseudonym_key
-from bot.conversation import Conversation
+from bot.config import ConfigError, Settings, load_settings
+from bot.conversation import open_conversation
 from bot.storage.db import Database
 from bot.storage.migrate import MigrationError, migrate
 
@@ -35,31 +33,10 @@ Meanwhile, you can try a consultation in this terminal with the simulator
 """
 
 
-@asynccontextmanager
-async def open_storage(settings: Settings, database_path: Path) -> AsyncIterator[Conversation]:
-    """Open and migrate the database, load the consultations, and build the Conversation."""
-    catalogue, problems = surveys.load([settings.surveys_dir])
-    for problem in problems:
-        log.error("Skipped a consultation file: %s", problem)
-    db = await Database.open(database_path)
-    try:
-        await migrate(db)
-        key = pseudonym_key(settings.model_copy(update={"database_path": database_path}))
-        log.info(
-            "Loaded %d consultation(s) from %s: %s",
-            len(catalogue.consultations),
-            settings.surveys_dir,
-            ", ".join(catalogue.consultations) or "none",
-        )
-        yield Conversation(db, catalogue, key)
-    finally:
-        await db.close()
-
-
 async def _run_bot(settings: Settings) -> int:
     from bot.telegram.app import build_application, run_until_stopped
 
-    async with open_storage(settings, settings.database_path) as conversation:
+    async with open_conversation(settings, settings.database_path) as conversation:
         await run_until_stopped(build_application(settings, conversation))
     return 0
 
@@ -68,11 +45,11 @@ async def _simulate(settings: Settings, consultation_id: str, database: Path | N
     from bot.simulator import Simulator
 
     if database is not None:
-        async with open_storage(settings, database) as conversation:
+        async with open_conversation(settings, database) as conversation:
             await Simulator(conversation).run(consultation_id)
         return 0
     with tempfile.TemporaryDirectory(prefix="youthvoice-sim-") as scratch:
-        async with open_storage(settings, Path(scratch) / "simulator.sqlite3") as conversation:
+        async with open_conversation(settings, Path(scratch) / "simulator.sqlite3") as conversation:
             await Simulator(conversation).run(consultation_id)
     return 0
 
@@ -96,10 +73,7 @@ def _check_surveys(settings: Settings, paths: list[Path]) -> int:
     if not files:
         print(f"{', '.join(map(str, paths or [settings.surveys_dir]))}: no consultation files found")
         return EXIT_PROBLEM
-    print(
-        f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, "
-        f"{len(problems)} problem(s)."
-    )
+    print(f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, {len(problems)} problem(s).")
     return EXIT_PROBLEM if problems else 0
 
 

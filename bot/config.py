@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     worker_ids: IdList = frozenset()
     officer_ids: IdList = frozenset()
     timezone: str = "Europe/London"
-    pseudonym_key: SecretStr | None = Field(default=None, min_length=32)
+    pseudonym_key: SecretStr | None = None
 
     @field_validator("telegram_bot_token", "pseudonym_key", "team_chat_id", mode="before")
     @classmethod
@@ -49,6 +49,16 @@ class Settings(BaseSettings):
         if not bot_id.isdigit() or not secret:
             # Never echo the value: it is a secret even when malformed.
             raise ValueError("should look like 123456789:ABC... (the token @BotFather gave you)")
+        return value
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _long_enough_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError(
+                "should be at least 32 characters; make one with "
+                "python -c 'import secrets; print(secrets.token_hex(32))'"
+            )
         return value
 
     @field_validator("admin_ids", "worker_ids", "officer_ids", mode="before")
@@ -93,11 +103,11 @@ def load_settings(**overrides: object) -> Settings:
         raise ConfigError("\n".join(lines)) from None
 
 
-def pseudonym_key(settings: Settings) -> bytes:
+def pseudonym_key(configured: SecretStr | None, database_path: Path) -> bytes:
     """The secret behind anonymous answers: PSEUDONYM_KEY, or a key kept beside the database."""
-    if settings.pseudonym_key is not None:
-        return settings.pseudonym_key.get_secret_value().encode()
-    key_file = settings.database_path.with_name("pseudonym.key")
+    if configured is not None:
+        return configured.get_secret_value().encode()
+    key_file = database_path.with_name("pseudonym.key")
     if key_file.exists():
         return key_file.read_text(encoding="utf-8").strip().encode()
     key_file.parent.mkdir(parents=True, exist_ok=True)

@@ -4,10 +4,15 @@ consultation, answering, pausing. Reads and writes storage; every write commits 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
+from bot import surveys
+from bot.config import Settings, pseudonym_key
 from bot.core import texts
 from bot.core.actions import Action, Kind, decode
 from bot.core.engine import (
@@ -30,7 +35,10 @@ from bot.core.screens import (
 )
 from bot.storage import repos
 from bot.storage.db import Database
+from bot.storage.migrate import migrate
 from bot.surveys import Catalogue
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -270,3 +278,26 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+@asynccontextmanager
+async def open_conversation(settings: Settings, database_path: Path) -> AsyncIterator[Conversation]:
+    """Open and migrate the database, load the consultations, and build the Conversation."""
+    catalogue, problems = surveys.load([settings.surveys_dir])
+    for problem in problems:
+        log.error("Skipped a consultation file: %s", problem)
+    db = await Database.open(database_path)
+    try:
+        await migrate(db)
+        # Telegram stops redelivering an update within a day; older records only take space.
+        await repos.forget_updates_before(db, _utc_now() - timedelta(days=1))
+        key = pseudonym_key(settings.pseudonym_key, database_path)
+        log.info(
+            "Loaded %d consultation(s) from %s: %s",
+            len(catalogue.consultations),
+            settings.surveys_dir,
+            ", ".join(catalogue.consultations) or "none",
+        )
+        yield Conversation(db, catalogue, key)
+    finally:
+        await db.close()

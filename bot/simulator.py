@@ -34,9 +34,7 @@ def format_screen(screen: Screen) -> str:
 
 
 class Simulator:
-    def __init__(
-        self, conversation: Conversation, ask: Ask = _ask_terminal, say: Say = print
-    ) -> None:
+    def __init__(self, conversation: Conversation, ask: Ask = _ask_terminal, say: Say = print) -> None:
         self.conversation = conversation
         self._ask = ask
         self._say = say

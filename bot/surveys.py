@@ -10,17 +10,20 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
 from bot.core.models import (
     Consultation,
     MultiChoiceQuestion,
     Question,
+    QuestionType,
     ScaleQuestion,
     SingleChoiceQuestion,
 )
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
+QUESTION_TYPES = [t.value for t in QuestionType]
 
 
 @dataclass(frozen=True)
@@ -91,13 +94,19 @@ def _question_id_at(raw: Any, location: tuple[int | str, ...]) -> str:
     return WHOLE_FILE
 
 
-def _describe(location: tuple[int | str, ...], message: str) -> str:
-    # Drop the list index and the discriminator tag (e.g. "questions.1.scale.min" -> "min").
-    parts = [str(p) for p in location if not isinstance(p, int)]
-    if parts and parts[0] == "questions" and len(parts) > 1:
-        parts = parts[2:] if len(parts) > 2 else []
-    message = message.removeprefix("Value error, ")
-    field = ".".join(parts)
+def _describe(error: ErrorDetails) -> str:
+    """`field: reason`, with the field path inside its question (e.g. "options.0.label")."""
+    parts = list(error["loc"])
+    if parts[:1] == ["questions"] and len(parts) >= 2 and isinstance(parts[1], int):
+        parts = parts[2:]
+        if parts and parts[0] in QUESTION_TYPES:  # the discriminator pydantic adds to the path
+            parts = parts[1:]
+    if error["type"] == "union_tag_invalid":
+        given = (error.get("ctx") or {}).get("tag", "?")
+        parts, message = ["type"], f"'{given}' is not a question type; use one of {', '.join(QUESTION_TYPES)}"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+    field = ".".join(str(p) for p in parts)
     return f"{field}: {message}" if field else message
 
 
@@ -114,10 +123,7 @@ def parse(file: str, text: str) -> tuple[Consultation | None, list[Problem]]:
     try:
         consultation = Consultation.model_validate(raw)
     except ValidationError as error:
-        return None, [
-            Problem(file, _question_id_at(raw, e["loc"]), _describe(e["loc"], e["msg"]))
-            for e in error.errors()
-        ]
+        return None, [Problem(file, _question_id_at(raw, e["loc"]), _describe(e)) for e in error.errors()]
     problems = _whole_consultation_problems(file, consultation)
     return (None if problems else consultation), problems
 

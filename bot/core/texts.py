@@ -101,7 +101,7 @@ def too_long(length: int, limit: int) -> str:
         f"(yours was {length}). Nothing has been saved yet, so try again."
     )
 
+
 SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on our side. Your answers so far are safe — "
-    "please try again in a moment."
+    "Sorry, something went wrong on our side. Your answers so far are safe — please try again in a moment."
 )

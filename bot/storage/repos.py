@@ -63,7 +63,6 @@ async def claim_update(tx: aiosqlite.Connection, update_id: int, now: datetime) 
 
 
 async def forget_updates_before(db: Database, moment: datetime) -> None:
-    """Telegram stops redelivering long before a day is out; older records only take space."""
     async with db.transaction() as tx:
         await tx.execute("DELETE FROM handled_updates WHERE handled_at < ?", (_stamp(moment),))
 

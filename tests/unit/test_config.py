@@ -1,0 +1,76 @@
+"""Settings: one clear line per bad variable, exit code 2, and a key file made safely."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import load_settings, pseudonym_key
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "TIMEZONE", "PSEUDONYM_KEY", "TEAM_CHAT_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expected"),
+    [
+        ("ADMIN_IDS", "12,abc", "ADMIN_IDS: should be numeric Telegram ids separated by commas, not 'abc'"),
+        ("TIMEZONE", "Mars/Base", "TIMEZONE: 'Mars/Base' is not a known time zone, e.g. Europe/London"),
+        ("TEAM_CHAT_ID", "team", "TEAM_CHAT_ID: Input should be a valid integer"),
+        ("PSEUDONYM_KEY", "short", "PSEUDONYM_KEY: should be at least 32 characters; make one with"),
+    ],
+)
+def test_a_bad_setting_is_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    expected: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert main(["check-surveys"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Configuration problem: {expected}")
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_a_malformed_token_is_reported_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "not-a-real-token-secret")
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "TELEGRAM_BOT_TOKEN: should look like" in err
+    assert "not-a-real-token-secret" not in err
+
+
+def test_no_token_explains_botfather_and_the_simulator(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2  # stdin is not a terminal under pytest, so no simulator starts
+    err = capsys.readouterr().err
+    assert "@BotFather" in err and "python -m bot simulate" in err
+
+
+def test_ids_lists_and_blank_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADMIN_IDS", " 1, 22 ,333 ")
+    monkeypatch.setenv("TEAM_CHAT_ID", "")
+    settings = load_settings()
+    assert settings.admin_ids == {1, 22, 333}
+    assert settings.team_chat_id is None
+    assert settings.api_root == "https://api.telegram.org"
+
+
+def test_generated_pseudonym_key_is_private_and_stable(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "db.sqlite3"
+    key = pseudonym_key(None, database)
+    key_file = tmp_path / "data" / "pseudonym.key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(key) == 64
+    assert pseudonym_key(None, database) == key

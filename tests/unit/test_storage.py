@@ -1,0 +1,101 @@
+"""SQLite: migrations, saving progress, and handling an update only once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Answer, Progress
+from bot.storage import repos
+from bot.storage.db import Database
+from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, migrate
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = await Database.open(tmp_path / "test.sqlite3")
+    await migrate(database)
+    yield database
+    await database.close()
+
+
+async def test_settings_are_wal_with_foreign_keys(db: Database) -> None:
+    assert (await db.fetch_one("PRAGMA journal_mode"))[0] == "wal"
+    assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1
+    assert (await db.fetch_one("PRAGMA busy_timeout"))[0] == 5000
+
+
+async def test_migrating_again_is_a_no_op(db: Database) -> None:
+    assert await migrate(db) == []
+    rows = await db.fetch_all("SELECT version FROM schema_migrations")
+    assert [r["version"] for r in rows] == [1]
+
+
+async def test_a_database_newer_than_the_code_is_refused(db: Database) -> None:
+    async with db.transaction() as tx:
+        await tx.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
+    with pytest.raises(MigrationError, match="schema version 999 but this code only knows up to 1"):
+        await migrate(db)
+
+
+async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    (folder / "0001_initial.sql").write_text((MIGRATIONS_DIR / "0001_initial.sql").read_text())
+    (folder / "0002_broken.sql").write_text("CREATE TABLE half (x);\nTHIS IS NOT SQL;\n")
+    database = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        with pytest.raises(MigrationError, match=r"0002_broken\.sql"):
+            await migrate(database, folder)
+        tables = {r["name"] for r in await database.fetch_all("SELECT name FROM sqlite_master")}
+        assert "participants" in tables and "half" not in tables
+        versions = await database.fetch_all("SELECT version FROM schema_migrations")
+        assert [r["version"] for r in versions] == [1]
+    finally:
+        await database.close()
+
+
+async def test_progress_round_trips_and_changes_are_saved(db: Database) -> None:
+    start = Progress(position="a")
+    async with db.transaction() as tx:
+        stored = await repos.create_response(tx, "c", "resp", None, start, NOW)
+    later = Progress({"a": Answer(("x", "y")), "b": Answer(3), "c": Answer("hi ✨"), "d": Answer(None)}, None)
+    async with db.transaction() as tx:
+        await repos.save_progress(tx, stored, later, NOW)
+    async with db.transaction() as tx:
+        loaded = await repos.load_response(tx, "c", "resp")
+    assert loaded is not None and loaded.progress == later
+    fewer = Progress({"b": Answer(4)}, "b", submitted=True)
+    async with db.transaction() as tx:
+        await repos.save_progress(tx, loaded, fewer, NOW)
+        again = await repos.load_response(tx, "c", "resp")
+    assert again is not None and again.progress == fewer
+
+
+async def test_one_response_per_respondent_per_consultation(db: Database) -> None:
+    async with db.transaction() as tx:
+        await repos.create_response(tx, "c", "same", None, Progress(position="a"), NOW)
+    with pytest.raises(Exception, match="UNIQUE"):
+        async with db.transaction() as tx:
+            await repos.create_response(tx, "c", "same", None, Progress(position="a"), NOW)
+
+
+async def test_an_update_is_claimed_once_and_forgotten_later(db: Database) -> None:
+    async with db.transaction() as tx:
+        assert await repos.claim_update(tx, 42, NOW)
+        assert not await repos.claim_update(tx, 42, NOW)
+    await repos.forget_updates_before(db, datetime(2027, 1, 1, tzinfo=UTC))
+    async with db.transaction() as tx:
+        assert await repos.claim_update(tx, 42, NOW)
+
+
+async def test_a_failed_transaction_rolls_back(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await repos.record_consent(tx, 7, NOW, 1)
+            raise RuntimeError("killed mid-way")
+    assert await repos.get_participant(db, 7) is None

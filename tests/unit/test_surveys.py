@@ -1,0 +1,123 @@
+"""Loading consultation files: every shipped file loads; bad files get named, plain problems."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import surveys
+from bot.__main__ import main
+
+SURVEYS_DIR = Path(__file__).resolve().parents[2] / "surveys"
+
+GOOD = """\
+id: good
+title: Good one
+intro: Hello
+questions:
+  - id: q1
+    type: single_choice
+    text: Pick
+    options: [{id: a, label: A}, {id: b, label: B}]
+"""
+
+
+def problems_in(text: str) -> list[str]:
+    consultation, problems = surveys.parse("f.yaml", text)
+    assert (consultation is None) == bool(problems)
+    return [str(p) for p in problems]
+
+
+@pytest.mark.parametrize("path", sorted(SURVEYS_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_consultation_loads(path: Path) -> None:
+    catalogue, problems = surveys.load([path])
+    assert problems == []
+    assert len(catalogue.consultations) == 1
+
+
+def test_a_good_file_has_no_problems() -> None:
+    assert problems_in(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("type: single_choice", "type: essay"),
+            "f.yaml: q1: type: 'essay' is not a question type; use one of single_choice, multi_choice",
+        ),
+        (("id: q1", "id: Q 1"), "f.yaml: Q 1: id: String should match pattern"),
+        (
+            ("label: A}", "label: " + "A" * 41 + "}"),
+            "f.yaml: q1: options.0.label: String should have at most 40",
+        ),
+        (("{id: b, label: B}", "{id: a, label: B}"), "f.yaml: q1: options: option id 'a' is used twice"),
+        (
+            ("intro: Hello", "intro: Hello\nsurprise: 1"),
+            "f.yaml: -: surprise: Extra inputs are not permitted",
+        ),
+        (
+            ("intro: Hello", "intro: Hello\nopens_at: 2026-02-01T00:00:00Z\ncloses_at: 2026-01-01T00:00:00Z"),
+            "f.yaml: -: closes_at must be after opens_at",
+        ),
+        (
+            ("intro: Hello", "intro: Hello\nopens_at: 2026-02-01T00:00:00"),
+            "f.yaml: -: opens_at: needs a timezone",
+        ),
+    ],
+)
+def test_problems_name_the_file_question_and_reason(change: tuple[str, str], expected: str) -> None:
+    text = GOOD.replace(*change, 1)
+    assert text != GOOD
+    found = problems_in(text)
+    assert any(p.startswith(expected) for p in found), found
+
+
+def test_ids_too_long_for_button_data_are_reported() -> None:
+    text = GOOD.replace("id: good", "id: " + "g" * 32).replace("id: q1", "id: " + "q" * 24)
+    assert problems_in(text.replace("{id: a,", "{id: " + "a" * 24 + ",")) == [
+        "f.yaml: " + "q" * 24 + ": the ids are too long for a Telegram button (84 bytes of button data, "
+        "the limit is 64): shorten the consultation, question or option ids"
+    ]
+    assert problems_in(text) == []  # the same ids with a short option id fit
+
+
+def test_duplicate_question_ids_and_bad_scales_are_reported_together() -> None:
+    text = GOOD + (
+        "  - id: q1\n    type: scale\n    text: Again\n"
+        "  - id: s\n    type: scale\n    text: S\n    min: 3\n    max: 3\n"
+    )
+    found = problems_in(text)
+    assert found == ["f.yaml: s: min (3) must be less than max (3)"] or any("used twice" in p for p in found)
+    fixed = text.replace("min: 3", "min: 1")
+    assert problems_in(fixed) == ["f.yaml: q1: this question id is used twice"]
+
+
+def test_not_yaml_and_not_a_mapping() -> None:
+    assert problems_in("id: [unclosed")[0].startswith("f.yaml: -: not valid YAML (line")
+    assert problems_in("- just\n- a list\n") == [
+        "f.yaml: -: the file should be a YAML mapping (id:, title:, ...)"
+    ]
+
+
+def test_load_skips_bad_files_and_keeps_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(GOOD)
+    (tmp_path / "b.yaml").write_text(GOOD.replace("type: single_choice", "type: essay"))
+    (tmp_path / "c.yaml").write_text(GOOD)  # same id again
+    catalogue, problems = surveys.load([tmp_path])
+    assert list(catalogue.consultations) == ["good"]
+    assert [p.file for p in problems] == [str(tmp_path / "b.yaml"), str(tmp_path / "c.yaml")]
+
+
+def test_check_surveys_command_prints_problems_and_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.yaml").write_text(GOOD.replace("type: single_choice", "type: essay"))
+    assert main(["check-surveys", "bad.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("bad.yaml: q1: type: 'essay' is not a question type")
+    (tmp_path / "good.yaml").write_text(GOOD)
+    assert main(["check-surveys", "good.yaml"]) == 0
+    assert main(["check-surveys", str(tmp_path / "empty-folder-that-does-not-exist")]) == 1
