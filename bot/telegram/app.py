@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import BotCommand, Update
 from telegram.error import Forbidden, TelegramError
@@ -49,16 +51,11 @@ def build_application(
         .base_url(f"{settings.api_root}/bot")
         .base_file_url(f"{settings.api_root}/file/bot")
         .rate_limiter(rate_limiter or default_rate_limiter())
-        .post_init(_set_commands)
         .build()
     )
     YoungPeople(conversation).register(application)
     application.add_error_handler(_on_error)
     return application
-
-
-async def _set_commands(application: Application) -> None:
-    await application.bot.set_my_commands(COMMANDS)
 
 
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,18 +70,27 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
 
 
+@asynccontextmanager
+async def running(application: Application, poll_timeout: int = 10) -> AsyncIterator[Application]:
+    """Set the command menu, poll for updates and handle them; stop cleanly on exit."""
+    async with application:
+        assert application.updater is not None
+        await application.bot.set_my_commands(COMMANDS)
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
 async def run_until_stopped(application: Application) -> None:
-    """Poll for updates until SIGINT or SIGTERM, then shut down cleanly."""
+    """Run until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with application:
-        assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-        await application.start()
-        me = application.bot.username
-        log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", me)
+    async with running(application):
+        log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", application.bot.username)
         await stop.wait()
-        await application.updater.stop()
-        await application.stop()

@@ -1,0 +1,76 @@
+"""Shared fixtures: a fake Telegram server and the real bot running against it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.conversation import Conversation, open_conversation
+from bot.telegram.app import build_application, running
+from tests.fake_telegram import FakeTelegram, tracked_application_class
+
+# PTB 22 warns (an error under filterwarnings=error) when RetryAfter is built without this opt-in.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+E2E_SURVEYS = Path(__file__).parent / "e2e" / "surveys"
+
+
+class RunningBot:
+    """The real Application on a database in tmp_path; restart() is a fresh process's worth."""
+
+    def __init__(self, fake: FakeTelegram, settings: Settings) -> None:
+        self.fake = fake
+        self.settings = settings
+        self.conversation: Conversation | None = None
+        self._stack: AsyncExitStack | None = None
+
+    async def start(self) -> None:
+        stack = AsyncExitStack()
+        self.conversation = await stack.enter_async_context(
+            open_conversation(self.settings, self.settings.database_path)
+        )
+        application = build_application(
+            self.settings, self.conversation, application_class=tracked_application_class(self.fake)
+        )
+        await stack.enter_async_context(running(application, poll_timeout=1))
+        self._stack = stack
+
+    async def stop(self) -> None:
+        if self._stack is not None:
+            await self._stack.aclose()
+            self._stack = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+        assert server.bot_errors == [], "the bot raised while handling an update"
+
+
+@pytest.fixture
+def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
+    return load_settings(
+        telegram_bot_token=fake.token,
+        telegram_api_url=fake.base_url,
+        database_path=tmp_path / "youthvoice.sqlite3",
+        surveys_dir=E2E_SURVEYS,
+        pseudonym_key="k" * 32,
+    )
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, settings: Settings) -> AsyncIterator[RunningBot]:
+    running = RunningBot(fake, settings)
+    await running.start()
+    yield running
+    await running.stop()

@@ -1,0 +1,292 @@
+"""A young person takes a consultation in Telegram, through the real Application and a fake API."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.core import texts
+from tests.conftest import RunningBot
+from tests.fake_telegram import FakeTelegram, User
+
+
+def rows(bot: RunningBot, sql: str) -> list[tuple]:
+    with sqlite3.connect(bot.settings.database_path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def answers(bot: RunningBot, consultation: str = "pets") -> dict[str, str | None]:
+    return dict(
+        rows(
+            bot,
+            "SELECT question_id, value FROM answers JOIN responses ON responses.id = response_id "
+            f"WHERE consultation_id = '{consultation}'",
+        )
+    )
+
+
+async def agree(user: User, payload: str = "") -> None:
+    await user.send(f"/start {payload}".strip())
+    await user.press(texts.CONSENT_BUTTON)
+
+
+async def test_consent_comes_first_and_nothing_is_stored_before_it(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    [welcome] = await sam.send("/start")
+    assert "Your privacy, in plain words" in welcome.text
+    assert "anonymous" in welcome.text and "in danger" in welcome.text
+    assert welcome.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]
+    assert rows(bot, "SELECT * FROM participants") == []
+
+    # Anything before consent leads back to the notice.
+    replies = await sam.send("hello?")
+    assert replies[-1].button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]
+
+    await sam.press(texts.DECLINE_BUTTON)
+    assert sam.messages[-1].text.startswith("That's fine. Nothing about you has been saved.")
+    assert rows(bot, "SELECT * FROM participants") == []
+
+    await sam.send("/start")
+    replies = await sam.press(texts.CONSENT_BUTTON)
+    assert [user_id for (user_id,) in rows(bot, "SELECT user_id FROM participants")] == [1001]
+    listing = replies[-1]
+    assert listing.text == texts.CHOOSE_CONSULTATION
+    # Open consultations only: the closed one is not offered.
+    assert listing.button_labels == ["Come to our open day", "Pets at the hub"]  # file order
+
+
+async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    [notice] = await sam.send("/privacy")
+    assert notice.text == texts.PRIVACY_NOTICE
+    [help_text] = await sam.send("/help")
+    assert "/cancel" in help_text.text and "/privacy" in help_text.text
+    [pointer] = await sam.send("/frobnicate")
+    assert pointer.text == texts.NOT_UNDERSTOOD
+    assert [c["command"] for c in fake.my_commands()] == ["start", "cancel", "privacy", "help"]
+
+
+async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/start pets")
+    replies = await sam.press(texts.CONSENT_BUTTON)
+    assert replies[-2].text.startswith("Pets at the hub\n\nA short one about pets.")
+    question = replies[-1]
+    assert question.text.startswith("Question 1 of 4\n\nShould pets be allowed?")
+    assert question.button_labels == ["👍 Yes", "👎 No"]  # no Back on the first question
+
+    replies = await sam.press("👍 Yes")
+    assert replies[0].text == "Should pets be allowed?\n➡️ 👍 Yes"  # the old question, answered
+    assert replies[0].button_labels == []
+    assert replies[-1].text.startswith("Question 2 of 4")
+    assert answers(bot) == {"allowed": '"yes"'}  # committed before the next question arrived
+
+    # Multi choice: toggles redraw the same message; a third pick is refused with a toast.
+    [redrawn] = await sam.press("Cat")
+    assert "✅ 🐱 Cat" in redrawn.button_labels
+    await sam.press("Fish")
+    await sam.press("Dog")
+    assert sam.last_callback_answer == texts.too_many_choices(2)
+    assert answers(bot)["kinds"] == '["cat", "fish"]'
+
+    # Back to question 1, change the answer, and forward again: the later answer is kept.
+    await sam.press(texts.BACK_BUTTON)
+    assert sam.last_text.startswith("Question 1 of 4")
+    assert "✅ 👍 Yes" in sam.last_message.button_labels
+    await sam.press("👎 No")
+    assert sam.last_text.startswith("Question 2 of 4")
+    scale = (await sam.press(texts.NEXT_BUTTON))[-1]
+    assert scale.text.startswith("Question 3 of 4")
+    assert scale.buttons[0] == ["1 😞", "2", "3", "4", "5 😍"]
+    await sam.press("4")
+
+    # Text: too long is refused kindly and nothing is saved; then a good answer.
+    replies = await sam.send("x" * 51)
+    assert replies[0].text == texts.too_long(51, 50)
+    assert "names" not in answers(bot)
+    replies = await sam.send("Biscuit")
+    review = replies[-1]
+    assert review.text.startswith(texts.REVIEW_TITLE)
+    for line in ("➡️ 👎 No", "➡️ 🐱 Cat, 🐟 Fish", "➡️ 4", "➡️ Biscuit"):
+        assert line in review.text
+    assert review.button_labels == [texts.SUBMIT_BUTTON, texts.BACK_BUTTON]
+
+    replies = await sam.press(texts.SUBMIT_BUTTON)
+    assert replies[-1].text == texts.THANK_YOU
+    assert rows(bot, "SELECT status FROM responses WHERE consultation_id = 'pets'") == [("submitted",)]
+    assert answers(bot) == {"allowed": '"no"', "kinds": '["cat", "fish"]', "happy": "4", "names": '"Biscuit"'}
+
+    # One response per person: starting again says thank you instead.
+    [again] = await sam.send("/start pets")
+    assert again.text == texts.ALREADY_DONE.format(title="Pets at the hub")
+
+
+async def test_skip_records_a_skipped_answer(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    await sam.press("Dog")
+    await sam.press(texts.NEXT_BUTTON)
+    await sam.press("3")
+    review = (await sam.press(texts.SKIP_BUTTON))[-1]
+    assert f"➡️ {texts.SKIPPED}" in review.text
+    assert answers(bot)["names"] is None
+
+
+async def test_cancel_keeps_answers_and_start_picks_up_where_they_left_off(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    [paused] = await sam.send("/cancel")
+    assert paused.text == texts.PAUSED.format(title="Pets at the hub")
+    assert answers(bot) == {"allowed": '"yes"'}
+    [pointer] = await sam.send("what now")
+    assert pointer.text == texts.NOT_UNDERSTOOD
+    [nothing] = await sam.send("/cancel")
+    assert nothing.text == texts.NOTHING_TO_CANCEL
+
+    [listing] = await sam.send("/start")
+    assert texts.CONTINUE_MARK + "Pets at the hub" in listing.button_labels
+    [question] = await sam.press("Pets at the hub")
+    assert question.text.startswith("Question 2 of 4")
+
+
+async def test_a_restart_mid_consultation_continues_at_the_same_question(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    await sam.press("Cat")
+    await bot.restart()
+
+    # A tap on the message sent before the restart still works...
+    [redrawn] = await sam.press("Dog")
+    assert "✅ 🐶 Dog" in redrawn.button_labels and "✅ 🐱 Cat" in redrawn.button_labels
+    await bot.restart()
+    # ...and so does a typed message, which gets the current question back.
+    replies = await sam.send("hi again")
+    assert replies[0].text == texts.USE_THE_BUTTONS
+    assert replies[1].text.startswith("Question 2 of 4")
+    await sam.press(texts.NEXT_BUTTON)
+    assert sam.last_text.startswith("Question 3 of 4")
+
+
+async def test_a_duplicated_update_is_recorded_once(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    toggle = sam.make_callback_update("Cat")
+    await fake.deliver(toggle)
+    await fake.deliver(toggle)  # Telegram redelivers the very same update
+    assert answers(bot)["kinds"] == '["cat"]'  # a second toggle would have removed it
+    assert "✅ 🐱 Cat" in sam.last_message.button_labels
+
+    await sam.press(texts.NEXT_BUTTON)
+    await sam.press("5")
+    assert sam.last_text.startswith("Question 4 of 4")
+    message = sam.make_message_update("Rex")
+    await fake.deliver(message)
+    await fake.deliver(message)
+    assert answers(bot)["names"] == '"Rex"'
+    assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]
+    assert sam.last_text.startswith(texts.REVIEW_TITLE)
+
+
+async def test_an_old_button_gets_a_gentle_moved_on(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    first_copy = sam.last_message
+    await sam.send("yes please")  # typing on a button question sends the question again
+    await sam.press("👍 Yes")  # answered through the second copy
+    before = answers(bot)
+
+    replies = await sam.press("👎 No", message=first_copy)
+    assert sam.last_callback_answer == texts.MOVED_ON
+    assert replies[-1].text.startswith("Question 2 of 4")  # where they are now
+    assert answers(bot) == before == {"allowed": '"yes"'}
+
+
+async def test_stickers_photos_and_very_long_texts_get_a_friendly_pointer(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [pointer] = await sam.send_sticker()
+    assert pointer.text == texts.STICKER_OR_MEDIA
+    await sam.press("Pets at the hub")
+    replies = await sam.send_photo()
+    assert replies[0].text == texts.STICKER_OR_MEDIA
+    assert replies[1].text.startswith("Question 1 of 4")  # never a dead end
+    replies = await sam.send("🙂" * 2000)
+    assert replies[0].text == texts.USE_THE_BUTTONS
+    assert answers(bot) == {}
+
+
+async def test_a_closed_consultation_is_refused_kindly(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    replies = await sam.send("/start old-one")
+    assert replies[0].text == texts.NOT_OPEN.format(title="An old consultation")
+    assert rows(bot, "SELECT * FROM responses") == []
+
+
+async def test_anonymous_answers_hold_no_telegram_identity(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(987654321, "Samira", "samira_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    await sam.press("Cat")
+    await sam.press(texts.NEXT_BUTTON)
+    await sam.press("2")
+    await sam.send("Samira's cat")  # their own words may contain anything: that is theirs to say
+    await sam.press(texts.SUBMIT_BUTTON)
+    await sam.send("/start named")
+    await sam.press("Yes")
+    await sam.press(texts.SUBMIT_BUTTON)
+
+    identity = ("987654321", "samira_k")
+    anonymous_rows = rows(bot, "SELECT responses.* FROM responses WHERE consultation_id = 'pets'") + rows(
+        bot,
+        "SELECT answers.response_id, answers.question_id, answers.answered_at FROM answers "
+        "JOIN responses ON responses.id = response_id WHERE consultation_id = 'pets'",
+    )
+    assert len(anonymous_rows) == 5
+    for row in anonymous_rows:
+        for value in row:
+            assert not any(part in str(value) for part in identity), row
+    # The check can fail: a named consultation does keep the id.
+    assert rows(bot, "SELECT user_id FROM responses WHERE consultation_id = 'named'") == [(987654321,)]
+    # Names and usernames are stored nowhere at all.
+    raw = bot.settings.database_path.read_bytes()
+    assert b"samira_k" not in raw
+
+
+async def test_a_young_person_who_blocked_the_bot_causes_no_error(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    tap = sam.make_callback_update("Yes")
+    sam.block()  # between tapping and the bot's reply
+    await fake.deliver(tap)  # the answer is saved even though the next question cannot be delivered
+    assert answers(bot) == {"allowed": '"yes"'}
+
+
+async def test_a_failure_is_apologised_for_and_saved_answers_stay(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    fake.fail_next("sendMessage", 500, "Internal Server Error")
+    await sam.press("Yes")
+    assert sam.last_text == texts.SOMETHING_WENT_WRONG
+    assert "Traceback" not in sam.last_text
+    assert answers(bot) == {"allowed": '"yes"'}
+    fake.bot_errors.clear()  # the error was meant to happen
+    [question] = await sam.send("/start")
+    assert question.text.startswith("Question 2 of 4")

@@ -1,0 +1,450 @@
+"""Tests of the fake Telegram server and drivers, through a real PTB Bot / Application."""
+
+import asyncio
+import datetime as dtm
+import json
+import time
+
+import aiohttp
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from tests.fake_telegram import FakeTelegram, configure_builder, polling
+from tests.fake_telegram.entities import parse_html
+
+
+@pytest.fixture
+async def fake():
+    async with FakeTelegram() as server:
+        yield server
+
+
+@pytest.fixture
+async def bot(fake):
+    async with Bot(
+        fake.token, base_url=f"{fake.base_url}/bot", base_file_url=f"{fake.base_url}/file/bot"
+    ) as tg_bot:
+        yield tg_bot
+
+
+def keyboard(*labels_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in labels_and_data])
+
+
+# ---------------------------------------------------------------------- basics
+
+
+async def test_get_me(bot):
+    me = await bot.get_me()
+    assert (me.id, me.is_bot, me.username) == (123456, True, "youthvoice_test_bot")
+
+
+async def test_wrong_token_and_unknown_method(fake, bot):
+    with pytest.raises(InvalidToken):
+        async with Bot("999:WRONG", base_url=f"{fake.base_url}/bot"):
+            pass  # initialize() calls getMe, which is refused
+    with pytest.raises(EndPointNotFound):
+        await bot.do_api_request("sendFancyThing", api_kwargs={"chat_id": 1})
+
+
+async def test_method_names_are_case_insensitive_and_calls_recorded(fake, bot):
+    fake.user(1001, started=True)
+    await bot.do_api_request("SENDMESSAGE", api_kwargs={"chat_id": 1001, "text": "hi"})
+    assert fake.calls[-1].method == "sendMessage"
+    assert fake.calls_to("sendmessage") == [{"chat_id": "1001", "text": "hi"}]
+
+
+async def test_json_body_and_query_string(fake):
+    fake.user(1001, started=True)
+    url = f"{fake.base_url}/bot{fake.token}/sendMessage"
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"chat_id": 1001, "text": "json"}) as response:
+            assert (await response.json())["result"]["text"] == "json"
+        async with session.get(url, params={"chat_id": "1001", "text": "query"}) as response:
+            assert (await response.json())["result"]["text"] == "query"
+        async with session.get(url, params={"chat_id": "1001"}) as response:
+            assert response.status == 400
+            assert await response.json() == {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: message text is empty",
+            }
+
+
+# ---------------------------------------------------------------------- text limits and HTML
+
+
+async def test_text_length_counts_utf16(fake, bot):
+    fake.user(1001, started=True)
+    await bot.send_message(1001, "x" * 4096)
+    await bot.send_message(1001, "😀" * 2048)  # 4096 UTF-16 code units
+    for text in ("x" * 4097, "😀" * 2049):
+        with pytest.raises(BadRequest, match="Message is too long"):
+            await bot.send_message(1001, text)
+    # Tags do not count: the limit applies to the text after entity parsing.
+    await bot.send_message(1001, "<b>" + "x" * 4096 + "</b>", parse_mode="HTML")
+
+
+async def test_empty_text(fake, bot):
+    fake.user(1001, started=True)
+    for text, mode in (("   ", None), ("<b></b>", "HTML")):
+        with pytest.raises(BadRequest, match="Message text is empty"):
+            await bot.send_message(1001, text, parse_mode=mode)
+
+
+async def test_html_is_parsed_into_entities(fake, bot):
+    sam = fake.user(1001, started=True)
+    sent = await bot.send_message(
+        1001, "<b>Hi</b> &lt;3 <a href='https://x.org'>link</a> 😀<i>é</i>", parse_mode="HTML"
+    )
+    assert sent.text == "Hi <3 link 😀é"
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [
+        ("bold", 0, 2),
+        ("text_link", 6, 4),
+        ("italic", 13, 1),  # the emoji before it counts two UTF-16 units
+    ]
+    assert sam.last_message.text == "Hi <3 link 😀é"
+    assert sam.last_message.parse_mode == "HTML"
+
+
+def test_html_parser_details():
+    assert parse_html('<pre><code class="language-py">x = 1</code></pre>') == (
+        "x = 1",
+        [{"type": "pre", "offset": 0, "length": 5, "language": "py"}],
+    )
+    assert parse_html("<blockquote expandable>q</blockquote> a&nbsp;b &#128512;") == (
+        "q a&nbsp;b 😀",
+        [{"type": "expandable_blockquote", "offset": 0, "length": 1}],
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "error"),
+    [
+        ("hello <foo>x</foo>", 'Unsupported start tag "foo" at byte offset 6'),
+        ("5 < 6", 'Unsupported start tag "" at byte offset 2'),
+        ("line<br/>break", 'Unsupported start tag "br/" at byte offset 4'),
+        ("<b>bold", 'Can\'t find end tag corresponding to start tag "b"'),
+        ("<b>x</i>", 'Unmatched end tag at byte offset 4, expected "</b>", found "</i>"'),
+        ("x</b>", "Unexpected end tag at byte offset 1"),
+        ('<span class="x">s</span>', 'Tag "span" must have class "tg-spoiler"'),
+    ],
+)
+async def test_html_errors(fake, bot, html, error):
+    fake.user(1001, started=True)
+    with pytest.raises(BadRequest, match="Can't parse entities") as caught:
+        await bot.send_message(1001, html, parse_mode="HTML")
+    assert error.lower() in str(caught.value).lower()  # PTB lower-cases the description
+
+
+async def test_markdown_is_refused_loudly(fake, bot):
+    fake.user(1001, started=True)
+    with pytest.raises(BadRequest, match=r"(?i)does not implement parse_mode markdownv2"):
+        await bot.send_message(1001, "*hi*", parse_mode="MarkdownV2")
+
+
+# ---------------------------------------------------------------------- keyboards
+
+
+async def test_callback_data_limit_is_64_bytes(fake, bot):
+    fake.user(1001, started=True)
+    await bot.send_message(1001, "ok", reply_markup=keyboard(("A", "a" * 64)))
+    for data in ("a" * 65, "é" * 33, ""):  # 66 bytes in UTF-8; empty
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+            await bot.send_message(1001, "no", reply_markup=keyboard(("A", data)))
+
+
+async def test_invalid_keyboards(fake, bot):
+    fake.user(1001, started=True)
+    too_many = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(str(i), callback_data=str(i))] for i in range(101)]
+    )
+    cases = [
+        (too_many, "too many buttons"),
+        (json.dumps({"inline_keyboard": [[{"text": "x"}]]}), "Text buttons are unallowed"),
+        (json.dumps({"inline_keyboard": [[{"text": "", "callback_data": "x"}]]}), "BUTTON_TEXT"),
+        ("{not json", "can't parse reply keyboard markup"),
+    ]
+    for markup, error in cases:
+        with pytest.raises(BadRequest) as caught:
+            await bot.send_message(1001, "x", reply_markup=markup)
+        assert error.lower() in str(caught.value).lower()
+
+
+async def test_edits(fake, bot):
+    fake.user(1001, started=True)
+    sent = await bot.send_message(1001, "Pick", reply_markup=keyboard(("A", "a")))
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await bot.edit_message_text("Pick", 1001, sent.message_id, reply_markup=keyboard(("A", "a")))
+    # Editing the text without reply_markup removes the keyboard, as on Telegram.
+    await bot.edit_message_text("Picked", 1001, sent.message_id)
+    [message] = fake.messages(1001)
+    assert (message.text, message.reply_markup, message.edits, message.edited) == (
+        "Picked",
+        None,
+        1,
+        True,
+    )
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await bot.edit_message_reply_markup(1001, sent.message_id)
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("x", 1001, 999)
+    await bot.delete_message(1001, sent.message_id)
+    assert fake.messages(1001)[0].deleted
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("x", 1001, sent.message_id)
+
+
+async def test_edits_keep_a_reply_keyboard(fake, bot):
+    fake.user(1001, started=True)
+    sent = await bot.send_message(1001, "Menu", reply_markup=ReplyKeyboardMarkup([["Help"]]))
+    assert fake.messages(1001)[0].buttons == [["Help"]]
+    await bot.edit_message_text("Menu!", 1001, sent.message_id)
+    assert fake.messages(1001)[0].buttons == [["Help"]]  # only inline keyboards are removed
+
+
+# ---------------------------------------------------------------------- chats and errors
+
+
+async def test_chat_refusals(fake, bot):
+    sam = fake.user(1001)
+    with pytest.raises(Forbidden, match="bot can't initiate conversation"):
+        await bot.send_message(1001, "hi")  # Sam never wrote to the bot
+    sam.started = True
+    sam.block()
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(1001, "hi")
+    sam.unblock()
+    await bot.send_message(1001, "hi")
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_message(4242, "hi")
+    team = fake.group(-100123, "Participation team")
+    sent = await bot.send_message(-100123, "report")
+    assert (sent.chat.type, sent.chat.title) == ("supergroup", "Participation team")
+    assert team.last_text == "report"
+
+
+async def test_flood_control_and_server_errors(fake, bot, monkeypatch):
+    # PTB 22 warns (an error here) on reading RetryAfter.retry_after as int unless opted in.
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    fake.flood_next("sendMessage", retry_after=1)
+    fake.fail_next("getMe")
+    fake.user(1001, started=True)
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_message(1001, "hi")
+    assert caught.value.retry_after == dtm.timedelta(seconds=1)
+    await bot.send_message(1001, "hi")  # only the next call failed
+    with pytest.raises(NetworkError, match="Internal Server Error"):
+        await bot.get_me()
+    assert [c.method for c in fake.calls[-3:]] == ["sendMessage", "sendMessage", "getMe"]
+
+
+async def test_callback_answers(fake, bot):
+    sam = fake.user(1001, started=True)
+    await bot.send_message(1001, "Pick", reply_markup=keyboard(("A", "a")))
+    update = sam.make_callback_update("A")
+    query_id = update["callback_query"]["id"]
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(query_id)  # not delivered yet
+    fake.push_raw_update(update)
+    with pytest.raises(BadRequest, match=r"(?i)message_too_long"):
+        await bot.answer_callback_query(query_id, text="x" * 201)
+    await bot.answer_callback_query(query_id, text="Saved", show_alert=True)
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(query_id)  # already answered
+    assert [(a.text, a.show_alert) for a in fake.callback_answers] == [("Saved", True)]
+
+
+# ---------------------------------------------------------------------- files
+
+
+async def test_photos_and_documents(fake, bot):
+    fake.user(1001, started=True)
+    png = bytes.fromhex("89504e470d0a1a0a") + b"rest-of-png"
+    sent = await bot.send_photo(1001, png, caption="<b>chart</b>", parse_mode="HTML")
+    assert (sent.caption, sent.caption_entities[0].type) == ("chart", "bold")
+    assert fake.messages(1001)[0].photo == png
+    again = await bot.send_photo(1001, sent.photo[-1].file_id)  # re-send by file_id
+    assert again.photo[-1].file_id == sent.photo[-1].file_id
+    with pytest.raises(BadRequest, match="Wrong file identifier/http url specified"):
+        await bot.send_photo(1001, "no-such-file-id")
+    with pytest.raises(BadRequest, match="Image_process_failed"):
+        await bot.send_photo(1001, b"not an image")
+    with pytest.raises(BadRequest, match="Message caption is too long"):
+        await bot.send_photo(1001, png, caption="x" * 1025)
+    doc = await bot.send_document(1001, b"a,b\n1,2\n", filename="votes.csv")
+    assert doc.document.file_name == "votes.csv"
+    assert fake.messages(1001)[-1].document == b"a,b\n1,2\n"
+
+
+async def test_user_photo_can_be_downloaded(fake, bot):
+    sam = fake.user(1001)
+    update = sam.make_message_update(photo=[s.to_json() for s in fake.store_photo(b"\xff\xd8\xffjpeg")])
+    file = await bot.get_file(update["message"]["photo"][-1]["file_id"])
+    assert bytes(await file.download_as_bytearray()) == b"\xff\xd8\xffjpeg"
+    with pytest.raises(BadRequest, match="Invalid file_id"):
+        await bot.get_file("nope")
+
+
+# ---------------------------------------------------------------------- updates
+
+
+async def test_get_updates_long_poll_and_offset(fake, bot):
+    sam = fake.user(1001)
+    started = time.monotonic()
+    assert await bot.get_updates(timeout=1) == ()  # empty after the timeout
+    assert time.monotonic() - started >= 0.9
+
+    poll = asyncio.create_task(bot.get_updates(timeout=10))
+    await asyncio.sleep(0.1)
+    pushed = fake.push_raw_update(sam.make_message_update("hello"))
+    started = time.monotonic()
+    [update] = await poll
+    assert time.monotonic() - started < 1  # returned as soon as the update was queued
+    assert update.message.text == "hello"
+    assert update.update_id == pushed["update_id"]
+
+    assert len(await bot.get_updates()) == 1  # not confirmed yet: delivered again
+    assert await bot.get_updates(offset=update.update_id + 1) == ()  # confirmed
+
+
+async def test_duplicate_delivery_with_the_same_update_id(fake, bot):
+    sam = fake.user(1001)
+    update = sam.make_message_update("hello")
+    fake.push_raw_update(update)
+    [first] = await bot.get_updates()
+    await bot.get_updates(offset=first.update_id + 1)
+    fake.push_raw_update(update)  # redelivered although already confirmed
+    [second] = await bot.get_updates(offset=first.update_id + 1)
+    assert second.update_id == first.update_id
+    assert [u["update_id"] for u in fake.updates] == [first.update_id] * 2
+
+
+async def test_get_updates_returns_promptly_when_the_server_stops():
+    fake = FakeTelegram()
+    await fake.start()
+    async with Bot(fake.token, base_url=f"{fake.base_url}/bot") as tg_bot:
+        poll = asyncio.create_task(tg_bot.get_updates(timeout=30, read_timeout=40))
+        await asyncio.sleep(0.1)
+        started = time.monotonic()
+        await fake.stop()
+        assert await poll == ()
+        assert time.monotonic() - started < 2
+
+
+async def test_a_second_poller_ends_the_first_with_conflict(fake, bot):
+    first = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.1)
+    # A second bot instance: one Bot never overlaps its own getUpdates calls.
+    async with Bot(fake.token, base_url=f"{fake.base_url}/bot") as other_instance:
+        assert await other_instance.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await first
+
+
+async def test_allowed_updates_discard_other_types(fake, bot):
+    sam = fake.user(1001, started=True)
+    await bot.send_message(1001, "Pick", reply_markup=keyboard(("A", "a")))
+    update = fake.push_raw_update(sam.make_callback_update("A"))
+    assert await bot.get_updates(allowed_updates=["message"]) == ()
+    with pytest.raises(AssertionError, match="allowed_updates exclude 'callback_query'"):
+        await fake.wait_processed(update["update_id"], timeout=0.1)
+
+
+async def test_wait_processed_explains_timeouts(fake):
+    update = fake.push_update({"message": {"message_id": 1}})
+    with pytest.raises(AssertionError, match="never fetched it with getUpdates"):
+        await fake.wait_processed(update["update_id"], timeout=0.1)
+
+
+# ---------------------------------------------------------------------- a real Application
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    payload = " ".join(context.args)
+    await update.message.reply_text(
+        f"Welcome! <b>{payload or 'no topic'}</b>",
+        parse_mode="HTML",
+        reply_markup=keyboard(("Yes please", "yes"), ("No", "no"), ("Silent", "silent")),
+    )
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    if query.data == "silent":
+        return  # forgets query.answer()
+    await query.answer("Saved")
+    await query.edit_message_text(f"You chose {query.data}")
+
+
+async def echo_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    seen = context.bot_data.setdefault("seen", [])
+    seen.append(update.update_id)
+    await update.message.reply_text(f"seen {len(seen)}")
+
+
+async def boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    raise RuntimeError("boom")
+
+
+async def test_application_end_to_end(fake):
+    app = configure_builder(ApplicationBuilder(), fake).build()
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("boom", boom))
+    app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo_count))
+    sam = fake.user(1001, "Sam", "sam_k")
+
+    async with polling(app):
+        [welcome] = await sam.send("/start hub-design")
+        assert welcome.text == "Welcome! hub-design"
+        assert welcome.entities == [{"type": "bold", "offset": 9, "length": 10}]
+        assert welcome.buttons == [["Yes please"], ["No"], ["Silent"]]
+        assert welcome.callback_data("Yes") == "yes"
+
+        [edited] = await sam.press("Yes")
+        assert edited is welcome
+        assert (edited.text, edited.reply_markup, edited.edits) == ("You chose yes", None, 1)
+        assert sam.last_callback_answer == "Saved"
+
+        assert await sam.send_document(file_name="idea.pdf") == []  # no handler for it
+        [again] = await sam.send("/start@youthvoice_test_bot")
+        assert again.text == "Welcome! no topic"
+        with pytest.raises(AssertionError, match="did not answer the callback query"):
+            await sam.press("Silent")
+        with pytest.raises(AssertionError, match="No inline button matching 'Maybe'"):
+            await sam.press("Maybe")
+        # Tapping a button of an old message: its keyboard is gone after the edit.
+        with pytest.raises(AssertionError, match="No inline button"):
+            await sam.press("No", message=welcome)
+
+        # The same update delivered twice reaches the handlers twice.
+        update = sam.make_message_update("hello")
+        [first] = await sam.send_raw_update(update)
+        [second] = await sam.send_raw_update(update)
+        assert (first.text, second.text) == ("seen 1", "seen 2")
+        assert app.bot_data["seen"] == [update["update_id"]] * 2
+        assert fake.bot_errors == []
+        # A crashing handler still counts as processed; the harness records the error.
+        assert await sam.send("/boom") == []
+        assert [str(e) for e in fake.bot_errors] == ["boom"]
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 2
+    assert fake.calls_to("getUpdates")[-1]["timeout"] == "0"  # PTB's final confirming poll
