@@ -232,6 +232,8 @@ class Conversation:
             return Reply([Screen(texts.NOT_OPEN.format(title=consultation.title))])
         respondent = self._respondent(consultation, user_id)
         async with self.db.transaction() as tx:
+            if not await repos.claim_update(tx, update_id, self._clock()):
+                return Reply()  # a redelivered update: it was handled the first time
             stored = await repos.load_response(tx, consultation.id, respondent)
             if stored is None:
                 return Reply(notice=texts.MOVED_ON)
@@ -244,8 +246,6 @@ class Conversation:
                     return Reply(notice=outcome.problem)
                 # A typed message: say what was wrong, then put the question back within reach.
                 return Reply([Screen(outcome.problem), question_screen(consultation, stored.progress)])
-            if not await repos.claim_update(tx, update_id, self._clock()):
-                return Reply()  # a redelivered update: it was applied the first time
             await repos.save_progress(tx, stored, outcome.progress, self._clock())
             await repos.set_current_consultation(
                 tx, user_id, None if outcome.progress.submitted else consultation.id

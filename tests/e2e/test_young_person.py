@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
 from bot.core import texts
-from tests.conftest import RunningBot
+from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.fake_telegram import FakeTelegram, User
 
 
@@ -180,7 +185,12 @@ async def test_a_restart_mid_consultation_continues_at_the_same_question(
 async def test_a_duplicated_update_is_recorded_once(fake: FakeTelegram, bot: RunningBot) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
-    await sam.press("Yes")
+    pick = sam.make_callback_update("Yes")
+    await fake.deliver(pick)
+    sent = len(sam.messages)
+    await fake.deliver(pick)  # no second "Question 2", no "moved on": nothing at all
+    assert len(sam.messages) == sent
+    assert sam.last_text.startswith("Question 2 of 4")
     toggle = sam.make_callback_update("Cat")
     await fake.deliver(toggle)
     await fake.deliver(toggle)  # Telegram redelivers the very same update
@@ -290,3 +300,32 @@ async def test_a_failure_is_apologised_for_and_saved_answers_stay(
     fake.bot_errors.clear()  # the error was meant to happen
     [question] = await sam.send("/start")
     assert question.text.startswith("Question 2 of 4")
+
+
+async def test_flood_control_is_waited_out_and_the_reply_still_arrives(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    fake.flood_next("sendMessage", retry_after=1)
+    replies = await sam.press("Yes")
+    assert replies[-1].text.startswith("Question 2 of 4")
+    assert answers(bot) == {"allowed": '"yes"'}
+
+
+async def test_a_bad_consultation_file_is_skipped_and_the_rest_still_run(
+    fake: FakeTelegram, settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    shutil.copy(E2E_SURVEYS / "pets.yaml", folder)
+    (folder / "broken.yaml").write_text("id: broken\ntitle: Broken\nintro: x\nquestions: []\n")
+    running = RunningBot(fake, settings.model_copy(update={"surveys_dir": folder}))
+    await running.start()
+    try:
+        sam = fake.user(1001, "Sam", "sam_k")
+        await agree(sam)
+        assert sam.last_message.button_labels == ["Pets at the hub"]
+    finally:
+        await running.stop()
+    assert f"{folder / 'broken.yaml'}: -: questions: List should have at least 1 item" in caplog.text

@@ -99,3 +99,16 @@ async def test_a_failed_transaction_rolls_back(db: Database) -> None:
             await repos.record_consent(tx, 7, NOW, 1)
             raise RuntimeError("killed mid-way")
     assert await repos.get_participant(db, 7) is None
+
+
+def test_migrate_command_applies_once_then_reports_up_to_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "bot.sqlite3"))
+    assert main(["migrate"]) == 0
+    assert capsys.readouterr().out.strip().endswith("applied 0001_initial")
+    assert main(["migrate"]) == 0
+    assert capsys.readouterr().out.strip().endswith("already up to date")
