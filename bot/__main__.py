@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import sys
 import tempfile
 from pathlib import Path
+
+from pydantic import SecretStr
 
 from bot import logs, surveys
 from bot.config import ConfigError, Settings, load_settings
@@ -48,8 +51,10 @@ async def _simulate(settings: Settings, consultation_id: str, database: Path | N
         async with open_conversation(settings, database) as conversation:
             await Simulator(conversation).run(consultation_id)
         return 0
+    # A throwaway database gets a throwaway key: nothing to keep, nothing to warn about.
+    scratch_settings = settings.model_copy(update={"pseudonym_key": SecretStr(secrets.token_hex(32))})
     with tempfile.TemporaryDirectory(prefix="youthvoice-sim-") as scratch:
-        async with open_conversation(settings, Path(scratch) / "simulator.sqlite3") as conversation:
+        async with open_conversation(scratch_settings, Path(scratch) / "simulator.sqlite3") as conversation:
             await Simulator(conversation).run(consultation_id)
     return 0
 
