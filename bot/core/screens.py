@@ -133,10 +133,17 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
     return Screen(f"{heading}\n\n{question.text}\n\n{hint}", _rows(*answer_rows, navigation))
 
 
+REVIEW_ANSWER_MAX = 120  # a long typed answer is shortened in the summary, never in storage
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= REVIEW_ANSWER_MAX else text[: REVIEW_ANSWER_MAX - 1].rstrip() + "…"
+
+
 def review_screen(consultation: Consultation, progress: Progress) -> Screen:
     lines = [texts.REVIEW_TITLE, ""]
     for number, question in enumerate(questions_to_ask(consultation, progress.answers), start=1):
-        answer = describe_answer(question, progress.answers.get(question.id))
+        answer = _shorten(describe_answer(question, progress.answers.get(question.id)))
         lines.append(f"{number}. {question.text}\n   ➡️ {answer}")
     lines += ["", texts.REVIEW_ASK]
     return Screen(

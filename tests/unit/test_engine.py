@@ -156,3 +156,13 @@ def test_actions_survive_encoding_within_64_bytes(action: Action) -> None:
 @pytest.mark.parametrize("data", ["", "zz|a", "p|a|b|c|d", "hello"])
 def test_foreign_callback_data_decodes_to_nothing(data: str) -> None:
     assert decode(data) is None
+
+
+def test_review_shortens_long_typed_answers_but_storage_keeps_them() -> None:
+    from bot.core.screens import REVIEW_ANSWER_MAX, review_screen
+
+    progress = Progress({"home": Answer("word " * 100)}, None)
+    text = review_screen(DEFINITION, progress).text
+    line = next(line for line in text.splitlines() if line.strip().startswith("➡️ word"))
+    assert line.endswith("…") and len(line.strip()) <= REVIEW_ANSWER_MAX + 3
+    assert progress.answers["home"].value == "word " * 100
