@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import secrets
+import sqlite3
 import sys
 import tempfile
 from pathlib import Path
@@ -123,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(_run_bot(settings))
     except MigrationError as error:
         print(f"Database problem: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except (OSError, sqlite3.Error) as error:
+        print(f"Database problem: cannot use {settings.database_path}: {error}", file=sys.stderr)
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 0

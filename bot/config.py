@@ -82,10 +82,6 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
-
-    @property
     def api_root(self) -> str:
         return str(self.telegram_api_url).rstrip("/")
 

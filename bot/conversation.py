@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import aiosqlite
+
 from bot import surveys
 from bot.config import Settings, pseudonym_key
 from bot.core import texts
@@ -22,10 +24,12 @@ from bot.core.engine import (
     apply,
     apply_text,
     begin,
+    is_repeat_of_last_step,
     questions_to_ask,
+    recover,
 )
 from bot.core.models import Consultation
-from bot.core.privacy import pseudonym
+from bot.core.privacy import pseudonym, recorded_time
 from bot.core.screens import (
     Screen,
     answered_screen,
@@ -103,13 +107,7 @@ class Conversation:
         consultation = self.catalogue.get(participant.current_consultation or "")
         if consultation is None:
             return Reply([Screen(texts.NOT_UNDERSTOOD)])
-        return await self._step(
-            user_id,
-            consultation,
-            update_id,
-            lambda progress: apply_text(consultation, progress, text),
-            via_button=False,
-        )
+        return await self._step(user_id, consultation, update_id, text)
 
     async def unreadable(self, user_id: int) -> Reply:
         """A sticker, photo, voice note... where none was asked for."""
@@ -124,6 +122,10 @@ class Conversation:
     @staticmethod
     def privacy() -> Reply:
         return Reply([Screen(texts.PRIVACY_NOTICE)])
+
+    @staticmethod
+    def edited() -> Reply:
+        return Reply([Screen(texts.EDITS_NOT_SEEN)])
 
     @staticmethod
     def unknown_command() -> Reply:
@@ -145,7 +147,11 @@ class Conversation:
 
     async def _consent(self, user_id: int, consultation_id: str) -> Reply:
         async with self.db.transaction() as tx:
-            await repos.record_consent(tx, user_id, self._clock(), texts.PRIVACY_VERSION)
+            agreed_now = await repos.record_consent(
+                tx, user_id, recorded_time(self._clock(), anonymous=True), texts.PRIVACY_VERSION
+            )
+        if not agreed_now:  # a double tap, or an old consent message
+            return Reply(notice=texts.MOVED_ON)
         agreed = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_BUTTON}")
         if consultation_id:
             reply = await self._open(user_id, consultation_id)
@@ -172,9 +178,7 @@ class Conversation:
         consultation = self.catalogue.get(participant.current_consultation or "")
         if consultation is not None and consultation.is_open(self._clock()):
             async with self.db.transaction() as tx:
-                stored = await repos.load_response(
-                    tx, consultation.id, self._respondent(consultation, user_id)
-                )
+                stored = await self._load(tx, consultation, user_id)
             if stored is not None and not stored.progress.submitted:
                 return Reply([question_screen(consultation, stored.progress)])
         return Reply() if quiet else await self._list(user_id)
@@ -190,17 +194,20 @@ class Conversation:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
-        respondent = self._respondent(consultation, user_id)
-        now = self._clock()
         async with self.db.transaction() as tx:
-            stored = await repos.load_response(tx, consultation.id, respondent)
+            stored = await self._load(tx, consultation, user_id)
             if stored is not None and stored.progress.submitted:
                 return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
             screens = []
             if stored is None:
                 owner = None if consultation.anonymous else user_id
                 stored = await repos.create_response(
-                    tx, consultation.id, respondent, owner, begin(consultation), now
+                    tx,
+                    consultation.id,
+                    self._respondent(consultation, user_id),
+                    owner,
+                    begin(consultation),
+                    self._time_to_record(consultation),
                 )
                 screens.append(Screen(f"{consultation.title}\n\n{consultation.intro}"))
             await repos.set_current_consultation(tx, user_id, consultation.id)
@@ -211,46 +218,65 @@ class Conversation:
         consultation = self.catalogue.get(action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
-        return await self._step(
-            user_id,
-            consultation,
-            update_id,
-            lambda progress: apply(consultation, progress, action),
-            via_button=True,
-        )
+        return await self._step(user_id, consultation, update_id, action)
+
+    async def _load(
+        self, tx: aiosqlite.Connection, consultation: Consultation, user_id: int
+    ) -> repos.StoredResponse | None:
+        """Their response, with its place made valid for the current definition."""
+        stored = await repos.load_response(tx, consultation.id, self._respondent(consultation, user_id))
+        if stored is None:
+            return None
+        return repos.StoredResponse(stored.id, recover(consultation, stored.progress))
+
+    def _time_to_record(self, consultation: Consultation) -> datetime:
+        return recorded_time(self._clock(), consultation.anonymous)
 
     async def _step(
-        self,
-        user_id: int,
-        consultation: Consultation,
-        update_id: int,
-        change: Callable[[Progress], Outcome],
-        via_button: bool,
+        self, user_id: int, consultation: Consultation, update_id: int, user_input: Action | str
     ) -> Reply:
-        """Apply one input to the stored progress and commit it, once per Telegram update."""
+        """Apply one tap or typed answer to the stored progress and commit it, once per update."""
         if not consultation.is_open(self._clock()):
-            return Reply([Screen(texts.NOT_OPEN.format(title=consultation.title))])
-        respondent = self._respondent(consultation, user_id)
+            async with self.db.transaction() as tx:
+                await repos.set_current_consultation(tx, user_id, None)
+            reply = await self._list(user_id)
+            reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
+            return reply
+        outcome: Outcome | None = None
         async with self.db.transaction() as tx:
-            if not await repos.claim_update(tx, update_id, self._clock()):
-                return Reply()  # a redelivered update: it was handled the first time
-            stored = await repos.load_response(tx, consultation.id, respondent)
-            if stored is None:
-                return Reply(notice=texts.MOVED_ON)
-            outcome = change(stored.progress)
-            if outcome.result is Result.STALE:
-                return self._stale_reply(consultation, stored.progress)
-            if outcome.result is Result.REJECTED:
-                assert outcome.problem is not None
-                if via_button:  # a toast under the buttons they just tapped
-                    return Reply(notice=outcome.problem)
-                # A typed message: say what was wrong, then put the question back within reach.
-                return Reply([Screen(outcome.problem), question_screen(consultation, stored.progress)])
-            await repos.save_progress(tx, stored, outcome.progress, self._clock())
-            await repos.set_current_consultation(
-                tx, user_id, None if outcome.progress.submitted else consultation.id
-            )
-        return self._after_step(consultation, stored.progress, outcome.progress)
+            first_delivery = await repos.claim_update(tx, update_id, self._clock())
+            stored = await self._load(tx, consultation, user_id)
+            if stored is not None and first_delivery:
+                if isinstance(user_input, Action):
+                    outcome = apply(consultation, stored.progress, user_input)
+                else:
+                    outcome = apply_text(consultation, stored.progress, user_input)
+                if outcome.result is Result.ACCEPTED:
+                    await repos.save_progress(
+                        tx, stored, outcome.progress, self._time_to_record(consultation)
+                    )
+                    await repos.set_current_consultation(
+                        tx, user_id, None if outcome.progress.submitted else consultation.id
+                    )
+        if stored is None:
+            return await self._moved_on(user_id)
+        if outcome is None:
+            # Telegram delivered this update again; it was applied the first time. Show where
+            # they are, in case the bot stopped before its first reply went out.
+            return Reply([self._current_screen(consultation, stored.progress)])
+        if outcome.result is Result.ACCEPTED:
+            return self._after_step(consultation, stored.progress, outcome.progress)
+        if outcome.result is Result.REJECTED:
+            assert outcome.problem is not None
+            if isinstance(user_input, Action):  # a toast under the buttons they just tapped
+                return Reply(notice=outcome.problem)
+            # A typed message: say what was wrong, then put the question back within reach.
+            return Reply([Screen(outcome.problem), question_screen(consultation, stored.progress)])
+        if isinstance(user_input, Action) and is_repeat_of_last_step(
+            consultation, stored.progress, user_input
+        ):
+            return Reply(notice=texts.MOVED_ON)  # a double tap: the first tap already moved them on
+        return Reply([self._current_screen(consultation, stored.progress)], notice=texts.MOVED_ON)
 
     def _after_step(self, consultation: Consultation, before: Progress, after: Progress) -> Reply:
         if after.submitted:
@@ -269,10 +295,10 @@ class Conversation:
         return Reply([question_screen(consultation, after)], replace=left)
 
     @staticmethod
-    def _stale_reply(consultation: Consultation, progress: Progress) -> Reply:
+    def _current_screen(consultation: Consultation, progress: Progress) -> Screen:
         if progress.submitted:
-            return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))], notice=texts.MOVED_ON)
-        return Reply([question_screen(consultation, progress)], notice=texts.MOVED_ON)
+            return Screen(texts.ALREADY_DONE.format(title=consultation.title))
+        return question_screen(consultation, progress)
 
     async def _moved_on(self, user_id: int) -> Reply:
         reply = await self._resume_or_list(user_id)

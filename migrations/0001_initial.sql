@@ -30,8 +30,8 @@ CREATE TABLE answers (
     PRIMARY KEY (response_id, question_id)
 );
 
--- Telegram may deliver an update twice; an update that wrote something is recorded here in the
--- same transaction, so the second delivery changes nothing.
+-- Telegram may deliver an update twice; an answering update is recorded here in the same
+-- transaction as the answer it carries, so the second delivery changes nothing.
 CREATE TABLE handled_updates (
     update_id INTEGER PRIMARY KEY,
     handled_at TEXT NOT NULL

@@ -55,10 +55,6 @@ class Outcome:
     progress: Progress
     problem: str | None = None
 
-    @property
-    def accepted(self) -> bool:
-        return self.result is Result.ACCEPTED
-
 
 def questions_to_ask(consultation: Consultation, answers: Mapping[str, Answer]) -> list[Question]:
     """The questions this young person will see, in order (all of them until logic arrives)."""
@@ -85,6 +81,23 @@ def _neighbour(consultation: Consultation, progress: Progress, step: int) -> str
     if target >= len(asked):
         return None
     return asked[max(target, 0)]
+
+
+def recover(consultation: Consultation, progress: Progress) -> Progress:
+    """Make a stored place valid for the definition as it is now: if its question has gone
+    (the file was edited mid-consultation), go to the first unanswered question, or the review."""
+    asked = [q.id for q in questions_to_ask(consultation, progress.answers)]
+    if progress.position is None or progress.position in asked:
+        return progress
+    unanswered = next((q for q in asked if q not in progress.answers), None)
+    return replace(progress, position=unanswered)
+
+
+def is_repeat_of_last_step(consultation: Consultation, progress: Progress, action: Action) -> bool:
+    """True for a second tap on the step that has just been completed (a double tap)."""
+    if progress.submitted:
+        return action.kind is Kind.SUBMIT
+    return action.question != "" and action.question == _neighbour(consultation, progress, -1)
 
 
 def _advance(consultation: Consultation, progress: Progress) -> Progress:

@@ -33,6 +33,17 @@ def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple(row for row in (tuple(r) for r in rows) if row)
 
 
+# Telegram refuses more than 8 buttons in a row; past 7 numbers, a phone row gets cramped anyway.
+SCALE_ROW_MAX = 7
+
+
+def _even_rows(buttons: list[Button], most: int) -> list[list[Button]]:
+    """Split buttons into as few rows as fit `most` each, of nearly equal length (10 -> 5 + 5)."""
+    count = -(-len(buttons) // most)
+    size = -(-len(buttons) // count)
+    return [buttons[i : i + size] for i in range(0, len(buttons), size)]
+
+
 def consent_screen(consultation_id: str = "") -> Screen:
     """Welcome, privacy notice and the consent question; a deep link's id rides on the button."""
     text = f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_QUESTION}"
@@ -107,16 +118,15 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
     elif isinstance(question, ScaleQuestion):
         hint = texts.PICK_SCALE
         chosen_point = answer.value if answer else None
-        answer_rows = [
-            [
-                Button(
-                    mark(point == chosen_point)
-                    + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
-                    act(Kind.SCALE, str(point)),
-                )
-                for point in question.points()
-            ]
+        buttons = [
+            Button(
+                mark(point == chosen_point)
+                + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
+                act(Kind.SCALE, str(point)),
+            )
+            for point in question.points()
         ]
+        answer_rows = _even_rows(buttons, SCALE_ROW_MAX)
     else:
         assert isinstance(question, TextQuestion)
         hint = texts.TYPE_ANSWER.format(limit=question.max_length)

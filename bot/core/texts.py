@@ -11,7 +11,8 @@ WELCOME = (
 
 PRIVACY_NOTICE = (
     "🔒 Your privacy, in plain words\n\n"
-    "• What we keep: your answers, and that you agreed to this notice.\n"
+    "• What we keep: your answers, that you agreed to this notice, and your Telegram number "
+    "so we know where you're up to. We never keep your name or username.\n"
     "• Who sees it: only the User Voice and Participation team. "
     "People who read the results see totals, never who said what.\n"
     "• Anonymous: when a consultation says it is anonymous, your answers are saved under a "
@@ -72,7 +73,11 @@ SENT = "{title}: sent ✅"
 NEEDS_ANSWER = "This one needs an answer before you move on."
 USE_THE_BUTTONS = "Please tap one of the buttons under the question."
 MOVED_ON = "That question has moved on — here's where you are now."
-STICKER_OR_MEDIA = "I can only read typed messages and button taps here."
+STICKER_OR_MEDIA = "I can only read typed messages and button taps here. Send /help if you're stuck."
+EDITS_NOT_SEEN = (
+    "I can't see changes to messages you've already sent. To change an answer, "
+    "tap ⬅️ Back before you send your answers."
+)
 
 PAUSED = (
     "OK, I've paused “{title}”. Your answers so far are saved.\n"

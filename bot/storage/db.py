@@ -19,7 +19,7 @@ class Database:
 
     def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
         self._connection = connection
-        self._write_lock = asyncio.Lock()
+        self._lock = asyncio.Lock()
         self.path = path
 
     @classmethod
@@ -42,7 +42,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """Everything inside commits together, or not at all."""
-        async with self._write_lock:
+        async with self._lock:
             await self._connection.execute("BEGIN IMMEDIATE")
             try:
                 yield self._connection
@@ -51,17 +51,19 @@ class Database:
                 raise
             await self._connection.execute("COMMIT")
 
+    # Reads take the lock too: on the shared connection they would otherwise see another task's
+    # uncommitted writes.
     async def fetch_all(self, sql: str, params: Iterable[Any] = ()) -> list[aiosqlite.Row]:
-        async with self._connection.execute(sql, tuple(params)) as cursor:
+        async with self._lock, self._connection.execute(sql, tuple(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Row | None:
-        async with self._connection.execute(sql, tuple(params)) as cursor:
+        async with self._lock, self._connection.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchone()
 
     async def run_script(self, script: str) -> None:
         """Run a multi-statement script (used by migrations, which bring their own BEGIN/COMMIT)."""
-        async with self._write_lock:
+        async with self._lock:
             try:
                 await self._connection.executescript(script)
             except BaseException:

@@ -32,12 +32,14 @@ async def get_participant(db: Database, user_id: int) -> Participant | None:
     return Participant(row["user_id"], row["current_consultation"]) if row else None
 
 
-async def record_consent(tx: aiosqlite.Connection, user_id: int, now: datetime, privacy_version: int) -> None:
-    await tx.execute(
+async def record_consent(tx: aiosqlite.Connection, user_id: int, now: datetime, privacy_version: int) -> bool:
+    """Record agreement to the privacy notice; False if they had already agreed."""
+    cursor = await tx.execute(
         "INSERT INTO participants (user_id, consented_at, privacy_version) VALUES (?, ?, ?) "
         "ON CONFLICT (user_id) DO NOTHING",
         (user_id, _stamp(now), privacy_version),
     )
+    return cursor.rowcount == 1
 
 
 async def set_current_consultation(

@@ -27,7 +27,7 @@ COMMANDS = [
     BotCommand("privacy", "What we keep and who sees it"),
     BotCommand("help", "What I can do"),
 ]
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
 def default_rate_limiter() -> AIORateLimiter:

@@ -47,6 +47,7 @@ class YoungPeople:
                 CommandHandler("privacy", self.privacy, filters=PRIVATE),
                 CommandHandler("cancel", self.cancel, filters=PRIVATE),
                 CallbackQueryHandler(self.press),
+                MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.edited),
                 MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
                 MessageHandler(PRIVATE & filters.TEXT, self.text),
                 MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, self.unreadable),
@@ -73,6 +74,10 @@ class YoungPeople:
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command we do not have: point to /help."""
         await self._show(update, self.conversation.unknown_command())
+
+    async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """An edited message: edits cannot change a saved answer, so say how to."""
+        await self._show(update, self.conversation.edited())
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: an answer to a text question, or a friendly pointer."""
@@ -127,9 +132,10 @@ async def _answer_query(update: Update, notice: str | None) -> None:
 
 
 async def _edit(message: Message, screen: Screen) -> None:
+    """Change the tapped message; a failure here must not stop the next question going out."""
     try:
         await message.edit_text(split_text(screen.text)[0], reply_markup=keyboard(screen))
     except BadRequest as error:
-        # A double tap or a redelivered update asks for the same content again: nothing to do.
+        # "Not modified": the same content again (a repeated tap), so there is nothing to do.
         if "message is not modified" not in error.message.lower():
-            raise
+            log.warning("Could not update a tapped message: %s", error)

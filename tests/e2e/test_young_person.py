@@ -188,9 +188,10 @@ async def test_a_duplicated_update_is_recorded_once(fake: FakeTelegram, bot: Run
     pick = sam.make_callback_update("Yes")
     await fake.deliver(pick)
     sent = len(sam.messages)
-    await fake.deliver(pick)  # no second "Question 2", no "moved on": nothing at all
-    assert len(sam.messages) == sent
+    await fake.deliver(pick)  # applied once; the current question is shown again, in case it was lost
+    assert len(sam.messages) == sent + 1
     assert sam.last_text.startswith("Question 2 of 4")
+    assert fake.callback_answer(pick["callback_query"]["id"]).text is None  # no "moved on"
     toggle = sam.make_callback_update("Cat")
     await fake.deliver(toggle)
     await fake.deliver(toggle)  # Telegram redelivers the very same update
@@ -214,12 +215,26 @@ async def test_an_old_button_gets_a_gentle_moved_on(fake: FakeTelegram, bot: Run
     first_copy = sam.last_message
     await sam.send("yes please")  # typing on a button question sends the question again
     await sam.press("👍 Yes")  # answered through the second copy
+    await sam.press("Cat")
+    await sam.press(texts.NEXT_BUTTON)
     before = answers(bot)
 
     replies = await sam.press("👎 No", message=first_copy)
     assert sam.last_callback_answer == texts.MOVED_ON
-    assert replies[-1].text.startswith("Question 2 of 4")  # where they are now
-    assert answers(bot) == before == {"allowed": '"yes"'}
+    assert [m.text[:15] for m in replies] == ["Question 3 of 4"]  # where they are now
+    assert answers(bot) == before == {"allowed": '"yes"', "kinds": '["cat"]'}
+
+
+async def test_a_double_tap_moves_on_once(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    first_tap, second_tap = sam.make_callback_update("Yes"), sam.make_callback_update("Yes")
+    await fake.deliver(first_tap)
+    sent = len(sam.messages)
+    await fake.deliver(second_tap)  # a different update for the same button
+    assert len(sam.messages) == sent  # no second "Question 2"
+    assert fake.callback_answer(second_tap["callback_query"]["id"]).text == texts.MOVED_ON
+    assert answers(bot) == {"allowed": '"yes"'}
 
 
 async def test_stickers_photos_and_very_long_texts_get_a_friendly_pointer(
@@ -253,27 +268,77 @@ async def test_anonymous_answers_hold_no_telegram_identity(fake: FakeTelegram, b
     await sam.press("Cat")
     await sam.press(texts.NEXT_BUTTON)
     await sam.press("2")
-    await sam.send("Samira's cat")  # their own words may contain anything: that is theirs to say
+    await sam.send("A cat called Biscuit")
     await sam.press(texts.SUBMIT_BUTTON)
     await sam.send("/start named")
     await sam.press("Yes")
     await sam.press(texts.SUBMIT_BUTTON)
+    await bot.stop()  # closing the database moves everything from the WAL into the file itself
 
-    identity = ("987654321", "samira_k")
-    anonymous_rows = rows(bot, "SELECT responses.* FROM responses WHERE consultation_id = 'pets'") + rows(
+    identity = ("987654321", "Samira", "samira_k")
+    anonymous_rows = rows(bot, "SELECT * FROM responses WHERE consultation_id = 'pets'") + rows(
         bot,
-        "SELECT answers.response_id, answers.question_id, answers.answered_at FROM answers "
-        "JOIN responses ON responses.id = response_id WHERE consultation_id = 'pets'",
+        "SELECT answers.* FROM answers JOIN responses ON responses.id = response_id "
+        "WHERE consultation_id = 'pets'",
     )
     assert len(anonymous_rows) == 5
     for row in anonymous_rows:
         for value in row:
             assert not any(part in str(value) for part in identity), row
+    # Times are kept to the day, so they cannot be matched with the consent record's.
+    [(started, updated, submitted)] = rows(
+        bot, "SELECT started_at, updated_at, submitted_at FROM responses WHERE consultation_id = 'pets'"
+    )
+    assert all(stamp.endswith("T00:00:00+00:00") for stamp in (started, updated, submitted))
     # The check can fail: a named consultation does keep the id.
     assert rows(bot, "SELECT user_id FROM responses WHERE consultation_id = 'named'") == [(987654321,)]
     # Names and usernames are stored nowhere at all.
-    raw = bot.settings.database_path.read_bytes()
-    assert b"samira_k" not in raw
+    database = bot.settings.database_path
+    stored_bytes = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    assert b"Biscuit" in stored_bytes  # the scan sees the answers...
+    assert b"Samira" not in stored_bytes and b"samira_k" not in stored_bytes  # ...and no names
+
+
+async def test_an_edited_message_gets_a_pointer_and_changes_nothing(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    await sam.press("Yes")
+    await sam.press("Cat")
+    await sam.press(texts.NEXT_BUTTON)
+    await sam.press("3")
+    update = sam.make_message_update("Rex")
+    await fake.deliver(update)
+    edit = {"update_id": fake.next_update_id(), "edited_message": {**update["message"], "text": "Max"}}
+    edit["edited_message"]["edit_date"] = update["message"]["date"] + 5
+    await fake.deliver(edit)
+    assert sam.last_text == texts.EDITS_NOT_SEEN
+    assert answers(bot)["names"] == '"Rex"'
+
+
+async def test_a_consultation_edited_mid_way_carries_on_from_the_first_unanswered_question(
+    fake: FakeTelegram, settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "surveys"
+    folder.mkdir()
+    original = (E2E_SURVEYS / "pets.yaml").read_text()
+    (folder / "pets.yaml").write_text(original)
+    running = RunningBot(fake, settings.model_copy(update={"surveys_dir": folder}))
+    await running.start()
+    try:
+        sam = fake.user(1001, "Sam", "sam_k")
+        await agree(sam, "pets")
+        await sam.press("Yes")  # now on "kinds"
+        (folder / "pets.yaml").write_text(original.replace("id: kinds", "id: which-pets"))
+        await running.restart()
+        replies = await sam.send("/start")
+        assert replies[-1].text.startswith("Question 2 of 4\n\nWhich pets?")
+        await sam.press("Dog")
+        await sam.press(texts.NEXT_BUTTON)
+        assert sam.last_text.startswith("Question 3 of 4")
+    finally:
+        await running.stop()
 
 
 async def test_a_young_person_who_blocked_the_bot_causes_no_error(

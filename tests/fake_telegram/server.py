@@ -35,6 +35,7 @@ from .entities import EntityParseError, parse_html, strip_text, utf16_len
 MAX_TEXT_LENGTH = 4096
 MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS_PER_ROW = 8
 MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_ANSWER_LENGTH = 200
 
@@ -724,6 +725,9 @@ class FakeTelegram:
             buttons = [button for row in rows for button in row]
             if len(buttons) > MAX_INLINE_BUTTONS:
                 raise bad_request("too many buttons")  # fake's wording
+            # Telegram shows at most 8 buttons in one row and refuses wider keyboards.
+            if any(len(row) > MAX_INLINE_BUTTONS_PER_ROW for row in rows):
+                raise bad_request("too many buttons in a row")  # fake's wording
             for button in buttons:
                 self._check_inline_button(button)
             return markup if buttons else None

@@ -74,3 +74,15 @@ def test_generated_pseudonym_key_is_private_and_stable(tmp_path: Path) -> None:
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(key) == 64
     assert pseudonym_key(None, database) == key
+
+
+def test_an_unusable_database_path_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("DATABASE_PATH", str(blocker / "db.sqlite3"))
+    assert main(["migrate"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"Database problem: cannot use {blocker / 'db.sqlite3'}:")
+    assert "Traceback" not in err

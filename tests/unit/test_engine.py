@@ -46,7 +46,7 @@ def act(kind: Kind, question: str = "", value: str = "") -> Action:
 def run(progress: Progress, *actions: Action) -> Progress:
     for action in actions:
         outcome = apply(DEFINITION, progress, action)
-        assert outcome.accepted, (action, outcome)
+        assert outcome.result is Result.ACCEPTED, (action, outcome)
         progress = outcome.progress
     return progress
 
@@ -85,7 +85,7 @@ def test_a_whole_run_reaches_review_then_submits() -> None:
     )
     assert progress.position == "home"
     typed = apply_text(DEFINITION, progress, "  A sofa  ")
-    assert typed.accepted and typed.progress.position is None
+    assert typed.result is Result.ACCEPTED and typed.progress.position is None
     assert typed.progress.answers["home"] == Answer("A sofa")
     assert question_number(DEFINITION, typed.progress) == (5, 4)
     submitted = run(typed.progress, Action(Kind.SUBMIT, "hub"))
@@ -166,3 +166,25 @@ def test_review_shortens_long_typed_answers_but_storage_keeps_them() -> None:
     line = next(line for line in text.splitlines() if line.strip().startswith("➡️ word"))
     assert line.endswith("…") and len(line.strip()) <= REVIEW_ANSWER_MAX + 3
     assert progress.answers["home"].value == "word " * 100
+
+
+def test_a_place_whose_question_was_removed_moves_to_the_first_unanswered_question() -> None:
+    from bot.core.engine import recover
+
+    stored = Progress({"spaces": Answer(("gym",))}, position="renamed-question")
+    assert recover(DEFINITION, stored).position == "feel"
+    all_answered = Progress({q.id: Answer(None) for q in DEFINITION.questions}, position="gone")
+    assert recover(DEFINITION, all_answered).position is None  # the review screen
+    fine = Progress(position="like")
+    assert recover(DEFINITION, fine) is fine
+
+
+def test_a_double_tap_is_recognised_only_on_the_step_just_done() -> None:
+    from bot.core.engine import is_repeat_of_last_step
+
+    on_feel = Progress({"spaces": Answer(("gym",))}, position="feel")
+    assert is_repeat_of_last_step(DEFINITION, on_feel, act(Kind.TOGGLE, "spaces", "gym"))
+    on_like = Progress(position="like")
+    assert not is_repeat_of_last_step(DEFINITION, on_like, act(Kind.TOGGLE, "spaces", "gym"))
+    done = Progress(position=None, submitted=True)
+    assert is_repeat_of_last_step(DEFINITION, done, Action(Kind.SUBMIT, "hub"))

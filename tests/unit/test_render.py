@@ -40,3 +40,20 @@ def test_buttons_become_one_inline_row_each_with_encoded_data() -> None:
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [["Yes"], ["Back"]]
     assert markup.inline_keyboard[0][0].callback_data == "p|c|q|y"
     assert keyboard(Screen("no buttons")) is None
+
+
+def test_a_ten_point_scale_is_two_rows_of_five() -> None:
+    from bot.core.engine import Progress
+    from bot.core.models import Consultation
+    from bot.core.screens import question_screen
+
+    definition = Consultation.model_validate(
+        {
+            "id": "c",
+            "title": "T",
+            "intro": "I",
+            "questions": [{"id": "s", "type": "scale", "text": "How much?", "min": 1, "max": 10}],
+        }
+    )
+    rows = question_screen(definition, Progress(position="s")).buttons
+    assert [len(row) for row in rows] == [5, 5]
