@@ -34,6 +34,13 @@ async def agree(user: User, payload: str = "") -> None:
     await user.press(texts.CONSENT_BUTTON)
 
 
+async def reach_the_text_question(user: User, scale_point: str = "3") -> None:
+    """Agree and answer the first three pets questions: Yes, Cat, Next, a scale point."""
+    await agree(user, "pets")
+    for label in ("Yes", "Cat", texts.NEXT_BUTTON, scale_point):
+        await user.press(label)
+
+
 async def test_consent_comes_first_and_nothing_is_stored_before_it(
     fake: FakeTelegram, bot: RunningBot
 ) -> None:
@@ -263,11 +270,7 @@ async def test_a_closed_consultation_is_refused_kindly(fake: FakeTelegram, bot: 
 
 async def test_anonymous_answers_hold_no_telegram_identity(fake: FakeTelegram, bot: RunningBot) -> None:
     sam = fake.user(987654321, "Samira", "samira_k")
-    await agree(sam, "pets")
-    await sam.press("Yes")
-    await sam.press("Cat")
-    await sam.press(texts.NEXT_BUTTON)
-    await sam.press("2")
+    await reach_the_text_question(sam, "2")
     await sam.send("A cat called Biscuit")
     await sam.press(texts.SUBMIT_BUTTON)
     await sam.send("/start named")
@@ -303,11 +306,7 @@ async def test_an_edited_message_gets_a_pointer_and_changes_nothing(
     fake: FakeTelegram, bot: RunningBot
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
-    await agree(sam, "pets")
-    await sam.press("Yes")
-    await sam.press("Cat")
-    await sam.press(texts.NEXT_BUTTON)
-    await sam.press("3")
+    await reach_the_text_question(sam)
     update = sam.make_message_update("Rex")
     await fake.deliver(update)
     edit = {"update_id": fake.next_update_id(), "edited_message": {**update["message"], "text": "Max"}}
