@@ -10,8 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import aiosqlite
+from sqlite3 import Connection
 
 from bot import surveys
 from bot.config import Settings, pseudonym_key
@@ -76,7 +75,7 @@ class Conversation:
     async def start(self, user_id: int, payload: str = "") -> Reply:
         """/start, perhaps from a deep link naming a consultation."""
         consultation_id = payload.strip().lower()
-        if await repos.get_participant(self.db, user_id) is None:
+        if await self._participant(user_id) is None:
             return Reply([consent_screen(consultation_id if self.catalogue.get(consultation_id) else "")])
         if consultation_id:
             return await self._open(user_id, consultation_id)
@@ -88,20 +87,23 @@ class Conversation:
         if action is None:
             return await self._moved_on(user_id)
         if action.kind is Kind.DECLINE:
-            if await repos.get_participant(self.db, user_id) is not None:
+            if await self._participant(user_id) is not None:
                 return await self._moved_on(user_id)
             return Reply(replace=Screen(texts.DECLINED))
         if action.kind is Kind.CONSENT:
             return await self._consent(user_id, action.consultation)
-        if await repos.get_participant(self.db, user_id) is None:
+        if await self._participant(user_id) is None:
             return Reply([consent_screen()], notice=texts.NEED_CONSENT)
         if action.kind is Kind.OPEN:
             return await self._open(user_id, action.consultation)
-        return await self._answer(user_id, action, update_id)
+        consultation = self.catalogue.get(action.consultation)
+        if consultation is None:
+            return await self._moved_on(user_id)
+        return await self._step(user_id, consultation, update_id, action)
 
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
         """A typed message that is not a command."""
-        participant = await repos.get_participant(self.db, user_id)
+        participant = await self._participant(user_id)
         if participant is None:
             return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         consultation = self.catalogue.get(participant.current_consultation or "")
@@ -132,53 +134,62 @@ class Conversation:
         return Reply([Screen(texts.NOT_UNDERSTOOD)])
 
     async def cancel(self, user_id: int) -> Reply:
-        participant = await repos.get_participant(self.db, user_id)
+        participant = await self._participant(user_id)
         consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
         if consultation is None:
             return Reply([Screen(texts.NOTHING_TO_CANCEL)])
-        async with self.db.transaction() as tx:
-            await repos.set_current_consultation(tx, user_id, None)
+        await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
         return Reply([Screen(texts.PAUSED.format(title=consultation.title))])
 
     # --- the steps behind them -----------------------------------------------------------------
 
+    async def _participant(self, user_id: int) -> repos.Participant | None:
+        return await self.db.read(lambda db: repos.get_participant(db, user_id))
+
     def _respondent(self, consultation: Consultation, user_id: int) -> str:
         return pseudonym(self._key, consultation.id, user_id)
 
+    def _load(self, db: Connection, consultation: Consultation, user_id: int) -> repos.StoredResponse | None:
+        """Their response, with its place made valid for the definition as it is now."""
+        stored = repos.load_response(db, consultation.id, self._respondent(consultation, user_id))
+        if stored is None:
+            return None
+        return repos.StoredResponse(stored.id, recover(consultation, stored.progress))
+
+    def _time_to_record(self, consultation: Consultation) -> datetime:
+        return recorded_time(self._clock(), consultation.anonymous)
+
     async def _consent(self, user_id: int, consultation_id: str) -> Reply:
-        async with self.db.transaction() as tx:
-            agreed_now = await repos.record_consent(
-                tx, user_id, recorded_time(self._clock(), anonymous=True), texts.PRIVACY_VERSION
-            )
+        day = recorded_time(self._clock(), anonymous=True)
+        agreed_now = await self.db.transaction(
+            lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION)
+        )
         if not agreed_now:  # a double tap, or an old consent message
             return Reply(notice=texts.MOVED_ON)
-        agreed = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_BUTTON}")
         if consultation_id:
             reply = await self._open(user_id, consultation_id)
         else:
             reply = await self._list(user_id)
-        reply.replace = agreed
+        reply.replace = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_BUTTON}")
         reply.screens.insert(0, Screen(texts.CONSENT_THANKS))
         return reply
 
     async def _list(self, user_id: int) -> Reply:
         open_now = self.catalogue.open_now(self._clock())
-        statuses = await repos.response_statuses(
-            self.db, {c.id: self._respondent(c, user_id) for c in open_now}
-        )
+        respondents = {c.id: self._respondent(c, user_id) for c in open_now}
+        statuses = await self.db.read(lambda db: repos.response_statuses(db, respondents))
         started = {cid for cid, status in statuses.items() if status == "in_progress"}
         submitted = {cid for cid, status in statuses.items() if status == "submitted"}
         return Reply([consultation_list(open_now, started, submitted)])
 
     async def _resume_or_list(self, user_id: int, quiet: bool = False) -> Reply:
         """Show the question they are on, or else what is open (or nothing, when quiet)."""
-        participant = await repos.get_participant(self.db, user_id)
+        participant = await self._participant(user_id)
         if participant is None:
             return Reply([consent_screen()])
         consultation = self.catalogue.get(participant.current_consultation or "")
         if consultation is not None and consultation.is_open(self._clock()):
-            async with self.db.transaction() as tx:
-                stored = await self._load(tx, consultation, user_id)
+            stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
             if stored is not None and not stored.progress.submitted:
                 return Reply([question_screen(consultation, stored.progress)])
         return Reply() if quiet else await self._list(user_id)
@@ -194,70 +205,58 @@ class Conversation:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
-        async with self.db.transaction() as tx:
-            stored = await self._load(tx, consultation, user_id)
+
+        def open_response(db: Connection) -> tuple[repos.StoredResponse, bool]:
+            """(their response, whether it was created just now); a finished one is left alone."""
+            stored = self._load(db, consultation, user_id)
             if stored is not None and stored.progress.submitted:
-                return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
-            screens = []
+                return stored, False
+            created = stored is None
             if stored is None:
-                owner = None if consultation.anonymous else user_id
-                stored = await repos.create_response(
-                    tx,
+                stored = repos.create_response(
+                    db,
                     consultation.id,
                     self._respondent(consultation, user_id),
-                    owner,
+                    None if consultation.anonymous else user_id,
                     begin(consultation),
                     self._time_to_record(consultation),
                 )
-                screens.append(Screen(f"{consultation.title}\n\n{consultation.intro}"))
-            await repos.set_current_consultation(tx, user_id, consultation.id)
-        screens.append(question_screen(consultation, stored.progress))
-        return Reply(screens)
+            repos.set_current_consultation(db, user_id, consultation.id)
+            return stored, created
 
-    async def _answer(self, user_id: int, action: Action, update_id: int) -> Reply:
-        consultation = self.catalogue.get(action.consultation)
-        if consultation is None:
-            return await self._moved_on(user_id)
-        return await self._step(user_id, consultation, update_id, action)
-
-    async def _load(
-        self, tx: aiosqlite.Connection, consultation: Consultation, user_id: int
-    ) -> repos.StoredResponse | None:
-        """Their response, with its place made valid for the current definition."""
-        stored = await repos.load_response(tx, consultation.id, self._respondent(consultation, user_id))
-        if stored is None:
-            return None
-        return repos.StoredResponse(stored.id, recover(consultation, stored.progress))
-
-    def _time_to_record(self, consultation: Consultation) -> datetime:
-        return recorded_time(self._clock(), consultation.anonymous)
+        stored, created = await self.db.transaction(open_response)
+        if stored.progress.submitted:
+            return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
+        intro = [Screen(f"{consultation.title}\n\n{consultation.intro}")] if created else []
+        return Reply([*intro, question_screen(consultation, stored.progress)])
 
     async def _step(
         self, user_id: int, consultation: Consultation, update_id: int, user_input: Action | str
     ) -> Reply:
         """Apply one tap or typed answer to the stored progress and commit it, once per update."""
         if not consultation.is_open(self._clock()):
-            async with self.db.transaction() as tx:
-                await repos.set_current_consultation(tx, user_id, None)
+            await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
-        outcome: Outcome | None = None
-        async with self.db.transaction() as tx:
-            first_delivery = await repos.claim_update(tx, update_id, self._clock())
-            stored = await self._load(tx, consultation, user_id)
-            if stored is not None and first_delivery:
-                if isinstance(user_input, Action):
-                    outcome = apply(consultation, stored.progress, user_input)
-                else:
-                    outcome = apply_text(consultation, stored.progress, user_input)
-                if outcome.result is Result.ACCEPTED:
-                    await repos.save_progress(
-                        tx, stored, outcome.progress, self._time_to_record(consultation)
-                    )
-                    await repos.set_current_consultation(
-                        tx, user_id, None if outcome.progress.submitted else consultation.id
-                    )
+
+        def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
+            """(their response before, the outcome); no outcome for a redelivered update."""
+            first_delivery = repos.claim_update(db, update_id, self._clock())
+            stored = self._load(db, consultation, user_id)
+            if stored is None or not first_delivery:
+                return stored, None
+            if isinstance(user_input, Action):
+                outcome = apply(consultation, stored.progress, user_input)
+            else:
+                outcome = apply_text(consultation, stored.progress, user_input)
+            if outcome.result is Result.ACCEPTED:
+                repos.save_progress(db, stored, outcome.progress, self._time_to_record(consultation))
+                still_going = not outcome.progress.submitted
+                repos.set_current_consultation(db, user_id, consultation.id if still_going else None)
+            return stored, outcome
+
+        stored, outcome = await self.db.transaction(apply_and_save)
         if stored is None:
             return await self._moved_on(user_id)
         if outcome is None:
@@ -316,7 +315,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     try:
         await migrate(db)
         # Telegram stops redelivering an update within a day; older records only take space.
-        await repos.forget_updates_before(db, _utc_now() - timedelta(days=1))
+        a_day_ago = _utc_now() - timedelta(days=1)
+        await db.transaction(lambda connection: repos.forget_updates_before(connection, a_day_ago))
         key = pseudonym_key(settings.pseudonym_key, database_path)
         log.info(
             "Loaded %d consultation(s) from %s: %s",

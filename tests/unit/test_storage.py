@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,8 +37,7 @@ async def test_migrating_again_is_a_no_op(db: Database) -> None:
 
 
 async def test_a_database_newer_than_the_code_is_refused(db: Database) -> None:
-    async with db.transaction() as tx:
-        await tx.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')")
+    await db.transaction(lambda tx: tx.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')"))
     with pytest.raises(MigrationError, match="schema version 999 but this code only knows up to 1"):
         await migrate(db)
 
@@ -61,44 +61,41 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
 
 async def test_progress_round_trips_and_changes_are_saved(db: Database) -> None:
     start = Progress(position="a")
-    async with db.transaction() as tx:
-        stored = await repos.create_response(tx, "c", "resp", None, start, NOW)
+    stored = await db.transaction(lambda tx: repos.create_response(tx, "c", "resp", None, start, NOW))
     later = Progress({"a": Answer(("x", "y")), "b": Answer(3), "c": Answer("hi ✨"), "d": Answer(None)}, None)
-    async with db.transaction() as tx:
-        await repos.save_progress(tx, stored, later, NOW)
-    async with db.transaction() as tx:
-        loaded = await repos.load_response(tx, "c", "resp")
+    await db.transaction(lambda tx: repos.save_progress(tx, stored, later, NOW))
+    loaded = await db.read(lambda tx: repos.load_response(tx, "c", "resp"))
     assert loaded is not None and loaded.progress == later
     fewer = Progress({"b": Answer(4)}, "b", submitted=True)
-    async with db.transaction() as tx:
-        await repos.save_progress(tx, loaded, fewer, NOW)
-        again = await repos.load_response(tx, "c", "resp")
+    await db.transaction(lambda tx: repos.save_progress(tx, loaded, fewer, NOW))
+    again = await db.read(lambda tx: repos.load_response(tx, "c", "resp"))
     assert again is not None and again.progress == fewer
 
 
 async def test_one_response_per_respondent_per_consultation(db: Database) -> None:
-    async with db.transaction() as tx:
-        await repos.create_response(tx, "c", "same", None, Progress(position="a"), NOW)
-    with pytest.raises(Exception, match="UNIQUE"):
-        async with db.transaction() as tx:
-            await repos.create_response(tx, "c", "same", None, Progress(position="a"), NOW)
+    def create(tx: sqlite3.Connection) -> repos.StoredResponse:
+        return repos.create_response(tx, "c", "same", None, Progress(position="a"), NOW)
+
+    await db.transaction(create)
+    with pytest.raises(sqlite3.IntegrityError, match="UNIQUE"):
+        await db.transaction(create)
 
 
 async def test_an_update_is_claimed_once_and_forgotten_later(db: Database) -> None:
-    async with db.transaction() as tx:
-        assert await repos.claim_update(tx, 42, NOW)
-        assert not await repos.claim_update(tx, 42, NOW)
-    await repos.forget_updates_before(db, datetime(2027, 1, 1, tzinfo=UTC))
-    async with db.transaction() as tx:
-        assert await repos.claim_update(tx, 42, NOW)
+    assert await db.transaction(lambda tx: repos.claim_update(tx, 42, NOW))
+    assert not await db.transaction(lambda tx: repos.claim_update(tx, 42, NOW))
+    await db.transaction(lambda tx: repos.forget_updates_before(tx, datetime(2027, 1, 1, tzinfo=UTC)))
+    assert await db.transaction(lambda tx: repos.claim_update(tx, 42, NOW))
 
 
 async def test_a_failed_transaction_rolls_back(db: Database) -> None:
+    def consent_then_fail(tx: sqlite3.Connection) -> None:
+        repos.record_consent(tx, 7, NOW, 1)
+        raise RuntimeError("killed mid-way")
+
     with pytest.raises(RuntimeError):
-        async with db.transaction() as tx:
-            await repos.record_consent(tx, 7, NOW, 1)
-            raise RuntimeError("killed mid-way")
-    assert await repos.get_participant(db, 7) is None
+        await db.transaction(consent_then_fail)
+    assert await db.read(lambda tx: repos.get_participant(tx, 7)) is None
 
 
 def test_migrate_command_applies_once_then_reports_up_to_date(
