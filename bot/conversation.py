@@ -24,17 +24,16 @@ from bot.core.engine import (
     apply_text,
     begin,
     is_repeat_of_last_step,
-    questions_to_ask,
     recover,
 )
 from bot.core.models import Consultation
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.screens import (
     Screen,
-    answered_screen,
     consent_screen,
     consultation_list,
     question_screen,
+    sent_screen,
 )
 from bot.storage import repos
 from bot.storage.db import Database
@@ -170,8 +169,7 @@ class Conversation:
             reply = await self._open(user_id, consultation_id)
         else:
             reply = await self._list(user_id)
-        reply.replace = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_BUTTON}")
-        reply.screens.insert(0, Screen(texts.CONSENT_THANKS))
+        reply.replace = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_GIVEN}")
         return reply
 
     async def _list(self, user_id: int) -> Reply:
@@ -227,8 +225,13 @@ class Conversation:
         stored, created = await self.db.transaction(open_response)
         if stored.progress.submitted:
             return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
-        intro = [Screen(f"{consultation.title}\n\n{consultation.intro}")] if created else []
-        return Reply([*intro, question_screen(consultation, stored.progress)])
+        question = question_screen(consultation, stored.progress)
+        if not created:
+            return Reply([question])
+        # The introduction heads the first question: one message, not two.
+        return Reply(
+            [Screen(f"{consultation.title}\n\n{consultation.intro}\n\n{question.text}", question.buttons)]
+        )
 
     async def _step(
         self, user_id: int, consultation: Consultation, update_id: int, user_input: Action | str
@@ -264,7 +267,7 @@ class Conversation:
             # they are, in case the bot stopped before its first reply went out.
             return Reply([self._current_screen(consultation, stored.progress)])
         if outcome.result is Result.ACCEPTED:
-            return self._after_step(consultation, stored.progress, outcome.progress)
+            return self._after_step(consultation, outcome.progress, isinstance(user_input, Action))
         if outcome.result is Result.REJECTED:
             assert outcome.problem is not None
             if isinstance(user_input, Action):  # a toast under the buttons they just tapped
@@ -277,21 +280,13 @@ class Conversation:
             return Reply(notice=texts.MOVED_ON)  # a double tap: the first tap already moved them on
         return Reply([self._current_screen(consultation, stored.progress)], notice=texts.MOVED_ON)
 
-    def _after_step(self, consultation: Consultation, before: Progress, after: Progress) -> Reply:
-        if after.submitted:
-            return Reply(
-                [Screen(texts.THANK_YOU)],
-                replace=Screen(texts.SENT.format(title=consultation.title)),
-            )
-        if after.position == before.position:  # e.g. a multi-choice toggle: redraw in place
-            return Reply(replace=question_screen(consultation, after))
-        order = [q.id for q in questions_to_ask(consultation, after.answers)] + [None]
-        if order.index(after.position) < order.index(before.position):
-            left = Screen(texts.WENT_BACK)
-        else:
-            assert before.position is not None
-            left = answered_screen(consultation, after, before.position)
-        return Reply([question_screen(consultation, after)], replace=left)
+    @staticmethod
+    def _after_step(consultation: Consultation, after: Progress, via_button: bool) -> Reply:
+        """A tap turns its own message into what comes next, so buttons stay where the thumb is;
+        after a typed answer the next question is a new message below it."""
+        done = after.submitted
+        screen = sent_screen(consultation, after) if done else question_screen(consultation, after)
+        return Reply(replace=screen) if via_button else Reply([screen])
 
     @staticmethod
     def _current_screen(consultation: Consultation, progress: Progress) -> Screen:

@@ -45,7 +45,10 @@ class Simulator:
     def _show(self, reply: Reply) -> None:
         if reply.notice:
             self._say(f"💬 {reply.notice}")
-        shown = [*([reply.replace] if reply.replace and reply.replace.buttons else []), *reply.screens]
+        # A changed message matters when it carries buttons or is all there is to show (the
+        # sent summary); the agreed notice, say, needs no second printing.
+        changed = reply.replace is not None and (reply.replace.buttons or not reply.screens)
+        shown = [*([reply.replace] if changed and reply.replace else []), *reply.screens]
         for screen in shown:
             self._say(format_screen(screen))
             if screen.buttons:

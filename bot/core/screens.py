@@ -150,12 +150,16 @@ def _shorten(text: str) -> str:
     return text if len(text) <= REVIEW_ANSWER_MAX else text[: REVIEW_ANSWER_MAX - 1].rstrip() + "…"
 
 
-def review_screen(consultation: Consultation, progress: Progress) -> Screen:
-    lines = [texts.REVIEW_TITLE, ""]
+def _answer_lines(consultation: Consultation, progress: Progress) -> list[str]:
+    lines = []
     for number, question in enumerate(questions_to_ask(consultation, progress.answers), start=1):
         answer = _shorten(describe_answer(question, progress.answers.get(question.id)))
         lines.append(f"{number}. {question.text}\n   ➡️ {answer}")
-    lines += ["", texts.REVIEW_ASK]
+    return lines
+
+
+def review_screen(consultation: Consultation, progress: Progress) -> Screen:
+    lines = [texts.REVIEW_TITLE, "", *_answer_lines(consultation, progress), "", texts.REVIEW_ASK]
     return Screen(
         "\n".join(lines),
         _rows(
@@ -165,9 +169,7 @@ def review_screen(consultation: Consultation, progress: Progress) -> Screen:
     )
 
 
-def answered_screen(consultation: Consultation, progress: Progress, question_id: str) -> Screen:
-    """What a question's message becomes once answered: the question and the answer, no buttons."""
-    question = consultation.question(question_id)
-    assert question is not None
-    answer = describe_answer(question, progress.answers.get(question_id))
-    return Screen(texts.ANSWERED.format(question=question.text, answer=answer))
+def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
+    """The review, once sent: their answers stay in view, with the thank-you under them."""
+    lines = [texts.SENT_TITLE, "", *_answer_lines(consultation, progress), "", texts.THANK_YOU]
+    return Screen("\n".join(lines))

@@ -28,7 +28,6 @@ CONSENT_QUESTION = "Are you happy to take part?"
 CONSENT_BUTTON = "✅ Yes, I agree"
 DECLINE_BUTTON = "❌ No thanks"
 DECLINED = "That's fine. Nothing about you has been saved.\nIf you change your mind, just send /start."
-CONSENT_THANKS = "Thanks! 🙌"
 NEED_CONSENT = "Before we start, please read this and tell us if you're happy to take part."
 
 CHOOSE_CONSULTATION = "Here's what you can have your say on right now. Tap one to start:"
@@ -62,13 +61,12 @@ REVIEW_ASK = "Tap Send if it's right, or Back to change something."
 NOT_ANSWERED = "(no answer)"
 SKIPPED = "(skipped)"
 
-ANSWERED = "{question}\n➡️ {answer}"
-WENT_BACK = "⬅️ Going back…"
 THANK_YOU = (
     "🎉 Thank you! Your answers have been sent to the participation team.\n\n"
     "What you said really does help decide what happens next."
 )
-SENT = "{title}: sent ✅"
+SENT_TITLE = "✅ Sent! Here's what you said:"
+CONSENT_GIVEN = "✅ You said yes. Thanks! 🙌"
 
 NEEDS_ANSWER = "This one needs an answer before you move on."
 USE_THE_BUTTONS = "Please tap one of the buttons under the question."

@@ -107,11 +107,14 @@ class YoungPeople:
         query = update.callback_query
         if query is not None:
             await _answer_query(update, reply.notice)
-            if reply.replace is not None and isinstance(query.message, Message):
-                await _edit(query.message, reply.replace)
+        screens = reply.screens
+        if query is not None and reply.replace is not None:
+            edited = isinstance(query.message, Message) and await _edit(query.message, reply.replace)
+            if not edited:  # never leave them without the next step
+                screens = [reply.replace, *screens]
         bot = update.get_bot()
         try:
-            for screen in reply.screens:
+            for screen in screens:
                 await send_screen(bot, chat.id, screen)
         except Forbidden:
             log.info("A young person has blocked the bot; reply not delivered")
@@ -131,11 +134,17 @@ async def _answer_query(update: Update, notice: str | None) -> None:
         log.debug("Could not answer a button tap: %s", error)
 
 
-async def _edit(message: Message, screen: Screen) -> None:
-    """Change the tapped message; a failure here must not stop the next question going out."""
+async def _edit(message: Message, screen: Screen) -> bool:
+    """Turn the tapped message into `screen`; False if Telegram would not (e.g. it was deleted)."""
+    parts = split_text(screen.text)
+    if len(parts) > 1:
+        return False  # too long for one message: send it in parts instead
     try:
-        await message.edit_text(split_text(screen.text)[0], reply_markup=keyboard(screen))
+        await message.edit_text(parts[0], reply_markup=keyboard(screen))
     except BadRequest as error:
         # "Not modified": the same content again (a repeated tap), so there is nothing to do.
-        if "message is not modified" not in error.message.lower():
-            log.warning("Could not update a tapped message: %s", error)
+        if "message is not modified" in error.message.lower():
+            return True
+        log.warning("Could not update a tapped message, sending a new one: %s", error)
+        return False
+    return True

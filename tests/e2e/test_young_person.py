@@ -84,16 +84,18 @@ async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await sam.send("/start pets")
-    replies = await sam.press(texts.CONSENT_BUTTON)
-    assert replies[-2].text.startswith("Pets at the hub\n\nA short one about pets.")
-    question = replies[-1]
-    assert question.text.startswith("Question 1 of 4\n\nShould pets be allowed?")
+    agreed, question = await sam.press(texts.CONSENT_BUTTON)
+    assert agreed.text.endswith(texts.CONSENT_GIVEN) and agreed.button_labels == []  # notice kept
+    assert question.text.startswith(
+        "Pets at the hub\n\nA short one about pets. It's anonymous.\n\n"
+        "Question 1 of 4\n\nShould pets be allowed?"
+    )
     assert question.button_labels == ["👍 Yes", "👎 No"]  # no Back on the first question
 
-    replies = await sam.press("👍 Yes")
-    assert replies[0].text == "Should pets be allowed?\n➡️ 👍 Yes"  # the old question, answered
-    assert replies[0].button_labels == []
-    assert replies[-1].text.startswith("Question 2 of 4")
+    # A tap turns the question's own message into the next question: the buttons stay put.
+    [next_question] = await sam.press("👍 Yes")
+    assert next_question.message_id == question.message_id
+    assert next_question.text.startswith("Question 2 of 4")
     assert answers(bot) == {"allowed": '"yes"'}  # committed before the next question arrived
 
     # Multi choice: toggles redraw the same message; a third pick is refused with a toast.
@@ -126,8 +128,10 @@ async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
         assert line in review.text
     assert review.button_labels == [texts.SUBMIT_BUTTON, texts.BACK_BUTTON]
 
-    replies = await sam.press(texts.SUBMIT_BUTTON)
-    assert replies[-1].text == texts.THANK_YOU
+    [sent] = await sam.press(texts.SUBMIT_BUTTON)
+    assert sent.message_id == review.message_id and sent.button_labels == []
+    assert sent.text.startswith(texts.SENT_TITLE) and sent.text.endswith(texts.THANK_YOU)
+    assert "➡️ Biscuit" in sent.text  # their answers stay in view
     assert rows(bot, "SELECT status FROM responses WHERE consultation_id = 'pets'") == [("submitted",)]
     assert answers(bot) == {"allowed": '"no"', "kinds": '["cat", "fish"]', "happy": "4", "names": '"Biscuit"'}
 
@@ -356,7 +360,7 @@ async def test_a_failure_is_apologised_for_and_saved_answers_stay(
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
-    fake.fail_next("sendMessage", 500, "Internal Server Error")
+    fake.fail_next("editMessageText", 500, "Internal Server Error")
     await sam.press("Yes")
     assert sam.last_text == texts.SOMETHING_WENT_WRONG
     assert "Traceback" not in sam.last_text
@@ -393,3 +397,14 @@ async def test_a_bad_consultation_file_is_skipped_and_the_rest_still_run(
     finally:
         await running.stop()
     assert f"{folder / 'broken.yaml'}: -: questions: List should have at least 1 item" in caplog.text
+
+
+async def test_when_the_tapped_message_cannot_be_edited_the_next_question_is_sent(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    fake.fail_next("editMessageText", 400, "Bad Request: message to edit not found")
+    [question] = await sam.press("Yes")  # e.g. they deleted the message while the bot was busy
+    assert question.text.startswith("Question 2 of 4")
+    assert question.edits == 0  # a new message, so they are never left without the next step
