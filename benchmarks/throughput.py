@@ -21,6 +21,7 @@ import argparse
 import asyncio
 import shutil
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -300,6 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  bot   {bot.rate:8.1f} updates/s")
     print(f"  echo  {echo.rate:8.1f} updates/s")
     print(f"  ratio {ratio:8.2f}   (target >= {RATIO_TARGET})  {verdict(ratio >= RATIO_TARGET)}")
+    # Each round runs the two bots back to back, so a round's own ratio shares the machine's mood.
+    per_round = [b.rate / e.rate for b, e in zip(phases["bot"], phases["echo"], strict=True)]
+    print(
+        f"  ratio per round: {', '.join(f'{r:.2f}' for r in per_round)} (median {statistics.median(per_round):.2f})"
+    )
     print(
         f"  bot peak RSS {peak_mb:.1f} MB (target < {RSS_TARGET_MB} MB)  {verdict(peak_mb < RSS_TARGET_MB)}"
     )
