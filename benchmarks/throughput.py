@@ -303,9 +303,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  ratio {ratio:8.2f}   (target >= {RATIO_TARGET})  {verdict(ratio >= RATIO_TARGET)}")
     # Each round runs the two bots back to back, so a round's own ratio shares the machine's mood.
     per_round = [b.rate / e.rate for b, e in zip(phases["bot"], phases["echo"], strict=True)]
-    print(
-        f"  ratio per round: {', '.join(f'{r:.2f}' for r in per_round)} (median {statistics.median(per_round):.2f})"
-    )
+    rounds_text = ", ".join(f"{r:.2f}" for r in per_round)
+    print(f"  ratio per round: {rounds_text} (median {statistics.median(per_round):.2f})")
     print(
         f"  bot peak RSS {peak_mb:.1f} MB (target < {RSS_TARGET_MB} MB)  {verdict(peak_mb < RSS_TARGET_MB)}"
     )
