@@ -1,5 +1,8 @@
 """A young person's conversation with the bot, whatever the channel: consent, choosing a
 consultation, answering, pausing. Reads and writes storage; every write commits before a reply.
+
+Each database visit is one function run inside `Database.transaction` or `Database.read`, so an
+answer is checked, applied and saved as one unit.
 """
 
 from __future__ import annotations
