@@ -78,7 +78,7 @@ async def _serve(profile: Path | None) -> None:
     """Handle updates until the parent says stop; report the CPU used meanwhile."""
     profiler = cProfile.Profile() if profile else None
     report("ready")
-    started = time.process_time()  # every thread: the event loop and aiosqlite's worker
+    started = time.process_time()  # every thread of the bot's process, not just the event loop
     if profiler:
         profiler.enable()
     await asyncio.to_thread(sys.stdin.readline)

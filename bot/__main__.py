@@ -37,11 +37,25 @@ Meanwhile, you can try a consultation in this terminal with the simulator
 """
 
 
-async def _run_bot(settings: Settings) -> int:
+async def run_bot(settings: Settings) -> int:
+    """Run the Telegram bot; a token Telegram refuses, or no way to reach it, is one clear line."""
+    from telegram.error import InvalidToken, NetworkError
+
     from bot.telegram.app import build_application, run_until_stopped
 
     async with open_conversation(settings, settings.database_path) as conversation:
-        await run_until_stopped(build_application(settings, conversation))
+        try:
+            await run_until_stopped(build_application(settings, conversation))
+        except InvalidToken:
+            print(
+                "Configuration problem: TELEGRAM_BOT_TOKEN: Telegram does not accept this token; "
+                "check it with @BotFather (/mybots, API Token).",
+                file=sys.stderr,
+            )
+            return EXIT_CONFIG
+        except NetworkError as error:
+            print(f"Cannot reach Telegram at {settings.api_root}: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
     return 0
 
 
@@ -121,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             # Someone at a keyboard: let them try a consultation straight away.
             logging.getLogger().setLevel(logging.WARNING)
             return asyncio.run(_simulate(settings, "", None))
-        return asyncio.run(_run_bot(settings))
+        return asyncio.run(run_bot(settings))
     except MigrationError as error:
         print(f"Database problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -73,7 +73,13 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 @asynccontextmanager
 async def running(application: Application, poll_timeout: int = 10) -> AsyncIterator[Application]:
     """Set the command menu, poll for updates and handle them; stop cleanly on exit."""
-    async with application:
+    try:
+        await application.initialize()
+    except Exception:
+        # PTB leaves its HTTP client open when start-up fails (say, Telegram refuses the token).
+        await application.bot.request.shutdown()
+        raise
+    async with application:  # already initialised: on exit this shuts it down
         assert application.updater is not None
         await application.bot.set_my_commands(COMMANDS)
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
@@ -89,8 +95,13 @@ async def run_until_stopped(application: Application) -> None:
     """Run until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
         loop.add_signal_handler(sig, stop.set)
-    async with running(application):
-        log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", application.bot.username)
-        await stop.wait()
+    try:
+        async with running(application):
+            log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", application.bot.username)
+            await stop.wait()
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)

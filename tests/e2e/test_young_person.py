@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core import texts
@@ -408,3 +409,15 @@ async def test_when_the_tapped_message_cannot_be_edited_the_next_question_is_sen
     [question] = await sam.press("Yes")  # e.g. they deleted the message while the bot was busy
     assert question.text.startswith("Question 2 of 4")
     assert question.edits == 0  # a new message, so they are never left without the next step
+
+
+async def test_a_token_telegram_refuses_is_one_clear_line(
+    fake: FakeTelegram, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import run_bot
+
+    wrong = settings.model_copy(update={"telegram_bot_token": SecretStr("999:WRONG-TOKEN")})
+    assert await run_bot(wrong) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Configuration problem: TELEGRAM_BOT_TOKEN: Telegram does not accept this token")
+    assert "WRONG-TOKEN" not in err and "Traceback" not in err
