@@ -376,8 +376,11 @@ async def test_flood_control_is_waited_out_and_the_reply_still_arrives(
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
-    fake.flood_next("sendMessage", retry_after=1)
+    edits_before = len(fake.calls_to("editMessageText"))
+    fake.flood_next("editMessageText", retry_after=1)
     replies = await sam.press("Yes")
+    # Refused with 429, then made again after the wait.
+    assert len(fake.calls_to("editMessageText")) == edits_before + 2
     assert replies[-1].text.startswith("Question 2 of 4")
     assert answers(bot) == {"allowed": '"yes"'}
 
