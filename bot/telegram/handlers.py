@@ -108,15 +108,15 @@ class YoungPeople:
         if query is not None:
             await _answer_query(update, reply.notice)
         screens = reply.screens
-        if query is not None and reply.replace is not None:
-            edited = isinstance(query.message, Message) and await _edit(query.message, reply.replace)
-            if not edited:  # never leave them without the next step
-                screens = [reply.replace, *screens]
-        bot = update.get_bot()
         try:
+            if query is not None and reply.replace is not None:
+                edited = isinstance(query.message, Message) and await _edit(query.message, reply.replace)
+                if not edited:  # never leave them without the next step
+                    screens = [reply.replace, *screens]
             for screen in screens:
-                await send_screen(bot, chat.id, screen)
+                await send_screen(update.get_bot(), chat.id, screen)
         except Forbidden:
+            # They blocked the bot; whatever they sent before that is saved already.
             log.info("A young person has blocked the bot; reply not delivered")
 
 

@@ -352,8 +352,11 @@ async def test_a_young_person_who_blocked_the_bot_causes_no_error(
     await agree(sam, "pets")
     tap = sam.make_callback_update("Yes")
     sam.block()  # between tapping and the bot's reply
+    before = fake.revision
     await fake.deliver(tap)  # the answer is saved even though the next question cannot be delivered
     assert answers(bot) == {"allowed": '"yes"'}
+    assert fake.changed_since(1001, before) == []  # Telegram refused the edit: nothing reached them
+    # ...and the `fake` fixture checks the bot raised nothing while handling it.
 
 
 async def test_a_failure_is_apologised_for_and_saved_answers_stay(

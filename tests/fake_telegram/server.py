@@ -673,6 +673,9 @@ class FakeTelegram:
             raise bad_request("message identifier is not specified")
         if chat_id not in self._chats:
             raise bad_request("chat not found")
+        chat = self._chats[chat_id]
+        if isinstance(chat, User) and chat.blocked:  # edits are refused like sends
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
         message = self._bot_messages.get(chat_id, {}).get(message_id)
         if message is None or message.deleted:
             if action == "edit" and message_id in self._incoming.get(chat_id, set()):
