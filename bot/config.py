@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
 IdList = Annotated[frozenset[int], NoDecode]
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class FeedbackTopic(NamedTuple):
+    id: str
+    label: str
+
+
+DEFAULT_FEEDBACK_TOPICS = (
+    FeedbackTopic("hub", "🏠 The hub"),
+    FeedbackTopic("staff", "🧑 Staff"),
+    FeedbackTopic("service", "🤝 The service"),
+    FeedbackTopic("bot", "🤖 This bot"),
+    FeedbackTopic("other", "✏️ Something else"),
+)
 
 
 class ConfigError(Exception):
@@ -34,8 +50,22 @@ class Settings(BaseSettings):
     officer_ids: IdList = frozenset()
     timezone: str = "Europe/London"
     pseudonym_key: SecretStr | None = None
+    safeguarding_chat_id: int | None = None
+    safeguarding_phrases_file: Path | None = None
+    safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
+    alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    feedback_topics: Annotated[tuple[FeedbackTopic, ...], NoDecode] = DEFAULT_FEEDBACK_TOPICS
+    feedback_to_team: Literal["immediately", "summary"] = "immediately"
+    feedback_per_hour: Annotated[int, Field(ge=1, le=100)] = 5
 
-    @field_validator("telegram_bot_token", "pseudonym_key", "team_chat_id", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "pseudonym_key",
+        "team_chat_id",
+        "safeguarding_chat_id",
+        "safeguarding_phrases_file",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -72,6 +102,30 @@ class Settings(BaseSettings):
             return frozenset(int(p) for p in parts)
         return value
 
+    @field_validator("feedback_topics", mode="before")
+    @classmethod
+    def _topics(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        topics = []
+        for part in (p.strip() for p in value.split(",") if p.strip()):
+            topic_id, _, label = part.partition(":")
+            if not ID_PATTERN.match(topic_id.strip()) or not label.strip():
+                raise ValueError(
+                    f"should be id:label pairs separated by commas, e.g. hub:🏠 The hub; not {part!r}"
+                )
+            topics.append(FeedbackTopic(topic_id.strip(), label.strip()))
+        if not topics:
+            raise ValueError("needs at least one topic")
+        return tuple(topics)
+
+    @field_validator("safeguarding_phrases_file")
+    @classmethod
+    def _readable_file(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"{value} is not a file")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -80,6 +134,16 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone, e.g. Europe/London") from None
         return value
+
+    @property
+    def safeguarding_chat(self) -> int | None:
+        """Where alerts go: their own chat if set, else the team chat."""
+        return self.safeguarding_chat_id or self.team_chat_id
+
+    @property
+    def staff_ids(self) -> frozenset[int]:
+        """Everyone who may act on feedback and alerts (workers and admins)."""
+        return self.worker_ids | self.admin_ids
 
     @property
     def api_root(self) -> str:

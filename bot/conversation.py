@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 
 from bot import surveys
+from bot.alerts import Person, Safeguarding, signpost_screen
 from bot.config import Settings, pseudonym_key
 from bot.core import texts
 from bot.core.actions import Action, Kind, decode
@@ -31,28 +31,29 @@ from bot.core.engine import (
 )
 from bot.core.models import Consultation
 from bot.core.privacy import pseudonym, recorded_time
+from bot.core.safeguarding import (
+    DEFAULT_PHRASEBOOK_PATH,
+    Concern,
+    Phrasebook,
+    PhrasebookError,
+    parse_phrasebook,
+)
 from bot.core.screens import (
+    Reply,
     Screen,
     consent_screen,
     consultation_list,
     question_screen,
     sent_screen,
+    updates_screen,
 )
-from bot.storage import repos
+from bot.feedback import Feedback
+from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.surveys import Catalogue
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Reply:
-    """What to show: new messages in order, what the tapped message becomes, and a short toast."""
-
-    screens: list[Screen] = field(default_factory=list)
-    replace: Screen | None = None
-    notice: str | None = None
 
 
 def _utc_now() -> datetime:
@@ -65,12 +66,16 @@ class Conversation:
         db: Database,
         catalogue: Catalogue,
         pseudonym_key: bytes,
+        feedback: Feedback,
+        safeguarding: Safeguarding,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
+        self.feedback = feedback
+        self.safeguarding = safeguarding
         self._key = pseudonym_key
-        self._clock = clock
+        self.clock = clock
 
     # --- entry points, one per kind of thing a young person can do ---------------------------
 
@@ -83,11 +88,14 @@ class Conversation:
             return await self._open(user_id, consultation_id)
         return await self._resume_or_list(user_id)
 
-    async def press(self, user_id: int, data: str, update_id: int) -> Reply:
+    async def press(self, person: Person, data: str, update_id: int) -> Reply:
         """A button tap; `data` is the button's callback data."""
+        user_id = person.user_id
         action = decode(data)
         if action is None:
             return await self._moved_on(user_id)
+        if action.kind is Kind.CONTACT:  # answered even before consent: safety comes first
+            return await self.safeguarding.choose(person, action.value)
         if action.kind is Kind.DECLINE:
             if await self._participant(user_id) is not None:
                 return await self._moved_on(user_id)
@@ -96,22 +104,60 @@ class Conversation:
             return await self._consent(user_id, action.consultation)
         if await self._participant(user_id) is None:
             return Reply([consent_screen()], notice=texts.NEED_CONSENT)
-        if action.kind is Kind.OPEN:
-            return await self._open(user_id, action.consultation)
+        match action.kind:
+            case Kind.OPEN:
+                return await self._open(user_id, action.consultation)
+            case Kind.FEEDBACK if action.value:
+                return self.feedback.choose_topic(user_id, action.value)
+            case Kind.FEEDBACK:
+                return self.feedback.begin()
+            case Kind.FEEDBACK_SEND:
+                return await self.feedback.send(user_id)
+            case Kind.FEEDBACK_CANCEL:
+                return self.feedback.cancel(user_id)
+            case Kind.UPDATES:
+                return await self._set_updates(user_id, action.value == "1")
         consultation = self.catalogue.get(action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
         return await self._step(user_id, consultation, update_id, action)
 
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
-        """A typed message that is not a command."""
+        """A typed message that is not a command. Every one is checked for signs of harm first."""
+        concern = self.safeguarding.concern_in(text)
         participant = await self._participant(user_id)
+        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        if participant is not None and consultation is not None and not self.feedback.is_writing(user_id):
+            # An answer: its alert, if any, is written in the answer's own transaction.
+            return await self._step(user_id, consultation, update_id, text, concern)
         if participant is None:
+            reply = Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+        elif self.feedback.is_writing(user_id):
+            reply = self.feedback.add(user_id, text)
+        else:
+            reply = Reply([Screen(texts.NOT_UNDERSTOOD)])
+        if concern is not None:
+            source = "feedback" if self.feedback.is_writing(user_id) else "message"
+            signpost = await self.safeguarding.raise_alert(user_id, text, concern, source)
+            reply.screens.insert(0, signpost)  # before anything else
+            reply.outbox = True
+        return reply
+
+    async def start_feedback(self, user_id: int) -> Reply:
+        """/feedback: anonymous feedback on a topic, any time."""
+        if await self._participant(user_id) is None:
             return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
-        consultation = self.catalogue.get(participant.current_consultation or "")
-        if consultation is None:
-            return Reply([Screen(texts.NOT_UNDERSTOOD)])
-        return await self._step(user_id, consultation, update_id, text)
+        return self.feedback.begin()
+
+    async def updates(self, user_id: int) -> Reply:
+        """/updates: opt in or out of "you said, we did" messages."""
+        if await self._participant(user_id) is None:
+            return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+        return Reply([updates_screen()])
+
+    async def _set_updates(self, user_id: int, wanted: bool) -> Reply:
+        await self.db.transaction(lambda db: feedback_repo.set_wants_updates(db, user_id, wanted))
+        return Reply(replace=Screen(texts.UPDATES_ON if wanted else texts.UPDATES_OFF))
 
     async def unreadable(self, user_id: int) -> Reply:
         """A sticker, photo, voice note... where none was asked for."""
@@ -136,6 +182,8 @@ class Conversation:
         return Reply([Screen(texts.NOT_UNDERSTOOD)])
 
     async def cancel(self, user_id: int) -> Reply:
+        if self.feedback.stop_writing(user_id):
+            return Reply([Screen(texts.FEEDBACK_CANCELLED)])
         participant = await self._participant(user_id)
         consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
         if consultation is None:
@@ -159,10 +207,10 @@ class Conversation:
         return repos.StoredResponse(stored.id, recover(consultation, stored.progress))
 
     def _time_to_record(self, consultation: Consultation) -> datetime:
-        return recorded_time(self._clock(), consultation.anonymous)
+        return recorded_time(self.clock(), consultation.anonymous)
 
     async def _consent(self, user_id: int, consultation_id: str) -> Reply:
-        day = recorded_time(self._clock(), anonymous=True)
+        day = recorded_time(self.clock(), anonymous=True)
         agreed_now = await self.db.transaction(
             lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION)
         )
@@ -176,7 +224,7 @@ class Conversation:
         return reply
 
     async def _list(self, user_id: int) -> Reply:
-        open_now = self.catalogue.open_now(self._clock())
+        open_now = self.catalogue.open_now(self.clock())
         respondents = {c.id: self._respondent(c, user_id) for c in open_now}
         statuses = await self.db.read(lambda db: repos.response_statuses(db, respondents))
         started = {cid for cid, status in statuses.items() if status == "in_progress"}
@@ -189,7 +237,7 @@ class Conversation:
         if participant is None:
             return Reply([consent_screen()])
         consultation = self.catalogue.get(participant.current_consultation or "")
-        if consultation is not None and consultation.is_open(self._clock()):
+        if consultation is not None and consultation.is_open(self.clock()):
             stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
             if stored is not None and not stored.progress.submitted:
                 return Reply([question_screen(consultation, stored.progress)])
@@ -202,7 +250,7 @@ class Conversation:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.UNKNOWN_CONSULTATION))
             return reply
-        if not consultation.is_open(self._clock()):
+        if not consultation.is_open(self.clock()):
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
@@ -237,18 +285,28 @@ class Conversation:
         )
 
     async def _step(
-        self, user_id: int, consultation: Consultation, update_id: int, user_input: Action | str
+        self,
+        user_id: int,
+        consultation: Consultation,
+        update_id: int,
+        user_input: Action | str,
+        concern: Concern | None = None,
     ) -> Reply:
         """Apply one tap or typed answer to the stored progress and commit it, once per update."""
-        if not consultation.is_open(self._clock()):
+        if not consultation.is_open(self.clock()):
             await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
 
+        alert_ids: list[int] = []
+
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
             """(their response before, the outcome); no outcome for a redelivered update."""
-            first_delivery = repos.claim_update(db, update_id, self._clock())
+            first_delivery = repos.claim_update(db, update_id, self.clock())
+            if concern is not None and first_delivery:
+                assert isinstance(user_input, str)
+                alert_ids.append(self.safeguarding.raise_in(db, user_id, user_input, concern, "answer"))
             stored = self._load(db, consultation, user_id)
             if stored is None or not first_delivery:
                 return stored, None
@@ -263,6 +321,20 @@ class Conversation:
             return stored, outcome
 
         stored, outcome = await self.db.transaction(apply_and_save)
+        reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome)
+        if alert_ids:
+            reply.screens.insert(0, signpost_screen(alert_ids[0]))  # before anything else
+            reply.outbox = True
+        return reply
+
+    async def _reply_to_step(
+        self,
+        user_id: int,
+        consultation: Consultation,
+        user_input: Action | str,
+        stored: repos.StoredResponse | None,
+        outcome: Outcome | None,
+    ) -> Reply:
         if stored is None:
             return await self._moved_on(user_id)
         if outcome is None:
@@ -303,9 +375,33 @@ class Conversation:
         return reply
 
 
+class PhrasebookProblem(Exception):
+    """The safeguarding phrase list (ours or the workers' extension) cannot be read."""
+
+
+def load_phrasebook(extension: Path | None) -> Phrasebook:
+    """Our phrase list, extended by the workers' file if there is one."""
+    books = []
+    for path in (DEFAULT_PHRASEBOOK_PATH, extension):
+        if path is None:
+            continue
+        try:
+            books.append(parse_phrasebook(path.read_text(encoding="utf-8"), str(path)))
+        except (OSError, UnicodeDecodeError) as error:
+            raise PhrasebookProblem(f"{path}: cannot read it: {error}") from None
+        except PhrasebookError as error:
+            raise PhrasebookProblem(str(error)) from None
+    phrasebook = books[0]
+    for extra in books[1:]:
+        phrasebook = phrasebook.extended(extra)
+    return phrasebook
+
+
 @asynccontextmanager
 async def open_conversation(settings: Settings, database_path: Path) -> AsyncIterator[Conversation]:
-    """Open and migrate the database, load the consultations, and build the Conversation."""
+    """Open and migrate the database, load the consultations and the safeguarding phrases, and
+    build the Conversation."""
+    phrasebook = load_phrasebook(settings.safeguarding_phrases_file)
     catalogue, problems = surveys.load([settings.surveys_dir])
     for problem in problems:
         log.error("Skipped a consultation file: %s", problem)
@@ -322,6 +418,14 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             settings.surveys_dir,
             ", ".join(catalogue.consultations) or "none",
         )
-        yield Conversation(db, catalogue, key)
+        feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, _utc_now)
+        safeguarding = Safeguarding(
+            db,
+            phrasebook,
+            timedelta(minutes=settings.safeguarding_choice_minutes),
+            timedelta(minutes=settings.alert_repost_minutes),
+            _utc_now,
+        )
+        yield Conversation(db, catalogue, key, feedback, safeguarding)
     finally:
         await db.close()

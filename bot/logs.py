@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 
 _REDACTED = "<token>"
+# httpx logs every request URL at INFO, and the URL contains the token.
+NOISY_LOGGERS = ("httpx", "httpcore")
 
 
 class RedactSecrets(logging.Filter):
@@ -34,6 +36,5 @@ def configure(secrets: list[str], level: int = logging.INFO) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and the URL contains the token.
-    for noisy in ("httpx", "httpcore"):
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)

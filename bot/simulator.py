@@ -7,12 +7,15 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.conversation import Conversation, Reply
-from bot.core.screens import Button, Screen
+from bot.alerts import Person
+from bot.conversation import Conversation
+from bot.core.screens import Button, Reply, Screen
 
 SIMULATED_USER_ID = 1
+SIMULATED_PERSON = Person(SIMULATED_USER_ID, "Simulator", None)
 HELP_LINE = (
-    "(Type a number to tap a button, type text to answer, or use /start /cancel /help /privacy. "
+    "(Type a number to tap a button, type text to answer, or use /start /feedback /updates /cancel "
+    "/help /privacy. "
     "/quit leaves.)"
 )
 
@@ -65,6 +68,10 @@ class Simulator:
             reply = await self.conversation.start(user, argument)
         elif command == "/cancel":
             reply = await self.conversation.cancel(user)
+        elif command == "/feedback":
+            reply = await self.conversation.start_feedback(user)
+        elif command == "/updates":
+            reply = await self.conversation.updates(user)
         elif command == "/help":
             reply = self.conversation.help()
         elif command == "/privacy":
@@ -73,7 +80,9 @@ class Simulator:
             reply = self.conversation.unknown_command()
         elif text.isdigit() and 1 <= int(text) <= len(self._buttons):
             button = self._buttons[int(text) - 1]
-            reply = await self.conversation.press(user, button.action.encode(), next(self._update_ids))
+            reply = await self.conversation.press(
+                SIMULATED_PERSON, button.action.encode(), next(self._update_ids)
+            )
         else:
             reply = await self.conversation.text(user, line, next(self._update_ids))
         self._show(reply)

@@ -8,6 +8,7 @@ from contextlib import AsyncExitStack
 from pathlib import Path
 
 import pytest
+from telegram.ext import Application
 
 from bot.config import Settings, load_settings
 from bot.conversation import Conversation, open_conversation
@@ -18,6 +19,8 @@ from tests.fake_telegram import FakeTelegram, tracked_application_class
 os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 E2E_SURVEYS = Path(__file__).parent / "e2e" / "surveys"
+TEAM_CHAT = -100500
+WORKER = 2001
 
 
 class RunningBot:
@@ -27,6 +30,7 @@ class RunningBot:
         self.fake = fake
         self.settings = settings
         self.conversation: Conversation | None = None
+        self.application: Application | None = None
         self._stack: AsyncExitStack | None = None
 
     async def start(self) -> None:
@@ -34,11 +38,17 @@ class RunningBot:
         self.conversation = await stack.enter_async_context(
             open_conversation(self.settings, self.settings.database_path)
         )
-        application = build_application(
+        self.application = build_application(
             self.settings, self.conversation, application_class=tracked_application_class(self.fake)
         )
-        await stack.enter_async_context(running(application, poll_timeout=1))
+        await stack.enter_async_context(running(self.application, poll_timeout=1))
         self._stack = stack
+
+    async def run_outbox(self) -> None:
+        """Run the outbox job now, as its timer would."""
+        assert self.application is not None and self.application.job_queue is not None
+        [job] = self.application.job_queue.get_jobs_by_name("outbox")
+        await job.run(self.application)
 
     async def stop(self) -> None:
         if self._stack is not None:
@@ -65,6 +75,8 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
         database_path=tmp_path / "youthvoice.sqlite3",
         surveys_dir=E2E_SURVEYS,
         pseudonym_key="k" * 32,
+        team_chat_id=TEAM_CHAT,
+        worker_ids=str(WORKER),
     )
 
 

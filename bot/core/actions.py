@@ -20,6 +20,14 @@ class Kind(StrEnum):
     SKIP = "k"
     BACK = "b"
     SUBMIT = "u"
+    FEEDBACK = "f"  # start feedback; with a value, the topic chosen
+    FEEDBACK_SEND = "fs"
+    FEEDBACK_CANCEL = "fx"
+    UPDATES = "up"  # value "1" to get updates, "0" to stop
+    CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
+    # Team chat
+    ACKNOWLEDGE = "ak"  # value: alert id
+    FEEDBACK_STATUS = "st"  # question: feedback id, value: status
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,17 @@ class Screen:
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
 
 
+@dataclass
+class Reply:
+    """What to show: new messages in order, what the tapped message becomes, and a short toast.
+    `outbox` says something now waits to go to the team (an alert, feedback)."""
+
+    screens: list[Screen] = field(default_factory=list)
+    replace: Screen | None = None
+    notice: str | None = None
+    outbox: bool = False
+
+
 def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple(row for row in (tuple(r) for r in rows) if row)
 
@@ -172,4 +183,14 @@ def review_screen(consultation: Consultation, progress: Progress) -> Screen:
 def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
     """The review, once sent: their answers stay in view, with the thank-you under them."""
     lines = [texts.SENT_TITLE, "", *_answer_lines(consultation, progress), "", texts.THANK_YOU]
-    return Screen("\n".join(lines))
+    return Screen("\n".join(lines), ((Button(texts.FEEDBACK_BUTTON, Action(Kind.FEEDBACK)),),))
+
+
+def updates_screen() -> Screen:
+    return Screen(
+        texts.UPDATES_ASK,
+        (
+            (Button(texts.UPDATES_YES_BUTTON, Action(Kind.UPDATES, value="1")),),
+            (Button(texts.UPDATES_NO_BUTTON, Action(Kind.UPDATES, value="0")),),
+        ),
+    )

@@ -20,7 +20,7 @@ PRIVACY_NOTICE = (
     "• How long: answers are kept until the consultation's results are written up, "
     "then only the totals are kept.\n"
     "• Your safety: if a message says you or someone else is in danger, "
-    "we will pass it to a person in the team who can help.\n\n"
+    "we will pass it to a person in the team who can help, even if it was anonymous.\n\n"
     "You can read this again any time with /privacy."
 )
 
@@ -87,7 +87,9 @@ NOT_UNDERSTOOD = "I'm not sure what you mean. Send /start to see what you can an
 HELP = (
     "Here's what I can do:\n\n"
     "/start – see the consultations you can answer (or carry on with one)\n"
-    "/cancel – pause the one you're doing; your answers so far are kept\n"
+    "/feedback – tell the team anything, anonymously\n"
+    "/updates – hear what changed because of what young people said\n"
+    "/cancel – pause what you're doing; your answers so far are kept\n"
     "/privacy – what we keep and who sees it\n"
     "/help – this message\n\n"
     "Answer by tapping the buttons. For questions that ask you to type, just send a message."
@@ -107,4 +109,67 @@ def too_long(length: int, limit: int) -> str:
 
 SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side. Your answers so far are safe — please try again in a moment."
+)
+
+
+# --- anonymous feedback -----------------------------------------------------------------------
+
+FEEDBACK_BUTTON = "💬 Tell the team something"
+FEEDBACK_TOPIC = (
+    "💬 Tell the team anything. It's anonymous: we don't keep your name, username or number "
+    "with it.\n\nWhat's it about?"
+)
+FEEDBACK_WRITE = "✏️ {topic}: type your message and send it (up to {limit} characters)."
+FEEDBACK_CONFIRM = (
+    "Here's what you wrote:\n\n{messages}\n\n"
+    "Tap Send to pass it to the team, or type another message to add to it."
+)
+FEEDBACK_SEND_BUTTON = "✅ Send"
+FEEDBACK_CANCEL_BUTTON = "❌ Don't send"
+FEEDBACK_SENT = "✅ Sent. Thank you for telling us — the team reads every message."
+FEEDBACK_CANCELLED = "OK, nothing was sent."
+FEEDBACK_EMPTY = "There's nothing to send yet: type your message first."
+FEEDBACK_TOO_MANY = (
+    "You've sent a lot of messages in the last hour, so please wait a little before sending more. "
+    "If you need help now, call Childline free on 0800 1111."
+)
+
+
+def feedback_too_long(length: int, limit: int) -> str:
+    return (
+        f"That message is {length} characters; the most is {limit}. "
+        "Please split it into shorter messages — nothing has been lost, you can copy it."
+    )
+
+
+# --- updates ---------------------------------------------------------------------------------
+
+UPDATES_ASK = (
+    "📣 Would you like updates about what changed because of what young people said? "
+    "About one message a month at most. You can change your mind any time with /updates."
+)
+UPDATES_YES_BUTTON = "🔔 Yes please"
+UPDATES_NO_BUTTON = "🔕 No thanks"
+UPDATES_ON = "🔔 You'll get updates. Send /updates to stop them."
+UPDATES_OFF = "🔕 No updates. Send /updates if you change your mind."
+
+# --- safeguarding ------------------------------------------------------------------------------
+
+SIGNPOST = (
+    "💜 It sounds like things might be really hard right now. You don't have to deal with it alone.\n\n"
+    "• Childline: call 0800 1111 (free, any time, day or night) or chat at childline.org.uk\n"
+    "• Samaritans: call 116 123 (free, any time)\n"
+    "• Shout: text SHOUT to 85258 (free, any time)\n"
+    "• If you or someone else is in danger right now, call 999.\n\n"
+    "Would you like someone from the team to contact you?"
+)
+CONTACT_YES_BUTTON = "Yes, please contact me"
+CONTACT_NO_BUTTON = "No thanks"
+CONTACT_YES = (
+    "Thank you. Someone from the team will message you here as soon as they can. "
+    "If you're in danger right now, please call 999."
+)
+CONTACT_NO = (
+    "That's OK. We've passed on what you wrote without your name, so the team knows. "
+    "Childline is there any time on 0800 1111."
 )

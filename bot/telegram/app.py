@@ -18,15 +18,20 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import texts
 from bot.telegram.handlers import YoungPeople
+from bot.telegram.team import TeamChat
 
 log = logging.getLogger(__name__)
 
 COMMANDS = [
     BotCommand("start", "See what you can have your say on"),
+    BotCommand("feedback", "Tell the team anything, anonymously"),
+    BotCommand("updates", "Hear what changed because of you"),
     BotCommand("cancel", "Pause what you're answering"),
     BotCommand("privacy", "What we keep and who sees it"),
     BotCommand("help", "What I can do"),
 ]
+# How often the outbox looks for alerts to post or re-post, besides right after one is raised.
+OUTBOX_INTERVAL = 15
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -53,7 +58,17 @@ def build_application(
         .rate_limiter(rate_limiter or default_rate_limiter())
         .build()
     )
-    YoungPeople(conversation).register(application)
+    team = TeamChat(settings, conversation.safeguarding, conversation.feedback, conversation.clock)
+    team.register(application)
+    job_queue = application.job_queue
+    assert job_queue is not None, "python-telegram-bot[job-queue] is needed"
+
+    async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await team.deliver(context.bot)
+
+    # Rebuilt from the database at every start: whatever was due before a restart goes now.
+    job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=0, name="outbox")
+    YoungPeople(conversation, lambda: job_queue.run_once(deliver, 0)).register(application)
     application.add_error_handler(_on_error)
     return application
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
@@ -16,8 +17,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.conversation import Conversation, Reply
-from bot.core.screens import Screen
+from bot.alerts import Person
+from bot.conversation import Conversation
+from bot.core.screens import Reply, Screen
 from bot.telegram.render import keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,9 @@ async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
 class YoungPeople:
     """Commands, typed messages and button taps from young people in private chats."""
 
-    def __init__(self, conversation: Conversation) -> None:
+    def __init__(self, conversation: Conversation, wake_outbox: Callable[[], None]) -> None:
         self.conversation = conversation
+        self._wake_outbox = wake_outbox
 
     def register(self, application: Application) -> None:
         application.add_handlers(
@@ -46,6 +49,8 @@ class YoungPeople:
                 CommandHandler("help", self.help, filters=PRIVATE),
                 CommandHandler("privacy", self.privacy, filters=PRIVATE),
                 CommandHandler("cancel", self.cancel, filters=PRIVATE),
+                CommandHandler("feedback", self.feedback, filters=PRIVATE),
+                CommandHandler("updates", self.updates, filters=PRIVATE),
                 CallbackQueryHandler(self.press),
                 MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.edited),
                 MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
@@ -70,6 +75,14 @@ class YoungPeople:
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pause the consultation they are in; answers so far stay saved."""
         await self._show(update, await self.conversation.cancel(_user_id(update)))
+
+    async def feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Anonymous feedback on a topic."""
+        await self._show(update, await self.conversation.start_feedback(_user_id(update)))
+
+    async def updates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Opt in or out of "you said, we did" updates."""
+        await self._show(update, await self.conversation.updates(_user_id(update)))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command we do not have: point to /help."""
@@ -98,10 +111,15 @@ class YoungPeople:
         if query.message is None or query.message.chat.type != ChatType.PRIVATE:
             await _answer_query(update, None)
             return
-        reply = await self.conversation.press(_user_id(update), query.data or "", update.update_id)
+        user = update.effective_user
+        assert user is not None
+        person = Person(user.id, user.full_name, user.username)
+        reply = await self.conversation.press(person, query.data or "", update.update_id)
         await self._show(update, reply)
 
     async def _show(self, update: Update, reply: Reply) -> None:
+        if reply.outbox:  # an alert or feedback waits: post it now rather than at the next round
+            self._wake_outbox()
         chat = update.effective_chat
         assert chat is not None
         query = update.callback_query

@@ -77,7 +77,14 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
     assert "/cancel" in help_text.text and "/privacy" in help_text.text
     [pointer] = await sam.send("/frobnicate")
     assert pointer.text == texts.NOT_UNDERSTOOD
-    assert [c["command"] for c in fake.my_commands()] == ["start", "cancel", "privacy", "help"]
+    assert [c["command"] for c in fake.my_commands()] == [
+        "start",
+        "feedback",
+        "updates",
+        "cancel",
+        "privacy",
+        "help",
+    ]
 
 
 async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
@@ -130,7 +137,10 @@ async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
     assert review.button_labels == [texts.SUBMIT_BUTTON, texts.BACK_BUTTON]
 
     [sent] = await sam.press(texts.SUBMIT_BUTTON)
-    assert sent.message_id == review.message_id and sent.button_labels == []
+    assert sent.message_id == review.message_id
+    assert sent.button_labels == [texts.FEEDBACK_BUTTON]  # feedback is offered at the end
+    [topics] = await sam.press(texts.FEEDBACK_BUTTON)
+    assert topics.text == texts.FEEDBACK_TOPIC
     assert sent.text.startswith(texts.SENT_TITLE) and sent.text.endswith(texts.THANK_YOU)
     assert "➡️ Biscuit" in sent.text  # their answers stay in view
     assert rows(bot, "SELECT status FROM responses WHERE consultation_id = 'pets'") == [("submitted",)]

@@ -149,8 +149,9 @@ class User(_Chat):
                     f" {[m.text or m.caption for m in self.messages]}"
                 )
             message = with_keyboard[-1]
-        if message.chat_id != self.id:
-            raise AssertionError(f"Message {message.message_id} is not in chat {self.id}")
+        # A user taps buttons in their own chat, or in a group they are in (any the fake knows).
+        if message.chat_id != self.id and not isinstance(self.fake.chat(message.chat_id), Group):
+            raise AssertionError(f"Message {message.message_id} is not in chat {self.id} or a group")
         if message.deleted:
             raise AssertionError(f"Message {message.message_id} was deleted; nothing to tap")
         data = message.callback_data(label, exact=exact)

@@ -426,6 +426,10 @@ class FakeTelegram:
         self._register_chat(chat_id, group)
         return group
 
+    def chat(self, chat_id: int) -> User | Group | None:
+        """The user or group the fake knows by this id."""
+        return self._chats.get(chat_id)
+
     def _register_chat(self, chat_id: int, chat: User | Group) -> None:
         if chat_id in self._chats:
             raise ValueError(f"chat {chat_id} is already registered")

@@ -11,7 +11,7 @@ import pytest
 from bot.core.engine import Answer, Progress
 from bot.storage import repos
 from bot.storage.db import BUSY_TIMEOUT_MS, Database
-from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, migrate
+from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, available, migrate
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
@@ -32,13 +32,14 @@ async def test_settings_are_wal_with_foreign_keys(db: Database) -> None:
 
 async def test_migrating_again_is_a_no_op(db: Database) -> None:
     assert await migrate(db) == []
-    rows = await db.fetch_all("SELECT version FROM schema_migrations")
-    assert [r["version"] for r in rows] == [1]
+    rows = await db.fetch_all("SELECT version FROM schema_migrations ORDER BY version")
+    assert [r["version"] for r in rows] == [m.version for m in available()]
 
 
 async def test_a_database_newer_than_the_code_is_refused(db: Database) -> None:
     await db.transaction(lambda tx: tx.execute("INSERT INTO schema_migrations VALUES (999, 'future', 'x')"))
-    with pytest.raises(MigrationError, match="schema version 999 but this code only knows up to 1"):
+    newest = available()[-1].version
+    with pytest.raises(MigrationError, match=f"schema version 999 but this code only knows up to {newest}"):
         await migrate(db)
 
 
@@ -106,6 +107,7 @@ def test_migrate_command_applies_once_then_reports_up_to_date(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "bot.sqlite3"))
     assert main(["migrate"]) == 0
-    assert capsys.readouterr().out.strip().endswith("applied 0001_initial")
+    names = ", ".join(f"{m.version:04d}_{m.name}" for m in available())
+    assert capsys.readouterr().out.strip().endswith(f"applied {names}")
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out.strip().endswith("already up to date")

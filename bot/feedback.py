@@ -1,0 +1,132 @@
+"""Anonymous feedback: pick a topic, write one message or a few, confirm. Whatever the channel.
+
+Stored rows carry no link to the sender. What links them while they write (the draft, and the
+per-person count behind the rate limit) lives in memory only and is never written to disk; a
+restart forgets an unsent draft, which is the price of that.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from bot.config import FeedbackTopic
+from bot.core import texts
+from bot.core.actions import Action, Kind
+from bot.core.screens import Button, Reply, Screen
+from bot.storage import feedback_repo
+from bot.storage.db import Database
+
+FEEDBACK_MAX = 2000
+RATE_WINDOW = timedelta(hours=1)
+
+
+@dataclass
+class Draft:
+    topic: FeedbackTopic
+    messages: list[str] = field(default_factory=list)
+
+
+class RateLimit:
+    """At most `limit` messages per person per window, counted in memory only."""
+
+    def __init__(self, limit: int, window: timedelta = RATE_WINDOW) -> None:
+        self.limit = limit
+        self._window = window
+        self._sent: defaultdict[int, deque[datetime]] = defaultdict(deque)
+
+    def room(self, user_id: int, now: datetime) -> int:
+        """How many more messages they may send now."""
+        sent = self._sent[user_id]
+        while sent and now - sent[0] >= self._window:
+            sent.popleft()
+        if not sent:
+            del self._sent[user_id]  # keep nothing about people who are not sending
+            return self.limit
+        return self.limit - len(sent)
+
+    def record(self, user_id: int, now: datetime, count: int) -> None:
+        self._sent[user_id].extend([now] * count)
+
+
+def topic_screen(topics: tuple[FeedbackTopic, ...]) -> Screen:
+    rows = tuple((Button(t.label, Action(Kind.FEEDBACK, value=t.id)),) for t in topics)
+    return Screen(texts.FEEDBACK_TOPIC, rows)
+
+
+def _confirm_screen(draft: Draft) -> Screen:
+    quoted = "\n\n".join(f"“{message}”" for message in draft.messages)
+    return Screen(
+        texts.FEEDBACK_CONFIRM.format(messages=quoted),
+        (
+            (Button(texts.FEEDBACK_SEND_BUTTON, Action(Kind.FEEDBACK_SEND)),),
+            (Button(texts.FEEDBACK_CANCEL_BUTTON, Action(Kind.FEEDBACK_CANCEL)),),
+        ),
+    )
+
+
+class Feedback:
+    def __init__(
+        self,
+        db: Database,
+        topics: tuple[FeedbackTopic, ...],
+        per_hour: int,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.topics = topics
+        self._rate = RateLimit(per_hour)
+        self._drafts: dict[int, Draft] = {}
+        self._clock = clock
+
+    def is_writing(self, user_id: int) -> bool:
+        return user_id in self._drafts
+
+    def begin(self) -> Reply:
+        return Reply([topic_screen(self.topics)])
+
+    def choose_topic(self, user_id: int, topic_id: str) -> Reply:
+        topic = next((t for t in self.topics if t.id == topic_id), None)
+        if topic is None:
+            return Reply([topic_screen(self.topics)], notice=texts.MOVED_ON)
+        self._drafts[user_id] = Draft(topic)
+        return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=topic.label, limit=FEEDBACK_MAX)))
+
+    def add(self, user_id: int, text: str) -> Reply:
+        """A typed message while writing feedback: checked, then held until they tap Send."""
+        draft = self._drafts[user_id]
+        message = text.strip()
+        if not message:
+            return Reply([Screen(texts.FEEDBACK_EMPTY)])
+        if len(message) > FEEDBACK_MAX:
+            return Reply([Screen(texts.feedback_too_long(len(message), FEEDBACK_MAX))])
+        if self._rate.room(user_id, self._clock()) <= len(draft.messages):
+            held = [_confirm_screen(draft)] if draft.messages else []
+            return Reply([Screen(texts.FEEDBACK_TOO_MANY), *held])
+        draft.messages.append(message)
+        return Reply([_confirm_screen(draft)])
+
+    async def send(self, user_id: int) -> Reply:
+        draft = self._drafts.pop(user_id, None)
+        if draft is None or not draft.messages:
+            return Reply(notice=texts.MOVED_ON)
+        day = self._clock().date()
+
+        def store(db: sqlite3.Connection) -> None:
+            for message in draft.messages:
+                feedback_repo.add(db, draft.topic.id, message, day)
+
+        await self.db.transaction(store)
+        self._rate.record(user_id, self._clock(), len(draft.messages))
+        return Reply(replace=Screen(texts.FEEDBACK_SENT), outbox=True)
+
+    def cancel(self, user_id: int) -> Reply:
+        self._drafts.pop(user_id, None)
+        return Reply(replace=Screen(texts.FEEDBACK_CANCELLED))
+
+    def stop_writing(self, user_id: int) -> bool:
+        """Forget an unsent draft (on /cancel); True if there was one."""
+        return self._drafts.pop(user_id, None) is not None

@@ -1,0 +1,119 @@
+"""SQL for safeguarding alerts: raising, the young person's choice, posting, acknowledging."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Connection, Row
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    words: str
+    category: str
+    source: str
+    raised_at: str
+    user_id: int | None
+    contact_name: str | None
+    contact_username: str | None
+    wants_contact: int | None
+    state: str
+    posts: int
+    team_chat_id: int | None
+    team_message_id: int | None
+    acknowledged_by: int | None
+
+
+_COLUMNS = (
+    "id, words, category, source, raised_at, user_id, contact_name, contact_username, wants_contact,"
+    " state, posts, team_chat_id, team_message_id, acknowledged_by"
+)
+
+
+def _alert(row: Row) -> Alert:
+    return Alert(*(row[name.strip()] for name in _COLUMNS.split(",")))
+
+
+def raise_alert(
+    db: Connection, words: str, category: str, source: str, user_id: int, now: datetime, choice_due: datetime
+) -> int:
+    cursor = db.execute(
+        "INSERT INTO safeguarding_alerts (words, category, source, raised_at, user_id, choice_due_at, state)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'awaiting_choice')",
+        (words, category, source, _stamp(now), user_id, _stamp(choice_due)),
+    )
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def get(db: Connection, alert_id: int) -> Alert | None:
+    row = db.execute(f"SELECT {_COLUMNS} FROM safeguarding_alerts WHERE id = ?", (alert_id,)).fetchone()
+    return _alert(row) if row else None
+
+
+def record_choice(
+    db: Connection, alert_id: int, wants_contact: bool, name: str | None, username: str | None, now: datetime
+) -> None:
+    """Yes keeps who they are with the alert; no forgets it. Either way it goes (again) now."""
+    if wants_contact:
+        db.execute(
+            "UPDATE safeguarding_alerts SET wants_contact = 1, contact_name = ?, contact_username = ?,"
+            " state = 'to_send', next_post_at = ? WHERE id = ?",
+            (name, username, _stamp(now), alert_id),
+        )
+    else:
+        db.execute(
+            "UPDATE safeguarding_alerts SET wants_contact = 0, user_id = NULL, contact_name = NULL,"
+            " contact_username = NULL,"
+            " state = CASE WHEN state = 'awaiting_choice' THEN 'to_send' ELSE state END,"
+            " next_post_at = CASE WHEN state = 'awaiting_choice' THEN ? ELSE next_post_at END"
+            " WHERE id = ?",
+            (_stamp(now), alert_id),
+        )
+
+
+def anonymise_unanswered(db: Connection, now: datetime) -> int:
+    """Alerts whose young person did not choose in time go without who they are."""
+    cursor = db.execute(
+        "UPDATE safeguarding_alerts SET wants_contact = 0, user_id = NULL, state = 'to_send',"
+        " next_post_at = ? WHERE state = 'awaiting_choice' AND choice_due_at <= ?",
+        (_stamp(now), _stamp(now)),
+    )
+    return cursor.rowcount
+
+
+def due(db: Connection, now: datetime) -> list[Alert]:
+    """Alerts to post now: new ones, and sent ones nobody has acknowledged in time."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM safeguarding_alerts"
+        " WHERE state IN ('to_send', 'sent') AND next_post_at <= ? ORDER BY id",
+        (_stamp(now),),
+    ).fetchall()
+    return [_alert(row) for row in rows]
+
+
+def mark_posted(db: Connection, alert_id: int, chat_id: int, message_id: int, next_post: datetime) -> None:
+    db.execute(
+        "UPDATE safeguarding_alerts SET state = 'sent', posts = posts + 1, team_chat_id = ?,"
+        " team_message_id = ?, next_post_at = ? WHERE id = ? AND state != 'acknowledged'",
+        (chat_id, message_id, _stamp(next_post), alert_id),
+    )
+
+
+def retry_later(db: Connection, alert_id: int, when: datetime) -> None:
+    db.execute("UPDATE safeguarding_alerts SET next_post_at = ? WHERE id = ?", (_stamp(when), alert_id))
+
+
+def acknowledge(db: Connection, alert_id: int, worker_id: int, now: datetime) -> bool:
+    """Record who is handling it; False if someone already was."""
+    cursor = db.execute(
+        "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?"
+        " WHERE id = ? AND state != 'acknowledged'",
+        (worker_id, _stamp(now), alert_id),
+    )
+    return cursor.rowcount == 1

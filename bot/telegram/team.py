@@ -1,0 +1,306 @@
+"""The participation team's side: the outbox that posts safeguarding alerts and feedback to the
+team chat, the buttons workers use on them, /reply and /yousaid.
+
+Every privileged button and command checks the tapper's numeric Telegram id at the moment of use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from html import escape
+from sqlite3 import Connection
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.alerts import Safeguarding
+from bot.config import Settings
+from bot.core.actions import Action, Kind, decode
+from bot.feedback import Feedback
+from bot.storage import feedback_repo
+from bot.storage.alerts_repo import Alert
+from bot.storage.feedback_repo import FeedbackItem
+
+log = logging.getLogger(__name__)
+
+NOT_ALLOWED = "Sorry, only the participation team can do that."
+NO_TEAM_CHAT = (
+    "Neither SAFEGUARDING_CHAT_ID nor TEAM_CHAT_ID is set: safeguarding alerts and feedback are kept "
+    "in the database and will be posted as soon as one is set. Set one now."
+)
+SOURCES = {
+    "feedback": "anonymous feedback",
+    "answer": "a consultation answer",
+    "message": "a message to the bot",
+}
+STATUS_LABELS = {"read": "👀 Read", "acting": "🛠️ Acting on it", "done": "✅ Done"}
+# If Telegram cannot take a post (a network fault, or the bot is not in the chat), try again after:
+RETRY_WAIT = timedelta(seconds=30)
+REPLY_MAX = 300
+PUBLIC_UPDATE_MAX = 1000
+
+
+def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
+
+
+def alert_text(alert: Alert, acknowledged_by: str | None = None) -> str:
+    """The alert as the team sees it (HTML); who wrote it only if they asked to be contacted."""
+    if alert.wants_contact and alert.user_id is not None:
+        name = escape(alert.contact_name or "this young person")
+        handle = f" (@{escape(alert.contact_username)})" if alert.contact_username else ""
+        link = f'<a href="tg://user?id={alert.user_id}">{name}</a>{handle}'
+        who = f"{link}: they asked to be contacted. Tap the name to message them."
+    else:
+        who = "an anonymous young person (they did not ask to be contacted)"
+    lines = [
+        f"🚨 <b>Safeguarding alert #{alert.id}</b> ({escape(alert.category.replace('_', ' '))})",
+        f"From: {who}",
+        f"In: {SOURCES.get(alert.source, alert.source)}, {escape(alert.raised_at)} UTC",
+        "",
+        f"<i>Their words:</i>\n{escape(alert.words)}",
+    ]
+    if alert.posts:
+        lines.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {alert.posts} time(s) before)")
+    if acknowledged_by:
+        lines += ["", f"✅ Being handled by {escape(acknowledged_by)}."]
+    return "\n".join(lines)
+
+
+def feedback_text(item: FeedbackItem, topics: dict[str, str]) -> str:
+    lines = [
+        f"📝 <b>Feedback #{item.id}</b>: {escape(topics.get(item.topic, item.topic))} ({item.received_on})",
+        "",
+        escape(item.body),
+        "",
+        f"Status: {STATUS_LABELS.get(item.status, 'new')}",
+    ]
+    if item.public_reply:
+        lines.append(f"Public reply: {escape(item.public_reply)}")
+    lines.append(f"<i>To reply publicly: /reply {item.id} your words</i>")
+    return "\n".join(lines)
+
+
+def _status_action(feedback_id: int, status: str) -> Action:
+    return Action(Kind.FEEDBACK_STATUS, question=str(feedback_id), value=status)
+
+
+def feedback_keyboard(item: FeedbackItem) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=_status_action(item.id, status).encode())
+                for status, label in STATUS_LABELS.items()
+            ]
+        ]
+    )
+
+
+class TeamChat:
+    def __init__(
+        self,
+        settings: Settings,
+        safeguarding: Safeguarding,
+        feedback: Feedback,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.settings = settings
+        self._clock = clock
+        self.safeguarding = safeguarding
+        self.feedback = feedback
+        self._topics = {t.id: t.label for t in feedback.topics}
+        # One delivery at a time, or a timed run and a triggered one could post an alert twice.
+        self._delivering = asyncio.Lock()
+        self._warned_no_chat = False
+
+    def register(self, application: Application) -> None:
+        application.add_handlers(
+            [
+                CallbackQueryHandler(self.acknowledge, pattern=f"^{Kind.ACKNOWLEDGE.value}\\|"),
+                CallbackQueryHandler(self.set_status, pattern=f"^{Kind.FEEDBACK_STATUS.value}\\|"),
+                CommandHandler("reply", self.reply),
+                CommandHandler("yousaid", self.you_said),
+            ]
+        )  # registered before young people's handlers, so these win for their commands and buttons
+
+    def _is_staff(self, update: Update) -> bool:
+        user = update.effective_user
+        allowed = user is not None and user.id in self.settings.staff_ids
+        if not allowed:
+            log.warning("Refused a team action from user %s", user.id if user else "unknown")
+        return allowed
+
+    # --- the outbox ------------------------------------------------------------------------
+
+    async def deliver(self, bot: Bot) -> None:
+        """Post every alert and feedback item that is due; whatever fails is tried again later."""
+        chat_id = self.settings.safeguarding_chat
+        if chat_id is None:
+            if not self._warned_no_chat:
+                log.error(NO_TEAM_CHAT)
+                self._warned_no_chat = True
+            return
+        async with self._delivering:
+            for alert in await self.safeguarding.due():
+                await self._post_alert(bot, chat_id, alert)
+            if self.settings.feedback_to_team == "immediately" and self.settings.team_chat_id is not None:
+                await self._post_feedback(bot, self.settings.team_chat_id)
+
+    async def _post_alert(self, bot: Bot, chat_id: int, alert: Alert) -> None:
+        try:
+            message = await bot.send_message(
+                chat_id,
+                alert_text(alert),
+                parse_mode=ParseMode.HTML,
+                reply_markup=_keyboard("🙋 I'm handling this", Action(Kind.ACKNOWLEDGE, value=str(alert.id))),
+            )
+        except RetryAfter as error:
+            await self.safeguarding.retry_later(alert.id, _seconds(error.retry_after))
+            return
+        except (NetworkError, BadRequest, Forbidden) as error:
+            # Never dropped: it stays due and goes again after the wait.
+            log.error("Could not post safeguarding alert #%s, will retry: %s", alert.id, error)
+            await self.safeguarding.retry_later(alert.id, RETRY_WAIT)
+            return
+        await self.safeguarding.posted(alert.id, chat_id, message.message_id)
+
+    async def _post_feedback(self, bot: Bot, chat_id: int) -> None:
+        for item in await self.feedback.db.read(feedback_repo.not_yet_posted):
+            try:
+                await bot.send_message(
+                    chat_id,
+                    feedback_text(item, self._topics),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=feedback_keyboard(item),
+                )
+            except TelegramError as error:
+                log.error("Could not post feedback #%s, will retry: %s", item.id, error)
+                return
+            await self.feedback.db.transaction(lambda db, i=item.id: feedback_repo.mark_posted(db, i))
+
+    # --- buttons and commands --------------------------------------------------------------
+
+    async def acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A worker takes on a safeguarding alert."""
+        query = update.callback_query
+        assert query is not None and update.effective_user is not None
+        if not self._is_staff(update):
+            await query.answer(NOT_ALLOWED, show_alert=True)
+            return
+        action = decode(query.data or "")
+        if action is None or not action.value.isdigit():
+            await query.answer()
+            return
+        worker = update.effective_user
+        recorded, alert = await self.safeguarding.acknowledge(int(action.value), worker.id)
+        await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
+        if recorded and alert is not None and isinstance(query.message, Message):
+            await _edit_quietly(query.message, alert_text(alert, acknowledged_by=worker.full_name))
+
+    async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A worker marks feedback read, acting on it, or done."""
+        query = update.callback_query
+        assert query is not None and update.effective_user is not None
+        if not self._is_staff(update):
+            await query.answer(NOT_ALLOWED, show_alert=True)
+            return
+        action = decode(query.data or "")
+        if action is None or not action.question.isdigit() or action.value not in STATUS_LABELS:
+            await query.answer()
+            return
+        feedback_id, worker_id, status = int(action.question), update.effective_user.id, action.value
+        now = self._clock()
+
+        def record(db: Connection) -> FeedbackItem | None:
+            feedback_repo.set_status(db, feedback_id, status, worker_id, now)
+            return feedback_repo.get(db, feedback_id)
+
+        item = await self.feedback.db.transaction(record)
+        await query.answer(STATUS_LABELS[status])
+        if item is not None and isinstance(query.message, Message):
+            await _edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
+
+    async def reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/reply <feedback id> <words>: a short public reply to a feedback item."""
+        message = update.effective_message
+        assert message is not None
+        if not self._is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return
+        args = context.args or []
+        if len(args) < 2 or not args[0].lstrip("#").isdigit():
+            await message.reply_text("Use: /reply <feedback number> <your reply>, e.g. /reply 12 Thanks!")
+            return
+        feedback_id, words = int(args[0].lstrip("#")), " ".join(args[1:])
+        if len(words) > REPLY_MAX:
+            await message.reply_text(_too_long(len(words), REPLY_MAX))
+            return
+
+        def record(db: Connection) -> bool:
+            if feedback_repo.get(db, feedback_id) is None:
+                return False
+            feedback_repo.set_public_reply(db, feedback_id, words)
+            return True
+
+        found = await self.feedback.db.transaction(record)
+        done = f"Saved the public reply to feedback #{feedback_id}."
+        await message.reply_text(done if found else f"There is no feedback #{feedback_id}.")
+
+    async def you_said(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/yousaid <words>: send a "you said, we did" update to young people who asked for them."""
+        message = update.effective_message
+        assert message is not None and update.effective_user is not None
+        if not self._is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return
+        words = message.text.partition(" ")[2].strip() if message.text else ""
+        if not words:
+            await message.reply_text("Use: /yousaid <what changed because of what young people said>.")
+            return
+        if len(words) > PUBLIC_UPDATE_MAX:
+            await message.reply_text(_too_long(len(words), PUBLIC_UPDATE_MAX))
+            return
+        db = self.feedback.db
+        subscribers = await db.read(feedback_repo.update_subscribers)
+        progress = await message.reply_text(f"Sending to {len(subscribers)} young people…")
+        sent = failed = 0
+        text = f"📣 You said, we did\n\n{words}\n\n(Send /updates to stop these.)"
+        for user_id in subscribers:
+            try:
+                # The rate limiter paces these below Telegram's limits and waits out any 429.
+                await context.bot.send_message(user_id, text)
+                sent += 1
+            except Forbidden:
+                await db.transaction(lambda connection, u=user_id: feedback_repo.mark_inactive(connection, u))
+                failed += 1
+            except TelegramError as error:
+                log.warning("A 'you said, we did' message was not delivered: %s", error)
+                failed += 1
+        now = self._clock()
+        await db.transaction(
+            lambda connection: feedback_repo.record_published_update(
+                connection, words, update.effective_user.id, now, sent, failed
+            )
+        )
+        await _edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+
+
+def _too_long(length: int, limit: int) -> str:
+    return f"Please keep it to {limit} characters (yours is {length})."
+
+
+def _seconds(value: int | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+async def _edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    try:
+        await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except BadRequest as error:
+        if "message is not modified" not in error.message.lower():
+            log.warning("Could not update a team message: %s", error)

@@ -1,0 +1,298 @@
+"""Anonymous feedback and safeguarding alerts, end to end through the real Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+
+import pytest
+
+from bot import logs
+from bot.core import texts
+from tests.conftest import TEAM_CHAT, WORKER, RunningBot
+from tests.fake_telegram import FakeTelegram, Group, User
+
+DISCLOSURE = "my step dad hits me when he's drunk"
+
+
+def rows(bot: RunningBot, sql: str) -> list[tuple]:
+    with sqlite3.connect(bot.settings.database_path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def write(bot: RunningBot, sql: str) -> None:
+    """Change the database as time passing would (the bot reads it afresh each time)."""
+    with sqlite3.connect(bot.settings.database_path) as connection:
+        connection.execute(sql)
+
+
+async def eventually(check: Callable[[], bool], what: str, seconds: float = 5.0) -> None:
+    """Wait for something the bot does in the background (the outbox runs as its own job)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def team_posts(team: Group, starting: str) -> list[str]:
+    return [m.text for m in team.messages if m.text and m.text.startswith(starting)]
+
+
+async def agree(user: User) -> None:
+    await user.send("/start")
+    await user.press(texts.CONSENT_BUTTON)
+
+
+@pytest.fixture
+def team(fake: FakeTelegram) -> Group:
+    return fake.group(TEAM_CHAT, "Participation team")
+
+
+@pytest.fixture
+def worker(fake: FakeTelegram) -> User:
+    return fake.user(WORKER, "Wendy", "wendy_worker", started=True)
+
+
+async def test_feedback_is_stored_with_no_link_to_its_sender(
+    fake: FakeTelegram, bot: RunningBot, team: Group, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The log as the bot writes it (INFO, libraries that log URLs quietened), as in production.
+    caplog.set_level(logging.INFO)
+    for noisy in logs.NOISY_LOGGERS:
+        caplog.set_level(logging.WARNING, logger=noisy)
+    sam = fake.user(987654321, "Samira", "samira_k")
+    await agree(sam)
+    [topics] = await sam.send("/feedback")
+    assert topics.text == texts.FEEDBACK_TOPIC
+    assert "🧑 Staff" in topics.button_labels
+    [prompt] = await sam.press("🧑 Staff")
+    assert prompt.text.startswith("✏️ 🧑 Staff: type your message")
+    [confirm] = await sam.send("The night staff are really kind")
+    assert "“The night staff are really kind”" in confirm.text
+    [confirm] = await sam.send("But the wifi is awful")  # a few in a row
+    assert "“But the wifi is awful”" in confirm.text
+    [sent] = await sam.press(texts.FEEDBACK_SEND_BUTTON)
+    assert sent.text == texts.FEEDBACK_SENT
+
+    stored = rows(bot, "SELECT topic, body, received_on, status FROM feedback ORDER BY id")
+    assert [(t, b, s) for t, b, _, s in stored] == [
+        ("staff", "The night staff are really kind", "new"),
+        ("staff", "But the wifi is awful", "new"),
+    ]
+    assert all(len(day) == len("2026-11-25") for _, _, day, _ in stored)  # the day only
+    await eventually(lambda: len(team_posts(team, "📝")) == 2, "feedback in the team chat")
+    assert "The night staff are really kind" in team_posts(team, "📝")[0]
+
+    await bot.stop()  # closing the database moves the WAL into the file
+    database = bot.settings.database_path
+    stored_bytes = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
+    assert b"The night staff are really kind" in stored_bytes  # the scan can see the feedback...
+    feedback_rows = rows(bot, "SELECT * FROM feedback") + rows(bot, "SELECT * FROM feedback_status_changes")
+    for row in feedback_rows:  # ...and nothing in its rows points back at Samira
+        for value in row:
+            assert not any(part in str(value) for part in ("987654321", "Samira", "samira_k")), row
+    assert b"Samira" not in stored_bytes and b"samira_k" not in stored_bytes
+    for part in ("987654321", "Samira", "samira_k", "really kind"):
+        assert part not in caplog.text
+
+
+async def test_feedback_rate_limit_is_friendly_and_in_memory(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    await sam.press("🤖 This bot")
+    for n in range(5):
+        await sam.send(f"idea number {n}")
+    [refusal, confirm] = await sam.send("one more")
+    assert refusal.text == texts.FEEDBACK_TOO_MANY
+    assert "one more" not in confirm.text and "idea number 4" in confirm.text
+    await sam.press(texts.FEEDBACK_SEND_BUTTON)
+    assert rows(bot, "SELECT count(*) FROM feedback") == [(5,)]
+    await sam.send("/feedback")
+    await sam.press("🤖 This bot")
+    [refusal] = await sam.send("and another")
+    assert refusal.text == texts.FEEDBACK_TOO_MANY
+    # Nothing about the limit is on disk: no table or column records who sent what when.
+    columns = " ".join(str(r) for r in rows(bot, "SELECT sql FROM sqlite_master"))
+    assert "rate" not in columns.lower()
+
+
+async def test_too_long_feedback_and_cancel(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    await sam.press("🏠 The hub")
+    [too_long] = await sam.send("x" * 2001)
+    assert too_long.text == texts.feedback_too_long(2001, 2000)
+    [cancelled] = await sam.send("/cancel")
+    assert cancelled.text == texts.FEEDBACK_CANCELLED
+    [pointer] = await sam.send("hello?")  # no longer writing feedback
+    assert pointer.text == texts.NOT_UNDERSTOOD
+    assert rows(bot, "SELECT count(*) FROM feedback") == [(0,)]
+
+
+async def test_workers_mark_feedback_and_others_cannot(
+    fake: FakeTelegram, bot: RunningBot, team: Group, worker: User
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    await sam.press("🤝 The service")
+    await sam.send("More evening sessions please")
+    await sam.press(texts.FEEDBACK_SEND_BUTTON)
+    await eventually(lambda: bool(team_posts(team, "📝")), "feedback in the team chat")
+    post = team.messages[-1]
+
+    outsider = fake.user(3003, "Olly", "olly", started=True)
+    await outsider.press("🛠️ Acting on it", message=post)
+    assert outsider.last_callback_answer == "Sorry, only the participation team can do that."
+    assert rows(bot, "SELECT status FROM feedback") == [("new",)]
+
+    await worker.press("🛠️ Acting on it", message=post)
+    assert rows(bot, "SELECT status FROM feedback") == [("acting",)]
+    assert rows(bot, "SELECT status, worker_id FROM feedback_status_changes") == [("acting", WORKER)]
+    assert "Status: 🛠️ Acting on it" in team.messages[-1].text
+
+    await worker.send("/reply 1 Thanks, we're adding Thursday evenings.")
+    assert rows(bot, "SELECT public_reply FROM feedback") == [("Thanks, we're adding Thursday evenings.",)]
+
+
+async def test_a_disclosure_in_feedback_gets_help_first_and_reaches_the_team_with_contact(
+    fake: FakeTelegram, bot: RunningBot, team: Group, worker: User
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    await sam.press("✏️ Something else")
+    replies = await sam.send(DISCLOSURE)
+    signpost = replies[0]  # before anything else
+    assert signpost.text == texts.SIGNPOST
+    assert "0800 1111" in signpost.text and "116 123" in signpost.text and "85258" in signpost.text
+    assert signpost.button_labels == [texts.CONTACT_YES_BUTTON, texts.CONTACT_NO_BUTTON]
+    assert rows(bot, "SELECT words, state, user_id FROM safeguarding_alerts") == [
+        (DISCLOSURE, "awaiting_choice", 1001)
+    ]
+
+    [thanks] = await sam.press(texts.CONTACT_YES_BUTTON, message=signpost)
+    assert thanks.text == texts.CONTACT_YES
+    await eventually(lambda: bool(team_posts(team, "🚨")), "the alert in the team chat")
+    [alert] = [m for m in team.messages if m.text and m.text.startswith("🚨")]
+    assert DISCLOSURE in alert.text and "Sam (@sam_k)" in alert.text
+    assert any(e.get("url") == "tg://user?id=1001" for e in alert.entities)  # a link to message them
+    assert rows(bot, "SELECT state, wants_contact, contact_name FROM safeguarding_alerts") == [
+        ("sent", 1, "Sam")
+    ]
+
+    await worker.press("🙋 I'm handling this", message=alert)
+    assert worker.last_callback_answer == "Thank you. It's yours."
+    assert rows(bot, "SELECT state, acknowledged_by FROM safeguarding_alerts") == [("acknowledged", WORKER)]
+    assert team.messages[-1].text.endswith("✅ Being handled by Wendy.")
+
+
+async def test_a_disclosure_in_an_answer_is_saved_and_goes_anonymously_on_no(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/start pets")
+    await sam.press(texts.CONSENT_BUTTON)
+    for label in ("Yes", "Cat", texts.NEXT_BUTTON, "3"):
+        await sam.press(label)
+    replies = await sam.send(DISCLOSURE)
+    assert replies[0].text == texts.SIGNPOST
+    assert replies[-1].text.startswith(texts.REVIEW_TITLE)  # the answer was taken as usual
+    answer = rows(bot, "SELECT value FROM answers WHERE question_id = 'names'")
+    assert answer == [(f'"{DISCLOSURE}"',)]
+
+    [answered] = await sam.press(texts.CONTACT_NO_BUTTON, message=replies[0])
+    assert answered.text == texts.CONTACT_NO
+    await eventually(lambda: bool(team_posts(team, "🚨")), "the alert in the team chat")
+    alert = team_posts(team, "🚨")[0]
+    assert "an anonymous young person" in alert and DISCLOSURE in alert and "Sam" not in alert
+    assert rows(bot, "SELECT user_id, contact_name, wants_contact FROM safeguarding_alerts") == [
+        (None, None, 0)
+    ]
+
+
+async def test_an_unanswered_choice_goes_anonymously_and_unacknowledged_alerts_are_reposted(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [signpost, pointer] = await sam.send("I want to kill myself")
+    assert signpost.text == texts.SIGNPOST and pointer.text == texts.NOT_UNDERSTOOD
+    await bot.run_outbox()
+    assert team_posts(team, "🚨") == []  # they still have time to choose
+
+    write(bot, "UPDATE safeguarding_alerts SET choice_due_at = '2000-01-01T00:00:00+00:00'")
+    await bot.run_outbox()
+    [first] = team_posts(team, "🚨")
+    assert "an anonymous young person" in first
+    assert rows(bot, "SELECT user_id, posts FROM safeguarding_alerts") == [(None, 1)]
+
+    write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")
+    await bot.run_outbox()
+    assert len(team_posts(team, "⏰")) == 1  # nobody acknowledged it: it comes back
+    assert rows(bot, "SELECT posts, state FROM safeguarding_alerts") == [(2, "sent")]
+
+
+async def test_an_alert_survives_flood_control_and_a_restart(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [signpost, _] = await sam.send("he touched me and said not to tell")
+    # Telegram refuses every attempt (the rate limiter retries 3 times), then the bot stops.
+    fake.flood_next("sendMessage", retry_after=1, times=4)
+    await sam.press(texts.CONTACT_NO_BUTTON, message=signpost)
+    await eventually(
+        lambda: (
+            rows(bot, "SELECT next_post_at IS NOT NULL, state FROM safeguarding_alerts") == [(1, "to_send")]
+            and len(fake.calls_to("sendMessage")) >= 4
+        ),
+        "the refused attempts",
+        seconds=15,
+    )
+    await bot.stop()
+    assert team_posts(team, "🚨") == []
+    assert rows(bot, "SELECT state FROM safeguarding_alerts") == [("to_send",)]
+
+    await bot.start()
+    await asyncio.sleep(1.1)  # the retry_after Telegram asked for
+    await bot.run_outbox()
+    assert len(team_posts(team, "🚨")) == 1
+    assert rows(bot, "SELECT state, posts FROM safeguarding_alerts") == [("sent", 1)]
+
+
+async def test_everyday_phrases_do_not_raise_alerts(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [reply] = await sam.send("this survey is killing me lol")
+    assert reply.text == texts.NOT_UNDERSTOOD
+    assert rows(bot, "SELECT count(*) FROM safeguarding_alerts") == [(0,)]
+
+
+async def test_you_said_we_did_reaches_those_who_opted_in(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    keen, quiet, gone = (
+        fake.user(uid, name, name.lower()) for uid, name in ((1, "Keen"), (2, "Quiet"), (3, "Gone"))
+    )
+    for person in (keen, quiet, gone):
+        await agree(person)
+    for person in (keen, gone):
+        [ask] = await person.send("/updates")
+        await person.press(texts.UPDATES_YES_BUTTON, message=ask)
+        assert person.last_text == texts.UPDATES_ON
+    gone.block()
+    outsider = fake.user(3003, "Olly", "olly", started=True)
+    [refused] = await outsider.send("/yousaid hello")
+    assert refused.text == "Sorry, only the participation team can do that."
+
+    await worker.send("/yousaid You asked for later opening, so the hub now opens until 9pm.")
+    assert keen.last_text.startswith("📣 You said, we did\n\nYou asked for later opening")
+    assert not quiet.last_text.startswith("📣")
+    assert worker.last_text == "Sent to 1 young people; 1 could not be reached."
+    assert rows(bot, "SELECT user_id, active FROM participants ORDER BY user_id") == [(1, 1), (2, 1), (3, 0)]
