@@ -124,11 +124,11 @@ class Conversation:
 
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
         """A typed message that is not a command. Every one is checked for signs of harm first."""
-        concern = self.safeguarding.concern_in(text)
         participant = await self._participant(user_id)
         consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
         if participant is not None and consultation is not None and not self.feedback.is_writing(user_id):
             # An answer: its alert, if any, is written in the answer's own transaction.
+            concern = self.safeguarding.concern_in(text)
             return await self._step(user_id, consultation, update_id, text, concern)
         if participant is None:
             reply = Reply([Screen(texts.NEED_CONSENT), consent_screen()])
@@ -136,12 +136,8 @@ class Conversation:
             reply = self.feedback.add(user_id, text)
         else:
             reply = Reply([Screen(texts.NOT_UNDERSTOOD)])
-        if concern is not None:
-            source = "feedback" if self.feedback.is_writing(user_id) else "message"
-            signpost = await self.safeguarding.raise_alert(user_id, text, concern, source)
-            reply.screens.insert(0, signpost)  # before anything else
-            reply.outbox = True
-        return reply
+        source = "feedback" if self.feedback.is_writing(user_id) else "message"
+        return await self._with_safeguarding(reply, user_id, text, source)
 
     async def start_feedback(self, user_id: int) -> Reply:
         """/feedback: anonymous feedback on a topic, any time."""
@@ -159,10 +155,23 @@ class Conversation:
         await self.db.transaction(lambda db: feedback_repo.set_wants_updates(db, user_id, wanted))
         return Reply(replace=Screen(texts.UPDATES_ON if wanted else texts.UPDATES_OFF))
 
-    async def unreadable(self, user_id: int) -> Reply:
-        """A sticker, photo, voice note... where none was asked for."""
+    async def unreadable(self, user_id: int, caption: str = "") -> Reply:
+        """A sticker, photo, voice note... where none was asked for; its caption is still read."""
         reply = await self._resume_or_list(user_id, quiet=True)
         reply.screens.insert(0, Screen(texts.STICKER_OR_MEDIA))
+        return await self._with_safeguarding(reply, user_id, caption, "message")
+
+    async def edited(self, user_id: int, text: str) -> Reply:
+        """An edited message: edits cannot change a saved answer, but the new words are still read."""
+        reply = Reply([Screen(texts.EDITS_NOT_SEEN)])
+        return await self._with_safeguarding(reply, user_id, text, "message")
+
+    async def _with_safeguarding(self, reply: Reply, user_id: int, words: str, source: str) -> Reply:
+        """If the words may disclose harm: signposting before anything else, and an alert."""
+        concern = self.safeguarding.concern_in(words) if words else None
+        if concern is not None:
+            reply.screens.insert(0, await self.safeguarding.raise_alert(user_id, words, concern, source))
+            reply.outbox = True
         return reply
 
     @staticmethod
@@ -172,10 +181,6 @@ class Conversation:
     @staticmethod
     def privacy() -> Reply:
         return Reply([Screen(texts.PRIVACY_NOTICE)])
-
-    @staticmethod
-    def edited() -> Reply:
-        return Reply([Screen(texts.EDITS_NOT_SEEN)])
 
     @staticmethod
     def unknown_command() -> Reply:

@@ -90,7 +90,10 @@ class YoungPeople:
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message: edits cannot change a saved answer, so say how to."""
-        await self._show(update, self.conversation.edited())
+        message = update.effective_message
+        assert message is not None
+        words = message.text or message.caption or ""
+        await self._show(update, await self.conversation.edited(_user_id(update), words))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: an answer to a text question, or a friendly pointer."""
@@ -102,7 +105,9 @@ class YoungPeople:
 
     async def unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes and the like where none was asked for."""
-        await self._show(update, await self.conversation.unreadable(_user_id(update)))
+        message = update.effective_message
+        caption = (message.caption or "") if message else ""
+        await self._show(update, await self.conversation.unreadable(_user_id(update), caption))
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button tap: answer the tap, update the tapped message, then send what comes next."""

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from sqlite3 import Connection
+from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -49,7 +50,7 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
 
 
-def alert_text(alert: Alert, acknowledged_by: str | None = None) -> str:
+def alert_text(alert: Alert, tz: ZoneInfo, acknowledged_by: str | None = None) -> str:
     """The alert as the team sees it (HTML); who wrote it only if they asked to be contacted."""
     if alert.wants_contact and alert.user_id is not None:
         name = escape(alert.contact_name or "this young person")
@@ -61,7 +62,7 @@ def alert_text(alert: Alert, acknowledged_by: str | None = None) -> str:
     lines = [
         f"🚨 <b>Safeguarding alert #{alert.id}</b> ({escape(alert.category.replace('_', ' '))})",
         f"From: {who}",
-        f"In: {SOURCES.get(alert.source, alert.source)}, {escape(alert.raised_at)} UTC",
+        f"In: {SOURCES.get(alert.source, alert.source)}, {_local(alert.raised_at, tz)}",
         "",
         f"<i>Their words:</i>\n{escape(alert.words)}",
     ]
@@ -110,6 +111,7 @@ class TeamChat:
         clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
+        self._tz = ZoneInfo(settings.timezone)
         self._clock = clock
         self.safeguarding = safeguarding
         self.feedback = feedback
@@ -155,7 +157,7 @@ class TeamChat:
         try:
             message = await bot.send_message(
                 chat_id,
-                alert_text(alert),
+                alert_text(alert, self._tz),
                 parse_mode=ParseMode.HTML,
                 reply_markup=_keyboard("🙋 I'm handling this", Action(Kind.ACKNOWLEDGE, value=str(alert.id))),
             )
@@ -200,7 +202,7 @@ class TeamChat:
         recorded, alert = await self.safeguarding.acknowledge(int(action.value), worker.id)
         await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
         if recorded and alert is not None and isinstance(query.message, Message):
-            await _edit_quietly(query.message, alert_text(alert, acknowledged_by=worker.full_name))
+            await _edit_quietly(query.message, alert_text(alert, self._tz, acknowledged_by=worker.full_name))
 
     async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A worker marks feedback read, acting on it, or done."""
@@ -288,6 +290,11 @@ class TeamChat:
             )
         )
         await _edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+
+
+def _local(stamp: str, tz: ZoneInfo) -> str:
+    """An ISO time as the team reads it, e.g. "14:32 Wed 25 Nov"."""
+    return datetime.fromisoformat(stamp).astimezone(tz).strftime("%H:%M %a %d %b")
 
 
 def _too_long(length: int, limit: int) -> str:

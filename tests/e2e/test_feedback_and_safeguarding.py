@@ -296,3 +296,24 @@ async def test_you_said_we_did_reaches_those_who_opted_in(
     assert not quiet.last_text.startswith("📣")
     assert worker.last_text == "Sent to 1 young people; 1 could not be reached."
     assert rows(bot, "SELECT user_id, active FROM participants ORDER BY user_id") == [(1, 1), (2, 1), (3, 0)]
+
+
+async def test_captions_and_edited_messages_are_read_for_safeguarding_too(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    replies = await sam.send_photo(caption="he hurts me every night")
+    assert replies[0].text == texts.SIGNPOST and replies[1].text == texts.STICKER_OR_MEDIA
+    update = sam.make_message_update("all fine here")
+    await fake.deliver(update)
+    edit = {
+        "update_id": fake.next_update_id(),
+        "edited_message": {**update["message"], "text": "I want to die"},
+    }
+    await fake.deliver(edit)
+    assert [m.text for m in sam.messages[-2:]] == [texts.SIGNPOST, texts.EDITS_NOT_SEEN]
+    assert rows(bot, "SELECT words, source FROM safeguarding_alerts ORDER BY id") == [
+        ("he hurts me every night", "message"),
+        ("I want to die", "message"),
+    ]
