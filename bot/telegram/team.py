@@ -187,18 +187,27 @@ class TeamChat:
 
     # --- buttons and commands --------------------------------------------------------------
 
-    async def acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A worker takes on a safeguarding alert."""
+    async def _staff_tap(self, update: Update, valid: Callable[[Action], bool]) -> Action | None:
+        """The tapped button's action, if a staff member tapped a well-formed one; otherwise the
+        tap is answered (politely refused) here and None returned."""
         query = update.callback_query
-        assert query is not None and update.effective_user is not None
+        assert query is not None
         if not self._is_staff(update):
             await query.answer(NOT_ALLOWED, show_alert=True)
-            return
+            return None
         action = decode(query.data or "")
-        if action is None or not action.value.isdigit():
+        if action is None or not valid(action):
             await query.answer()
+            return None
+        return action
+
+    async def acknowledge(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A worker takes on a safeguarding alert."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self._staff_tap(update, lambda a: a.value.isdigit())
+        if action is None:
             return
-        worker = update.effective_user
         recorded, alert = await self.safeguarding.acknowledge(int(action.value), worker.id)
         await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
         if recorded and alert is not None and isinstance(query.message, Message):
@@ -206,16 +215,12 @@ class TeamChat:
 
     async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A worker marks feedback read, acting on it, or done."""
-        query = update.callback_query
-        assert query is not None and update.effective_user is not None
-        if not self._is_staff(update):
-            await query.answer(NOT_ALLOWED, show_alert=True)
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self._staff_tap(update, lambda a: a.question.isdigit() and a.value in STATUS_LABELS)
+        if action is None:
             return
-        action = decode(query.data or "")
-        if action is None or not action.question.isdigit() or action.value not in STATUS_LABELS:
-            await query.answer()
-            return
-        feedback_id, worker_id, status = int(action.question), update.effective_user.id, action.value
+        feedback_id, worker_id, status = int(action.question), worker.id, action.value
         now = self._clock()
 
         def record(db: Connection) -> FeedbackItem | None:
