@@ -14,6 +14,7 @@ from sqlite3 import Connection
 
 from bot.core import texts
 from bot.core.actions import Action, Kind
+from bot.core.privacy import pseudonym
 from bot.core.safeguarding import Concern, Phrasebook
 from bot.core.screens import Button, Reply, Screen
 from bot.storage import alerts_repo
@@ -45,11 +46,13 @@ class Safeguarding:
         self,
         db: Database,
         phrasebook: Phrasebook,
+        pseudonym_key: bytes,
         choice_time: timedelta,
         repost_after: timedelta,
         clock: Callable[[], datetime],
     ) -> None:
         self.db = db
+        self._key = pseudonym_key
         self.phrasebook = phrasebook
         self.repost_after = repost_after
         self._choice_time = choice_time
@@ -61,9 +64,14 @@ class Safeguarding:
     def raise_in(self, db: Connection, user_id: int, words: str, concern: Concern, source: str) -> int:
         """Write the alert inside the caller's transaction, beside the message it comes from."""
         now = self._clock()
-        return alerts_repo.raise_alert(
+        alert_id = alerts_repo.raise_alert(
             db, words, concern.category, source, user_id, now, now + self._choice_time
         )
+        alerts_repo.set_asker(db, alert_id, self._asker(alert_id, user_id))
+        return alert_id
+
+    def _asker(self, alert_id: int, user_id: int) -> str:
+        return pseudonym(self._key, f"safeguarding-alert-{alert_id}", user_id)
 
     async def raise_alert(self, user_id: int, words: str, concern: Concern, source: str) -> Screen:
         """Write an alert on its own (the message itself is not stored) and return the signposting."""
@@ -77,20 +85,26 @@ class Safeguarding:
             return Reply(notice=texts.MOVED_ON)
         wants_contact = answer == "1"
 
-        def record(db: Connection) -> bool:
+        def record(db: Connection) -> bool | None:
+            """True if recorded; False if it repeats their choice; None if it cannot be theirs."""
             alert = alerts_repo.get(db, int(alert_id))
-            # Only the person the alert came from may answer for it (user_id is gone once it
-            # went anonymously; a later "yes" from that chat still adds their details).
-            if alert is None or alert.user_id not in (None, person.user_id):
+            # Only the person the alert came from may answer for it. Once it went anonymously
+            # their id is gone, but the keyed pseudonym still recognises a later "yes".
+            if alert is None or alert.asker != self._asker(alert.id, person.user_id):
+                return None
+            if alert.wants_contact == int(wants_contact):
                 return False
             alerts_repo.record_choice(
-                db, alert.id, wants_contact, person.name, person.username, self._clock()
+                db, alert.id, person.user_id, wants_contact, person.name, person.username, self._clock()
             )
             return True
 
-        if not await self.db.transaction(record):
+        recorded = await self.db.transaction(record)
+        if recorded is None:
             return Reply(notice=texts.MOVED_ON)
-        return Reply(replace=Screen(texts.CONTACT_YES if wants_contact else texts.CONTACT_NO), outbox=True)
+        return Reply(
+            replace=Screen(texts.CONTACT_YES if wants_contact else texts.CONTACT_NO), outbox=recorded
+        )
 
     async def due(self) -> list[Alert]:
         """Alerts to post now; those whose young person did not choose in time go anonymously."""

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     safeguarding_phrases_file: Path | None = None
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    # How often the outbox looks for alerts to post or re-post, besides right after one is raised.
+    outbox_interval_seconds: Annotated[float, Field(gt=0, le=300)] = 15
     feedback_topics: Annotated[tuple[FeedbackTopic, ...], NoDecode] = DEFAULT_FEEDBACK_TOPICS
     feedback_to_team: Literal["immediately", "summary"] = "immediately"
     feedback_per_hour: Annotated[int, Field(ge=1, le=100)] = 5

@@ -108,6 +108,9 @@ class Conversation:
             case Kind.OPEN:
                 return await self._open(user_id, action.consultation)
             case Kind.FEEDBACK if action.value:
+                # Pause any consultation: were the bot to restart mid-draft, their feedback must
+                # not be taken for an answer.
+                await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
                 return self.feedback.choose_topic(user_id, action.value)
             case Kind.FEEDBACK:
                 return self.feedback.begin()
@@ -167,12 +170,15 @@ class Conversation:
         return await self._with_safeguarding(reply, user_id, text, "message")
 
     async def _with_safeguarding(self, reply: Reply, user_id: int, words: str, source: str) -> Reply:
-        """If the words may disclose harm: signposting before anything else, and an alert."""
+        """If the words may disclose harm: signposting before anything else, and an alert.
+        A bare "I'm not sure what you mean" would be the wrong thing to say after it: dropped."""
         concern = self.safeguarding.concern_in(words) if words else None
-        if concern is not None:
-            reply.screens.insert(0, await self.safeguarding.raise_alert(user_id, words, concern, source))
-            reply.outbox = True
-        return reply
+        if concern is None:
+            return reply
+        signpost = await self.safeguarding.raise_alert(user_id, words, concern, source)
+        pointers = (texts.NOT_UNDERSTOOD, texts.STICKER_OR_MEDIA)
+        kept = [screen for screen in reply.screens if screen.text not in pointers]
+        return Reply([signpost, *kept], reply.replace, reply.notice, outbox=True)
 
     @staticmethod
     def help() -> Reply:
@@ -302,6 +308,8 @@ class Conversation:
             await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
+            if isinstance(user_input, str):  # not an answer any more, but still read for harm
+                return await self._with_safeguarding(reply, user_id, user_input, "message")
             return reply
 
         alert_ids: list[int] = []
@@ -427,6 +435,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         safeguarding = Safeguarding(
             db,
             phrasebook,
+            key,
             timedelta(minutes=settings.safeguarding_choice_minutes),
             timedelta(minutes=settings.alert_repost_minutes),
             _utc_now,

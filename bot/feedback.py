@@ -22,6 +22,7 @@ from bot.storage.db import Database
 
 FEEDBACK_MAX = 2000
 RATE_WINDOW = timedelta(hours=1)
+DOUBLE_TAP = timedelta(seconds=30)
 
 
 @dataclass
@@ -50,6 +51,10 @@ class RateLimit:
 
     def record(self, user_id: int, now: datetime, count: int) -> None:
         self._sent[user_id].extend([now] * count)
+
+    def sent_since(self, user_id: int, moment: datetime) -> bool:
+        sent = self._sent.get(user_id)
+        return bool(sent) and sent[-1] >= moment
 
 
 def topic_screen(topics: tuple[FeedbackTopic, ...]) -> Screen:
@@ -112,7 +117,10 @@ class Feedback:
     async def send(self, user_id: int) -> Reply:
         draft = self._drafts.pop(user_id, None)
         if draft is None or not draft.messages:
-            return Reply(notice=texts.MOVED_ON)
+            if self._rate.sent_since(user_id, self._clock() - DOUBLE_TAP):
+                return Reply(notice=texts.FEEDBACK_SENT)  # a second tap on Send: it went the first time
+            # Drafts live in memory: after a restart the words are gone. Say so, and offer a way on.
+            return Reply([topic_screen(self.topics)], replace=Screen(texts.FEEDBACK_LOST))
         day = self._clock().date()
 
         def store(db: sqlite3.Connection) -> None:

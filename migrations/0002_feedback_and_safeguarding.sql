@@ -34,13 +34,15 @@ CREATE TABLE published_updates (
 -- A message that may disclose harm, on its way to a person. Written in the same transaction as
 -- the message it comes from; posted to the team until a worker acknowledges it.
 -- `user_id` is held only while the young person chooses whether to be contacted, and kept only
--- if they say yes; their name is stored only then too.
+-- if they say yes; their name is stored only then too. `asker` is a keyed pseudonym of them for
+-- this alert alone, so a later "yes, contact me" can be checked without keeping their id.
 CREATE TABLE safeguarding_alerts (
     id INTEGER PRIMARY KEY,
     words TEXT NOT NULL,
     category TEXT NOT NULL,
     source TEXT NOT NULL,                   -- feedback | answer | message
     raised_at TEXT NOT NULL,
+    asker TEXT,
     user_id INTEGER,
     contact_name TEXT,
     contact_username TEXT,

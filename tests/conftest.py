@@ -77,6 +77,7 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
         pseudonym_key="k" * 32,
         team_chat_id=TEAM_CHAT,
         worker_ids=str(WORKER),
+        outbox_interval_seconds=0.5,  # the outbox's own timer, quick enough to wait for in a test
     )
 
 

@@ -128,6 +128,10 @@ FEEDBACK_SEND_BUTTON = "✅ Send"
 FEEDBACK_CANCEL_BUTTON = "❌ Don't send"
 FEEDBACK_SENT = "✅ Sent. Thank you for telling us — the team reads every message."
 FEEDBACK_CANCELLED = "OK, nothing was sent."
+FEEDBACK_LOST = (
+    "Sorry, that message was lost (our bot restarted, and we never keep unsent feedback). "
+    "Please write it again."
+)
 FEEDBACK_EMPTY = "There's nothing to send yet: type your message first."
 FEEDBACK_TOO_MANY = (
     "You've sent a lot of messages in the last hour, so please wait a little before sending more. "

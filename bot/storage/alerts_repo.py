@@ -18,6 +18,7 @@ class Alert:
     category: str
     source: str
     raised_at: str
+    asker: str | None
     user_id: int | None
     contact_name: str | None
     contact_username: str | None
@@ -30,7 +31,7 @@ class Alert:
 
 
 _COLUMNS = (
-    "id, words, category, source, raised_at, user_id, contact_name, contact_username, wants_contact,"
+    "id, words, category, source, raised_at, asker, user_id, contact_name, contact_username, wants_contact,"
     " state, posts, team_chat_id, team_message_id, acknowledged_by"
 )
 
@@ -51,20 +52,31 @@ def raise_alert(
     return cursor.lastrowid
 
 
+def set_asker(db: Connection, alert_id: int, asker: str) -> None:
+    db.execute("UPDATE safeguarding_alerts SET asker = ? WHERE id = ?", (asker, alert_id))
+
+
 def get(db: Connection, alert_id: int) -> Alert | None:
     row = db.execute(f"SELECT {_COLUMNS} FROM safeguarding_alerts WHERE id = ?", (alert_id,)).fetchone()
     return _alert(row) if row else None
 
 
 def record_choice(
-    db: Connection, alert_id: int, wants_contact: bool, name: str | None, username: str | None, now: datetime
+    db: Connection,
+    alert_id: int,
+    user_id: int,
+    wants_contact: bool,
+    name: str | None,
+    username: str | None,
+    now: datetime,
 ) -> None:
-    """Yes keeps who they are with the alert; no forgets it. Either way it goes (again) now."""
+    """Yes keeps who they are with the alert, and sends it (again) now: asking to be contacted is
+    news the team must see, even on an alert someone already took on. No forgets who they are."""
     if wants_contact:
         db.execute(
-            "UPDATE safeguarding_alerts SET wants_contact = 1, contact_name = ?, contact_username = ?,"
-            " state = 'to_send', next_post_at = ? WHERE id = ?",
-            (name, username, _stamp(now), alert_id),
+            "UPDATE safeguarding_alerts SET wants_contact = 1, user_id = ?, contact_name = ?,"
+            " contact_username = ?, state = 'to_send', next_post_at = ? WHERE id = ?",
+            (user_id, name, username, _stamp(now), alert_id),
         )
     else:
         db.execute(

@@ -30,8 +30,6 @@ COMMANDS = [
     BotCommand("privacy", "What we keep and who sees it"),
     BotCommand("help", "What I can do"),
 ]
-# How often the outbox looks for alerts to post or re-post, besides right after one is raised.
-OUTBOX_INTERVAL = 15
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -60,6 +58,7 @@ def build_application(
     )
     team = TeamChat(settings, conversation.safeguarding, conversation.feedback, conversation.clock)
     team.register(application)
+    team.warn_if_nowhere_to_post()
     job_queue = application.job_queue
     assert job_queue is not None, "python-telegram-bot[job-queue] is needed"
 
@@ -67,7 +66,7 @@ def build_application(
         await team.deliver(context.bot)
 
     # Rebuilt from the database at every start: whatever was due before a restart goes now.
-    job_queue.run_repeating(deliver, interval=OUTBOX_INTERVAL, first=0, name="outbox")
+    job_queue.run_repeating(deliver, interval=settings.outbox_interval_seconds, first=0, name="outbox")
     YoungPeople(conversation, lambda: job_queue.run_once(deliver, 0)).register(application)
     application.add_error_handler(_on_error)
     return application

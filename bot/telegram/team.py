@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
 from bot.alerts import Safeguarding
 from bot.config import Settings
@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 NOT_ALLOWED = "Sorry, only the participation team can do that."
 NO_TEAM_CHAT = (
     "Neither SAFEGUARDING_CHAT_ID nor TEAM_CHAT_ID is set: safeguarding alerts and feedback are kept "
-    "in the database and will be posted as soon as one is set. Set one now."
+    "in the database and will be posted as soon as one is set. Add the bot to the team's group, send "
+    "/chatid there, put that number in TEAM_CHAT_ID and restart."
 )
 SOURCES = {
     "feedback": "anonymous feedback",
@@ -43,6 +44,8 @@ STATUS_LABELS = {"read": "👀 Read", "acting": "🛠️ Acting on it", "done": 
 # If Telegram cannot take a post (a network fault, or the bot is not in the chat), try again after:
 RETRY_WAIT = timedelta(seconds=30)
 REPLY_MAX = 300
+# Room for the alert's own lines (and HTML escaping) within Telegram's 4096 characters.
+WORDS_SHOWN_MAX = 2500
 PUBLIC_UPDATE_MAX = 1000
 
 
@@ -50,7 +53,9 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
 
 
-def alert_text(alert: Alert, tz: ZoneInfo, acknowledged_by: str | None = None) -> str:
+def alert_text(
+    alert: Alert, tz: ZoneInfo, *, reminder: bool = False, acknowledged_by: str | None = None
+) -> str:
     """The alert as the team sees it (HTML); who wrote it only if they asked to be contacted."""
     if alert.wants_contact and alert.user_id is not None:
         name = escape(alert.contact_name or "this young person")
@@ -64,9 +69,9 @@ def alert_text(alert: Alert, tz: ZoneInfo, acknowledged_by: str | None = None) -
         f"From: {who}",
         f"In: {SOURCES.get(alert.source, alert.source)}, {_local(alert.raised_at, tz)}",
         "",
-        f"<i>Their words:</i>\n{escape(alert.words)}",
+        f"<i>Their words:</i>\n{escape(_fitting(alert.words))}",
     ]
-    if alert.posts:
+    if reminder:
         lines.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {alert.posts} time(s) before)")
     if acknowledged_by:
         lines += ["", f"✅ Being handled by {escape(acknowledged_by)}."]
@@ -118,7 +123,10 @@ class TeamChat:
         self._topics = {t.id: t.label for t in feedback.topics}
         # One delivery at a time, or a timed run and a triggered one could post an alert twice.
         self._delivering = asyncio.Lock()
-        self._warned_no_chat = False
+
+    def warn_if_nowhere_to_post(self) -> None:
+        if self.settings.safeguarding_chat is None:
+            log.error(NO_TEAM_CHAT)
 
     def register(self, application: Application) -> None:
         application.add_handlers(
@@ -126,6 +134,7 @@ class TeamChat:
                 CallbackQueryHandler(self.acknowledge, pattern=f"^{Kind.ACKNOWLEDGE.value}\\|"),
                 CallbackQueryHandler(self.set_status, pattern=f"^{Kind.FEEDBACK_STATUS.value}\\|"),
                 CommandHandler("reply", self.reply),
+                CommandHandler("chatid", self.chat_id, filters=filters.ChatType.GROUPS),
                 CommandHandler("yousaid", self.you_said),
             ]
         )  # registered before young people's handlers, so these win for their commands and buttons
@@ -142,13 +151,14 @@ class TeamChat:
     async def deliver(self, bot: Bot) -> None:
         """Post every alert and feedback item that is due; whatever fails is tried again later."""
         chat_id = self.settings.safeguarding_chat
-        if chat_id is None:
-            if not self._warned_no_chat:
-                log.error(NO_TEAM_CHAT)
-                self._warned_no_chat = True
-            return
         async with self._delivering:
-            for alert in await self.safeguarding.due():
+            # Always collected, so unanswered choices go anonymous on time even with no chat set.
+            due = await self.safeguarding.due()
+            if chat_id is None:
+                if due:
+                    log.error(NO_TEAM_CHAT)
+                return
+            for alert in due:
                 await self._post_alert(bot, chat_id, alert)
             if self.settings.feedback_to_team == "immediately" and self.settings.team_chat_id is not None:
                 await self._post_feedback(bot, self.settings.team_chat_id)
@@ -157,15 +167,17 @@ class TeamChat:
         try:
             message = await bot.send_message(
                 chat_id,
-                alert_text(alert, self._tz),
+                # Posted before and still due: nobody has acknowledged it.
+                alert_text(alert, self._tz, reminder=alert.state == "sent"),
                 parse_mode=ParseMode.HTML,
                 reply_markup=_keyboard("🙋 I'm handling this", Action(Kind.ACKNOWLEDGE, value=str(alert.id))),
             )
         except RetryAfter as error:
             await self.safeguarding.retry_later(alert.id, _seconds(error.retry_after))
             return
-        except (NetworkError, BadRequest, Forbidden) as error:
-            # Never dropped: it stays due and goes again after the wait.
+        except TelegramError as error:
+            # Never dropped: it stays due and goes again after the wait. (A network fault, the bot
+            # removed from the chat, a group upgraded to a supergroup: each needs a person.)
             log.error("Could not post safeguarding alert #%s, will retry: %s", alert.id, error)
             await self.safeguarding.retry_later(alert.id, RETRY_WAIT)
             return
@@ -232,6 +244,14 @@ class TeamChat:
         if item is not None and isinstance(query.message, Message):
             await _edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
 
+    async def chat_id(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/chatid in a group: its id, to put in TEAM_CHAT_ID or SAFEGUARDING_CHAT_ID."""
+        message, chat = update.effective_message, update.effective_chat
+        assert message is not None and chat is not None
+        await message.reply_text(
+            f"This chat's id is {chat.id}. Put it in TEAM_CHAT_ID (or SAFEGUARDING_CHAT_ID)."
+        )
+
     async def reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/reply <feedback id> <words>: a short public reply to a feedback item."""
         message = update.effective_message
@@ -272,15 +292,25 @@ class TeamChat:
         if len(words) > PUBLIC_UPDATE_MAX:
             await message.reply_text(_too_long(len(words), PUBLIC_UPDATE_MAX))
             return
-        db = self.feedback.db
-        subscribers = await db.read(feedback_repo.update_subscribers)
+        subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
         progress = await message.reply_text(f"Sending to {len(subscribers)} young people…")
+        # In the background: updates are handled one at a time, and nobody's message (least of all
+        # a cry for help) should wait behind a broadcast.
+        context.application.create_task(
+            self._broadcast(context.bot, words, subscribers, update.effective_user.id, progress),
+            name="you-said-we-did",
+        )
+
+    async def _broadcast(
+        self, bot: Bot, words: str, subscribers: list[int], worker_id: int, progress: Message
+    ) -> None:
+        db = self.feedback.db
         sent = failed = 0
         text = f"📣 You said, we did\n\n{words}\n\n(Send /updates to stop these.)"
         for user_id in subscribers:
             try:
                 # The rate limiter paces these below Telegram's limits and waits out any 429.
-                await context.bot.send_message(user_id, text)
+                await bot.send_message(user_id, text)
                 sent += 1
             except Forbidden:
                 await db.transaction(lambda connection, u=user_id: feedback_repo.mark_inactive(connection, u))
@@ -291,10 +321,18 @@ class TeamChat:
         now = self._clock()
         await db.transaction(
             lambda connection: feedback_repo.record_published_update(
-                connection, words, update.effective_user.id, now, sent, failed
+                connection, words, worker_id, now, sent, failed
             )
         )
         await _edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+
+
+def _fitting(words: str) -> str:
+    """Their words, cut to fit one Telegram message with the alert around them (the whole text
+    stays in the database)."""
+    if len(words) <= WORDS_SHOWN_MAX:
+        return words
+    return words[:WORDS_SHOWN_MAX] + f"… [cut: {len(words)} characters in all, kept in the database]"
 
 
 def _local(stamp: str, tz: ZoneInfo) -> str:
