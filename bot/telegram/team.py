@@ -127,6 +127,8 @@ class TeamChat:
     def warn_if_nowhere_to_post(self) -> None:
         if self.settings.safeguarding_chat is None:
             log.error(NO_TEAM_CHAT)
+        elif self.settings.team_chat_id is None:
+            log.warning("TEAM_CHAT_ID is not set: feedback is kept in the database but not posted.")
 
     def register(self, application: Application) -> None:
         application.add_handlers(
