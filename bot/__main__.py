@@ -15,7 +15,7 @@ from pydantic import SecretStr
 
 from bot import logs, surveys
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import open_conversation
+from bot.conversation import PhrasebookProblem, open_conversation
 from bot.storage.db import Database
 from bot.storage.migrate import MigrationError, migrate
 
@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationError as error:
         print(f"Database problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM
+    except PhrasebookProblem as error:
+        print(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     except (OSError, sqlite3.Error) as error:
         print(f"Database problem: cannot use {settings.database_path}: {error}", file=sys.stderr)
         return EXIT_PROBLEM

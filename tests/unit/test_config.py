@@ -86,3 +86,15 @@ def test_an_unusable_database_path_is_one_clear_line(
     err = capsys.readouterr().err
     assert err.startswith(f"Database problem: cannot use {blocker / 'db.sqlite3'}:")
     assert "Traceback" not in err
+
+
+def test_a_bad_phrase_file_names_the_file_and_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    phrases = tmp_path / "our-phrases.txt"
+    phrases.write_text("[self_harm]\nfeel hopeless\n[made up section]\nsomething\n")
+    monkeypatch.setenv("SAFEGUARDING_PHRASES_FILE", str(phrases))
+    assert main(["simulate"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {phrases}: line 3:")
+    assert "Traceback" not in err
