@@ -43,6 +43,7 @@ from bot.core.screens import (
     Screen,
     consent_screen,
     consultation_list,
+    erase_screen,
     question_screen,
     sent_screen,
     updates_screen,
@@ -120,6 +121,10 @@ class Conversation:
                 return self.feedback.cancel(user_id)
             case Kind.UPDATES:
                 return await self._set_updates(user_id, action.value == "1")
+            case Kind.ERASE if action.value == "1":
+                return await self._erase(user_id)
+            case Kind.ERASE:
+                return Reply(replace=Screen(texts.ERASE_KEPT))
         consultation = self.catalogue.get(action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
@@ -153,6 +158,27 @@ class Conversation:
         if await self._participant(user_id) is None:
             return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         return Reply([updates_screen()])
+
+    async def delete_me(self, user_id: int) -> Reply:
+        """/deleteme: what can and cannot be deleted, and a button to confirm."""
+        if await self._participant(user_id) is None:
+            return Reply([Screen(texts.NOTHING_STORED)])
+        return Reply([erase_screen()])
+
+    async def _erase(self, user_id: int) -> Reply:
+        def erase(db: Connection) -> repos.Erased:
+            respondents = {
+                consultation_id: pseudonym(self._key, consultation_id, user_id)
+                for consultation_id in repos.consultations_with_responses(db)
+            }
+            return repos.erase_person(db, user_id, respondents)
+
+        erased = await self.db.transaction(erase)
+        self.feedback.stop_writing(user_id)
+        log.info("Erased a young person's data on request: %d response(s)", erased.responses)
+        return Reply(
+            replace=Screen(texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses))
+        )
 
     async def _set_updates(self, user_id: int, wanted: bool) -> Reply:
         await self.db.transaction(lambda db: feedback_repo.set_wants_updates(db, user_id, wanted))

@@ -72,6 +72,8 @@ class Simulator:
             reply = await self.conversation.start_feedback(user)
         elif command == "/updates":
             reply = await self.conversation.updates(user)
+        elif command == "/deleteme":
+            reply = await self.conversation.delete_me(user)
         elif command == "/help":
             reply = self.conversation.help()
         elif command == "/privacy":

@@ -24,6 +24,7 @@ class Kind(StrEnum):
     FEEDBACK_SEND = "fs"
     FEEDBACK_CANCEL = "fx"
     UPDATES = "up"  # value "1" to get updates, "0" to stop
+    ERASE = "x"  # /deleteme: value "1" to erase, "0" to keep
     CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id

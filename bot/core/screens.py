@@ -186,6 +186,16 @@ def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
     return Screen("\n".join(lines), ((Button(texts.FEEDBACK_BUTTON, Action(Kind.FEEDBACK)),),))
 
 
+def erase_screen() -> Screen:
+    return Screen(
+        texts.ERASE_ASK,
+        (
+            (Button(texts.ERASE_YES_BUTTON, Action(Kind.ERASE, value="1")),),
+            (Button(texts.ERASE_NO_BUTTON, Action(Kind.ERASE, value="0")),),
+        ),
+    )
+
+
 def updates_screen() -> Screen:
     return Screen(
         texts.UPDATES_ASK,

@@ -21,7 +21,7 @@ PRIVACY_NOTICE = (
     "then only the totals are kept.\n"
     "• Your safety: if a message says you or someone else is in danger, "
     "we will pass it to a person in the team who can help, even if it was anonymous.\n\n"
-    "You can read this again any time with /privacy."
+    "You can read this again any time with /privacy, and delete your data with /deleteme."
 )
 
 CONSENT_QUESTION = "Are you happy to take part?"
@@ -90,6 +90,7 @@ HELP = (
     "/feedback – tell the team anything, anonymously\n"
     "/updates – hear what changed because of what young people said\n"
     "/cancel – pause what you're doing; your answers so far are kept\n"
+    "/deleteme – delete your data\n"
     "/privacy – what we keep and who sees it\n"
     "/help – this message\n\n"
     "Answer by tapping the buttons. For questions that ask you to type, just send a message."
@@ -176,4 +177,26 @@ CONTACT_YES = (
 CONTACT_NO = (
     "That's OK. We've passed on what you wrote without your name, so the team knows. "
     "Childline is there any time on 0800 1111."
+)
+
+
+# --- erasing your data ---------------------------------------------------------------------------
+
+ERASE_ASK = (
+    "🗑️ Delete your data?\n\n"
+    "We will delete: that you agreed to take part, your place in any consultation, and every answer "
+    "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
+    "you ask).\n\n"
+    "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
+    "anonymous); totals already published; and any message you sent that said someone was in "
+    "danger, which the team may need to keep you or others safe.\n\n"
+    "This can't be undone."
+)
+ERASE_YES_BUTTON = "🗑️ Yes, delete my data"
+ERASE_NO_BUTTON = "Keep my data"
+ERASE_KEPT = "OK, nothing has been deleted."
+NOTHING_STORED = "We don't have anything stored about you, so there's nothing to delete."
+ERASE_DONE = (
+    "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
+    "part. If you send /start again, we'll ask you first, like new."
 )

@@ -153,3 +153,38 @@ def response_statuses(db: Connection, respondents: dict[str, str]) -> dict[str, 
         if row:
             statuses[consultation_id] = row["status"]
     return statuses
+
+
+# --- erasure ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erased:
+    responses: int
+    answers: int
+
+
+def consultations_with_responses(db: Connection) -> list[str]:
+    return [row[0] for row in db.execute("SELECT DISTINCT consultation_id FROM responses")]
+
+
+def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> Erased:
+    """Delete a young person's consent record and every response that is theirs: those filed under
+    their Telegram id, and anonymous ones under their pseudonym ({consultation id: pseudonym})."""
+    ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE user_id = ?", (user_id,))]
+    for consultation_id, respondent in respondents.items():
+        ids += [
+            row[0]
+            for row in db.execute(
+                "SELECT id FROM responses WHERE consultation_id = ? AND respondent = ?",
+                (consultation_id, respondent),
+            )
+        ]
+    unique = sorted(set(ids))
+    marks = ",".join("?" * len(unique))
+    answers = 0
+    if unique:
+        answers = db.execute(f"DELETE FROM answers WHERE response_id IN ({marks})", unique).rowcount
+        db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
+    db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
+    return Erased(len(unique), answers)

@@ -28,6 +28,7 @@ COMMANDS = [
     BotCommand("updates", "Hear what changed because of you"),
     BotCommand("cancel", "Pause what you're answering"),
     BotCommand("privacy", "What we keep and who sees it"),
+    BotCommand("deleteme", "Delete your data"),
     BotCommand("help", "What I can do"),
 ]
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]

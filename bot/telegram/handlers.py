@@ -51,6 +51,7 @@ class YoungPeople:
                 CommandHandler("cancel", self.cancel, filters=PRIVATE),
                 CommandHandler("feedback", self.feedback, filters=PRIVATE),
                 CommandHandler("updates", self.updates, filters=PRIVATE),
+                CommandHandler("deleteme", self.delete_me, filters=PRIVATE),
                 CallbackQueryHandler(self.press),
                 MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.edited),
                 MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
@@ -83,6 +84,10 @@ class YoungPeople:
     async def updates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opt in or out of "you said, we did" updates."""
         await self._show(update, await self.conversation.updates(_user_id(update)))
+
+    async def delete_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Erase their data, after they confirm."""
+        await self._show(update, await self.conversation.delete_me(_user_id(update)))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command we do not have: point to /help."""

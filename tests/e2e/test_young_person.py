@@ -83,6 +83,7 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
         "updates",
         "cancel",
         "privacy",
+        "deleteme",
         "help",
     ]
 
@@ -437,3 +438,34 @@ async def test_a_token_telegram_refuses_is_one_clear_line(
     err = capsys.readouterr().err
     assert err.startswith("Configuration problem: TELEGRAM_BOT_TOKEN: Telegram does not accept this token")
     assert "WRONG-TOKEN" not in err and "Traceback" not in err
+
+
+async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam, kim = fake.user(1001, "Sam", "sam_k"), fake.user(1002, "Kim", "kim")
+    for person in (sam, kim):
+        await reach_the_text_question(person)
+        await person.send("A cat")
+        await person.press(texts.SUBMIT_BUTTON)
+    await sam.send("/start named")
+    await sam.press("Yes")
+    assert rows(bot, "SELECT count(*) FROM responses") == [(3,)]
+
+    [ask] = await sam.send("/deleteme")
+    assert ask.text == texts.ERASE_ASK and "anonymous feedback" in ask.text
+    [kept] = await sam.press(texts.ERASE_NO_BUTTON)
+    assert kept.text == texts.ERASE_KEPT
+    assert rows(bot, "SELECT count(*) FROM responses") == [(3,)]
+
+    [ask] = await sam.send("/deleteme")
+    [done] = await sam.press(texts.ERASE_YES_BUTTON)
+    # Sam's anonymous pets response (4 answers) and named open-day response (1 answer) are gone.
+    assert done.text == texts.ERASE_DONE.format(answers=5, responses=2)
+    assert rows(bot, "SELECT user_id FROM participants") == [(1002,)]
+    assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]  # Kim's stays
+    assert rows(bot, "SELECT count(*) FROM answers") == [(4,)]
+    [again] = await sam.send("/start")
+    assert again.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]  # asked like new
+    [nothing] = await sam.send("/deleteme")
+    assert nothing.text == texts.NOTHING_STORED
