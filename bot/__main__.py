@@ -9,11 +9,12 @@ import secrets
 import sqlite3
 import sys
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
 
-from bot import logs, surveys
+from bot import backups, logs, surveys
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import PhrasebookProblem, open_conversation
 from bot.storage.db import Database
@@ -105,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("consultation", nargs="?", default="", help="a consultation id")
     simulate.add_argument("--db", type=Path, help="database to use (default: a throwaway one)")
     commands.add_parser("migrate", help="bring the database up to date")
+    commands.add_parser("backup", help="copy the database into BACKUP_DIR now (safe while the bot runs)")
+    restore = commands.add_parser("restore", help="put a backup back (stop the bot first)")
+    restore.add_argument("backup_file", type=Path, help="a file from BACKUP_DIR")
     check = commands.add_parser("check-surveys", help="validate consultation files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: SURVEYS_DIR)")
     return parser
@@ -125,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
             return _check_surveys(settings, args.paths)
         if command == "migrate":
             return asyncio.run(_migrate(settings))
+        if command == "backup":
+            made = backups.backup_database(
+                settings.database_path, settings.backup_dir, settings.backup_keep, datetime.now(UTC)
+            )
+            print(f"Backed up {settings.database_path} to {made}")
+            return 0
+        if command == "restore":
+            backups.restore(args.backup_file, settings.database_path)
+            print(f"Restored {settings.database_path} from {args.backup_file}")
+            return 0
         if command == "simulate":
             logging.getLogger().setLevel(logging.WARNING)  # keep the chat readable
             return asyncio.run(_simulate(settings, args.consultation, args.db))
@@ -138,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
         return asyncio.run(run_bot(settings))
     except MigrationError as error:
         print(f"Database problem: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except backups.BackupError as error:
+        print(f"Backup problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM
     except PhrasebookProblem as error:
         print(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {error}", file=sys.stderr)

@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import secrets
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -54,6 +55,9 @@ class Settings(BaseSettings):
     safeguarding_phrases_file: Path | None = None
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    backup_dir: Path = Path("data/backups")
+    backup_keep: Annotated[int, Field(ge=1, le=365)] = 14
+    backup_time: time = time(2, 30)  # each night, in TIMEZONE
     # How often the outbox looks for alerts to post or re-post, besides right after one is raised.
     outbox_interval_seconds: Annotated[float, Field(gt=0, le=300)] = 15
     feedback_topics: Annotated[tuple[FeedbackTopic, ...], NoDecode] = DEFAULT_FEEDBACK_TOPICS

@@ -44,11 +44,14 @@ class RunningBot:
         await stack.enter_async_context(running(self.application, poll_timeout=1))
         self._stack = stack
 
-    async def run_outbox(self) -> None:
-        """Run the outbox job now, as its timer would."""
+    async def run_job(self, name: str) -> None:
+        """Run a scheduled job now, as its timer would."""
         assert self.application is not None and self.application.job_queue is not None
-        [job] = self.application.job_queue.get_jobs_by_name("outbox")
+        [job] = self.application.job_queue.get_jobs_by_name(name)
         await job.run(self.application)
+
+    async def run_outbox(self) -> None:
+        await self.run_job("outbox")
 
     async def stop(self) -> None:
         if self._stack is not None:
@@ -77,7 +80,8 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
         pseudonym_key="k" * 32,
         team_chat_id=TEAM_CHAT,
         worker_ids=str(WORKER),
-        outbox_interval_seconds=0.5,  # the outbox's own timer, quick enough to wait for in a test
+        outbox_interval_seconds=0.5,
+        backup_dir=tmp_path / "backups",  # the outbox's own timer, quick enough to wait for in a test
     )
 
 

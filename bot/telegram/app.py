@@ -9,11 +9,13 @@ import logging
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
+from bot import backups
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import texts
@@ -69,6 +71,25 @@ def build_application(
     # Rebuilt from the database at every start: whatever was due before a restart goes now.
     job_queue.run_repeating(deliver, interval=settings.outbox_interval_seconds, first=0, name="outbox")
     YoungPeople(conversation, lambda: job_queue.run_once(deliver, 0)).register(application)
+
+    async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The nightly backup, on its own connection in a thread so the bot keeps answering."""
+        try:
+            made = await asyncio.to_thread(
+                backups.backup_database,
+                conversation.db.path,
+                settings.backup_dir,
+                settings.backup_keep,
+                conversation.clock(),
+            )
+        except (backups.BackupError, OSError) as error:
+            log.error("The nightly backup failed: %s", error)
+            return
+        log.info("Nightly backup written: %s", made)
+
+    job_queue.run_daily(
+        back_up, time=settings.backup_time.replace(tzinfo=ZoneInfo(settings.timezone)), name="backup"
+    )
     application.add_error_handler(_on_error)
     return application
 

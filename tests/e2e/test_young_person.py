@@ -469,3 +469,17 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     assert again.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]  # asked like new
     [nothing] = await sam.send("/deleteme")
     assert nothing.text == texts.NOTHING_STORED
+
+
+async def test_the_nightly_backup_copies_the_database_while_the_bot_runs(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await reach_the_text_question(sam)
+    await bot.run_job("backup")
+    [made] = list(bot.settings.backup_dir.glob("youthvoice-*.sqlite3"))
+    with sqlite3.connect(made) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM answers").fetchone() == (3,)
+    await sam.send("Still answering after the backup")  # the bot carried on
+    assert answers(bot)["names"] == '"Still answering after the backup"'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -111,3 +112,29 @@ def test_migrate_command_applies_once_then_reports_up_to_date(
     assert capsys.readouterr().out.strip().endswith(f"applied {names}")
     assert main(["migrate"]) == 0
     assert capsys.readouterr().out.strip().endswith("already up to date")
+
+
+def test_backup_and_restore_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.__main__ import main
+
+    monkeypatch.chdir(tmp_path)
+    database = tmp_path / "data" / "bot.sqlite3"
+    monkeypatch.setenv("DATABASE_PATH", str(database))
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
+    assert main(["migrate"]) == 0
+    assert main(["backup"]) == 0
+    [made] = list((tmp_path / "backups").glob("youthvoice-*.sqlite3"))
+    assert capsys.readouterr().out.strip().endswith(f"Backed up {database} to {made}")
+    with closing(sqlite3.connect(database)) as connection, connection:
+        connection.execute(
+            "INSERT INTO participants (user_id, consented_at, privacy_version) VALUES (1, 'x', 1)"
+        )
+    assert main(["restore", str(made)]) == 0
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute("SELECT count(*) FROM participants").fetchone() == (0,)
+    capsys.readouterr()
+    assert main(["restore", str(tmp_path / "nope.sqlite3")]) == 1
+    err = capsys.readouterr().err
+    assert "Backup problem: " in err and "nope.sqlite3: there is no such backup file" in err
