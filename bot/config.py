@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.schedule import Slot, parse_schedule
+
 log = logging.getLogger(__name__)
 
 IdList = Annotated[frozenset[int], NoDecode]
@@ -55,6 +57,7 @@ class Settings(BaseSettings):
     safeguarding_phrases_file: Path | None = None
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    summary_schedule: str = "mon 09:00"
     backup_dir: Path = Path("data/backups")
     backup_keep: Annotated[int, Field(ge=1, le=365)] = 14
     backup_time: time = time(2, 30)  # each night, in TIMEZONE
@@ -125,6 +128,12 @@ class Settings(BaseSettings):
             raise ValueError("needs at least one topic")
         return tuple(topics)
 
+    @field_validator("summary_schedule")
+    @classmethod
+    def _readable_schedule(cls, value: str) -> str:
+        parse_schedule(value)  # raises with the part that is wrong
+        return value
+
     @field_validator("safeguarding_phrases_file")
     @classmethod
     def _readable_file(cls, value: Path | None) -> Path | None:
@@ -140,6 +149,10 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone, e.g. Europe/London") from None
         return value
+
+    @property
+    def summary_slots(self) -> tuple[Slot, ...]:
+        return parse_schedule(self.summary_schedule)
 
     @property
     def safeguarding_chat(self) -> int | None:

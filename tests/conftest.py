@@ -80,8 +80,9 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
         pseudonym_key="k" * 32,
         team_chat_id=TEAM_CHAT,
         worker_ids=str(WORKER),
-        outbox_interval_seconds=0.5,
-        backup_dir=tmp_path / "backups",  # the outbox's own timer, quick enough to wait for in a test
+        outbox_interval_seconds=0.5,  # the outbox's own timer, quick enough to wait for in a test
+        backup_dir=tmp_path / "backups",
+        summary_schedule="",  # no scheduled summaries unless a test asks for them
     )
 
 

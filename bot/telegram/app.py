@@ -19,6 +19,7 @@ from bot import backups
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import texts
+from bot.summaries import Summaries
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.team import TeamChat
 
@@ -33,6 +34,11 @@ COMMANDS = [
     BotCommand("deleteme", "Delete your data"),
     BotCommand("help", "What I can do"),
 ]
+SUMMARY_CHECK_SECONDS = 60
+# A run delayed by a busy loop still matters: never skip it.
+RUN_EVEN_IF_LATE = {"misfire_grace_time": None}
+# Run once as soon as the bot is up, then on their timers: whatever fell due while it was down.
+RUN_AT_START = ("outbox", "summary")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -59,7 +65,15 @@ def build_application(
         .rate_limiter(rate_limiter or default_rate_limiter())
         .build()
     )
-    team = TeamChat(settings, conversation.safeguarding, conversation.feedback, conversation.clock)
+    summaries = Summaries(
+        conversation.db,
+        conversation.catalogue,
+        settings.feedback_topics,
+        settings.summary_slots,
+        ZoneInfo(settings.timezone),
+        conversation.clock,
+    )
+    team = TeamChat(settings, conversation.safeguarding, conversation.feedback, summaries, conversation.clock)
     team.register(application)
     team.warn_if_nowhere_to_post()
     job_queue = application.job_queue
@@ -68,8 +82,22 @@ def build_application(
     async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver(context.bot)
 
-    # Rebuilt from the database at every start: whatever was due before a restart goes now.
-    job_queue.run_repeating(deliver, interval=settings.outbox_interval_seconds, first=0, name="outbox")
+    # Its state is all in the database, so whatever was due before a restart goes at start-up.
+    job_queue.run_repeating(
+        deliver,
+        interval=settings.outbox_interval_seconds,
+        first=0,
+        name="outbox",
+        job_kwargs=RUN_EVEN_IF_LATE,
+    )
+
+    async def summarise(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await team.deliver_summary(context.bot)
+
+    # Checked every minute and at start-up: a summary due while the bot was down goes now, once.
+    job_queue.run_repeating(
+        summarise, interval=SUMMARY_CHECK_SECONDS, name="summary", job_kwargs=RUN_EVEN_IF_LATE
+    )
     YoungPeople(conversation, lambda: job_queue.run_once(deliver, 0)).register(application)
 
     async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -88,7 +116,10 @@ def build_application(
         log.info("Nightly backup written: %s", made)
 
     job_queue.run_daily(
-        back_up, time=settings.backup_time.replace(tzinfo=ZoneInfo(settings.timezone)), name="backup"
+        back_up,
+        time=settings.backup_time.replace(tzinfo=ZoneInfo(settings.timezone)),
+        name="backup",
+        job_kwargs=RUN_EVEN_IF_LATE,
     )
     application.add_error_handler(_on_error)
     return application
@@ -120,6 +151,11 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
         await application.bot.set_my_commands(COMMANDS)
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
         await application.start()
+        # Not `first=0`: APScheduler drops a first run whose time passed before it started.
+        assert application.job_queue is not None
+        for job in application.job_queue.jobs():
+            if job.name in RUN_AT_START:
+                await job.run(application)
         try:
             yield application
         finally:

@@ -26,6 +26,8 @@ from bot.feedback import Feedback
 from bot.storage import feedback_repo
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
+from bot.summaries import Summaries
+from bot.telegram.render import split_text
 
 log = logging.getLogger(__name__)
 
@@ -113,9 +115,11 @@ class TeamChat:
         settings: Settings,
         safeguarding: Safeguarding,
         feedback: Feedback,
+        summaries: Summaries,
         clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
+        self.summaries = summaries
         self._tz = ZoneInfo(settings.timezone)
         self._clock = clock
         self.safeguarding = safeguarding
@@ -123,6 +127,7 @@ class TeamChat:
         self._topics = {t.id: t.label for t in feedback.topics}
         # One delivery at a time, or a timed run and a triggered one could post an alert twice.
         self._delivering = asyncio.Lock()
+        self._summarising = asyncio.Lock()
 
     def warn_if_nowhere_to_post(self) -> None:
         if self.settings.safeguarding_chat is None:
@@ -136,6 +141,7 @@ class TeamChat:
                 CallbackQueryHandler(self.acknowledge, pattern=f"^{Kind.ACKNOWLEDGE.value}\\|"),
                 CallbackQueryHandler(self.set_status, pattern=f"^{Kind.FEEDBACK_STATUS.value}\\|"),
                 CommandHandler("reply", self.reply),
+                CommandHandler("summary", self.summary_now),
                 CommandHandler("chatid", self.chat_id, filters=filters.ChatType.GROUPS),
                 CommandHandler("yousaid", self.you_said),
             ]
@@ -164,6 +170,24 @@ class TeamChat:
                 await self._post_alert(bot, chat_id, alert)
             if self.settings.feedback_to_team == "immediately" and self.settings.team_chat_id is not None:
                 await self._post_feedback(bot, self.settings.team_chat_id)
+
+    async def deliver_summary(self, bot: Bot) -> None:
+        """Send the scheduled summary if one is due; if Telegram refuses, the next run tries again."""
+        chat_id = self.settings.team_chat_id
+        if chat_id is None:
+            return
+        async with self._summarising:
+            due_at = await self.summaries.due()
+            if due_at is None:
+                return
+            text, marks = await self.summaries.compose(due_at)
+            try:
+                for part in split_text(text):
+                    await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+            except TelegramError as error:
+                log.error("Could not send the summary due %s, will retry: %s", due_at, error)
+                return
+            await self.summaries.sent(due_at, marks)
 
     async def _post_alert(self, bot: Bot, chat_id: int, alert: Alert) -> None:
         try:
@@ -245,6 +269,17 @@ class TeamChat:
         await query.answer(STATUS_LABELS[status])
         if item is not None and isinstance(query.message, Message):
             await _edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
+
+    async def summary_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/summary: the summary as it stands now (it does not count as a scheduled one)."""
+        message = update.effective_message
+        assert message is not None
+        if not self._is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return
+        text, _ = await self.summaries.compose()
+        for part in split_text(text):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
 
     async def chat_id(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/chatid in a group: its id, to put in TEAM_CHAT_ID or SAFEGUARDING_CHAT_ID."""

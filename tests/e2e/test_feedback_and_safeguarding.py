@@ -6,10 +6,13 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot import logs
+from bot.config import Settings
 from bot.core import texts
 from tests.conftest import TEAM_CHAT, WORKER, RunningBot
 from tests.fake_telegram import FakeTelegram, Group, User
@@ -370,3 +373,34 @@ async def test_acknowledged_alerts_stay_quiet_and_long_words_still_fit(
     write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")
     await bot.run_outbox()
     assert team_posts(team, "⏰") == []  # someone has it: no reminders
+
+
+async def test_summaries_on_schedule_once_and_on_request(
+    fake: FakeTelegram, settings: Settings, team: Group, worker: User
+) -> None:
+    # A schedule whose latest moment was a minute ago: due as soon as the bot starts.
+    just_now = (datetime.now(ZoneInfo(settings.timezone)) - timedelta(minutes=1)).strftime("%H:%M")
+    running = RunningBot(fake, settings.model_copy(update={"summary_schedule": f"daily {just_now}"}))
+    sam = fake.user(1001, "Sam", "sam_k")
+    fake.flood_next("sendMessage", retry_after=1, times=4)  # the first attempt is refused
+    await running.start()
+    try:
+        await eventually(lambda: len(fake.calls_to("sendMessage")) >= 4, "the refused attempt", seconds=15)
+        await running.run_job("summary")  # the next minute's check tries again
+        [summary] = team_posts(team, "📊")
+        assert (
+            "<b>" not in summary
+            and "Pets at the hub" in summary
+            and "0 new since the last summary" in summary
+        )
+        await running.restart()
+        await running.run_job("summary")
+        assert len(team_posts(team, "📊")) == 1  # not twice
+
+        await sam.send("/start")
+        [refused] = await sam.send("/summary")
+        assert refused.text == "Sorry, only the participation team can do that."
+        [now] = await worker.send("/summary")
+        assert now.text.startswith("📊 youthvoice summary") and "🚨 Safeguarding: 0 alert(s)" in now.text
+    finally:
+        await running.stop()

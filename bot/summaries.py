@@ -1,0 +1,166 @@
+"""Scheduled summaries for the participation team: what is due, exactly once, and what it says.
+
+A summary is due at each moment of SUMMARY_SCHEDULE (in TIMEZONE). It is recorded before sending
+and marked sent only after Telegram took it, so a restart never sends one twice and a failed send
+is tried again; one missed while the bot was down goes at start-up, marked late.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from html import escape
+from sqlite3 import Connection
+from zoneinfo import ZoneInfo
+
+from bot.config import FeedbackTopic
+from bot.core.models import Consultation, MultiChoiceQuestion, Question, ScaleQuestion, SingleChoiceQuestion
+from bot.core.schedule import Slot, latest_due
+from bot.storage import summary_repo
+from bot.storage.db import Database
+from bot.storage.summary_repo import Marks
+from bot.surveys import Catalogue
+
+# A summary sent this long after its moment is marked late.
+LATE_AFTER = timedelta(minutes=10)
+CHOICE_QUESTIONS_SHOWN = 3
+OPTIONS_SHOWN = 2
+
+
+def _when(moment: datetime, tz: ZoneInfo) -> str:
+    return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
+
+
+def _short(text: str, limit: int = 45) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def leading(question: Question, values: list[str]) -> str | None:
+    """The leading answers to one question, in words, from its stored JSON values."""
+    decoded = [json.loads(value) for value in values]
+    if isinstance(question, ScaleQuestion):
+        points = [v for v in decoded if isinstance(v, int)]
+        return (
+            f"average {sum(points) / len(points):.1f} of {question.max} ({len(points)})" if points else None
+        )
+    if not isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
+        return None
+    counts: Counter[str] = Counter()
+    for value in decoded:
+        counts.update(value if isinstance(value, list) else [value])
+    labels = {o.id: o.label for o in question.options}
+    top = [f"{labels.get(option, option)} ({n})" for option, n in counts.most_common(OPTIONS_SHOWN)]
+    return ", ".join(top) or None
+
+
+class Summaries:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        topics: tuple[FeedbackTopic, ...],
+        slots: tuple[Slot, ...],
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self._topics = {t.id: t.label for t in topics}
+        self._slots = slots
+        self._tz = tz
+        self._clock = clock
+
+    async def due(self) -> datetime | None:
+        """The scheduled moment whose summary should go now, if it has not gone yet."""
+        now = self._clock()
+        moment = latest_due(self._slots, self._tz, now)
+        if moment is None:
+            return None
+
+        def check(db: Connection) -> bool:
+            if summary_repo.is_sent(db, moment):
+                return False
+            summary_repo.record_due(db, moment, late=now - moment > LATE_AFTER)
+            return True
+
+        return moment if await self.db.transaction(check) else None
+
+    async def compose(self, due_at: datetime | None = None) -> tuple[str, Marks]:
+        """The summary (Telegram HTML, one line per fact) and the marks it has seen."""
+        now = self._clock()
+
+        def gather(db: Connection) -> tuple[str, Marks]:
+            since = summary_repo.last_marks(db)
+            lines = [f"📊 <b>youthvoice summary</b>, {_when(now, self._tz)}"]
+            if due_at is not None and summary_repo.is_late(db, due_at):
+                lines.append(
+                    f"⏰ Late: this was due {_when(due_at, self._tz)}, when the bot was not running."
+                )
+            for consultation in self.catalogue.open_now(now):
+                lines += ["", *self._consultation_lines(db, consultation, since.responses, now)]
+            new_feedback, unread = summary_repo.feedback_figures(db, since.feedback)
+            by_topic = ", ".join(
+                f"{escape(self._topics.get(t, t))} {n}" for t, n in sorted(new_feedback.items())
+            )
+            lines += [
+                "",
+                f"💬 <b>Feedback</b>: {sum(new_feedback.values())} new"
+                + (f" ({by_topic})" if by_topic else "")
+                + f"; {unread} not read yet",
+            ]
+            raised, waiting = summary_repo.alert_figures(db, since.alerts)
+            lines.append(
+                f"🚨 <b>Safeguarding</b>: {raised} alert(s) since the last summary; "
+                f"{waiting} not yet taken on by anyone"
+            )
+            lines += self._coming_up(now)
+            return "\n".join(lines), summary_repo.current_marks(db)
+
+        return await self.db.read(gather)
+
+    def _consultation_lines(
+        self, db: Connection, consultation: Consultation, since: int, now: datetime
+    ) -> list[str]:
+        choice_questions = [
+            q
+            for q in consultation.questions
+            if isinstance(q, SingleChoiceQuestion | MultiChoiceQuestion | ScaleQuestion)
+        ][:CHOICE_QUESTIONS_SHOWN]
+        figures = summary_repo.consultation_figures(
+            db, consultation.id, since, [q.id for q in choice_questions]
+        )
+        closes = ""
+        if consultation.closes_at is not None:
+            closes = f", closes in {(consultation.closes_at - now).days} day(s)"
+        rate = f"{figures.submitted / figures.total:.0%}" if figures.total else "-"
+        lines = [
+            f"<b>{escape(consultation.title)}</b> (open{closes})",
+            f"• {figures.new} new since the last summary; {figures.total} in all, "
+            f"{figures.submitted} finished ({rate})",
+        ]
+        for question in choice_questions:
+            values = [v for q, v in figures.answers if q == question.id]
+            top = leading(question, values)
+            if top:
+                lines.append(f"• {escape(_short(question.text))}: {escape(top)}")
+        return lines
+
+    def _coming_up(self, now: datetime) -> list[str]:
+        week = now + timedelta(days=7)
+        events = []
+        for consultation in self.catalogue.consultations.values():
+            if consultation.opens_at and now < consultation.opens_at <= week:
+                events.append(
+                    f"“{escape(consultation.title)}” opens {_when(consultation.opens_at, self._tz)}"
+                )
+            if consultation.closes_at and now < consultation.closes_at <= week:
+                events.append(
+                    f"“{escape(consultation.title)}” closes {_when(consultation.closes_at, self._tz)}"
+                )
+        return ["", "📅 <b>Next 7 days</b>: " + "; ".join(events)] if events else []
+
+    async def sent(self, due_at: datetime, marks: Marks) -> None:
+        now = self._clock()
+        await self.db.transaction(lambda db: summary_repo.mark_sent(db, due_at, now, marks))
