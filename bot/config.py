@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
     summary_schedule: str = "mon 09:00"
+    retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
     backup_dir: Path = Path("data/backups")
     backup_keep: Annotated[int, Field(ge=1, le=365)] = 14
     backup_time: time = time(2, 30)  # each night, in TIMEZONE

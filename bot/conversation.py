@@ -75,7 +75,7 @@ class Conversation:
         self.catalogue = catalogue
         self.feedback = feedback
         self.safeguarding = safeguarding
-        self._key = pseudonym_key
+        self.key = pseudonym_key
         self.clock = clock
 
     # --- entry points, one per kind of thing a young person can do ---------------------------
@@ -168,7 +168,7 @@ class Conversation:
     async def _erase(self, user_id: int) -> Reply:
         def erase(db: Connection) -> repos.Erased:
             respondents = {
-                consultation_id: pseudonym(self._key, consultation_id, user_id)
+                consultation_id: pseudonym(self.key, consultation_id, user_id)
                 for consultation_id in repos.consultations_with_responses(db)
             }
             return repos.erase_person(db, user_id, respondents)
@@ -234,7 +234,7 @@ class Conversation:
         return await self.db.read(lambda db: repos.get_participant(db, user_id))
 
     def _respondent(self, consultation: Consultation, user_id: int) -> str:
-        return pseudonym(self._key, consultation.id, user_id)
+        return pseudonym(self.key, consultation.id, user_id)
 
     def _load(self, db: Connection, consultation: Consultation, user_id: int) -> repos.StoredResponse | None:
         """Their response, with its place made valid for the definition as it is now."""

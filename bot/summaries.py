@@ -55,6 +55,41 @@ def leading(question: Question, values: list[str]) -> str | None:
     return ", ".join(top) or None
 
 
+def consultation_lines(
+    db: Connection,
+    consultation: Consultation,
+    since: int | None,
+    now: datetime,
+    questions_shown: int | None = CHOICE_QUESTIONS_SHOWN,
+) -> list[str]:
+    """A consultation's figures in a few lines (Telegram HTML): responses (and how many are new
+    since the response id `since`, if given), completion, and the leading answers to its choice
+    and scale questions."""
+    choice_questions = [
+        q
+        for q in consultation.questions
+        if isinstance(q, SingleChoiceQuestion | MultiChoiceQuestion | ScaleQuestion)
+    ][:questions_shown]
+    figures = summary_repo.consultation_figures(
+        db, consultation.id, since or 0, [q.id for q in choice_questions]
+    )
+    closes = ""
+    if consultation.closes_at is not None and consultation.closes_at > now:
+        closes = f", closes in {(consultation.closes_at - now).days} day(s)"
+    rate = f"{figures.submitted / figures.total:.0%}" if figures.total else "-"
+    counts = f"{figures.total} in all, {figures.submitted} finished ({rate})"
+    if since is not None:
+        counts = f"{figures.new} new since the last summary; {counts}"
+    state = "open" if consultation.is_open(now) else "closed"
+    lines = [f"<b>{escape(consultation.title)}</b> ({state}{closes})", f"• {counts}"]
+    for question in choice_questions:
+        values = [v for q, v in figures.answers if q == question.id]
+        top = leading(question, values)
+        if top:
+            lines.append(f"• {escape(_short(question.text))}: {escape(top)}")
+    return lines
+
+
 class Summaries:
     def __init__(
         self,
@@ -99,7 +134,7 @@ class Summaries:
                     f"⏰ Late: this was due {_when(due_at, self._tz)}, when the bot was not running."
                 )
             for consultation in self.catalogue.open_now(now):
-                lines += ["", *self._consultation_lines(db, consultation, since.responses, now)]
+                lines += ["", *consultation_lines(db, consultation, since.responses, now)]
             new_feedback, unread = summary_repo.feedback_figures(db, since.feedback)
             by_topic = ", ".join(
                 f"{escape(self._topics.get(t, t))} {n}" for t, n in sorted(new_feedback.items())
@@ -119,33 +154,6 @@ class Summaries:
             return "\n".join(lines), summary_repo.current_marks(db)
 
         return await self.db.read(gather)
-
-    def _consultation_lines(
-        self, db: Connection, consultation: Consultation, since: int, now: datetime
-    ) -> list[str]:
-        choice_questions = [
-            q
-            for q in consultation.questions
-            if isinstance(q, SingleChoiceQuestion | MultiChoiceQuestion | ScaleQuestion)
-        ][:CHOICE_QUESTIONS_SHOWN]
-        figures = summary_repo.consultation_figures(
-            db, consultation.id, since, [q.id for q in choice_questions]
-        )
-        closes = ""
-        if consultation.closes_at is not None:
-            closes = f", closes in {(consultation.closes_at - now).days} day(s)"
-        rate = f"{figures.submitted / figures.total:.0%}" if figures.total else "-"
-        lines = [
-            f"<b>{escape(consultation.title)}</b> (open{closes})",
-            f"• {figures.new} new since the last summary; {figures.total} in all, "
-            f"{figures.submitted} finished ({rate})",
-        ]
-        for question in choice_questions:
-            values = [v for q, v in figures.answers if q == question.id]
-            top = leading(question, values)
-            if top:
-                lines.append(f"• {escape(_short(question.text))}: {escape(top)}")
-        return lines
 
     def _coming_up(self, now: datetime) -> list[str]:
         week = now + timedelta(days=7)

@@ -186,6 +186,13 @@ def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
     return Screen("\n".join(lines), ((Button(texts.FEEDBACK_BUTTON, Action(Kind.FEEDBACK)),),))
 
 
+def reminder_screen(consultation: Consultation) -> Screen:
+    return Screen(
+        texts.REMINDER.format(title=consultation.title),
+        ((Button(texts.CARRY_ON_BUTTON, Action(Kind.OPEN, consultation.id)),),),
+    )
+
+
 def erase_screen() -> Screen:
     return Screen(
         texts.ERASE_ASK,

@@ -200,3 +200,9 @@ ERASE_DONE = (
     "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
     "part. If you send /start again, we'll ask you first, like new."
 )
+
+REMINDER = (
+    "👋 You started “{title}” but haven't finished. Your answers so far are saved: "
+    "tap below to carry on. (This is the only reminder.)"
+)
+CARRY_ON_BUTTON = "▶️ Carry on"

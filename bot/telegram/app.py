@@ -15,11 +15,12 @@ from telegram import BotCommand, Update
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
-from bot import backups
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import texts
+from bot.lifecycle import Lifecycle
 from bot.summaries import Summaries
+from bot.telegram import jobs
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.team import TeamChat
 
@@ -34,11 +35,6 @@ COMMANDS = [
     BotCommand("deleteme", "Delete your data"),
     BotCommand("help", "What I can do"),
 ]
-SUMMARY_CHECK_SECONDS = 60
-# A run delayed by a busy loop still matters: never skip it.
-RUN_EVEN_IF_LATE = {"misfire_grace_time": None}
-# Run once as soon as the bot is up, then on their timers: whatever fell due while it was down.
-RUN_AT_START = ("outbox", "summary")
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -76,51 +72,16 @@ def build_application(
     team = TeamChat(settings, conversation.safeguarding, conversation.feedback, summaries, conversation.clock)
     team.register(application)
     team.warn_if_nowhere_to_post()
-    job_queue = application.job_queue
-    assert job_queue is not None, "python-telegram-bot[job-queue] is needed"
-
-    async def deliver(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await team.deliver(context.bot)
-
-    # Its state is all in the database, so whatever was due before a restart goes at start-up.
-    job_queue.run_repeating(
-        deliver,
-        interval=settings.outbox_interval_seconds,
-        first=0,
-        name="outbox",
-        job_kwargs=RUN_EVEN_IF_LATE,
+    lifecycle = Lifecycle(
+        conversation.db,
+        conversation.catalogue,
+        conversation.key,
+        settings.retention_days,
+        ZoneInfo(settings.timezone),
+        conversation.clock,
     )
-
-    async def summarise(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await team.deliver_summary(context.bot)
-
-    # Checked every minute and at start-up: a summary due while the bot was down goes now, once.
-    job_queue.run_repeating(
-        summarise, interval=SUMMARY_CHECK_SECONDS, name="summary", job_kwargs=RUN_EVEN_IF_LATE
-    )
-    YoungPeople(conversation, lambda: job_queue.run_once(deliver, 0)).register(application)
-
-    async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
-        """The nightly backup, on its own connection in a thread so the bot keeps answering."""
-        try:
-            made = await asyncio.to_thread(
-                backups.backup_database,
-                conversation.db.path,
-                settings.backup_dir,
-                settings.backup_keep,
-                conversation.clock(),
-            )
-        except (backups.BackupError, OSError) as error:
-            log.error("The nightly backup failed: %s", error)
-            return
-        log.info("Nightly backup written: %s", made)
-
-    job_queue.run_daily(
-        back_up,
-        time=settings.backup_time.replace(tzinfo=ZoneInfo(settings.timezone)),
-        name="backup",
-        job_kwargs=RUN_EVEN_IF_LATE,
-    )
+    wake_outbox = jobs.schedule(application, settings, conversation, team, lifecycle)
+    YoungPeople(conversation, wake_outbox).register(application)
     application.add_error_handler(_on_error)
     return application
 
@@ -151,11 +112,7 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
         await application.bot.set_my_commands(COMMANDS)
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
         await application.start()
-        # Not `first=0`: APScheduler drops a first run whose time passed before it started.
-        assert application.job_queue is not None
-        for job in application.job_queue.jobs():
-            if job.name in RUN_AT_START:
-                await job.run(application)
+        await jobs.run_start_jobs(application)
         try:
             yield application
         finally:

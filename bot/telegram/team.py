@@ -23,6 +23,7 @@ from bot.alerts import Safeguarding
 from bot.config import Settings
 from bot.core.actions import Action, Kind, decode
 from bot.feedback import Feedback
+from bot.lifecycle import Lifecycle
 from bot.storage import feedback_repo
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
@@ -188,6 +189,20 @@ class TeamChat:
                 log.error("Could not send the summary due %s, will retry: %s", due_at, error)
                 return
             await self.summaries.sent(due_at, marks)
+
+    async def post_closings(self, bot: Bot, lifecycle: Lifecycle) -> None:
+        """Final results of consultations that have closed, once each."""
+        chat_id = self.settings.team_chat_id
+        if chat_id is None:
+            return
+        for consultation, text in await lifecycle.closings_due():
+            try:
+                for part in split_text(text):
+                    await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
+            except TelegramError as error:
+                log.error("Could not post the results of %s, will retry: %s", consultation.id, error)
+                return
+            await lifecycle.closing_posted(consultation.id)
 
     async def _post_alert(self, bot: Bot, chat_id: int, alert: Alert) -> None:
         try:

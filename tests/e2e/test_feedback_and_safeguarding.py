@@ -404,3 +404,46 @@ async def test_summaries_on_schedule_once_and_on_request(
         assert now.text.startswith("📊 youthvoice summary") and "🚨 Safeguarding: 0 alert(s)" in now.text
     finally:
         await running.stop()
+
+
+async def test_final_results_are_posted_once_when_a_consultation_has_closed(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    await bot.run_job("lifecycle")  # "old-one" closed in 2020
+    [results] = team_posts(team, "🏁")
+    assert results.startswith("🏁 Final results\nAn old consultation (closed)")
+    await bot.restart()  # the start-up run checks again
+    await bot.run_job("lifecycle")
+    assert len(team_posts(team, "🏁")) == 1
+
+
+async def test_a_reminder_reaches_someone_who_asked_and_carries_them_on(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    from bot.lifecycle import Lifecycle
+    from bot.telegram.jobs import remind
+
+    sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/start pets")
+    await sam.press(texts.CONSENT_BUTTON)
+    await sam.press("Yes")
+    [ask] = await sam.send("/updates")
+    await sam.press(texts.UPDATES_YES_BUTTON, message=ask)
+    write(bot, "UPDATE responses SET updated_at = '2026-01-01T00:00:00+00:00'")
+    conversation, application = bot.conversation, bot.application
+    assert conversation is not None and application is not None
+    ten_am = datetime(2026, 11, 25, 10, 0, tzinfo=ZoneInfo("Europe/London"))
+    lifecycle = Lifecycle(
+        conversation.db,
+        conversation.catalogue,
+        conversation.key,
+        180,
+        ZoneInfo("Europe/London"),
+        lambda: ten_am,
+    )
+    await remind(application.bot, conversation, lifecycle)
+    await remind(application.bot, conversation, lifecycle)  # at most once
+    reminders = [m for m in sam.messages if m.text.startswith("👋 You started")]
+    assert len(reminders) == 1
+    [question] = await sam.press(texts.CARRY_ON_BUTTON, message=reminders[0])
+    assert question.text.startswith("Question 2 of 4")

@@ -188,3 +188,17 @@ def test_a_double_tap_is_recognised_only_on_the_step_just_done() -> None:
     assert not is_repeat_of_last_step(DEFINITION, on_like, act(Kind.TOGGLE, "spaces", "gym"))
     done = Progress(position=None, submitted=True)
     assert is_repeat_of_last_step(DEFINITION, done, Action(Kind.SUBMIT, "hub"))
+
+
+def test_a_consultation_opens_and_closes_on_time() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    opens, closes = datetime(2026, 1, 11, 9, tzinfo=UTC), datetime(2026, 3, 1, 17, tzinfo=UTC)
+    timed = DEFINITION.model_copy(update={"opens_at": opens, "closes_at": closes})
+    second = timedelta(seconds=1)
+    assert [timed.is_open(t) for t in (opens - second, opens, closes - second, closes)] == [
+        False,
+        True,
+        True,
+        False,
+    ]

@@ -1,0 +1,122 @@
+"""The jobs that keep consultations running, as decisions over the database: which closed
+consultations still need their final results posted, who is due one reminder, and what the
+retention period says must go. Nothing here lives only in memory; the Telegram side sends.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from sqlite3 import Connection
+from zoneinfo import ZoneInfo
+
+from bot.core.models import Consultation, TextQuestion
+from bot.core.privacy import pseudonym
+from bot.storage import lifecycle_repo
+from bot.storage.db import Database
+from bot.summaries import consultation_lines
+from bot.surveys import Catalogue
+
+log = logging.getLogger(__name__)
+
+REMIND_AFTER = timedelta(days=2)  # "after 48 hours", in whole days: anonymous times are day-only
+QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)  # never remind at night, local time
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    consultation: Consultation
+    respondent: str
+
+
+def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
+    local = moment.astimezone(tz).time()
+    return local >= QUIET_FROM or local < QUIET_UNTIL
+
+
+class Lifecycle:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        pseudonym_key: bytes,
+        retention_days: int,
+        tz: ZoneInfo,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self._key = pseudonym_key
+        self._retention = timedelta(days=retention_days)
+        self._tz = tz
+        self._clock = clock
+
+    def _closed(self, now: datetime) -> list[Consultation]:
+        return [c for c in self.catalogue.consultations.values() if c.closes_at and c.closes_at <= now]
+
+    async def closings_due(self) -> list[tuple[Consultation, str]]:
+        """Closed consultations whose final results the team has not had, with those results."""
+        now = self._clock()
+
+        def gather(db: Connection) -> list[tuple[Consultation, str]]:
+            due = []
+            for consultation in self._closed(now):
+                if lifecycle_repo.closing_posted(db, consultation.id):
+                    continue
+                lines = consultation_lines(db, consultation, None, now, questions_shown=None)
+                due.append((consultation, "🏁 <b>Final results</b>\n" + "\n".join(lines)))
+            return due
+
+        return await self.db.read(gather)
+
+    async def closing_posted(self, consultation_id: str) -> None:
+        now = self._clock()
+        await self.db.transaction(lambda db: lifecycle_repo.record_closing(db, consultation_id, now))
+
+    async def reminders_due(self) -> list[Reminder]:
+        """One reminder per unfinished response left for 48 hours, to people who asked for updates;
+        none during quiet hours."""
+        now = self._clock()
+        if is_quiet(now, self._tz):
+            return []
+        open_now = self.catalogue.open_now(now)
+        before = (now - REMIND_AFTER).date() + timedelta(days=1)
+
+        def gather(db: Connection) -> list[Reminder]:
+            due = []
+            for user_id in lifecycle_repo.reminder_candidates(db):
+                for consultation in open_now:
+                    respondent = pseudonym(self._key, consultation.id, user_id)
+                    if lifecycle_repo.unfinished_since(db, consultation.id, respondent, before):
+                        due.append(Reminder(user_id, consultation, respondent))
+            return due
+
+        return await self.db.read(gather)
+
+    async def reminded(self, reminder: Reminder) -> None:
+        day = self._clock().date()
+        await self.db.transaction(
+            lambda db: lifecycle_repo.record_reminder(db, reminder.consultation.id, reminder.respondent, day)
+        )
+
+    async def apply_retention(self) -> dict[str, int]:
+        """Delete typed answers of consultations closed more than RETENTION_DAYS ago (choices and
+        counts stay); returns {consultation id: answers deleted} and logs counts only."""
+        now = self._clock()
+        expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + self._retention <= now]
+
+        def purge(db: Connection) -> dict[str, int]:
+            return {
+                c.id: lifecycle_repo.delete_answers(
+                    db, c.id, [q.id for q in c.questions if isinstance(q, TextQuestion)]
+                )
+                for c in expired
+            }
+
+        deleted = {cid: n for cid, n in (await self.db.transaction(purge)).items() if n}
+        for consultation_id, count in deleted.items():
+            log.info("Retention: deleted %d typed answer(s) of %s", count, consultation_id)
+        return deleted

@@ -1,0 +1,58 @@
+"""SQL for the jobs that keep consultations running: closing results, reminders, retention."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from sqlite3 import Connection
+
+
+def closing_posted(db: Connection, consultation_id: str) -> bool:
+    row = db.execute("SELECT 1 FROM closings WHERE consultation_id = ?", (consultation_id,)).fetchone()
+    return row is not None
+
+
+def record_closing(db: Connection, consultation_id: str, now: datetime) -> None:
+    db.execute(
+        "INSERT INTO closings (consultation_id, posted_at) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        (consultation_id, now.isoformat(timespec="seconds")),
+    )
+
+
+def reminder_candidates(db: Connection) -> list[int]:
+    """Young people who asked for messages from us and have not blocked the bot."""
+    rows = db.execute("SELECT user_id FROM participants WHERE wants_updates = 1 AND active = 1")
+    return [row[0] for row in rows]
+
+
+def unfinished_since(db: Connection, consultation_id: str, respondent: str, before: date) -> bool:
+    """Whether this respondent's response is unfinished, last touched before `before`, and not yet
+    reminded about."""
+    row = db.execute(
+        "SELECT 1 FROM responses WHERE consultation_id = ? AND respondent = ? AND status = 'in_progress'"
+        " AND substr(updated_at, 1, 10) < ?"
+        " AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.consultation_id = responses.consultation_id"
+        " AND r.respondent = responses.respondent)",
+        (consultation_id, respondent, before.isoformat()),
+    ).fetchone()
+    return row is not None
+
+
+def record_reminder(db: Connection, consultation_id: str, respondent: str, day: date) -> None:
+    db.execute(
+        "INSERT INTO reminders (consultation_id, respondent, reminded_on) VALUES (?, ?, ?)"
+        " ON CONFLICT DO NOTHING",
+        (consultation_id, respondent, day.isoformat()),
+    )
+
+
+def delete_answers(db: Connection, consultation_id: str, question_ids: list[str]) -> int:
+    """Delete the answers to these questions of one consultation; returns how many."""
+    if not question_ids:
+        return 0
+    marks = ",".join("?" * len(question_ids))
+    cursor = db.execute(
+        f"DELETE FROM answers WHERE question_id IN ({marks}) AND response_id IN"
+        " (SELECT id FROM responses WHERE consultation_id = ?)",
+        (*question_ids, consultation_id),
+    )
+    return cursor.rowcount

@@ -1,0 +1,111 @@
+"""Scheduled work, wired to PTB's JobQueue: the outbox, summaries, closing results, reminders,
+retention and backups. All their state is in the database, so the schedule is simply rebuilt at
+every start, and `RUN_AT_START` jobs run once as soon as the bot is up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import Bot
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application, ContextTypes, JobQueue
+
+from bot import backups
+from bot.config import Settings
+from bot.conversation import Conversation
+from bot.core.screens import reminder_screen
+from bot.lifecycle import Lifecycle
+from bot.storage import feedback_repo
+from bot.telegram.handlers import send_screen
+from bot.telegram.team import TeamChat
+
+log = logging.getLogger(__name__)
+
+LIFECYCLE_CHECK_SECONDS = 60
+SUMMARY_CHECK_SECONDS = 60
+RETENTION_TIME = time(3, 30)  # each night, local time, after the backup
+# A run delayed by a busy loop still matters: never skip it.
+RUN_EVEN_IF_LATE = {"misfire_grace_time": None}
+# Run once as soon as the bot is up, then on their timers: whatever fell due while it was down.
+# (Not `first=0`: APScheduler drops a first run whose time passed before the scheduler started.)
+RUN_AT_START = ("outbox", "summary", "lifecycle")
+
+
+def schedule(
+    application: Application,
+    settings: Settings,
+    conversation: Conversation,
+    team: TeamChat,
+    lifecycle: Lifecycle,
+) -> Callable[[], None]:
+    """Put every job on the queue; returns a function that runs the outbox at once."""
+    job_queue: JobQueue | None = application.job_queue
+    assert job_queue is not None, "python-telegram-bot[job-queue] is needed"
+    tz = ZoneInfo(settings.timezone)
+
+    async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await team.deliver(context.bot)
+
+    async def summary(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await team.deliver_summary(context.bot)
+
+    async def keep_running(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await team.post_closings(context.bot, lifecycle)
+        await remind(context.bot, conversation, lifecycle)
+
+    async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await lifecycle.apply_retention()
+
+    async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The nightly backup, on its own connection in a thread so the bot keeps answering."""
+        try:
+            made = await asyncio.to_thread(
+                backups.backup_database,
+                conversation.db.path,
+                settings.backup_dir,
+                settings.backup_keep,
+                conversation.clock(),
+            )
+        except (backups.BackupError, OSError) as error:
+            log.error("The nightly backup failed: %s", error)
+            return
+        log.info("Nightly backup written: %s", made)
+
+    every = {"outbox": settings.outbox_interval_seconds, "summary": SUMMARY_CHECK_SECONDS}
+    every["lifecycle"] = LIFECYCLE_CHECK_SECONDS
+    for name, callback in (("outbox", outbox), ("summary", summary), ("lifecycle", keep_running)):
+        job_queue.run_repeating(callback, interval=every[name], name=name, job_kwargs=RUN_EVEN_IF_LATE)
+    for name, callback, at in (
+        ("backup", back_up, settings.backup_time),
+        ("retention", retention, RETENTION_TIME),
+    ):
+        job_queue.run_daily(callback, time=at.replace(tzinfo=tz), name=name, job_kwargs=RUN_EVEN_IF_LATE)
+    return lambda: job_queue.run_once(outbox, 0)
+
+
+async def run_start_jobs(application: Application) -> None:
+    assert application.job_queue is not None
+    for job in application.job_queue.jobs():
+        if job.name in RUN_AT_START:
+            await job.run(application)
+
+
+async def remind(bot: Bot, conversation: Conversation, lifecycle: Lifecycle) -> None:
+    """One reminder per unfinished response, recorded once Telegram took it."""
+    for reminder in await lifecycle.reminders_due():
+        try:
+            await send_screen(bot, reminder.user_id, reminder_screen(reminder.consultation))
+        except Forbidden:
+            await conversation.db.transaction(
+                lambda db, u=reminder.user_id: feedback_repo.mark_inactive(db, u)
+            )
+            continue
+        except TelegramError as error:
+            log.warning("A reminder was not delivered, will try again: %s", error)
+            return
+        await lifecycle.reminded(reminder)
