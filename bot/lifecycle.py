@@ -8,20 +8,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
 from bot.core.models import Consultation, TextQuestion
 from bot.core.privacy import pseudonym
-from bot.storage import lifecycle_repo
+from bot.storage import lifecycle_repo, repos
 from bot.storage.db import Database
 from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
 
 log = logging.getLogger(__name__)
 
-REMIND_AFTER = timedelta(days=2)  # "after 48 hours", in whole days: anonymous times are day-only
+REMIND_AFTER = timedelta(hours=48)
 QUIET_FROM, QUIET_UNTIL = time(21, 0), time(8, 0)  # never remind at night, local time
 
 
@@ -63,9 +63,13 @@ class Lifecycle:
 
         def gather(db: Connection) -> list[tuple[Consultation, str]]:
             due = []
+            started = repos.database_started(db)
             for consultation in self._closed(now):
+                assert consultation.closes_at is not None
                 if lifecycle_repo.closing_posted(db, consultation.id):
                     continue
+                if started is not None and consultation.closes_at < started:
+                    continue  # it closed before youthvoice ran here: it has no results to post
                 lines = consultation_lines(db, consultation, None, now, questions_shown=None)
                 due.append((consultation, "🏁 <b>Final results</b>\n" + "\n".join(lines)))
             return due
@@ -83,14 +87,14 @@ class Lifecycle:
         if is_quiet(now, self._tz):
             return []
         open_now = self.catalogue.open_now(now)
-        before = (now - REMIND_AFTER).date() + timedelta(days=1)
+        cutoff = (now - REMIND_AFTER).astimezone(UTC)
 
         def gather(db: Connection) -> list[Reminder]:
             due = []
             for user_id in lifecycle_repo.reminder_candidates(db):
                 for consultation in open_now:
                     respondent = pseudonym(self._key, consultation.id, user_id)
-                    if lifecycle_repo.unfinished_since(db, consultation.id, respondent, before):
+                    if lifecycle_repo.unfinished_since(db, consultation.id, respondent, cutoff):
                         due.append(Reminder(user_id, consultation, respondent))
             return due
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.config import FeedbackTopic
 from bot.core.models import Consultation, MultiChoiceQuestion, Question, ScaleQuestion, SingleChoiceQuestion
 from bot.core.schedule import Slot, latest_due
-from bot.storage import summary_repo
+from bot.storage import repos, summary_repo
 from bot.storage.db import Database
 from bot.storage.summary_repo import Marks
 from bot.surveys import Catalogue
@@ -115,8 +115,9 @@ class Summaries:
             return None
 
         def check(db: Connection) -> bool:
-            if summary_repo.is_sent(db, moment):
-                return False
+            started = repos.database_started(db)
+            if summary_repo.is_sent(db, moment) or (started is not None and moment < started):
+                return False  # sent already, or due before youthvoice was even set up here
             summary_repo.record_due(db, moment, late=now - moment > LATE_AFTER)
             return True
 

@@ -1,4 +1,4 @@
--- One row per scheduled summary: which moment it is for, and whether Telegram has taken it.
+-- One row per scheduled summary: which moment (UTC) it is for, and whether Telegram has taken it.
 -- A summary is sent once per scheduled moment; one missed while the bot was down goes at start-up,
 -- marked late. The *_seen columns are high-water marks for "new since the last summary".
 CREATE TABLE summaries (

@@ -188,8 +188,9 @@ ERASE_ASK = (
     "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
     "you ask).\n\n"
     "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
-    "anonymous); totals already published; and any message you sent that said someone was in "
-    "danger, which the team may need to keep you or others safe.\n\n"
+    "anonymous); totals already published; any message you sent that said someone was in "
+    "danger, which the team may need to keep you or others safe; and copies in our backups, which "
+    "are replaced within a few weeks.\n\n"
     "This can't be undone."
 )
 ERASE_YES_BUTTON = "🗑️ Yes, delete my data"

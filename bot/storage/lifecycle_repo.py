@@ -24,15 +24,16 @@ def reminder_candidates(db: Connection) -> list[int]:
     return [row[0] for row in rows]
 
 
-def unfinished_since(db: Connection, consultation_id: str, respondent: str, before: date) -> bool:
-    """Whether this respondent's response is unfinished, last touched before `before`, and not yet
-    reminded about."""
+def unfinished_since(db: Connection, consultation_id: str, respondent: str, cutoff: datetime) -> bool:
+    """Whether this respondent's response is unfinished, untouched since `cutoff` (UTC), and not yet
+    reminded about. Anonymous responses keep only the day: theirs must be a day before the cutoff's."""
     row = db.execute(
         "SELECT 1 FROM responses WHERE consultation_id = ? AND respondent = ? AND status = 'in_progress'"
-        " AND substr(updated_at, 1, 10) < ?"
+        " AND CASE WHEN updated_at LIKE '%T00:00:00+00:00' THEN substr(updated_at, 1, 10) < ?"
+        " ELSE updated_at <= ? END"
         " AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.consultation_id = responses.consultation_id"
         " AND r.respondent = responses.respondent)",
-        (consultation_id, respondent, before.isoformat()),
+        (consultation_id, respondent, cutoff.date().isoformat(), cutoff.isoformat(timespec="seconds")),
     ).fetchone()
     return row is not None
 

@@ -181,6 +181,11 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
             )
         ]
     unique = sorted(set(ids))
+    for consultation_id, respondent in respondents.items():
+        db.execute(
+            "DELETE FROM reminders WHERE consultation_id = ? AND respondent = ?",
+            (consultation_id, respondent),
+        )
     marks = ",".join("?" * len(unique))
     answers = 0
     if unique:
@@ -188,3 +193,9 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
         db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
     db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
     return Erased(len(unique), answers)
+
+
+def database_started(db: Connection) -> datetime | None:
+    """When this database was first set up: scheduled work from before then is not owed."""
+    row = db.execute("SELECT min(applied_at) FROM schema_migrations").fetchone()
+    return datetime.fromisoformat(row[0]) if row and row[0] else None

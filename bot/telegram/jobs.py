@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from datetime import time
 from zoneinfo import ZoneInfo
@@ -54,9 +55,12 @@ def schedule(
     async def summary(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver_summary(context.bot)
 
+    one_at_a_time = asyncio.Lock()  # the start-up run must not overlap the timer's
+
     async def keep_running(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await team.post_closings(context.bot, lifecycle)
-        await remind(context.bot, conversation, lifecycle)
+        async with one_at_a_time:
+            await team.post_closings(context.bot, lifecycle)
+            await remind(context.bot, conversation, lifecycle)
 
     async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
         await lifecycle.apply_retention()
@@ -71,7 +75,7 @@ def schedule(
                 settings.backup_keep,
                 conversation.clock(),
             )
-        except (backups.BackupError, OSError) as error:
+        except (backups.BackupError, OSError, sqlite3.Error) as error:
             log.error("The nightly backup failed: %s", error)
             return
         log.info("Nightly backup written: %s", made)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,8 @@ import pytest
 from bot import logs
 from bot.config import Settings
 from bot.core import texts
+from bot.storage.db import Database
+from bot.storage.migrate import migrate
 from tests.conftest import TEAM_CHAT, WORKER, RunningBot
 from tests.fake_telegram import FakeTelegram, Group, User
 
@@ -181,7 +183,10 @@ async def test_a_disclosure_in_feedback_gets_help_first_and_reaches_the_team_wit
 
     [thanks] = await sam.press(texts.CONTACT_YES_BUTTON, message=signpost)
     assert thanks.text == texts.CONTACT_YES
-    await eventually(lambda: bool(team_posts(team, "🚨")), "the alert in the team chat")
+    await eventually(
+        lambda: rows(bot, "SELECT state FROM safeguarding_alerts") == [("sent",)],
+        "the alert, recorded as sent",
+    )
     [alert] = [m for m in team.messages if m.text and m.text.startswith("🚨")]
     assert DISCLOSURE in alert.text and "Sam (@sam_k)" in alert.text
     assert any(e.get("url") == "tg://user?id=1001" for e in alert.entities)  # a link to message them
@@ -263,8 +268,11 @@ async def test_an_alert_survives_flood_control_and_a_restart(
     assert rows(bot, "SELECT state FROM safeguarding_alerts") == [("to_send",)]
 
     await bot.start()  # the outbox's own timer posts it once Telegram's retry_after has passed
-    await eventually(lambda: len(team_posts(team, "🚨")) == 1, "the alert after the restart")
-    assert rows(bot, "SELECT state, posts FROM safeguarding_alerts") == [("sent", 1)]
+    await eventually(
+        lambda: rows(bot, "SELECT state, posts FROM safeguarding_alerts") == [("sent", 1)],
+        "the alert after the restart, recorded as sent",
+    )
+    assert len(team_posts(team, "🚨")) == 1
 
 
 async def test_everyday_phrases_do_not_raise_alerts(fake: FakeTelegram, bot: RunningBot) -> None:
@@ -381,6 +389,11 @@ async def test_summaries_on_schedule_once_and_on_request(
     # A schedule whose latest moment was a minute ago: due as soon as the bot starts.
     just_now = (datetime.now(ZoneInfo(settings.timezone)) - timedelta(minutes=1)).strftime("%H:%M")
     running = RunningBot(fake, settings.model_copy(update={"summary_schedule": f"daily {just_now}"}))
+    database = await Database.open(settings.database_path)  # set up an hour before the bot runs
+    await migrate(database)
+    await database.close()
+    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).isoformat(timespec="seconds")
+    write(running, f"UPDATE schema_migrations SET applied_at = '{an_hour_ago}'")
     sam = fake.user(1001, "Sam", "sam_k")
     fake.flood_next("sendMessage", retry_after=1, times=4)  # the first attempt is refused
     await running.start()
@@ -409,7 +422,10 @@ async def test_summaries_on_schedule_once_and_on_request(
 async def test_final_results_are_posted_once_when_a_consultation_has_closed(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
-    await bot.run_job("lifecycle")  # "old-one" closed in 2020
+    await bot.run_job("lifecycle")
+    assert team_posts(team, "🏁") == []  # "old-one" closed in 2020, before this database existed
+    write(bot, "UPDATE schema_migrations SET applied_at = '2019-01-01T00:00:00+00:00'")
+    await bot.run_job("lifecycle")
     [results] = team_posts(team, "🏁")
     assert results.startswith("🏁 Final results\nAn old consultation (closed)")
     await bot.restart()  # the start-up run checks again

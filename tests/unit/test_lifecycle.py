@@ -59,6 +59,10 @@ def add_response(
 async def test_final_results_are_due_once_a_consultation_has_closed(db: Database) -> None:
     service = lifecycle(db, Clock(datetime(2026, 11, 25, 12, tzinfo=UTC)))
     await db.transaction(lambda c: add_response(c, "old-one", 1, "2019-12-01", {"q": '"a"'}))
+    assert await service.closings_due() == []  # it closed before this database was set up
+    await db.transaction(
+        lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2019-01-01T00:00:00+00:00'")
+    )
     [(consultation, text)] = await service.closings_due()  # "old-one" closed in 2020
     assert consultation.id == "old-one"
     assert text.startswith("🏁 <b>Final results</b>\n<b>An old consultation</b> (closed)")
@@ -91,7 +95,26 @@ async def test_one_reminder_after_two_days_to_those_who_asked_never_at_night(db:
     await service.reminded(due[0])
     assert await service.reminders_due() == []  # at most once
     clock.now = datetime(2026, 11, 27, 10, tzinfo=UTC)
+    assert await service.reminders_due() == []  # only the day is known: it may have been 23:59
+    clock.now = datetime(2026, 11, 28, 8, tzinfo=UTC)
     assert [r.user_id for r in await service.reminders_due()] == [3]
+
+
+async def test_named_responses_wait_48_real_hours_and_quiet_hours_follow_summer_time(db: Database) -> None:
+    def setup(c: sqlite3.Connection) -> None:
+        c.execute(
+            "INSERT INTO participants (user_id, consented_at, privacy_version, wants_updates)"
+            " VALUES (1, '2026-07-01', 1, 1)"
+        )
+        add_response(c, "pets", 1, "2026-07-10T23:59:00+00:00", {})
+
+    await db.transaction(setup)
+    clock = Clock(datetime(2026, 7, 12, 23, 58, tzinfo=UTC))  # 47h59m later, and night anyway
+    service = lifecycle(db, clock)
+    clock.now = datetime(2026, 7, 13, 6, 59, tzinfo=UTC)  # 07:59 BST: still quiet in summer
+    assert await service.reminders_due() == []
+    clock.now = datetime(2026, 7, 13, 7, 0, tzinfo=UTC)  # 08:00 BST
+    assert [r.user_id for r in await service.reminders_due()] == [1]
 
 
 async def test_retention_deletes_typed_answers_only_after_the_period(db: Database) -> None:

@@ -63,6 +63,10 @@ class Clock:
 async def db(tmp_path: Path):
     database = await Database.open(tmp_path / "db.sqlite3")
     await migrate(database)
+    # Set up long before the moments these tests schedule.
+    await database.transaction(
+        lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2020-01-01T00:00:00+00:00'")
+    )
     yield database
     await database.close()
 
@@ -119,3 +123,17 @@ async def test_new_counts_are_since_the_last_summary_sent(db: Database) -> None:
     await db.transaction(lambda c: add_response(c, 3))
     text, _ = await service.compose()
     assert "• 1 new since the last summary; 4 in all" in text
+
+
+async def test_moments_before_the_database_was_set_up_are_not_owed(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "fresh.sqlite3")
+    try:
+        await migrate(database)  # set up now
+        clock = Clock(datetime.now(UTC))
+        catalogue = load([E2E_SURVEYS])[0]
+        service = Summaries(database, catalogue, (), parse_schedule("daily 00:00"), LONDON, clock)
+        assert await service.due() is None  # the last midnight came before the set-up
+        clock.now += timedelta(days=1)
+        assert await service.due() is not None  # the first midnight after it is owed
+    finally:
+        await database.close()
