@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from html import escape
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
+from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
 from bot.core.models import Consultation, MultiChoiceQuestion, Question, ScaleQuestion, SingleChoiceQuestion
 from bot.core.schedule import Slot, latest_due
@@ -31,6 +33,18 @@ OPTIONS_SHOWN = 2
 
 def _when(moment: datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%a %d %b, %H:%M")
+
+
+def _plain(title: str) -> str:
+    """A title without emoji, which the chart's font cannot draw."""
+    return "".join(ch for ch in title if ord(ch) < 0x2000).strip() or title
+
+
+@dataclass(frozen=True)
+class Summary:
+    text: str
+    chart: bytes | None
+    marks: Marks
 
 
 def _short(text: str, limit: int = 45) -> str:
@@ -123,19 +137,25 @@ class Summaries:
 
         return moment if await self.db.transaction(check) else None
 
-    async def compose(self, due_at: datetime | None = None) -> tuple[str, Marks]:
-        """The summary (Telegram HTML, one line per fact) and the marks it has seen."""
+    async def compose(self, due_at: datetime | None = None) -> Summary:
+        """The summary: Telegram HTML, one line per fact; a chart when it adds something; and the
+        marks it has seen."""
         now = self._clock()
 
-        def gather(db: Connection) -> tuple[str, Marks]:
+        def gather(db: Connection) -> Summary:
             since = summary_repo.last_marks(db)
             lines = [f"📊 <b>youthvoice summary</b>, {_when(now, self._tz)}"]
             if due_at is not None and summary_repo.is_late(db, due_at):
                 lines.append(
                     f"⏰ Late: this was due {_when(due_at, self._tz)}, when the bot was not running."
                 )
+            bars = []
             for consultation in self.catalogue.open_now(now):
                 lines += ["", *consultation_lines(db, consultation, since.responses, now)]
+                counts = summary_repo.consultation_figures(db, consultation.id, 0, [])
+                bars.append(
+                    ResponseBar(_plain(consultation.title), counts.submitted, counts.total - counts.submitted)
+                )
             new_feedback, unread = summary_repo.feedback_figures(db, since.feedback)
             by_topic = ", ".join(
                 f"{escape(self._topics.get(t, t))} {n}" for t, n in sorted(new_feedback.items())
@@ -152,7 +172,7 @@ class Summaries:
                 f"{waiting} not yet taken on by anyone"
             )
             lines += self._coming_up(now)
-            return "\n".join(lines), summary_repo.current_marks(db)
+            return Summary("\n".join(lines), responses_chart(bars), summary_repo.current_marks(db))
 
         return await self.db.read(gather)
 

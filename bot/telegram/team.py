@@ -181,14 +181,15 @@ class TeamChat:
             due_at = await self.summaries.due()
             if due_at is None:
                 return
-            text, marks = await self.summaries.compose(due_at)
+            summary = await self.summaries.compose(due_at)
             try:
-                for part in split_text(text):
+                for part in split_text(summary.text):
                     await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
             except TelegramError as error:
                 log.error("Could not send the summary due %s, will retry: %s", due_at, error)
                 return
-            await self.summaries.sent(due_at, marks)
+            await self.summaries.sent(due_at, summary.marks)
+            await _send_chart(bot, chat_id, summary.chart)
 
     async def post_closings(self, bot: Bot, lifecycle: Lifecycle) -> None:
         """Final results of consultations that have closed, once each."""
@@ -292,9 +293,10 @@ class TeamChat:
         if not self._is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
-        text, _ = await self.summaries.compose()
-        for part in split_text(text):
+        summary = await self.summaries.compose()
+        for part in split_text(summary.text):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
+        await _send_chart(context.bot, message.chat_id, summary.chart)
 
     async def chat_id(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/chatid in a group: its id, to put in TEAM_CHAT_ID or SAFEGUARDING_CHAT_ID."""
@@ -390,6 +392,16 @@ def _fitting(words: str) -> str:
 def _local(stamp: str, tz: ZoneInfo) -> str:
     """An ISO time as the team reads it, e.g. "14:32 Wed 25 Nov"."""
     return datetime.fromisoformat(stamp).astimezone(tz).strftime("%H:%M %a %d %b")
+
+
+async def _send_chart(bot: Bot, chat_id: int, chart: bytes | None) -> None:
+    """The chart is a companion to the text: if it cannot go, the summary still counts as sent."""
+    if chart is None:
+        return
+    try:
+        await bot.send_photo(chat_id, chart)
+    except TelegramError as error:
+        log.warning("Could not send the summary's chart: %s", error)
 
 
 def _too_long(length: int, limit: int) -> str:

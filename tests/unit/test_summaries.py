@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -82,7 +83,8 @@ async def test_a_summary_is_due_once_and_a_restart_does_not_send_it_again(db: Da
     first = summaries(db, clock)
     assert await first.due() == monday
     assert await first.due() == monday  # not sent yet (say Telegram refused): still due
-    text, marks = await first.compose(monday)
+    summary = await first.compose(monday)
+    text, marks = summary.text, summary.marks
     await first.sent(monday, marks)
     assert "Late" not in text
     assert await first.due() is None
@@ -97,7 +99,8 @@ async def test_a_summary_missed_while_down_goes_once_marked_late(db: Database) -
     clock = Clock(monday + timedelta(hours=5))  # the bot came back at 14:00
     service = summaries(db, clock)
     assert await service.due() == monday
-    text, marks = await service.compose(monday)
+    summary = await service.compose(monday)
+    text, marks = summary.text, summary.marks
     assert "⏰ Late: this was due Mon 30 Nov, 09:00" in text
     await service.sent(monday, marks)
     assert await service.due() is None
@@ -116,12 +119,13 @@ async def test_new_counts_are_since_the_last_summary_sent(db: Database) -> None:
         )
 
     await db.transaction(lambda c: [add_response(c, n) for n in range(3)])
-    text, marks = await service.compose(monday)
+    summary = await service.compose(monday)
+    text, marks = summary.text, summary.marks
     assert "• 3 new since the last summary; 3 in all, 3 finished (100%)" in text
     await service.due()
     await service.sent(monday, marks)
     await db.transaction(lambda c: add_response(c, 3))
-    text, _ = await service.compose()
+    text = (await service.compose()).text
     assert "• 1 new since the last summary; 4 in all" in text
 
 
@@ -137,3 +141,20 @@ async def test_moments_before_the_database_was_set_up_are_not_owed(tmp_path: Pat
         assert await service.due() is not None  # the first midnight after it is owed
     finally:
         await database.close()
+
+
+async def test_a_chart_comes_only_when_there_is_something_to_compare(db: Database) -> None:
+    service = summaries(db, Clock(datetime(2026, 11, 30, 9, tzinfo=UTC)))
+
+    def respond(consultation: str, n: int, status: str) -> Callable[[sqlite3.Connection], object]:
+        return lambda c: c.execute(
+            "INSERT INTO responses (consultation_id, respondent, position, status, started_at, updated_at)"
+            " VALUES (?, ?, NULL, ?, 'x', 'x')",
+            (consultation, f"{consultation}-{n}", status),
+        )
+
+    await db.transaction(respond("pets", 1, "submitted"))
+    assert (await service.compose()).chart is None  # one consultation: the text says it all
+    await db.transaction(respond("named", 1, "in_progress"))
+    chart = (await service.compose()).chart
+    assert chart is not None and chart.startswith(b"\x89PNG\r\n\x1a\n")

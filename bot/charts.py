@@ -1,0 +1,38 @@
+"""Charts for the team's summaries, as PNG bytes (matplotlib's object API: no screen, no global state)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class ResponseBar:
+    title: str
+    finished: int
+    unfinished: int
+
+
+def responses_chart(bars: list[ResponseBar]) -> bytes | None:
+    """Finished and unfinished responses per open consultation. Only when it adds something to
+    the text: two or more consultations with responses to compare; otherwise None."""
+    shown = [bar for bar in bars if bar.finished + bar.unfinished > 0]
+    if len(shown) < 2:
+        return None
+    figure = Figure(figsize=(7, 0.6 * len(shown) + 1.5), dpi=120)
+    axes = figure.subplots()
+    titles = [bar.title for bar in shown]
+    finished = [bar.finished for bar in shown]
+    unfinished = [bar.unfinished for bar in shown]
+    axes.barh(titles, finished, color="#2b6cb0", label="finished")
+    axes.barh(titles, unfinished, left=finished, color="#90cdf4", label="not finished")
+    axes.invert_yaxis()  # in the same order as the text
+    axes.set_xlabel("responses")
+    axes.set_title("Responses so far")
+    axes.legend(loc="lower right")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
