@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from matplotlib.figure import Figure
-
 
 @dataclass(frozen=True)
 class ResponseBar:
@@ -21,6 +19,9 @@ def responses_chart(bars: list[ResponseBar]) -> bytes | None:
     shown = [bar for bar in bars if bar.finished + bar.unfinished > 0]
     if len(shown) < 2:
         return None
+    # Imported here: matplotlib (with numpy) costs ~40 MB, paid only when a chart is drawn.
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(7, 0.6 * len(shown) + 1.5), dpi=120)
     axes = figure.subplots()
     titles = [bar.title for bar in shown]
