@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from sqlite3 import Connection, Row
 
-STATUSES = ("new", "read", "acting", "done")
-
 
 @dataclass(frozen=True)
 class FeedbackItem:
