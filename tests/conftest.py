@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from telegram.ext import Application
 
 from bot.config import Settings, load_settings
 from bot.conversation import Conversation, open_conversation
+from bot.storage.db import Database
+from bot.storage.migrate import migrate
 from bot.telegram.app import build_application, running
 from tests.fake_telegram import FakeTelegram, tracked_application_class
 
@@ -61,6 +64,28 @@ class RunningBot:
     async def restart(self) -> None:
         await self.stop()
         await self.start()
+
+
+class Clock:
+    """A clock a test sets by hand, for code that takes `clock=`."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database, "set up" in mid-2020 so scheduled work in tests is owed."""
+    database = await Database.open(tmp_path / "test.sqlite3")
+    await migrate(database)
+    await database.transaction(
+        lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2020-06-01T00:00:00+00:00'")
+    )
+    yield database
+    await database.close()
 
 
 @pytest.fixture

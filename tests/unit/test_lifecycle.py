@@ -4,36 +4,16 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.core.privacy import pseudonym
 from bot.lifecycle import Lifecycle
 from bot.storage.db import Database
-from bot.storage.migrate import migrate
 from bot.surveys import load
-from tests.conftest import E2E_SURVEYS
+from tests.conftest import E2E_SURVEYS, Clock
 
 KEY = b"k" * 32
 LONDON = ZoneInfo("Europe/London")
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "db.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
 
 
 def lifecycle(db: Database, clock: Clock, retention_days: int = 30) -> Lifecycle:

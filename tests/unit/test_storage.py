@@ -17,14 +17,6 @@ from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, available, migra
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "test.sqlite3")
-    await migrate(database)
-    yield database
-    await database.close()
-
-
 async def test_settings_are_wal_with_foreign_keys(db: Database) -> None:
     assert (await db.fetch_one("PRAGMA journal_mode"))[0] == "wal"
     assert (await db.fetch_one("PRAGMA foreign_keys"))[0] == 1

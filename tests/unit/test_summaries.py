@@ -15,7 +15,7 @@ from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.summaries import Summaries
 from bot.surveys import load
-from tests.conftest import E2E_SURVEYS
+from tests.conftest import E2E_SURVEYS, Clock
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -50,26 +50,6 @@ def test_monday_nine_o_clock_stays_nine_o_clock_in_london_across_clock_changes(
     now_utc: datetime, expected_utc: datetime
 ) -> None:
     assert latest_due(parse_schedule("mon 09:00"), LONDON, now_utc) == expected_utc
-
-
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = await Database.open(tmp_path / "db.sqlite3")
-    await migrate(database)
-    # Set up long before the moments these tests schedule.
-    await database.transaction(
-        lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2020-01-01T00:00:00+00:00'")
-    )
-    yield database
-    await database.close()
 
 
 def summaries(db: Database, clock: Clock) -> Summaries:
