@@ -80,10 +80,12 @@ def schedule(
             return
         log.info("Nightly backup written: %s", made)
 
-    every = {"outbox": settings.outbox_interval_seconds, "summary": SUMMARY_CHECK_SECONDS}
-    every["lifecycle"] = LIFECYCLE_CHECK_SECONDS
-    for name, callback in (("outbox", outbox), ("summary", summary), ("lifecycle", keep_running)):
-        job_queue.run_repeating(callback, interval=every[name], name=name, job_kwargs=RUN_EVEN_IF_LATE)
+    for name, callback, interval in (
+        ("outbox", outbox, settings.outbox_interval_seconds),
+        ("summary", summary, SUMMARY_CHECK_SECONDS),
+        ("lifecycle", keep_running, LIFECYCLE_CHECK_SECONDS),
+    ):
+        job_queue.run_repeating(callback, interval=interval, name=name, job_kwargs=RUN_EVEN_IF_LATE)
     for name, callback, at in (
         ("backup", back_up, settings.backup_time),
         ("retention", retention, RETENTION_TIME),
