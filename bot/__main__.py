@@ -16,7 +16,7 @@ from pydantic import SecretStr
 
 from bot import backups, logs, surveys
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import PhrasebookProblem, open_conversation
+from bot.conversation import WordListProblem, open_conversation
 from bot.storage.db import Database
 from bot.storage.migrate import MigrationError, migrate
 
@@ -156,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     except backups.BackupError as error:
         print(f"Backup problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM
-    except PhrasebookProblem as error:
+    except WordListProblem as error:
         print(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except (OSError, sqlite3.Error) as error:

@@ -37,3 +37,33 @@ def responses_chart(bars: list[ResponseBar]) -> bytes | None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def rounds_chart(title: str, candidates: list[str], rounds: list[dict[str, int]]) -> bytes:
+    """A vote's count: one bar per candidate for each round (a candidate removed has no bar in
+    later rounds), so the winner's growth across rounds is visible at a glance."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 0.5 * len(candidates) * max(1, min(len(rounds), 3)) + 1.8), dpi=120)
+    axes = figure.subplots()
+    height = 0.8 / max(len(rounds), 1)
+    palette = ["#90cdf4", "#4299e1", "#2b6cb0", "#2c5282", "#1a365d"]
+    for index, totals in enumerate(rounds):
+        positions = [c + index * height for c in range(len(candidates))]
+        values = [totals.get(name, 0) for name in candidates]
+        axes.barh(
+            positions,
+            values,
+            height=height,
+            color=palette[min(index, len(palette) - 1)],
+            label=f"round {index + 1}",
+        )
+    axes.set_yticks([c + 0.4 - height / 2 for c in range(len(candidates))], labels=candidates)
+    axes.invert_yaxis()
+    axes.set_xlabel("votes")
+    axes.set_title(title)
+    axes.legend(loc="lower right")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

@@ -55,6 +55,8 @@ class Settings(BaseSettings):
     pseudonym_key: SecretStr | None = None
     safeguarding_chat_id: int | None = None
     safeguarding_phrases_file: Path | None = None
+    # Extra words and real people's names that hold a name idea for a careful look.
+    idea_blocklist_file: Path | None = None
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
     summary_schedule: str = "mon 09:00"
@@ -74,6 +76,7 @@ class Settings(BaseSettings):
         "team_chat_id",
         "safeguarding_chat_id",
         "safeguarding_phrases_file",
+        "idea_blocklist_file",
         mode="before",
     )
     @classmethod
@@ -135,7 +138,7 @@ class Settings(BaseSettings):
         parse_schedule(value)  # raises with the part that is wrong
         return value
 
-    @field_validator("safeguarding_phrases_file")
+    @field_validator("safeguarding_phrases_file", "idea_blocklist_file")
     @classmethod
     def _readable_file(cls, value: Path | None) -> Path | None:
         if value is not None and not value.is_file():

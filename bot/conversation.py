@@ -26,10 +26,13 @@ from bot.core.engine import (
     apply,
     apply_text,
     begin,
+    finished_an_idea,
     is_repeat_of_last_step,
     recover,
+    reopen,
 )
-from bot.core.models import Consultation
+from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
+from bot.core.models import Consultation, SuggestionQuestion
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.safeguarding import (
     DEFAULT_PHRASEBOOK_PATH,
@@ -41,18 +44,29 @@ from bot.core.safeguarding import (
 from bot.core.screens import (
     Reply,
     Screen,
+    already_sent_screen,
     consent_screen,
     consultation_list,
     erase_screen,
     question_screen,
     sent_screen,
     updates_screen,
+    withdraw_screen,
 )
 from bot.feedback import Feedback
+from bot.ideas import Ideas
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.surveys import Catalogue
+from bot.votes import (
+    Votes,
+    ballot_ready,
+    record_ballots,
+    result_chart,
+    with_ballot_options,
+    young_person_result_text,
+)
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +83,16 @@ class Conversation:
         pseudonym_key: bytes,
         feedback: Feedback,
         safeguarding: Safeguarding,
+        ideas: Ideas,
+        votes: Votes,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.feedback = feedback
         self.safeguarding = safeguarding
+        self.ideas = ideas
+        self.votes = votes
         self.key = pseudonym_key
         self.clock = clock
 
@@ -128,6 +146,13 @@ class Conversation:
         consultation = self.catalogue.get(action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
+        match action.kind:
+            case Kind.RESULTS:
+                return await self._result(consultation)
+            case Kind.REOPEN:
+                return await self._reopen(user_id, consultation)
+            case Kind.WITHDRAW if not action.value:
+                return await self._choose_idea_to_withdraw(user_id, consultation, action.question)
         return await self._step(user_id, consultation, update_id, action)
 
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
@@ -261,12 +286,53 @@ class Conversation:
         return reply
 
     async def _list(self, user_id: int) -> Reply:
-        open_now = self.catalogue.open_now(self.clock())
+        now = self.clock()
+        open_now = self.catalogue.open_now(now)
         respondents = {c.id: self._respondent(c, user_id) for c in open_now}
         statuses = await self.db.read(lambda db: repos.response_statuses(db, respondents))
         started = {cid for cid, status in statuses.items() if status == "in_progress"}
         submitted = {cid for cid, status in statuses.items() if status == "submitted"}
-        return Reply([consultation_list(open_now, started, submitted)])
+        return Reply([consultation_list(open_now, started, submitted, self.catalogue.results_to_share(now))])
+
+    async def _result(self, consultation: Consultation) -> Reply:
+        """A closed vote's result, if young people may see it; otherwise what is open."""
+        if consultation not in self.catalogue.results_to_share(self.clock()):
+            return Reply([Screen(texts.NO_RESULT_YET.format(title=consultation.title))])
+        screens = [
+            Screen(young_person_result_text(result), image=result_chart(result))
+            for result in await self.votes.results(consultation)
+        ]
+        return Reply(screens)
+
+    async def _reopen(self, user_id: int, consultation: Consultation) -> Reply:
+        """Change answers already sent, where the consultation allows it and while it is open."""
+        if not consultation.allow_changes or not consultation.is_open(self.clock()):
+            return await self._open(user_id, consultation.id)
+
+        def reopen_response(db: Connection) -> Progress | None:
+            live = with_ballot_options(db, consultation)
+            stored = self._load(db, live, user_id)
+            if stored is None or not stored.progress.submitted:
+                return None
+            progress = reopen(live, stored.progress)
+            repos.save_progress(db, stored, progress, self._time_to_record(consultation))
+            repos.set_current_consultation(db, user_id, consultation.id)
+            return progress
+
+        progress = await self.db.transaction(reopen_response)
+        if progress is None:  # a double tap: already reopened
+            return await self._moved_on(user_id)
+        live = await self.db.read(lambda db: with_ballot_options(db, consultation))
+        return Reply(replace=question_screen(live, progress))
+
+    async def _choose_idea_to_withdraw(
+        self, user_id: int, consultation: Consultation, question_id: str
+    ) -> Reply:
+        question = consultation.question(question_id)
+        stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
+        if not isinstance(question, SuggestionQuestion) or stored is None or stored.progress.submitted:
+            return await self._moved_on(user_id)
+        return Reply(replace=withdraw_screen(consultation, question, stored.progress))
 
     async def _resume_or_list(self, user_id: int, quiet: bool = False) -> Reply:
         """Show the question they are on, or else what is open (or nothing, when quiet)."""
@@ -275,9 +341,10 @@ class Conversation:
             return Reply([consent_screen()])
         consultation = self.catalogue.get(participant.current_consultation or "")
         if consultation is not None and consultation.is_open(self.clock()):
-            stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
+            live = await self.db.read(lambda db: with_ballot_options(db, consultation))
+            stored = await self.db.read(lambda db: self._load(db, live, user_id))
             if stored is not None and not stored.progress.submitted:
-                return Reply([question_screen(consultation, stored.progress)])
+                return Reply([question_screen(live, stored.progress)])
         return Reply() if quiet else await self._list(user_id)
 
     async def _open(self, user_id: int, consultation_id: str) -> Reply:
@@ -291,6 +358,9 @@ class Conversation:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             return reply
+        consultation = await self.db.read(lambda db: with_ballot_options(db, consultation))
+        if not ballot_ready(consultation):
+            return Reply([Screen(texts.NOT_READY.format(title=consultation.title))])
 
         def open_response(db: Connection) -> tuple[repos.StoredResponse, bool]:
             """(their response, whether it was created just now); a finished one is left alone."""
@@ -312,7 +382,7 @@ class Conversation:
 
         stored, created = await self.db.transaction(open_response)
         if stored.progress.submitted:
-            return Reply([Screen(texts.ALREADY_DONE.format(title=consultation.title))])
+            return Reply([already_sent_screen(consultation, stored.progress)])
         question = question_screen(consultation, stored.progress)
         if not created:
             return Reply([question])
@@ -339,6 +409,7 @@ class Conversation:
             return reply
 
         alert_ids: list[int] = []
+        consultation = await self.db.read(lambda db: with_ballot_options(db, consultation))
 
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
             """(their response before, the outcome); no outcome for a redelivered update."""
@@ -354,17 +425,39 @@ class Conversation:
             else:
                 outcome = apply_text(consultation, stored.progress, user_input)
             if outcome.result is Result.ACCEPTED:
-                repos.save_progress(db, stored, outcome.progress, self._time_to_record(consultation))
-                still_going = not outcome.progress.submitted
-                repos.set_current_consultation(db, user_id, consultation.id if still_going else None)
+                self._save_step(db, user_id, consultation, stored, outcome.progress, user_input)
             return stored, outcome
 
         stored, outcome = await self.db.transaction(apply_and_save)
         reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome)
+        if (
+            stored is not None
+            and outcome is not None
+            and finished_an_idea(consultation, stored.progress, outcome.progress)
+        ):
+            reply.outbox = True  # the team hears of a new idea at once, to moderate it
         if alert_ids:
             reply.screens.insert(0, signpost_screen(alert_ids[0]))  # before anything else
             reply.outbox = True
         return reply
+
+    def _save_step(
+        self,
+        db: Connection,
+        user_id: int,
+        consultation: Consultation,
+        stored: repos.StoredResponse,
+        after: Progress,
+        user_input: Action | str,
+    ) -> None:
+        """Everything an accepted step writes: progress, ideas sent or taken back, ballots."""
+        repos.save_progress(db, stored, after, self._time_to_record(consultation))
+        respondent = self._respondent(consultation, user_id)
+        typed = user_input if isinstance(user_input, str) else None
+        self.ideas.file(db, consultation, respondent, stored.progress, after, typed)
+        if after.submitted:
+            record_ballots(db, consultation, respondent, after, self.clock())
+        repos.set_current_consultation(db, user_id, None if after.submitted else consultation.id)
 
     async def _reply_to_step(
         self,
@@ -405,7 +498,7 @@ class Conversation:
     @staticmethod
     def _current_screen(consultation: Consultation, progress: Progress) -> Screen:
         if progress.submitted:
-            return Screen(texts.ALREADY_DONE.format(title=consultation.title))
+            return already_sent_screen(consultation, progress)
         return question_screen(consultation, progress)
 
     async def _moved_on(self, user_id: int) -> Reply:
@@ -414,8 +507,9 @@ class Conversation:
         return reply
 
 
-class PhrasebookProblem(Exception):
-    """The safeguarding phrase list (ours or the workers' extension) cannot be read."""
+class WordListProblem(Exception):
+    """The safeguarding phrase list or the idea block list (ours or the workers' extension)
+    cannot be read."""
 
 
 def load_phrasebook(extension: Path | None) -> Phrasebook:
@@ -427,13 +521,29 @@ def load_phrasebook(extension: Path | None) -> Phrasebook:
         try:
             books.append(parse_phrasebook(path.read_text(encoding="utf-8"), str(path)))
         except (OSError, UnicodeDecodeError) as error:
-            raise PhrasebookProblem(f"{path}: cannot read it: {error}") from None
+            raise WordListProblem(f"{path}: cannot read it: {error}") from None
         except PhrasebookError as error:
-            raise PhrasebookProblem(str(error)) from None
+            raise WordListProblem(str(error)) from None
     phrasebook = books[0]
     for extra in books[1:]:
         phrasebook = phrasebook.extended(extra)
     return phrasebook
+
+
+def load_blocklist(extension: Path | None) -> Blocklist:
+    """Our idea block list, extended by the council's file (real names, local words) if set."""
+    found = Blocklist(frozenset(), frozenset())
+    for path in (DEFAULT_BLOCKLIST_PATH, extension):
+        if path is None:
+            continue
+        try:
+            extra = parse_blocklist(path.read_text(encoding="utf-8"), str(path))
+        except (OSError, UnicodeDecodeError) as error:
+            raise WordListProblem(f"{path}: cannot read it: {error}") from None
+        except BlocklistError as error:
+            raise WordListProblem(str(error)) from None
+        found = Blocklist(found.extra_profanity | extra.extra_profanity, found.real_names | extra.real_names)
+    return found
 
 
 @asynccontextmanager
@@ -441,6 +551,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     """Open and migrate the database, load the consultations and the safeguarding phrases, and
     build the Conversation."""
     phrasebook = load_phrasebook(settings.safeguarding_phrases_file)
+    screener = Screener(load_blocklist(settings.idea_blocklist_file))
     catalogue, problems = surveys.load([settings.surveys_dir])
     for problem in problems:
         log.error("Skipped a consultation file: %s", problem)
@@ -466,6 +577,9 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             timedelta(minutes=settings.alert_repost_minutes),
             _utc_now,
         )
-        yield Conversation(db, catalogue, key, feedback, safeguarding)
+        votes = Votes(db, catalogue, _utc_now)
+        await votes.apply_closures()
+        ideas = Ideas(db, screener, _utc_now)
+        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes)
     finally:
         await db.close()

@@ -18,6 +18,7 @@ from bot.storage import lifecycle_repo, repos
 from bot.storage.db import Database
 from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
+from bot.votes import count_votes, team_result_text
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Lifecycle:
                 if started is not None and consultation.closes_at < started:
                     continue  # it closed before youthvoice ran here: it has no results to post
                 lines = consultation_lines(db, consultation, None, now, questions_shown=None)
+                lines += ["\n" + team_result_text(result) for result in count_votes(db, consultation)]
                 due.append((consultation, "🏁 <b>Final results</b>\n" + "\n".join(lines)))
             return due
 

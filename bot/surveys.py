@@ -14,12 +14,15 @@ from pydantic_core import ErrorDetails
 
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
 from bot.core.models import (
+    IDEA_OPTION_PREFIX,
     Consultation,
     MultiChoiceQuestion,
     Question,
     QuestionType,
+    RankedQuestion,
     ScaleQuestion,
     SingleChoiceQuestion,
+    SuggestionQuestion,
 )
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
@@ -31,6 +34,7 @@ class Problem:
     file: str
     question: str
     reason: str
+    consultation: str = ""  # set when the problem only shows once every file is loaded
 
     def __str__(self) -> str:
         return f"{self.file}: {self.question}: {self.reason}"
@@ -48,11 +52,34 @@ class Catalogue:
     def open_now(self, now: datetime) -> list[Consultation]:
         return [c for c in self.consultations.values() if c.is_open(now)]
 
+    def results_to_share(self, now: datetime) -> list[Consultation]:
+        """Votes that have closed whose result young people may see."""
+        return [
+            c
+            for c in self.consultations.values()
+            if c.is_vote and c.share_results == "after_close" and c.closes_at and c.closes_at <= now
+        ]
+
+    def close_early(self, consultation_id: str, at: datetime) -> None:
+        """A worker closed it before its closes_at: from now on it reads as closed at `at`."""
+        consultation = self.consultations.get(consultation_id)
+        if consultation is not None and (consultation.closes_at is None or at < consultation.closes_at):
+            self.consultations[consultation_id] = consultation.model_copy(update={"closes_at": at})
+
 
 def _button_actions(consultation_id: str, question: Question) -> Iterable[Action]:
     """Every button a question can show, so the longest can be measured against Telegram's limit."""
     for kind in (Kind.NEXT, Kind.BACK, Kind.SKIP):
         yield Action(kind, consultation_id, question.id)
+    if isinstance(question, SuggestionQuestion):
+        yield Action(Kind.WHY_SKIP, consultation_id, question.id)
+        yield Action(Kind.WITHDRAW, consultation_id, question.id, "0" * 8)  # an idea's 8-letter tag
+    if isinstance(question, RankedQuestion):
+        yield Action(Kind.RESTART, consultation_id, question.id)
+        for option in question.options:
+            yield Action(Kind.RANK, consultation_id, question.id, option.id)
+        if question.options_from:  # a shortlisted idea, with room for a million of them
+            yield Action(Kind.RANK, consultation_id, question.id, f"{IDEA_OPTION_PREFIX}999999")
     if isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
         kind = Kind.PICK if isinstance(question, SingleChoiceQuestion) else Kind.TOGGLE
         for option in question.options:
@@ -141,6 +168,7 @@ def survey_files(paths: Iterable[Path]) -> list[Path]:
 def load(paths: Iterable[Path]) -> tuple[Catalogue, list[Problem]]:
     """Load every file; the valid ones go in the catalogue, the rest are reported."""
     consultations: dict[str, Consultation] = {}
+    files: dict[str, str] = {}
     problems: list[Problem] = []
     for path in survey_files(paths):
         name = str(path)
@@ -157,4 +185,27 @@ def load(paths: Iterable[Path]) -> tuple[Catalogue, list[Problem]]:
             problems.append(Problem(name, WHOLE_FILE, f"consultation id '{consultation.id}' is already used"))
             continue
         consultations[consultation.id] = consultation
+        files[consultation.id] = name
+    problems += _source_problems(consultations, files)
+    for consultation_id in {p.consultation for p in problems if p.consultation}:
+        consultations.pop(consultation_id, None)
     return Catalogue(consultations), problems
+
+
+def _source_problems(consultations: dict[str, Consultation], files: dict[str, str]) -> list[Problem]:
+    """A ranked question's options_from must name a suggestion question that exists."""
+    problems = []
+    for consultation in consultations.values():
+        for question in consultation.questions:
+            if not isinstance(question, RankedQuestion) or question.options_from is None:
+                continue
+            source_id, _, question_id = question.options_from.partition("/")
+            source = consultations.get(source_id)
+            found = source.question(question_id) if source else None
+            if not isinstance(found, SuggestionQuestion):
+                reason = (
+                    f"options_from: '{question.options_from}' is not a suggestion question in any loaded "
+                    "consultation (write it as <consultation id>/<question id>)"
+                )
+                problems.append(Problem(files[consultation.id], question.id, reason, consultation.id))
+    return problems

@@ -16,6 +16,13 @@ class Kind(StrEnum):
     PICK = "p"  # single choice
     TOGGLE = "t"  # multi choice, one option on/off
     SCALE = "s"
+    RANK = "r"  # ranked: add this option as the next preference
+    UNDO = "ru"  # ranked: take back the last preference
+    RESTART = "rr"  # ranked: clear the order and start again
+    WHY_SKIP = "ws"  # suggestion: no reason given for the idea just sent
+    WITHDRAW = "w"  # suggestion: without a value, list their ideas; with one, withdraw that idea
+    REOPEN = "re"  # change answers already sent, where the consultation allows it
+    RESULTS = "rs"  # a closed vote's result
     NEXT = "n"  # keep the answer shown and move on
     SKIP = "k"
     BACK = "b"
@@ -29,6 +36,9 @@ class Kind(StrEnum):
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status
+    MODERATE = "md"  # question: idea id, value: "a" approve, "r" reject, "m" merge (choose), "m<id>" into
+    SHORTLIST = "sl"  # consultation and question: the vote; value: idea id to add or remove
+    CLOSE = "cl"  # consultation: the one to close now
 
 
 @dataclass(frozen=True)

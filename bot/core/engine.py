@@ -5,22 +5,27 @@ No Telegram and no SQL here, so the same rules serve the bot, the simulator and 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from bot.core import texts
 from bot.core.actions import Action, Kind
+from bot.core.ideas import display_label, normalise
 from bot.core.models import (
     Consultation,
     MultiChoiceQuestion,
     Question,
+    RankedQuestion,
     ScaleQuestion,
     SingleChoiceQuestion,
+    SuggestionQuestion,
     TextQuestion,
 )
 
 AnswerValue = str | int | tuple[str, ...]
+WHY_MAX = 300  # a reason for an idea: a sentence or two
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class Progress:
     answers: Mapping[str, Answer] = field(default_factory=dict)
     position: str | None = None
     submitted: bool = False
+    # On a suggestion question: the idea just sent, whose reason the next typed message gives.
+    asking_why: str | None = None
 
 
 class Result(Enum):
@@ -130,6 +137,9 @@ def apply(consultation: Consultation, progress: Progress, action: Action) -> Out
     question = consultation.question(progress.position)
     if question is None or action.question != question.id:
         return Outcome(Result.STALE, progress)
+    if action.kind is not Kind.WHY_SKIP:
+        # Tapping on instead of typing a reason: no reason, then the tap as usual.
+        progress = replace(progress, asking_why=None)
 
     match action.kind:
         case Kind.BACK:
@@ -145,6 +155,15 @@ def apply(consultation: Consultation, progress: Progress, action: Action) -> Out
             return _accepted(_advance(consultation, answered))
         case Kind.TOGGLE if isinstance(question, MultiChoiceQuestion):
             return _toggle(progress, question, action.value)
+        case Kind.RANK | Kind.UNDO | Kind.RESTART if isinstance(question, RankedQuestion):
+            return _rank(progress, question, action)
+        case Kind.WHY_SKIP if isinstance(question, SuggestionQuestion) and progress.asking_why:
+            return _accepted(replace(progress, asking_why=None))
+        case Kind.WITHDRAW if isinstance(question, SuggestionQuestion):
+            idea = next((i for i in ranking(progress, question.id) if idea_key(i) == action.value), None)
+            if idea is None:
+                return Outcome(Result.STALE, progress)
+            return _accepted(without_idea(progress, question.id, idea))
         case Kind.SCALE if isinstance(question, ScaleQuestion):
             try:
                 point = int(action.value)
@@ -191,9 +210,89 @@ def _toggle(progress: Progress, question: MultiChoiceQuestion, option_id: str) -
     return _accepted(_with_answer(progress, question.id, Answer(ordered) if ordered else None))
 
 
+def ranking(progress: Progress, question_id: str) -> tuple[str, ...]:
+    """The option ids put in order so far (a ranked question), or the ideas sent (a suggestion)."""
+    answer = progress.answers.get(question_id)
+    return answer.value if answer is not None and isinstance(answer.value, tuple) else ()
+
+
+def _rank(progress: Progress, question: RankedQuestion, action: Action) -> Outcome:
+    order = list(ranking(progress, question.id))
+    if action.kind is Kind.RANK:
+        if question.option(action.value) is None:
+            return Outcome(Result.STALE, progress)
+        if action.value in order:  # a double tap on an option already placed
+            return _rejected(progress, texts.ALREADY_RANKED)
+        order.append(action.value)
+    elif action.kind is Kind.UNDO:
+        order = order[:-1]
+    else:
+        order = []
+    return _accepted(_with_answer(progress, question.id, Answer(tuple(order)) if order else None))
+
+
+def reopen(consultation: Consultation, progress: Progress) -> Progress:
+    """Back to the first question with every answer kept, to change answers already sent."""
+    return replace(progress, submitted=False, position=questions_to_ask(consultation, progress.answers)[0].id)
+
+
+def add_idea(question: SuggestionQuestion, progress: Progress, text: str) -> Outcome:
+    """A typed idea: checked, then added to their ideas. They stay on the question, to say why or
+    send another."""
+    idea = display_label(text)
+    sent = ranking(progress, question.id)
+    if not normalise(idea):
+        return _rejected(progress, texts.IDEA_NEEDS_WORDS)
+    if len(idea) > question.max_length:
+        return _rejected(progress, texts.too_long(len(idea), question.max_length))
+    if normalise(idea) in {normalise(s) for s in sent}:
+        return _rejected(progress, texts.IDEA_ALREADY_SENT)
+    if len(sent) >= question.max_per_person:
+        return _rejected(progress, texts.too_many_ideas(question.max_per_person))
+    added = _with_answer(progress, question.id, Answer((*sent, idea)))
+    return _accepted(replace(added, asking_why=idea if question.ask_why else None))
+
+
+def idea_key(idea: str) -> str:
+    """A short tag naming one of their ideas on a button (the idea itself may not fit 64 bytes)."""
+    return hashlib.sha256(normalise(idea).encode()).hexdigest()[:8]
+
+
+def _reason(progress: Progress, text: str) -> Outcome:
+    reason = text.strip()
+    if not reason:
+        return _rejected(progress, texts.NEEDS_ANSWER)
+    if len(reason) > WHY_MAX:
+        return _rejected(progress, texts.too_long(len(reason), WHY_MAX))
+    return _accepted(replace(progress, asking_why=None))
+
+
+def finished_an_idea(consultation: Consultation, before: Progress, after: Progress) -> bool:
+    """Whether a step completed an idea, reason and all, for the team to moderate."""
+    if after.asking_why is not None:
+        return False
+    added = any(
+        len(ranking(after, q.id)) > len(ranking(before, q.id))
+        for q in consultation.questions
+        if isinstance(q, SuggestionQuestion)
+    )
+    return added or before.asking_why is not None
+
+
+def without_idea(progress: Progress, question_id: str, idea: str) -> Progress:
+    """Their ideas with one withdrawn (an optional question with none left stays unanswered)."""
+    kept = tuple(s for s in ranking(progress, question_id) if s != idea)
+    return _with_answer(progress, question_id, Answer(kept) if kept else None)
+
+
 def apply_text(consultation: Consultation, progress: Progress, text: str) -> Outcome:
-    """Apply a typed message: an answer to a text question, anything else is a kind pointer."""
+    """Apply a typed message: an answer to a text question or an idea to a suggestion question;
+    anything else is a kind pointer."""
     question = consultation.question(progress.position) if progress.position else None
+    if isinstance(question, SuggestionQuestion):
+        if progress.asking_why is not None:
+            return _reason(progress, text)
+        return add_idea(question, progress, text)
     if not isinstance(question, TextQuestion):
         return _rejected(progress, texts.USE_THE_BUTTONS)
     answer = text.strip()
@@ -216,6 +315,11 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
         return option.label if option else str(value)
     if isinstance(question, MultiChoiceQuestion) and isinstance(value, tuple):
         return ", ".join(o.label for o in question.options if o.id in value)
+    if isinstance(question, RankedQuestion) and isinstance(value, tuple):
+        labels = [(o.label if (o := question.option(i)) else i) for i in value]
+        return "  ".join(f"{n}. {label}" for n, label in enumerate(labels, start=1))
+    if isinstance(question, SuggestionQuestion) and isinstance(value, tuple):
+        return "; ".join(value)
     if isinstance(question, ScaleQuestion) and isinstance(value, int):
         label = question.labels.get(value)
         return f"{value} {label}" if label else str(value)

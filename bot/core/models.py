@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -24,6 +25,8 @@ class QuestionType(StrEnum):
     MULTI_CHOICE = "multi_choice"
     SCALE = "scale"
     TEXT = "text"
+    SUGGESTION = "suggestion"
+    RANKED = "ranked"
 
 
 class _Strict(BaseModel):
@@ -106,8 +109,52 @@ class TextQuestion(_QuestionBase):
     max_length: Annotated[int, Field(ge=1, le=TEXT_ANSWER_MAX)] = 500
 
 
+class SuggestionQuestion(_QuestionBase):
+    """Young people type their own ideas (e.g. names); workers moderate them before anyone else
+    sees them, and approved ones can be shortlisted for a vote."""
+
+    type: Literal[QuestionType.SUGGESTION]
+    max_per_person: Annotated[int, Field(ge=1, le=10)] = 3
+    # An approved idea becomes a ballot button, so it must fit one.
+    max_length: Annotated[int, Field(ge=3, le=BUTTON_LABEL_MAX)] = 40
+    ask_why: bool = True
+
+
+IDEA_OPTION_PREFIX = "i"  # a shortlisted idea's option id is "i<idea number>"
+_IDEA_OPTION = re.compile(rf"^{IDEA_OPTION_PREFIX}\d+$")
+# "<consultation id>/<question id>" of a suggestion question whose shortlisted ideas join the ballot
+SOURCE_PATTERN = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
+
+
+class RankedQuestion(_QuestionBase):
+    """Put the options in order of preference, favourite first; stop after any number."""
+
+    type: Literal[QuestionType.RANKED]
+    options: Annotated[list[Option], Field(max_length=20)] = []
+    options_from: Annotated[str | None, Field(pattern=SOURCE_PATTERN)] = None
+
+    @model_validator(mode="after")
+    def _enough_options(self) -> RankedQuestion:
+        ids = [o.id for o in self.options]
+        if len(ids) != len(set(ids)):
+            raise ValueError("an option id is used twice")
+        if self.options_from is None and len(ids) < 2:
+            raise ValueError("needs at least 2 options, or options_from to take them from ideas")
+        if self.options_from is not None and any(_IDEA_OPTION.match(i) for i in ids):
+            raise ValueError("option ids like 'i12' are kept for shortlisted ideas: choose another id")
+        return self
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
 Question = Annotated[
-    SingleChoiceQuestion | MultiChoiceQuestion | ScaleQuestion | TextQuestion,
+    SingleChoiceQuestion
+    | MultiChoiceQuestion
+    | ScaleQuestion
+    | TextQuestion
+    | SuggestionQuestion
+    | RankedQuestion,
     Field(discriminator="type"),
 ]
 
@@ -117,6 +164,10 @@ class Consultation(_Strict):
     title: Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
     intro: Annotated[str, Field(min_length=1, max_length=QUESTION_TEXT_MAX)]
     anonymous: bool = True
+    # Young people may come back and change their answers (e.g. their vote) until it closes.
+    allow_changes: bool = False
+    # When young people see a vote's result: after it closes, or never (the team shares it).
+    share_results: Literal["after_close", "never"] = "after_close"
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
@@ -136,6 +187,10 @@ class Consultation(_Strict):
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    @property
+    def is_vote(self) -> bool:
+        return any(isinstance(q, RankedQuestion) for q in self.questions)
 
     def is_open(self, now: datetime) -> bool:
         if self.opens_at and now < self.opens_at:

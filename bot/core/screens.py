@@ -7,12 +7,21 @@ from dataclasses import dataclass, field
 
 from bot.core import texts
 from bot.core.actions import Action, Kind
-from bot.core.engine import Progress, describe_answer, question_number, questions_to_ask
+from bot.core.engine import (
+    Progress,
+    describe_answer,
+    idea_key,
+    question_number,
+    questions_to_ask,
+    ranking,
+)
 from bot.core.models import (
     Consultation,
     MultiChoiceQuestion,
+    RankedQuestion,
     ScaleQuestion,
     SingleChoiceQuestion,
+    SuggestionQuestion,
     TextQuestion,
 )
 
@@ -27,6 +36,7 @@ class Button:
 class Screen:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
+    image: bytes | None = None  # a PNG shown above the text (a chart)
 
 
 @dataclass
@@ -68,7 +78,10 @@ def consent_screen(consultation_id: str = "") -> Screen:
 
 
 def consultation_list(
-    consultations: Iterable[Consultation], started: set[str], submitted: set[str]
+    consultations: Iterable[Consultation],
+    started: set[str],
+    submitted: set[str],
+    results: Iterable[Consultation] = (),
 ) -> Screen:
     buttons = []
     for consultation in consultations:
@@ -79,6 +92,9 @@ def consultation_list(
         else:
             label = consultation.title
         buttons.append([Button(label, Action(Kind.OPEN, consultation.id))])
+    for consultation in results:
+        label = texts.RESULT_BUTTON.format(title=consultation.title)
+        buttons.append([Button(label, Action(Kind.RESULTS, consultation.id))])
     if not buttons:
         return Screen(texts.NOTHING_OPEN)
     return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons))
@@ -138,6 +154,31 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
             for point in question.points()
         ]
         answer_rows = _even_rows(buttons, SCALE_ROW_MAX)
+    elif isinstance(question, RankedQuestion):
+        order = ranking(progress, question.id)
+        hint = texts.RANK_HINT + "\n\n" + _ranking_so_far(question, order)
+        answer_rows = [[Button(o.label, act(Kind.RANK, o.id))] for o in question.options if o.id not in order]
+        if order:
+            answer_rows.append(
+                [Button(texts.UNDO_BUTTON, act(Kind.UNDO)), Button(texts.RESTART_BUTTON, act(Kind.RESTART))]
+            )
+            answer_rows.append([Button(texts.DONE_RANKING_BUTTON, act(Kind.NEXT))])
+    elif isinstance(question, SuggestionQuestion):
+        if progress.asking_why is not None:
+            return Screen(
+                texts.ASK_WHY.format(idea=progress.asking_why),
+                ((Button(texts.NO_REASON_BUTTON, act(Kind.WHY_SKIP)),),),
+            )
+        sent = ranking(progress, question.id)
+        hint = texts.IDEA_HINT.format(limit=question.max_length, most=question.max_per_person)
+        if len(sent) >= question.max_per_person:
+            hint = texts.IDEAS_FULL
+        if sent:
+            hint += "\n\n" + texts.YOUR_IDEAS + "\n" + "\n".join(f"• {idea}" for idea in sent)
+            answer_rows = [
+                [Button(texts.WITHDRAW_BUTTON, act(Kind.WITHDRAW))],
+                [Button(texts.NEXT_BUTTON, act(Kind.NEXT))],
+            ]
     else:
         assert isinstance(question, TextQuestion)
         hint = texts.TYPE_ANSWER.format(limit=question.max_length)
@@ -152,6 +193,35 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
         navigation.append(Button(texts.SKIP_BUTTON, act(Kind.SKIP)))
     heading = texts.QUESTION_OF.format(n=n, total=total)
     return Screen(f"{heading}\n\n{question.text}\n\n{hint}", _rows(*answer_rows, navigation))
+
+
+def _ranking_so_far(question: RankedQuestion, order: tuple[str, ...]) -> str:
+    if not order:
+        return texts.RANKING_EMPTY
+    lines = [f"{n}. {o.label if (o := question.option(i)) else i}" for n, i in enumerate(order, start=1)]
+    return texts.RANKING_SO_FAR + "\n" + "\n".join(lines)
+
+
+def withdraw_screen(consultation: Consultation, question: SuggestionQuestion, progress: Progress) -> Screen:
+    """Which of their ideas to take back (each button names one), or keep them all."""
+    rows = [
+        [Button(f"🗑️ {idea}", Action(Kind.WITHDRAW, consultation.id, question.id, idea_key(idea)))]
+        for idea in ranking(progress, question.id)
+    ]
+    rows.append([Button(texts.KEEP_IDEAS_BUTTON, Action(Kind.OPEN, consultation.id))])
+    return Screen(texts.WITHDRAW_ASK, _rows(*rows))
+
+
+def already_sent_screen(consultation: Consultation, progress: Progress) -> Screen:
+    """They finished it already: their answers, and (where allowed) a way to change them."""
+    if not consultation.allow_changes:
+        return Screen(texts.ALREADY_DONE.format(title=consultation.title))
+    lines = [texts.ALREADY_SENT_TITLE.format(title=consultation.title), ""]
+    lines += [*_answer_lines(consultation, progress), "", texts.CHANGE_ASK]
+    return Screen(
+        "\n".join(lines),
+        ((Button(texts.CHANGE_BUTTON, Action(Kind.REOPEN, consultation.id)),),),
+    )
 
 
 REVIEW_ANSWER_MAX = 120  # a long typed answer is shortened in the summary, never in storage

@@ -207,3 +207,44 @@ REMINDER = (
     "tap below to carry on. (This is the only reminder.)"
 )
 CARRY_ON_BUTTON = "▶️ Carry on"
+
+
+# --- ideas (suggestion questions) --------------------------------------------------------------
+
+IDEA_HINT = "Type your idea and send it (up to {limit} characters). You can send up to {most}."
+IDEAS_FULL = "That's the most ideas you can send. Tap Next to carry on, or take one back to send a new one."
+YOUR_IDEAS = "Your ideas so far:"
+ASK_WHY = (
+    "✅ Got it: “{idea}”. The team checks every idea before anyone else sees it.\n\n"
+    "Why did you pick it? Type a few words — or tap the button if you'd rather not say."
+)
+NO_REASON_BUTTON = "No reason, carry on ➡️"
+IDEA_NEEDS_WORDS = "Please use some letters or numbers — emoji or punctuation on their own can't be a name."
+IDEA_ALREADY_SENT = "You've already sent that idea. Try a different one, or tap Next."
+WITHDRAW_BUTTON = "🗑️ Take an idea back"
+WITHDRAW_ASK = "Which idea do you want to take back? We'll remove it."
+KEEP_IDEAS_BUTTON = "↩️ Keep them all"
+
+
+def too_many_ideas(most: int) -> str:
+    return f"You've sent {most} ideas, which is the most. Take one back to send a different one."
+
+
+# --- ranking (votes) ---------------------------------------------------------------------------
+
+RANK_HINT = (
+    "Tap them in order: your favourite first, then your next favourite, and so on. "
+    "Stop whenever you like, then tap Done."
+)
+RANKING_EMPTY = "Your order so far: nothing yet."
+RANKING_SO_FAR = "Your order so far:"
+UNDO_BUTTON = "↩️ Undo"
+RESTART_BUTTON = "🔄 Start again"
+DONE_RANKING_BUTTON = "Done ➡️"
+ALREADY_RANKED = "That one is already in your list."
+ALREADY_SENT_TITLE = "You've already sent your answers to “{title}”:"
+CHANGE_ASK = "Changed your mind? You can change them until it closes; only your newest answers count."
+CHANGE_BUTTON = "✏️ Change my answers"
+NOT_READY = "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it."
+RESULT_BUTTON = "🏆 Result: {title}"
+NO_RESULT_YET = "The result of “{title}” isn't out yet. We'll share it once voting has closed."

@@ -92,7 +92,7 @@ def _encode_value(answer: Answer) -> str | None:
 
 def load_response(db: Connection, consultation_id: str, respondent: str) -> StoredResponse | None:
     row = db.execute(
-        "SELECT id, position, status FROM responses WHERE consultation_id = ? AND respondent = ?",
+        "SELECT id, position, status, asking_why FROM responses WHERE consultation_id = ? AND respondent = ?",
         (consultation_id, respondent),
     ).fetchone()
     if row is None:
@@ -101,7 +101,8 @@ def load_response(db: Connection, consultation_id: str, respondent: str) -> Stor
         r["question_id"]: Answer(_decode_value(r["value"]))
         for r in db.execute("SELECT question_id, value FROM answers WHERE response_id = ?", (row["id"],))
     }
-    return StoredResponse(row["id"], Progress(answers, row["position"], row["status"] == "submitted"))
+    progress = Progress(answers, row["position"], row["status"] == "submitted", row["asking_why"])
+    return StoredResponse(row["id"], progress)
 
 
 def create_response(
@@ -136,9 +137,9 @@ def save_progress(db: Connection, stored: StoredResponse, progress: Progress, no
         )
     status = "submitted" if progress.submitted else "in_progress"
     db.execute(
-        "UPDATE responses SET position = ?, status = ?, updated_at = ?,"
+        "UPDATE responses SET position = ?, status = ?, asking_why = ?, updated_at = ?,"
         " submitted_at = CASE WHEN ? = 'submitted' THEN ? ELSE submitted_at END WHERE id = ?",
-        (progress.position, status, _stamp(now), status, _stamp(now), stored.id),
+        (progress.position, status, progress.asking_why, _stamp(now), status, _stamp(now), stored.id),
     )
 
 
@@ -182,9 +183,15 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
         ]
     unique = sorted(set(ids))
     for consultation_id, respondent in respondents.items():
+        for table in ("reminders", "ballots"):
+            db.execute(
+                f"DELETE FROM {table} WHERE consultation_id = ? AND respondent = ?",
+                (consultation_id, respondent),
+            )
         db.execute(
-            "DELETE FROM reminders WHERE consultation_id = ? AND respondent = ?",
-            (consultation_id, respondent),
+            "DELETE FROM idea_submissions WHERE respondent = ?"
+            " AND idea_id IN (SELECT id FROM ideas WHERE consultation_id = ?)",
+            (respondent, consultation_id),
         )
     marks = ",".join("?" * len(unique))
     answers = 0

@@ -22,6 +22,7 @@ from bot.lifecycle import Lifecycle
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.handlers import YoungPeople
+from bot.telegram.moderation import Moderation
 from bot.telegram.team import TeamChat
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,9 @@ def build_application(
         ZoneInfo(settings.timezone),
         conversation.clock,
     )
-    wake_outbox = jobs.schedule(application, settings, conversation, team, lifecycle)
+    moderation = Moderation(team, conversation.ideas, conversation.votes, conversation.catalogue)
+    moderation.register(application)
+    wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
     YoungPeople(conversation, wake_outbox).register(application)
     application.add_error_handler(_on_error)
     return application

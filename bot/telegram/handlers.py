@@ -29,6 +29,8 @@ PRIVATE = filters.ChatType.PRIVATE
 
 async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
     """Send a screen as one or more messages; the buttons go under the last part."""
+    if screen.image is not None:
+        await bot.send_photo(chat_id, screen.image)
     parts = split_text(screen.text)
     for index, part in enumerate(parts):
         markup = keyboard(screen) if index == len(parts) - 1 else None

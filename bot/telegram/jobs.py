@@ -23,6 +23,7 @@ from bot.core.screens import reminder_screen
 from bot.lifecycle import Lifecycle
 from bot.storage import feedback_repo
 from bot.telegram.handlers import send_screen
+from bot.telegram.moderation import Moderation
 from bot.telegram.team import TeamChat
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def schedule(
     settings: Settings,
     conversation: Conversation,
     team: TeamChat,
+    moderation: Moderation,
     lifecycle: Lifecycle,
 ) -> Callable[[], None]:
     """Put every job on the queue; returns a function that runs the outbox at once."""
@@ -51,6 +53,7 @@ def schedule(
 
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver(context.bot)
+        await moderation.post_new(context.bot)
 
     async def summary(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver_summary(context.bot)

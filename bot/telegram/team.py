@@ -148,7 +148,7 @@ class TeamChat:
             ]
         )  # registered before young people's handlers, so these win for their commands and buttons
 
-    def _is_staff(self, update: Update) -> bool:
+    def is_staff(self, update: Update) -> bool:
         user = update.effective_user
         allowed = user is not None and user.id in self.settings.staff_ids
         if not allowed:
@@ -241,12 +241,12 @@ class TeamChat:
 
     # --- buttons and commands --------------------------------------------------------------
 
-    async def _staff_tap(self, update: Update, valid: Callable[[Action], bool]) -> Action | None:
+    async def staff_tap(self, update: Update, valid: Callable[[Action], bool]) -> Action | None:
         """The tapped button's action, if a staff member tapped a well-formed one; otherwise the
         tap is answered (politely refused) here and None returned."""
         query = update.callback_query
         assert query is not None
-        if not self._is_staff(update):
+        if not self.is_staff(update):
             await query.answer(NOT_ALLOWED, show_alert=True)
             return None
         action = decode(query.data or "")
@@ -259,19 +259,19 @@ class TeamChat:
         """A worker takes on a safeguarding alert."""
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        action = await self._staff_tap(update, lambda a: a.value.isdigit())
+        action = await self.staff_tap(update, lambda a: a.value.isdigit())
         if action is None:
             return
         recorded, alert = await self.safeguarding.acknowledge(int(action.value), worker.id)
         await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
         if recorded and alert is not None and isinstance(query.message, Message):
-            await _edit_quietly(query.message, alert_text(alert, self._tz, acknowledged_by=worker.full_name))
+            await edit_quietly(query.message, alert_text(alert, self._tz, acknowledged_by=worker.full_name))
 
     async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A worker marks feedback read, acting on it, or done."""
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        action = await self._staff_tap(update, lambda a: a.question.isdigit() and a.value in STATUS_LABELS)
+        action = await self.staff_tap(update, lambda a: a.question.isdigit() and a.value in STATUS_LABELS)
         if action is None:
             return
         feedback_id, worker_id, status = int(action.question), worker.id, action.value
@@ -284,13 +284,13 @@ class TeamChat:
         item = await self.feedback.db.transaction(record)
         await query.answer(STATUS_LABELS[status])
         if item is not None and isinstance(query.message, Message):
-            await _edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
+            await edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
 
     async def summary_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/summary: the summary as it stands now (it does not count as a scheduled one)."""
         message = update.effective_message
         assert message is not None
-        if not self._is_staff(update):
+        if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
         summary = await self.summaries.compose()
@@ -310,7 +310,7 @@ class TeamChat:
         """/reply <feedback id> <words>: a short public reply to a feedback item."""
         message = update.effective_message
         assert message is not None
-        if not self._is_staff(update):
+        if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
         args = context.args or []
@@ -336,7 +336,7 @@ class TeamChat:
         """/yousaid <words>: send a "you said, we did" update to young people who asked for them."""
         message = update.effective_message
         assert message is not None and update.effective_user is not None
-        if not self._is_staff(update):
+        if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
         words = message.text.partition(" ")[2].strip() if message.text else ""
@@ -378,7 +378,7 @@ class TeamChat:
                 connection, words, worker_id, now, sent, failed
             )
         )
-        await _edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+        await edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
 
 
 def _fitting(words: str) -> str:
@@ -412,7 +412,7 @@ def _seconds(value: int | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-async def _edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     try:
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as error:

@@ -29,11 +29,35 @@ def problems_in(text: str) -> list[str]:
     return [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("path", sorted(SURVEYS_DIR.glob("*.yaml")), ids=lambda p: p.name)
-def test_every_shipped_consultation_loads(path: Path) -> None:
-    catalogue, problems = surveys.load([path])
+def test_every_shipped_consultation_loads() -> None:
+    files = sorted(SURVEYS_DIR.glob("*.yaml"))
+    catalogue, problems = surveys.load([SURVEYS_DIR])
     assert problems == []
-    assert len(catalogue.consultations) == 1
+    assert len(catalogue.consultations) == len(files) >= 3
+
+
+def test_a_vote_must_draw_on_a_suggestion_question_that_is_loaded(tmp_path: Path) -> None:
+    vote = (SURVEYS_DIR / "service-name-vote.yaml").read_text(encoding="utf-8")
+    (tmp_path / "vote.yaml").write_text(vote, encoding="utf-8")
+    catalogue, problems = surveys.load([tmp_path])
+    assert [str(p) for p in problems] == [
+        f"{tmp_path / 'vote.yaml'}: name: options_from: 'service-name-ideas/name' is not a suggestion "
+        "question in any loaded consultation (write it as <consultation id>/<question id>)"
+    ]
+    assert catalogue.consultations == {}  # not loaded: its ballot could never be built
+    ideas = (SURVEYS_DIR / "service-name-ideas.yaml").read_text(encoding="utf-8")
+    (tmp_path / "ideas.yaml").write_text(ideas, encoding="utf-8")
+    catalogue, problems = surveys.load([tmp_path])
+    assert problems == [] and set(catalogue.consultations) == {"service-name-ideas", "service-name-vote"}
+
+
+def test_ranked_questions_need_options_or_a_source() -> None:
+    text = GOOD.replace("type: single_choice", "type: ranked").replace(
+        "options: [{id: a, label: A}, {id: b, label: B}]", "options: [{id: a, label: A}]"
+    )
+    assert problems_in(text) == [
+        "f.yaml: q1: needs at least 2 options, or options_from to take them from ideas"
+    ]
 
 
 def test_a_good_file_has_no_problems() -> None:

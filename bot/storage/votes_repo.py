@@ -1,0 +1,53 @@
+"""SQL for votes: every ballot sent (the latest per person counts) and consultations closed early."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from sqlite3 import Connection
+
+
+def add_ballot(
+    db: Connection,
+    consultation_id: str,
+    question_id: str,
+    respondent: str,
+    ranking: tuple[str, ...],
+    day: str,
+) -> None:
+    db.execute(
+        "INSERT INTO ballots (consultation_id, question_id, respondent, ranking, cast_on)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (consultation_id, question_id, respondent, json.dumps(list(ranking)), day),
+    )
+
+
+def latest_ballots(db: Connection, consultation_id: str, question_id: str) -> list[tuple[str, ...]]:
+    """The ballot that counts for each person who voted: their latest."""
+    rows = db.execute(
+        "SELECT ranking FROM ballots WHERE id IN (SELECT max(id) FROM ballots"
+        " WHERE consultation_id = ? AND question_id = ? GROUP BY respondent) ORDER BY id",
+        (consultation_id, question_id),
+    )
+    return [tuple(json.loads(row[0])) for row in rows]
+
+
+def ballots_cast(db: Connection, consultation_id: str) -> int:
+    """Every ballot sent, changed ones included."""
+    row = db.execute("SELECT count(*) FROM ballots WHERE consultation_id = ?", (consultation_id,)).fetchone()
+    return row[0]
+
+
+def close(db: Connection, consultation_id: str, now: datetime, worker_id: int) -> bool:
+    """Record closing it early; False if it had been closed already."""
+    cursor = db.execute(
+        "INSERT INTO closures (consultation_id, closed_at, closed_by) VALUES (?, ?, ?)"
+        " ON CONFLICT (consultation_id) DO NOTHING",
+        (consultation_id, now.isoformat(timespec="seconds"), worker_id),
+    )
+    return cursor.rowcount == 1
+
+
+def closures(db: Connection) -> dict[str, datetime]:
+    rows = db.execute("SELECT consultation_id, closed_at FROM closures")
+    return {row[0]: datetime.fromisoformat(row[1]) for row in rows}

@@ -1,0 +1,331 @@
+"""The team's side of ideas and votes: new ideas posted for moderation (Approve / Reject / Merge),
+/moderate, /shortlist, /close and /results. Every button and command checks the worker's numeric
+Telegram id at the moment of use (through TeamChat)."""
+
+from __future__ import annotations
+
+import logging
+from html import escape
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+
+from bot.core.actions import Action, Kind
+from bot.core.models import Consultation, RankedQuestion
+from bot.ideas import Ideas
+from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
+from bot.summaries import consultation_lines
+from bot.surveys import Catalogue
+from bot.telegram.render import split_text
+from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly
+from bot.votes import Votes, result_chart, team_result_text
+
+log = logging.getLogger(__name__)
+
+FLAG_WORDS = {
+    "profanity": "a swear word or slur",
+    "phone": "a phone number",
+    "email": "an email address",
+    "handle": "an @username",
+    "link": "a link",
+    "real_name": "a real person's name from the block list",
+}
+MODERATE_SHOWN = 10  # ideas per /moderate; the rest wait for the next one
+MERGE_TARGETS_SHOWN = 20
+
+
+def idea_text(idea: Idea, title: str, decided_by: str | None = None) -> str:
+    """An idea as the team sees it (HTML): the words, support, reasons, why it is held, status."""
+    people = "1 young person" if idea.support == 1 else f"{idea.support} young people"
+    lines = [f"💡 <b>Idea #{idea.id}</b> for “{escape(title)}”, sent by {people}", f"“{escape(idea.label)}”"]
+    lines += [f"<i>Why:</i> {escape(reason)}" for reason in idea.reasons[:5]]
+    if idea.flags:
+        found = ", ".join(FLAG_WORDS.get(flag, flag) for flag in idea.flags)
+        lines.append(f"⚠️ <b>Held</b>: it may contain {found}. Nobody else sees it unless you approve it.")
+    by = f" by {escape(decided_by)}" if decided_by else ""
+    match idea.status:
+        case "approved":
+            lines.append(f"✅ Approved{by}: it can go on the ballot (/shortlist).")
+        case "rejected":
+            lines.append(f"✖️ Not taken forward{by}. (The young person is never told who decided.)")
+        case "merged":
+            lines.append(f"🔀 Merged into idea #{idea.merged_into}{by}: its supporters count there.")
+    return "\n".join(lines)
+
+
+def _moderate(idea_id: int, value: str) -> str:
+    return Action(Kind.MODERATE, question=str(idea_id), value=value).encode()
+
+
+def decision_keyboard(idea: Idea) -> InlineKeyboardMarkup | None:
+    if idea.status != "pending":
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("✅ Approve", callback_data=_moderate(idea.id, "a")),
+                InlineKeyboardButton("✖️ Reject", callback_data=_moderate(idea.id, "r")),
+            ],
+            [InlineKeyboardButton("🔀 Merge into…", callback_data=_moderate(idea.id, "m"))],
+        ]
+    )
+
+
+def merge_keyboard(idea: Idea, targets: list[Idea]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            InlineKeyboardButton(
+                f"🔀 into “{t.label}” ({t.support})", callback_data=_moderate(idea.id, f"m{t.id}")
+            )
+        ]
+        for t in targets[:MERGE_TARGETS_SHOWN]
+    ]
+    rows.append([InlineKeyboardButton("↩️ Back", callback_data=_moderate(idea.id, "c"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def _ranked_from_ideas(consultation: Consultation) -> RankedQuestion | None:
+    return next((q for q in consultation.questions if isinstance(q, RankedQuestion) and q.options_from), None)
+
+
+class Moderation:
+    def __init__(self, team: TeamChat, ideas: Ideas, votes: Votes, catalogue: Catalogue) -> None:
+        self.team = team
+        self.ideas = ideas
+        self.votes = votes
+        self.catalogue = catalogue
+
+    def register(self, application: Application) -> None:
+        application.add_handlers(
+            [
+                CallbackQueryHandler(self.decide, pattern=f"^{Kind.MODERATE.value}\\|"),
+                CallbackQueryHandler(self.toggle_shortlisted, pattern=f"^{Kind.SHORTLIST.value}\\|"),
+                CallbackQueryHandler(self.confirm_close, pattern=f"^{Kind.CLOSE.value}\\|"),
+                CommandHandler("moderate", self.moderate),
+                CommandHandler("shortlist", self.shortlist),
+                CommandHandler("close", self.close),
+                CommandHandler("results", self.results),
+            ]
+        )  # before young people's handlers: a young person's /results reaches `results` first
+
+    def _title(self, idea: Idea) -> str:
+        consultation = self.catalogue.get(idea.consultation_id)
+        return consultation.title if consultation else idea.consultation_id
+
+    async def post_new(self, bot: Bot) -> None:
+        """Post each new idea to the team chat once, with its moderation buttons."""
+        chat_id = self.team.settings.team_chat_id
+        if chat_id is None:
+            return
+        for idea in await self.ideas.not_yet_posted():
+            try:
+                await bot.send_message(
+                    chat_id,
+                    idea_text(idea, self._title(idea)),
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=decision_keyboard(idea),
+                )
+            except TelegramError as error:
+                log.error("Could not post idea #%s for moderation, will retry: %s", idea.id, error)
+                return
+            await self.ideas.posted(idea.id)
+
+    async def _consultation_argument(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+    ) -> Consultation | None:
+        """The staff member's consultation id argument, or None after saying what went wrong."""
+        message = update.effective_message
+        assert message is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return None
+        consultation = self.catalogue.get((context.args or [""])[0].lower())
+        if consultation is None:
+            known = ", ".join(self.catalogue.consultations) or "none loaded"
+            await message.reply_text(f"Use: {usage}. Consultation ids: {known}.")
+        return consultation
+
+    # --- moderation ------------------------------------------------------------------------------
+
+    async def moderate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/moderate: the ideas waiting for a decision, each with its buttons."""
+        message = update.effective_message
+        assert message is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return
+        waiting = await self.ideas.awaiting_moderation()
+        if not waiting:
+            await message.reply_text("No ideas are waiting for a decision. 🎉")
+            return
+        more = f" Here are the first {MODERATE_SHOWN}." if len(waiting) > MODERATE_SHOWN else ""
+        await message.reply_text(f"{len(waiting)} idea(s) waiting for a decision.{more}")
+        for idea in waiting[:MODERATE_SHOWN]:
+            await message.reply_text(
+                idea_text(idea, self._title(idea)),
+                parse_mode=ParseMode.HTML,
+                reply_markup=decision_keyboard(idea),
+            )
+
+    async def decide(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Approve, reject, or merge an idea (the merge first asks which idea to merge into)."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: a.question.isdigit() and bool(a.value))
+        if action is None:
+            return
+        idea_id, value = int(action.question), action.value
+        message = query.message if isinstance(query.message, Message) else None
+        if value in ("m", "c"):  # choosing a merge target, or back from it: nothing decided yet
+            idea = await self.ideas.get(idea_id)
+            targets = await self.ideas.merge_targets(idea_id) if value == "m" else []
+            if idea is None or idea.status != "pending":
+                await query.answer("Someone has already decided on this idea.")
+                return
+            if value == "m" and not targets:
+                await query.answer("There are no approved ideas to merge it into yet.", show_alert=True)
+                return
+            await query.answer()
+            markup = merge_keyboard(idea, targets) if value == "m" else decision_keyboard(idea)
+            if message is not None:
+                await edit_quietly(message, idea_text(idea, self._title(idea)), markup)
+            return
+        if value in ("a", "r"):
+            decided = await self.ideas.decide(idea_id, value, worker.id)
+        elif value[1:].isdigit():
+            decided = await self.ideas.merge(idea_id, int(value[1:]), worker.id)
+        else:
+            await query.answer()
+            return
+        done = {APPROVED: "Approved.", REJECTED: "Rejected.", MERGED: "Merged."}
+        if not decided.changed or decided.idea is None:
+            await query.answer("Someone has already decided on this idea (or the merge no longer fits).")
+        else:
+            await query.answer(done.get(decided.idea.status, "Done."))
+        if decided.idea is not None and message is not None:
+            by = worker.full_name if decided.changed else None
+            await edit_quietly(
+                message,
+                idea_text(decided.idea, self._title(decided.idea), by),
+                decision_keyboard(decided.idea),
+            )
+
+    # --- the shortlist ---------------------------------------------------------------------------
+
+    async def _shortlist_view(
+        self, vote: Consultation, question: RankedQuestion
+    ) -> tuple[str, InlineKeyboardMarkup]:
+        candidates, chosen = await self.ideas.shortlist(vote, question)
+        fixed = "\n".join(f"• {escape(o.label)}" for o in question.options) or "• (none)"
+        text = (
+            f"🗳️ <b>Ballot for “{escape(vote.title)}”</b>\n"
+            f"Always on it:\n{fixed}\n\n"
+            "Tap approved ideas to put them on the ballot (✅) or take them off (➕). "
+            "The ballot is locked once anyone has voted."
+        )
+        if not candidates:
+            text += "\n\nNo approved ideas yet: approve some with /moderate first."
+        rows = [
+            [
+                InlineKeyboardButton(
+                    f"{'✅' if idea.id in chosen else '➕'} {idea.label} ({idea.support})",
+                    callback_data=Action(Kind.SHORTLIST, vote.id, question.id, str(idea.id)).encode(),
+                )
+            ]
+            for idea in candidates
+        ]
+        return text, InlineKeyboardMarkup(rows)
+
+    async def shortlist(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/shortlist <vote id>: choose which approved ideas go on the ballot."""
+        message = update.effective_message
+        assert message is not None
+        vote = await self._consultation_argument(update, context, "/shortlist <vote id>")
+        if vote is None:
+            return
+        question = _ranked_from_ideas(vote)
+        if question is None:
+            await message.reply_text(
+                f"“{vote.title}” has no ranked question that takes its options from ideas."
+            )
+            return
+        text, markup = await self._shortlist_view(vote, question)
+        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+    async def toggle_shortlisted(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: a.value.isdigit())
+        if action is None:
+            return
+        vote = self.catalogue.get(action.consultation)
+        question = vote.question(action.question) if vote else None
+        if vote is None or not isinstance(question, RankedQuestion) or not question.options_from:
+            await query.answer()
+            return
+        now_on = await self.ideas.toggle_shortlisted(vote, question, int(action.value), worker.id)
+        if now_on is None:
+            await query.answer("The ballot is locked: young people have already voted.", show_alert=True)
+            return
+        await query.answer("Added to the ballot." if now_on else "Taken off the ballot.")
+        if isinstance(query.message, Message):
+            text, markup = await self._shortlist_view(vote, question)
+            await edit_quietly(query.message, text, markup)
+
+    # --- closing and results -----------------------------------------------------------------
+
+    async def close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/close <id>: close a consultation now, after a confirming tap."""
+        message = update.effective_message
+        assert message is not None
+        consultation = await self._consultation_argument(update, context, "/close <consultation id>")
+        if consultation is None:
+            return
+        await message.reply_text(
+            f"Close “{consultation.title}” now? No more answers or ballots will be accepted.",
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            "🔒 Yes, close it now", callback_data=Action(Kind.CLOSE, consultation.id).encode()
+                        )
+                    ]
+                ]
+            ),
+        )
+
+    async def confirm_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: bool(a.consultation))
+        if action is None:
+            return
+        closed = await self.votes.close(action.consultation, worker.id)
+        consultation = self.catalogue.get(action.consultation)
+        title = consultation.title if consultation else action.consultation
+        await query.answer("Closed." if closed else "It was not open.")
+        if isinstance(query.message, Message):
+            text = f"🔒 “{escape(title)}” is closed" + (
+                f" (by {escape(worker.full_name)})." if closed else "."
+            )
+            await edit_quietly(query.message, text + " Its final results go to the team chat shortly.")
+
+    async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/results <id>: figures for workers; a vote's count, rounds, explanation and chart."""
+        message = update.effective_message
+        assert message is not None
+        consultation = await self._consultation_argument(update, context, "/results <consultation id>")
+        if consultation is None:
+            return
+        now = self.votes.clock()
+        lines = await self.votes.db.read(
+            lambda db: consultation_lines(db, consultation, None, now, questions_shown=None)
+        )
+        for part in split_text("\n".join(lines)):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
+        for result in await self.votes.results(consultation):
+            for part in split_text(team_result_text(result)):
+                await message.reply_text(part, parse_mode=ParseMode.HTML)
+            await message.reply_photo(result_chart(result))

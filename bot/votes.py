@@ -1,0 +1,166 @@
+"""Votes: a ranked question's options (fixed ones plus shortlisted ideas), ballots (every one kept,
+the latest per person counts), closing early, and the count with its plain-words explanation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from sqlite3 import Connection
+
+from bot.charts import rounds_chart
+from bot.core import irv
+from bot.core.engine import Progress, ranking
+from bot.core.models import IDEA_OPTION_PREFIX, Consultation, Option, RankedQuestion
+from bot.core.privacy import recorded_time
+from bot.storage import ideas_repo, votes_repo
+from bot.storage.db import Database
+from bot.surveys import Catalogue
+
+
+def with_ballot_options(db: Connection, consultation: Consultation) -> Consultation:
+    """The consultation as a young person sees it now: each ranked question that draws on ideas
+    gets the shortlisted ones after its fixed options."""
+    if not any(isinstance(q, RankedQuestion) and q.options_from for q in consultation.questions):
+        return consultation
+    questions = []
+    for question in consultation.questions:
+        if isinstance(question, RankedQuestion) and question.options_from:
+            ideas = ideas_repo.shortlisted(db, consultation.id, question.id)
+            options = [Option(id=f"{IDEA_OPTION_PREFIX}{i.id}", label=i.label) for i in ideas]
+            question = question.model_copy(update={"options": [*question.options, *options]})
+        questions.append(question)
+    return consultation.model_copy(update={"questions": questions})
+
+
+def ballot_ready(consultation: Consultation) -> bool:
+    """Every ranked question has at least two options to put in order."""
+    return all(len(q.options) >= 2 for q in consultation.questions if isinstance(q, RankedQuestion))
+
+
+def record_ballots(
+    db: Connection, consultation: Consultation, respondent: str, progress: Progress, now: datetime
+) -> None:
+    """On sending: a new ballot for each ranked question answered (earlier ones stay, superseded)."""
+    day = recorded_time(now, anonymous=True).date().isoformat()
+    for question in consultation.questions:
+        order = ranking(progress, question.id)
+        if isinstance(question, RankedQuestion) and order:
+            votes_repo.add_ballot(db, consultation.id, question.id, respondent, order, day)
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    consultation: Consultation
+    question: RankedQuestion
+    count: irv.Count
+    ballots_sent: int  # every ballot, changed ones included: the audit trail behind `count`
+
+    def label(self, option_id: str) -> str:
+        option = self.question.option(option_id)
+        return option.label if option else option_id
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return {o.id: o.label for o in self.question.options}
+
+
+class Votes:
+    def __init__(self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.clock = clock
+
+    async def apply_closures(self) -> None:
+        """Consultations workers closed early stay closed across restarts."""
+        for consultation_id, closed_at in (await self.db.read(votes_repo.closures)).items():
+            self.catalogue.close_early(consultation_id, closed_at)
+
+    async def close(self, consultation_id: str, worker_id: int) -> bool:
+        """Close it now; False if it was not open."""
+        consultation = self.catalogue.get(consultation_id)
+        now = self.clock()
+        if consultation is None or not consultation.is_open(now):
+            return False
+        await self.db.transaction(lambda db: votes_repo.close(db, consultation_id, now, worker_id))
+        self.catalogue.close_early(consultation_id, now)
+        return True
+
+    async def results(self, consultation: Consultation) -> list[VoteResult]:
+        return await self.db.read(lambda db: count_votes(db, consultation))
+
+
+def count_votes(db: Connection, consultation: Consultation) -> list[VoteResult]:
+    """The count of each ranked question, from the stored ballots."""
+    live = with_ballot_options(db, consultation)
+    found = []
+    for question in live.questions:
+        if not isinstance(question, RankedQuestion):
+            continue
+        ballots = votes_repo.latest_ballots(db, live.id, question.id)
+        count = irv.count(ballots, [o.id for o in question.options], irv.seed_for(live.id, question.id))
+        found.append(VoteResult(live, question, count, votes_repo.ballots_cast(db, live.id)))
+    return found
+
+
+def _rounds_table(result: VoteResult) -> str:
+    """Each round's totals, one column per round, as monospaced text."""
+    rounds = result.count.rounds
+    width = max((len(result.label(c)) for c in result.count.candidates), default=6)
+    width = min(width, 24)
+    header = "".ljust(width) + "".join(f"  R{r.number:<3}" for r in rounds)
+    lines = [header]
+    for candidate in result.count.candidates:
+        cells = "".join(f"  {r.totals[candidate]:<4}" if candidate in r.totals else "  –   " for r in rounds)
+        lines.append(result.label(candidate)[:width].ljust(width) + cells)
+    lines.append("no more choices".ljust(width)[:width] + "".join(f"  {r.exhausted:<4}" for r in rounds))
+    return "\n".join(lines)
+
+
+def team_result_text(result: VoteResult) -> str:
+    """For workers (HTML): turnout, first preferences, the rounds, the winner and why."""
+    count = result.count
+    title = escape(result.consultation.title)
+    winner = escape(result.label(count.winner)) if count.winner else "no winner yet"
+    firsts = "\n".join(
+        f"• {escape(result.label(c))}: {n}"
+        for c, n in sorted(count.first_preferences.items(), key=lambda item: -item[1])
+    )
+    lines = [
+        f"🗳️ <b>{title}</b>: {escape(result.question.text)}",
+        f"Turnout: {count.ballots} young people (ballots sent, changes included: {result.ballots_sent})",
+        f"🏆 <b>Winner: {winner}</b>",
+        "",
+        "<b>First preferences</b>",
+        firsts or "none yet",
+        "",
+        "<b>Instant-runoff rounds</b>",
+        f"<pre>{escape(_rounds_table(result))}</pre>",
+        "",
+        *(escape(line) for line in irv.explain(count, result.labels)),
+        "",
+        f"<i>Ties are broken by earlier rounds, then a draw with seed {escape(count.seed)}: "
+        "the same ballots always give the same result.</i>",
+    ]
+    return "\n".join(lines)
+
+
+def young_person_result_text(result: VoteResult) -> str:
+    """For young people, after it closes: short and plain."""
+    count = result.count
+    if count.winner is None:
+        return f"🗳️ “{result.consultation.title}” has closed. Nobody voted, so there's no result."
+    rounds = len(count.rounds)
+    how = "in the first count" if rounds == 1 else f"after {rounds} rounds of counting"
+    return (
+        f"🗳️ “{result.consultation.title}” has closed. Thank you to the {count.ballots} young people who "
+        f"voted!\n\n🏆 The winner is “{result.label(count.winner)}”, {how}."
+    )
+
+
+def result_chart(result: VoteResult) -> bytes:
+    """The count as bars per round, labelled as young people saw the options."""
+    labels = [result.label(c) for c in result.count.candidates]
+    rounds = [{result.label(c): n for c, n in r.totals.items()} for r in result.count.rounds]
+    return rounds_chart(result.consultation.title, labels, rounds)
