@@ -29,7 +29,9 @@ async def _ask_terminal(prompt: str) -> str:
 
 def format_screen(screen: Screen) -> str:
     """A screen as terminal text, buttons numbered from 1."""
-    lines = ["", screen.text]
+    lines = ["", "[a chart: it shows as a picture in Telegram]", screen.text]
+    if screen.image is None:
+        lines.pop(1)
     numbered = itertools.count(1)
     for row in screen.buttons:
         lines.append("   ".join(f"[{next(numbered)}] {button.label}" for button in row))

@@ -16,7 +16,7 @@ from bot.conversation import Conversation, open_conversation
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.telegram.app import build_application, running
-from tests.fake_telegram import FakeTelegram, tracked_application_class
+from tests.fake_telegram import FakeTelegram, Group, User, tracked_application_class
 
 # PTB 22 warns (an error under filterwarnings=error) when RetryAfter is built without this opt-in.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -109,6 +109,18 @@ def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
         backup_dir=tmp_path / "backups",
         summary_schedule="",  # no scheduled summaries unless a test asks for them
     )
+
+
+@pytest.fixture
+def team(fake: FakeTelegram) -> Group:
+    """The participation team's group chat (TEAM_CHAT_ID)."""
+    return fake.group(TEAM_CHAT, "Participation team")
+
+
+@pytest.fixture
+def worker(fake: FakeTelegram) -> User:
+    """A participation worker (in WORKER_IDS) who has started a chat with the bot."""
+    return fake.user(WORKER, "Wendy", "wendy_worker", started=True)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from bot.config import Settings
 from bot.core import texts
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
-from tests.conftest import TEAM_CHAT, WORKER, RunningBot
+from tests.conftest import WORKER, RunningBot
 from tests.fake_telegram import FakeTelegram, Group, User
 
 DISCLOSURE = "my step dad hits me when he's drunk"
@@ -50,16 +50,6 @@ def team_posts(team: Group, starting: str) -> list[str]:
 async def agree(user: User) -> None:
     await user.send("/start")
     await user.press(texts.CONSENT_BUTTON)
-
-
-@pytest.fixture
-def team(fake: FakeTelegram) -> Group:
-    return fake.group(TEAM_CHAT, "Participation team")
-
-
-@pytest.fixture
-def worker(fake: FakeTelegram) -> User:
-    return fake.user(WORKER, "Wendy", "wendy_worker", started=True)
 
 
 async def test_feedback_is_stored_with_no_link_to_its_sender(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.core import texts
 from bot.core.ideas import display_label
-from tests.conftest import TEAM_CHAT, WORKER, RunningBot
+from tests.conftest import WORKER, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, eventually, rows
 from tests.fake_telegram import FakeTelegram, Group, User
 from tests.fake_telegram.server import SentMessage
@@ -24,7 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def naming_settings(settings: Settings, tmp_path: Path) -> Settings:
+def settings(settings: Settings, tmp_path: Path) -> Settings:
     """The shipped naming files with their dates taken out, so both phases are open now."""
     surveys = tmp_path / "surveys"
     surveys.mkdir()
@@ -32,24 +31,6 @@ def naming_settings(settings: Settings, tmp_path: Path) -> Settings:
         text = (SHIPPED / name).read_text(encoding="utf-8")
         (surveys / name).write_text(re.sub(r"(?m)^(opens|closes)_at:.*\n", "", text), encoding="utf-8")
     return settings.model_copy(update={"surveys_dir": surveys})
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram, naming_settings: Settings) -> AsyncIterator[RunningBot]:
-    running = RunningBot(fake, naming_settings)
-    await running.start()
-    yield running
-    await running.stop()
-
-
-@pytest.fixture
-def team(fake: FakeTelegram) -> Group:
-    return fake.group(TEAM_CHAT, "Participation team")
-
-
-@pytest.fixture
-def worker(fake: FakeTelegram) -> User:
-    return fake.user(WORKER, "Wendy", "wendy_worker", started=True)
 
 
 async def suggest(user: User, *ideas: str, why: str | None = None) -> None:
@@ -158,7 +139,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     assert "The Harbour (3)" in " ".join(ballot.button_labels)  # 2 sent it, 1 merged in
     for label in ("Base Camp", "The Harbour", "Safe Haven"):
         await worker.press(label, message=ballot)
-    assert all(label.startswith("✅") for label in team_or_private(worker).button_labels)
+    assert all(label.startswith("✅") for label in worker.last_message.button_labels)  # edited in place
 
     keep = "Keep “No Wrong Door”"
     voters = [fake.user(7000 + n, f"Voter {n}", f"voter_{n}") for n in range(12)]
@@ -228,11 +209,6 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     assert any(m.photo and m.photo.startswith(PNG) for m in replies)
 
 
-def team_or_private(worker: User) -> SentMessage:
-    """The worker's latest message from the bot (the shortlist, edited in place)."""
-    return worker.last_message
-
-
 async def test_anonymous_votes_and_ideas_hold_no_telegram_identity(
     fake: FakeTelegram, bot: RunningBot, team: Group, worker: User
 ) -> None:
@@ -254,3 +230,9 @@ async def test_anonymous_votes_and_ideas_hold_no_telegram_identity(
     with sqlite3.connect(bot.settings.database_path) as connection:
         dump = "\n".join(connection.iterdump())
     assert "Amira" not in dump and "amira_x" not in dump
+
+    # /deleteme takes her ideas and ballots too (found through her pseudonyms).
+    await amira.send("/deleteme")
+    await amira.press(texts.ERASE_YES_BUTTON)
+    assert rows(bot, "SELECT count(*) FROM ballots") == [(0,)]
+    assert rows(bot, "SELECT count(*) FROM idea_submissions") == [(0,)]
