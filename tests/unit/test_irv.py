@@ -224,6 +224,72 @@ def test_a_three_way_tie_narrows_round_by_round() -> None:
     ) in explain(result, {})
 
 
+def test_once_narrowed_a_tie_only_looks_at_those_still_tied() -> None:
+    # Round 1: L 10, x 5, y 6, z 7, f 5, e 4 (37, > 18.5). e out: 3 x ["e", "x"] -> x, ["e", "y"] -> y.
+    # Round 2: L 10, x 8, y 7, z 7, f 5. f out: ["f", "y"] -> y, ["f", "z"] -> z, 3 x ["f"] exhausted.
+    # Round 3: L 10, x 8, y 8, z 8 (34 continuing). Round 2 leaves y and z (7 < 8); in round 1 y (6) had
+    #          fewer than z (7), so y goes, even though x (5) had the fewest of all three in round 1.
+    #          All 8 of y's ballots are exhausted.
+    # Round 4: L 10, x 8, z 8 (26). Level in round 3; in round 2 z (7) had fewer than x (8): z goes,
+    #          and its 8 ballots are exhausted.
+    # Round 5: L 10, x 8 (18 continuing, > 9): L wins.
+    ballots = (
+        10 * [["L"]]
+        + 5 * [["x"]]
+        + 6 * [["y"]]
+        + 7 * [["z"]]
+        + 3 * [["e", "x"]]
+        + [["e", "y"], ["f", "y"], ["f", "z"]]
+        + 3 * [["f"]]
+    )
+    result = count(ballots, ["L", "x", "y", "z", "f", "e"], "s")
+
+    assert result.rounds == (
+        Round(1, {"L": 10, "x": 5, "y": 6, "z": 7, "f": 5, "e": 4}, 0, "e", {"x": 3, "y": 1}, 0, None),
+        Round(2, {"L": 10, "x": 8, "y": 7, "z": 7, "f": 5}, 0, "f", {"y": 1, "z": 1}, 3, None),
+        Round(
+            3,
+            {"L": 10, "x": 8, "y": 8, "z": 8},
+            3,
+            "y",
+            {},
+            8,
+            "'x', 'y' and 'z' tied on 8; 'y' and 'z' had the fewest in round 2; 'y' had fewer in round 1",
+        ),
+        Round(
+            4, {"L": 10, "x": 8, "z": 8}, 11, "z", {}, 8, "'x' and 'z' tied on 8; 'z' had fewer in round 2"
+        ),
+        end(5, {"L": 10, "x": 8}, exhausted=19),
+    )
+    assert result.winner == "L"
+
+
+def test_a_narrowed_tie_is_drawn_only_among_those_still_tied() -> None:
+    # Round 1: L 6, x 4, y 3, z 3, e 2 (18). e out: ["e", "y"] -> y, ["e", "z"] -> z.
+    # Round 2: L 6, x 4, y 4, z 4. Round 1 leaves y and z (3 < 4), level in every round: y or z is drawn.
+    ballots = 6 * [["L"]] + 4 * [["x"]] + 3 * [["y"]] + 3 * [["z"]] + [["e", "y"], ["e", "z"]]
+    for seed in (f"seed-{n}" for n in range(10)):
+        result = count(ballots, ["L", "x", "y", "z", "e"], seed)
+        loser = drawn(seed, 2, ["y", "z"])
+        assert result.rounds[1] == Round(
+            2,
+            {"L": 6, "x": 4, "y": 4, "z": 4},
+            0,
+            loser,
+            {},
+            4,
+            "'x', 'y' and 'z' tied on 4; 'y' and 'z' had the fewest in round 1; 'y' and 'z' were level in "
+            f"every round; '{loser}' was removed by a draw (seed '{seed}', round 2)",
+        )
+    lines = explain(count(ballots, ["L", "x", "y", "z", "e"], "seed-0"), {})
+    assert "To break the tie we looked back: in round 1, 'y' and 'z' had fewer votes than 'x'." in lines
+    assert (
+        "'y' and 'z' had the same number of votes in every round, so a fair draw by the computer "
+        f"(seed 'seed-0', round 2) picked '{drawn('seed-0', 2, ['y', 'z'])}' to be removed; "
+        "all 4 of its voters had no more choices."
+    ) in lines
+
+
 def test_a_tie_level_in_every_round_is_drawn_with_the_seed() -> None:
     # Round 1: a 3, b 3, c 4, d 1 (11). d out, exhausted.
     # Round 2: a 3, b 3, c 4 (10 continuing). a and b were level in round 1 too, so a draw decides,
