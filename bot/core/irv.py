@@ -38,6 +38,9 @@ class Round:
 
 @dataclass(frozen=True)
 class Count:
+    """A whole count: `ballots` is how many were given (valid or not), `winner` is None when nobody could
+    win (no candidates or no valid ballots), and `seed` is the one any draw used."""
+
     candidates: tuple[str, ...]
     ballots: int
     first_preferences: dict[str, int]
@@ -52,6 +55,8 @@ def seed_for(consultation_id: str, question_id: str) -> str:
 
 
 def count(ballots: Sequence[Sequence[str]], candidates: Sequence[str], seed: str) -> Count:
+    """Count `ballots` (rankings of ids, favourite first) by the rules above; `candidates` gives the ids
+    and the order to show them in."""
     order = tuple(dict.fromkeys(candidates))  # a repeated candidate id is still one candidate
     continuing = set(order)
     # Only the valid, first-mentioned entries matter, so clean each ballot once.
@@ -152,7 +157,7 @@ def _choose_loser(
         text += f"; {_join(remaining, _quote)} were level in every round"
     elif number > 1:
         text += " and were level in every earlier round"
-    text += f"; {_quote(loser)} was removed by a draw (seed {seed!r}, round {number})"
+    text += f"; {_quote(loser)} was removed by a draw (seed {_quote(seed)}, round {number})"
     return loser, text
 
 
@@ -230,7 +235,7 @@ def explain(result: Count, labels: Mapping[str, str]) -> list[str]:
         else:
             why = "They had the same number of votes in every earlier round too"
         lines.append(
-            f"{why}, so a fair draw by the computer (seed {result.seed!r}, round {number}) picked "
+            f"{why}, so a fair draw by the computer (seed {_quote(result.seed)}, round {number}) picked "
             f"{name(loser)} to be removed{moves}."
         )
     return lines
