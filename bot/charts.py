@@ -62,7 +62,8 @@ def rounds_chart(title: str, candidates: list[str], rounds: list[dict[str, int]]
     axes.invert_yaxis()
     axes.set_xlabel("votes")
     axes.set_title(title)
-    axes.legend(loc="lower right")
+    if rounds:
+        axes.legend(loc="lower right")
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

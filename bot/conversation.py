@@ -42,6 +42,7 @@ from bot.core.safeguarding import (
     parse_phrasebook,
 )
 from bot.core.screens import (
+    KEEP,
     Reply,
     Screen,
     already_sent_screen,
@@ -151,8 +152,10 @@ class Conversation:
                 return await self._result(consultation)
             case Kind.REOPEN:
                 return await self._reopen(user_id, consultation)
-            case Kind.WITHDRAW if not action.value:
-                return await self._choose_idea_to_withdraw(user_id, consultation, action.question)
+            case Kind.WITHDRAW if action.value in ("", KEEP):
+                return await self._choose_idea_to_withdraw(
+                    user_id, consultation, action.question, action.value
+                )
         return await self._step(user_id, consultation, update_id, action)
 
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
@@ -326,12 +329,15 @@ class Conversation:
         return Reply(replace=question_screen(live, progress))
 
     async def _choose_idea_to_withdraw(
-        self, user_id: int, consultation: Consultation, question_id: str
+        self, user_id: int, consultation: Consultation, question_id: str, value: str
     ) -> Reply:
+        """The list of their ideas to take one back from; or, on "keep them all", the question."""
         question = consultation.question(question_id)
         stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
         if not isinstance(question, SuggestionQuestion) or stored is None or stored.progress.submitted:
             return await self._moved_on(user_id)
+        if value == KEEP:
+            return Reply(replace=question_screen(consultation, stored.progress))
         return Reply(replace=withdraw_screen(consultation, question, stored.progress))
 
     async def _resume_or_list(self, user_id: int, quiet: bool = False) -> Reply:

@@ -6,19 +6,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 from sqlite3 import Connection
 
 from bot.core.engine import Progress, ranking
 from bot.core.ideas import Screener, normalise
-from bot.core.models import Consultation, RankedQuestion, SuggestionQuestion
+from bot.core.models import OPTIONS_MAX, Consultation, RankedQuestion, SuggestionQuestion
 from bot.core.privacy import recorded_time
 from bot.storage import ideas_repo, votes_repo
 from bot.storage.db import Database
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 
 DECISIONS = {"a": APPROVED, "r": REJECTED}
+
 # How long a new idea waits for its reason before going to the team anyway.
 REASON_WAIT = timedelta(minutes=5)
+
+
+class Shortlisting(Enum):
+    ADDED = "Added to the ballot."
+    REMOVED = "Taken off the ballot."
+    LOCKED = "The ballot is locked: young people have already voted."
+    FULL = f"The ballot is full: it holds at most {OPTIONS_MAX} options."
+    NOT_APPROVED = "That idea is no longer an approved one: see /moderate."
 
 
 @dataclass(frozen=True)
@@ -147,23 +157,25 @@ class Ideas:
 
         return await self.db.read(read)
 
-    async def toggle_shortlisted(
-        self, vote: Consultation, question: RankedQuestion, idea_id: int, worker_id: int
-    ) -> bool | None:
-        """Put an approved idea on the ballot or take it off (True: on it now). None: not allowed,
-        because someone has voted already (changing the ballot then would be unfair) or the idea
-        is not an approved one from the question the vote draws on."""
+    async def set_shortlisted(
+        self, vote: Consultation, question: RankedQuestion, idea_id: int, wanted: bool, worker_id: int
+    ) -> Shortlisting:
+        """Put an approved idea on the ballot (wanted) or take it off; refused once anyone has
+        voted (changing the ballot then would be unfair) or when the ballot is full."""
         assert question.options_from is not None
         source_consultation, _, source_question = question.options_from.partition("/")
         now = self.clock()
 
-        def record(db: Connection) -> bool | None:
+        def record(db: Connection) -> Shortlisting:
             if votes_repo.ballots_cast(db, vote.id):
-                return None
+                return Shortlisting.LOCKED
             allowed = {i.id for i in ideas_repo.approved(db, source_consultation, source_question)}
             on_ballot = {i.id for i in ideas_repo.shortlisted(db, vote.id, question.id)}
             if idea_id not in allowed | on_ballot:
-                return None
-            return ideas_repo.toggle_shortlisted(db, vote.id, question.id, idea_id, worker_id, now)
+                return Shortlisting.NOT_APPROVED
+            if wanted and idea_id not in on_ballot and len(question.options) + len(on_ballot) >= OPTIONS_MAX:
+                return Shortlisting.FULL
+            ideas_repo.set_shortlisted(db, vote.id, question.id, idea_id, wanted, worker_id, now)
+            return Shortlisting.ADDED if wanted else Shortlisting.REMOVED
 
         return await self.db.transaction(record)

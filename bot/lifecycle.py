@@ -12,13 +12,13 @@ from datetime import UTC, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
-from bot.core.models import Consultation, TextQuestion
+from bot.core.models import Consultation, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym
-from bot.storage import lifecycle_repo, repos
+from bot.storage import ideas_repo, lifecycle_repo, repos
 from bot.storage.db import Database
 from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
-from bot.votes import count_votes, team_result_text
+from bot.votes import count_votes, team_result_sections
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +58,11 @@ class Lifecycle:
     def _closed(self, now: datetime) -> list[Consultation]:
         return [c for c in self.catalogue.consultations.values() if c.closes_at and c.closes_at <= now]
 
-    async def closings_due(self) -> list[tuple[Consultation, str]]:
+    async def closings_due(self) -> list[tuple[Consultation, list[str]]]:
         """Closed consultations whose final results the team has not had, with those results."""
         now = self._clock()
 
-        def gather(db: Connection) -> list[tuple[Consultation, str]]:
+        def gather(db: Connection) -> list[tuple[Consultation, list[str]]]:
             due = []
             started = repos.database_started(db)
             for consultation in self._closed(now):
@@ -72,8 +72,10 @@ class Lifecycle:
                 if started is not None and consultation.closes_at < started:
                     continue  # it closed before youthvoice ran here: it has no results to post
                 lines = consultation_lines(db, consultation, None, now, questions_shown=None)
-                lines += ["\n" + team_result_text(result) for result in count_votes(db, consultation)]
-                due.append((consultation, "🏁 <b>Final results</b>\n" + "\n".join(lines)))
+                sections = ["🏁 <b>Final results</b>\n" + "\n".join(lines)]
+                for result in count_votes(db, consultation):
+                    sections += team_result_sections(result)
+                due.append((consultation, sections))
             return due
 
         return await self.db.read(gather)
@@ -109,18 +111,21 @@ class Lifecycle:
         )
 
     async def apply_retention(self) -> dict[str, int]:
-        """Delete typed answers of consultations closed more than RETENTION_DAYS ago (choices and
-        counts stay); returns {consultation id: answers deleted} and logs counts only."""
+        """Delete typed answers (text, ideas as typed, reasons for ideas) of consultations closed
+        more than RETENTION_DAYS ago; choices, ballots, counts and the moderated ideas themselves
+        stay. Returns {consultation id: answers deleted} and logs counts only."""
         now = self._clock()
         expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + self._retention <= now]
 
         def purge(db: Connection) -> dict[str, int]:
-            return {
-                c.id: lifecycle_repo.delete_answers(
-                    db, c.id, [q.id for q in c.questions if isinstance(q, TextQuestion)]
+            typed = (TextQuestion, SuggestionQuestion)
+            deleted = {}
+            for c in expired:
+                deleted[c.id] = lifecycle_repo.delete_answers(
+                    db, c.id, [q.id for q in c.questions if isinstance(q, typed)]
                 )
-                for c in expired
-            }
+                ideas_repo.forget_wording(db, c.id)
+            return deleted
 
         deleted = {cid: n for cid, n in (await self.db.transaction(purge)).items() if n}
         for consultation_id, count in deleted.items():

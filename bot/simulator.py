@@ -29,9 +29,8 @@ async def _ask_terminal(prompt: str) -> str:
 
 def format_screen(screen: Screen) -> str:
     """A screen as terminal text, buttons numbered from 1."""
-    lines = ["", "[a chart: it shows as a picture in Telegram]", screen.text]
-    if screen.image is None:
-        lines.pop(1)
+    picture = ["[a chart: Telegram shows it as a picture]"] if screen.image is not None else []
+    lines = ["", *picture, screen.text]
     numbered = itertools.count(1)
     for row in screen.buttons:
         lines.append("   ".join(f"[{next(numbered)}] {button.label}" for button in row))

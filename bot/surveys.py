@@ -15,6 +15,7 @@ from pydantic_core import ErrorDetails
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
 from bot.core.models import (
     IDEA_OPTION_PREFIX,
+    OPTIONS_MAX,
     Consultation,
     MultiChoiceQuestion,
     Question,
@@ -76,6 +77,7 @@ def _button_actions(consultation_id: str, question: Question) -> Iterable[Action
         yield Action(Kind.WITHDRAW, consultation_id, question.id, "0" * 8)  # an idea's 8-letter tag
     if isinstance(question, RankedQuestion):
         yield Action(Kind.RESTART, consultation_id, question.id)
+        yield Action(Kind.UNDO, consultation_id, question.id, str(OPTIONS_MAX))
         for option in question.options:
             yield Action(Kind.RANK, consultation_id, question.id, option.id)
         if question.options_from:  # a shortlisted idea, with room for a million of them

@@ -42,11 +42,15 @@ def ballot_ready(consultation: Consultation) -> bool:
 def record_ballots(
     db: Connection, consultation: Consultation, respondent: str, progress: Progress, now: datetime
 ) -> None:
-    """On sending: a new ballot for each ranked question answered (earlier ones stay, superseded)."""
+    """On sending: a new ballot for each ranked question (earlier ones stay, superseded). A skipped
+    one is recorded as an empty ballot only if it replaces an earlier vote: changing your mind to
+    "none of these" must count too."""
     day = recorded_time(now, anonymous=True).date().isoformat()
     for question in consultation.questions:
+        if not isinstance(question, RankedQuestion):
+            continue
         order = ranking(progress, question.id)
-        if isinstance(question, RankedQuestion) and order:
+        if order or votes_repo.has_voted(db, consultation.id, question.id, respondent):
             votes_repo.add_ballot(db, consultation.id, question.id, respondent, order, day)
 
 
@@ -104,22 +108,26 @@ def count_votes(db: Connection, consultation: Consultation) -> list[VoteResult]:
     return found
 
 
+NO_MORE_CHOICES = "no more choices"
+
+
 def _rounds_table(result: VoteResult) -> str:
     """Each round's totals, one column per round, as monospaced text."""
     rounds = result.count.rounds
-    width = max((len(result.label(c)) for c in result.count.candidates), default=6)
-    width = min(width, 24)
+    width = max((len(result.label(c)) for c in result.count.candidates), default=0)
+    width = max(min(width, 24), len(NO_MORE_CHOICES))
     header = "".ljust(width) + "".join(f"  R{r.number:<3}" for r in rounds)
     lines = [header]
     for candidate in result.count.candidates:
         cells = "".join(f"  {r.totals[candidate]:<4}" if candidate in r.totals else "  –   " for r in rounds)
         lines.append(result.label(candidate)[:width].ljust(width) + cells)
-    lines.append("no more choices".ljust(width)[:width] + "".join(f"  {r.exhausted:<4}" for r in rounds))
+    lines.append(NO_MORE_CHOICES.ljust(width) + "".join(f"  {r.exhausted:<4}" for r in rounds))
     return "\n".join(lines)
 
 
-def team_result_text(result: VoteResult) -> str:
-    """For workers (HTML): turnout, first preferences, the rounds, the winner and why."""
+def team_result_sections(result: VoteResult) -> list[str]:
+    """For workers (HTML), in sections each sent as its own message(s), so the rounds table never
+    straddles two: turnout, first preferences and the winner; the rounds; why, in plain words."""
     count = result.count
     title = escape(result.consultation.title)
     winner = escape(result.label(count.winner)) if count.winner else "no winner yet"
@@ -127,30 +135,30 @@ def team_result_text(result: VoteResult) -> str:
         f"• {escape(result.label(c))}: {n}"
         for c, n in sorted(count.first_preferences.items(), key=lambda item: -item[1])
     )
-    lines = [
+    summary = [
         f"🗳️ <b>{title}</b>: {escape(result.question.text)}",
         f"Turnout: {count.ballots} young people (ballots sent, changes included: {result.ballots_sent})",
         f"🏆 <b>Winner: {winner}</b>",
         "",
         "<b>First preferences</b>",
         firsts or "none yet",
-        "",
-        "<b>Instant-runoff rounds</b>",
-        f"<pre>{escape(_rounds_table(result))}</pre>",
-        "",
+    ]
+    rounds = f"<b>Instant-runoff rounds</b>\n<pre>{escape(_rounds_table(result))}</pre>"
+    explanation = [
         *(escape(line) for line in irv.explain(count, result.labels)),
         "",
         f"<i>Ties are broken by earlier rounds, then a draw with seed {escape(count.seed)}: "
         "the same ballots always give the same result.</i>",
     ]
-    return "\n".join(lines)
+    return ["\n".join(summary), rounds, "\n".join(explanation)]
 
 
 def young_person_result_text(result: VoteResult) -> str:
     """For young people, after it closes: short and plain."""
     count = result.count
     if count.winner is None:
-        return f"🗳️ “{result.consultation.title}” has closed. Nobody voted, so there's no result."
+        why = "Nobody voted" if count.ballots == 0 else "No option got any votes"
+        return f"🗳️ “{result.consultation.title}” has closed. {why}, so there's no result."
     rounds = len(count.rounds)
     how = "in the first count" if rounds == 1 else f"after {rounds} rounds of counting"
     return (

@@ -17,9 +17,9 @@ CREATE TABLE ideas (
     decided_by INTEGER,                     -- the worker's Telegram id
     decided_at TEXT,
     -- Not posted to the team before this moment, so the reason its sender is typing goes with it
-    -- (cleared once posted: it is the only time kept to the minute).
+    -- (cleared once posted: the only time kept to the second, and only for minutes).
     post_after TEXT,
-    posted_at TEXT,                         -- when it went to the team chat to be moderated
+    posted_at TEXT,                         -- the day it went to the team chat to be moderated
     created_on TEXT NOT NULL,               -- the day only
     UNIQUE (consultation_id, question_id, normalised)
 );

@@ -36,8 +36,12 @@ class Kind(StrEnum):
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status
-    MODERATE = "md"  # question: idea id, value: "a" approve, "r" reject, "m" merge (choose), "m<id>" into
-    SHORTLIST = "sl"  # consultation and question: the vote; value: idea id to add or remove
+    # question: idea id; value: "a" approve, "r" reject, "m" choose what to merge into, "m<id>" merge
+    # into that idea, "c" back to the decision buttons
+    MODERATE = "md"
+    SHORTLIST = (
+        "sl"  # consultation and question: the vote; value: "+<idea id>" to add, "-<idea id>" to remove
+    )
     CLOSE = "cl"  # consultation: the one to close now
 
 

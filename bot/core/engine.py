@@ -93,11 +93,23 @@ def _neighbour(consultation: Consultation, progress: Progress, step: int) -> str
 def recover(consultation: Consultation, progress: Progress) -> Progress:
     """Make a stored place valid for the definition as it is now: if its question has gone
     (the file was edited mid-consultation), go to the first unanswered question, or the review."""
+    progress = _without_lost_options(consultation, progress)
     asked = [q.id for q in questions_to_ask(consultation, progress.answers)]
     if progress.position is None or progress.position in asked:
         return progress
     unanswered = next((q for q in asked if q not in progress.answers), None)
     return replace(progress, position=unanswered)
+
+
+def _without_lost_options(consultation: Consultation, progress: Progress) -> Progress:
+    """A ranking keeps only options still on the ballot (one taken off before anyone voted)."""
+    for question in consultation.questions:
+        order = ranking(progress, question.id)
+        if isinstance(question, RankedQuestion) and order:
+            kept = tuple(i for i in order if question.option(i) is not None)
+            if kept != order:
+                progress = _with_answer(progress, question.id, Answer(kept) if kept else None)
+    return progress
 
 
 def is_repeat_of_last_step(consultation: Consultation, progress: Progress, action: Action) -> bool:
@@ -225,6 +237,8 @@ def _rank(progress: Progress, question: RankedQuestion, action: Action) -> Outco
             return _rejected(progress, texts.ALREADY_RANKED)
         order.append(action.value)
     elif action.kind is Kind.UNDO:
+        if action.value != str(len(order)):  # a second tap on the same Undo: one was taken back
+            return _rejected(progress, texts.MOVED_ON)
         order = order[:-1]
     else:
         order = []

@@ -11,8 +11,7 @@ only decides what to put in front of them and with which warnings.
   Build one Screener per blocklist and keep it: construction builds better_profanity's matcher from
   ~900 words (about 13 ms the first time, 4 ms after). A `flags` call costs about 0.1 to 1.5 ms for a
   short name and up to about 7 ms for a 40-character one, because the library compares each word with
-  its whole list in Python. `screen(text, blocklist)` is a convenience that keeps the last few
-  Screeners, for callers that do not want to hold one.
+  its whole list in Python.
 * `parse_blocklist` reads the worker-editable file (example: bot/data/idea_blocklist.txt) of extra
   swear words and real people's names.
 
@@ -312,16 +311,6 @@ class Screener:
         # Whole words of the key, and of its look-alike-folded form so "S4m Sm1th" is "Sam Smith" too.
         keys = {f" {normalise(text)} ", f" {normalise(_leet_fold(text, _LEET_FOR_NAMES))} "}
         return any(f" {name} " in key for name in self._names for key in keys)
-
-
-@functools.lru_cache(maxsize=4)
-def _screener(blocklist: Blocklist) -> Screener:
-    return Screener(blocklist)
-
-
-def screen(text: str, blocklist: Blocklist) -> tuple[Flag, ...]:
-    """`Screener(blocklist).flags(text)`, reusing a Screener for the last few blocklists."""
-    return _screener(blocklist).flags(text)
 
 
 # --------------------------------------------------------------------------------------------------

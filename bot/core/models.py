@@ -18,6 +18,9 @@ OPTION_ID_MAX = 24
 BUTTON_LABEL_MAX = 40
 QUESTION_TEXT_MAX = 1000
 TEXT_ANSWER_MAX = 2000
+# The most options a question shows (a ranked one counting shortlisted ideas): what a phone shows
+# comfortably, and what the team's table of a vote's rounds holds.
+OPTIONS_MAX = 20
 
 
 class QuestionType(StrEnum):
@@ -45,7 +48,7 @@ class _QuestionBase(_Strict):
 
 
 class _ChoiceQuestion(_QuestionBase):
-    options: Annotated[list[Option], Field(min_length=2, max_length=20)]
+    options: Annotated[list[Option], Field(min_length=2, max_length=OPTIONS_MAX)]
 
     @field_validator("options")
     @classmethod
@@ -130,7 +133,7 @@ class RankedQuestion(_QuestionBase):
     """Put the options in order of preference, favourite first; stop after any number."""
 
     type: Literal[QuestionType.RANKED]
-    options: Annotated[list[Option], Field(max_length=20)] = []
+    options: Annotated[list[Option], Field(max_length=OPTIONS_MAX)] = []
     options_from: Annotated[str | None, Field(pattern=SOURCE_PATTERN)] = None
 
     @model_validator(mode="after")

@@ -160,7 +160,11 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
         answer_rows = [[Button(o.label, act(Kind.RANK, o.id))] for o in question.options if o.id not in order]
         if order:
             answer_rows.append(
-                [Button(texts.UNDO_BUTTON, act(Kind.UNDO)), Button(texts.RESTART_BUTTON, act(Kind.RESTART))]
+                [
+                    # Undo names how many are placed, so a double tap takes back one, not two.
+                    Button(texts.UNDO_BUTTON, act(Kind.UNDO, str(len(order)))),
+                    Button(texts.RESTART_BUTTON, act(Kind.RESTART)),
+                ]
             )
             answer_rows.append([Button(texts.DONE_RANKING_BUTTON, act(Kind.NEXT))])
     elif isinstance(question, SuggestionQuestion):
@@ -202,13 +206,16 @@ def _ranking_so_far(question: RankedQuestion, order: tuple[str, ...]) -> str:
     return texts.RANKING_SO_FAR + "\n" + "\n".join(lines)
 
 
+KEEP = "-"  # the withdraw list's "keep them all": back to the question, nothing taken back
+
+
 def withdraw_screen(consultation: Consultation, question: SuggestionQuestion, progress: Progress) -> Screen:
     """Which of their ideas to take back (each button names one), or keep them all."""
     rows = [
         [Button(f"🗑️ {idea}", Action(Kind.WITHDRAW, consultation.id, question.id, idea_key(idea)))]
         for idea in ranking(progress, question.id)
     ]
-    rows.append([Button(texts.KEEP_IDEAS_BUTTON, Action(Kind.OPEN, consultation.id))])
+    rows.append([Button(texts.KEEP_IDEAS_BUTTON, Action(Kind.WITHDRAW, consultation.id, question.id, KEEP))])
     return Screen(texts.WITHDRAW_ASK, _rows(*rows))
 
 

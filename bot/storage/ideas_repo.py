@@ -27,10 +27,6 @@ class Idea:
     support: int  # young people who sent it, or an idea merged into it
     reasons: tuple[str, ...]  # the "why"s given for it
 
-    @property
-    def held(self) -> bool:
-        return self.status == PENDING and bool(self.flags)
-
 
 # Support counts each young person once, whether they sent this idea or one merged into it.
 _IDEA = """
@@ -143,7 +139,9 @@ def ready_to_post(
 
 
 def mark_posted(db: Connection, idea_id: int, now: datetime) -> None:
-    db.execute("UPDATE ideas SET posted_at = ?, post_after = NULL WHERE id = ?", (_stamp(now), idea_id))
+    """Posted: only the day is kept (an idea one person sent must not carry when they typed it)."""
+    day = now.astimezone(UTC).date().isoformat()
+    db.execute("UPDATE ideas SET posted_at = ?, post_after = NULL WHERE id = ?", (day, idea_id))
 
 
 def approved(db: Connection, consultation_id: str, question_id: str) -> list[Idea]:
@@ -168,6 +166,17 @@ def decide(
     return cursor.rowcount == 1
 
 
+def forget_wording(db: Connection, consultation_id: str) -> None:
+    """Retention: each young person's own wording and reason go; the moderated idea (its label,
+    status and support) stays, as a count does."""
+    db.execute(
+        "UPDATE idea_submissions SET wording = '', why = NULL"
+        " WHERE idea_id IN (SELECT id FROM ideas WHERE consultation_id = ?)",
+        (consultation_id,),
+    )
+    db.execute("UPDATE responses SET asking_why = NULL WHERE consultation_id = ?", (consultation_id,))
+
+
 # --- the shortlist -------------------------------------------------------------------------------
 
 
@@ -180,19 +189,24 @@ def shortlisted(db: Connection, consultation_id: str, question_id: str) -> list[
     return [_idea(row) for row in rows]
 
 
-def toggle_shortlisted(
-    db: Connection, consultation_id: str, question_id: str, idea_id: int, worker_id: int, now: datetime
-) -> bool:
-    """Put an idea on the ballot, or take it off; True if it is on it now."""
-    removed = db.execute(
-        "DELETE FROM shortlist WHERE consultation_id = ? AND question_id = ? AND idea_id = ?",
-        (consultation_id, question_id, idea_id),
-    ).rowcount
-    if removed:
-        return False
+def set_shortlisted(
+    db: Connection,
+    consultation_id: str,
+    question_id: str,
+    idea_id: int,
+    wanted: bool,
+    worker_id: int,
+    now: datetime,
+) -> None:
+    """Put an idea on the ballot or take it off (doing it twice changes nothing more)."""
+    if not wanted:
+        db.execute(
+            "DELETE FROM shortlist WHERE consultation_id = ? AND question_id = ? AND idea_id = ?",
+            (consultation_id, question_id, idea_id),
+        )
+        return
     db.execute(
         "INSERT INTO shortlist (consultation_id, question_id, idea_id, added_by, added_at)"
-        " VALUES (?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (consultation_id, question_id, idea_id, worker_id, now.astimezone(UTC).isoformat()),
     )
-    return True

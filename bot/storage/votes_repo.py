@@ -22,6 +22,14 @@ def add_ballot(
     )
 
 
+def has_voted(db: Connection, consultation_id: str, question_id: str, respondent: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM ballots WHERE consultation_id = ? AND question_id = ? AND respondent = ?",
+        (consultation_id, question_id, respondent),
+    ).fetchone()
+    return row is not None
+
+
 def latest_ballots(db: Connection, consultation_id: str, question_id: str) -> list[tuple[str, ...]]:
     """The ballot that counts for each person who voted: their latest."""
     rows = db.execute(
@@ -38,14 +46,13 @@ def ballots_cast(db: Connection, consultation_id: str) -> int:
     return row[0]
 
 
-def close(db: Connection, consultation_id: str, now: datetime, worker_id: int) -> bool:
-    """Record closing it early; False if it had been closed already."""
-    cursor = db.execute(
+def close(db: Connection, consultation_id: str, now: datetime, worker_id: int) -> None:
+    """Record closing it early (the first closing stands)."""
+    db.execute(
         "INSERT INTO closures (consultation_id, closed_at, closed_by) VALUES (?, ?, ?)"
         " ON CONFLICT (consultation_id) DO NOTHING",
         (consultation_id, now.isoformat(timespec="seconds"), worker_id),
     )
-    return cursor.rowcount == 1
 
 
 def closures(db: Connection) -> dict[str, datetime]:

@@ -4,6 +4,7 @@ Telegram id at the moment of use (through TeamChat)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from html import escape
 
@@ -14,13 +15,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.core.actions import Action, Kind
 from bot.core.models import Consultation, RankedQuestion
-from bot.ideas import Ideas
+from bot.ideas import Ideas, Shortlisting
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly
-from bot.votes import Votes, result_chart, team_result_text
+from bot.votes import Votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,14 @@ class Moderation:
         self.ideas = ideas
         self.votes = votes
         self.catalogue = catalogue
+        # One posting run at a time: the outbox's timer and a wake-up must not post an idea twice.
+        self._posting = asyncio.Lock()
 
     def register(self, application: Application) -> None:
         application.add_handlers(
             [
                 CallbackQueryHandler(self.decide, pattern=f"^{Kind.MODERATE.value}\\|"),
-                CallbackQueryHandler(self.toggle_shortlisted, pattern=f"^{Kind.SHORTLIST.value}\\|"),
+                CallbackQueryHandler(self.choose_shortlisted, pattern=f"^{Kind.SHORTLIST.value}\\|"),
                 CallbackQueryHandler(self.confirm_close, pattern=f"^{Kind.CLOSE.value}\\|"),
                 CommandHandler("moderate", self.moderate),
                 CommandHandler("shortlist", self.shortlist),
@@ -119,18 +122,19 @@ class Moderation:
         chat_id = self.team.settings.team_chat_id
         if chat_id is None:
             return
-        for idea in await self.ideas.not_yet_posted():
-            try:
-                await bot.send_message(
-                    chat_id,
-                    idea_text(idea, self._title(idea)),
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=decision_keyboard(idea),
-                )
-            except TelegramError as error:
-                log.error("Could not post idea #%s for moderation, will retry: %s", idea.id, error)
-                return
-            await self.ideas.posted(idea.id)
+        async with self._posting:
+            for idea in await self.ideas.not_yet_posted():
+                try:
+                    await bot.send_message(
+                        chat_id,
+                        idea_text(idea, self._title(idea)),
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=decision_keyboard(idea),
+                    )
+                except TelegramError as error:
+                    log.error("Could not post idea #%s for moderation, will retry: %s", idea.id, error)
+                    return
+                await self.ideas.posted(idea.id)
 
     async def _consultation_argument(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
@@ -194,7 +198,7 @@ class Moderation:
             return
         if value in ("a", "r"):
             decided = await self.ideas.decide(idea_id, value, worker.id)
-        elif value[1:].isdigit():
+        elif value.startswith("m") and value[1:].isdigit():
             decided = await self.ideas.merge(idea_id, int(value[1:]), worker.id)
         else:
             await query.answer()
@@ -231,7 +235,10 @@ class Moderation:
             [
                 InlineKeyboardButton(
                     f"{'✅' if idea.id in chosen else '➕'} {idea.label} ({idea.support})",
-                    callback_data=Action(Kind.SHORTLIST, vote.id, question.id, str(idea.id)).encode(),
+                    # The state wanted, not "toggle": a double tap or a redelivery changes nothing more.
+                    callback_data=Action(
+                        Kind.SHORTLIST, vote.id, question.id, f"{'-' if idea.id in chosen else '+'}{idea.id}"
+                    ).encode(),
                 )
             ]
             for idea in candidates
@@ -254,10 +261,12 @@ class Moderation:
         text, markup = await self._shortlist_view(vote, question)
         await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
 
-    async def toggle_shortlisted(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def choose_shortlisted(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        action = await self.team.staff_tap(update, lambda a: a.value.isdigit())
+        action = await self.team.staff_tap(
+            update, lambda a: a.value[:1] in ("+", "-") and a.value[1:].isdigit()
+        )
         if action is None:
             return
         vote = self.catalogue.get(action.consultation)
@@ -265,11 +274,13 @@ class Moderation:
         if vote is None or not isinstance(question, RankedQuestion) or not question.options_from:
             await query.answer()
             return
-        now_on = await self.ideas.toggle_shortlisted(vote, question, int(action.value), worker.id)
-        if now_on is None:
-            await query.answer("The ballot is locked: young people have already voted.", show_alert=True)
+        done = await self.ideas.set_shortlisted(
+            vote, question, int(action.value[1:]), action.value[0] == "+", worker.id
+        )
+        refused = done not in (Shortlisting.ADDED, Shortlisting.REMOVED)
+        await query.answer(done.value, show_alert=refused)
+        if refused:
             return
-        await query.answer("Added to the ballot." if now_on else "Taken off the ballot.")
         if isinstance(query.message, Message):
             text, markup = await self._shortlist_view(vote, question)
             await edit_quietly(query.message, text, markup)
@@ -326,6 +337,7 @@ class Moderation:
         for part in split_text("\n".join(lines)):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
         for result in await self.votes.results(consultation):
-            for part in split_text(team_result_text(result)):
-                await message.reply_text(part, parse_mode=ParseMode.HTML)
+            for section in team_result_sections(result):
+                for part in split_text(section):
+                    await message.reply_text(part, parse_mode=ParseMode.HTML)
             await message.reply_photo(result_chart(result))

@@ -196,9 +196,9 @@ class TeamChat:
         chat_id = self.settings.team_chat_id
         if chat_id is None:
             return
-        for consultation, text in await lifecycle.closings_due():
+        for consultation, sections in await lifecycle.closings_due():
             try:
-                for part in split_text(text):
+                for part in (part for section in sections for part in split_text(section)):
                     await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML)
             except TelegramError as error:
                 log.error("Could not post the results of %s, will retry: %s", consultation.id, error)

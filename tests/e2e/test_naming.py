@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sqlite3
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from bot.config import Settings
 from bot.core import texts
 from bot.core.ideas import display_label
-from tests.conftest import WORKER, RunningBot
+from tests.conftest import TEAM_CHAT, WORKER, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, eventually, rows
 from tests.fake_telegram import FakeTelegram, Group, User
 from tests.fake_telegram.server import SentMessage
@@ -210,19 +211,26 @@ async def test_ideas_moderation_shortlist_vote_and_count(
 
 
 async def test_anonymous_votes_and_ideas_hold_no_telegram_identity(
-    fake: FakeTelegram, bot: RunningBot, team: Group, worker: User
+    fake: FakeTelegram, bot: RunningBot, worker: User
 ) -> None:
     amira = fake.user(424242421, "Amira", "amira_x")
-    await suggest(amira, "The Nest", why="Somewhere safe to land")
-    await bot.run_outbox()
+    await suggest(amira, "The Nest", why="Somewhere safe to land")  # the team chat is not there yet
+    team = fake.group(TEAM_CHAT, "Participation team")
+    await asyncio.gather(bot.run_outbox(), bot.run_outbox())  # the timer and a wake-up at once
     await eventually(lambda: any((m.text or "").startswith("💡") for m in team.messages), "the idea post")
     await worker.press("Approve", message=idea_post(team, "The Nest"))
-    await worker.press("The Nest", message=(await worker.send("/shortlist service-name-vote"))[0])
+    [ballot] = await worker.send("/shortlist service-name-vote")
+    # A double tap: both taps carry "add it", so the second changes nothing.
+    taps = [worker.make_callback_update("The Nest", message=ballot) for _ in range(2)]
+    for tap in taps:
+        await worker.send_raw_update(tap)
+    assert rows(bot, "SELECT count(*) FROM shortlist") == [(1,)]
     await vote(amira, "The Nest", "Keep “No Wrong Door”", first_time=False)
 
     stored = rows(bot, "SELECT * FROM ballots") + rows(bot, "SELECT * FROM idea_submissions")
     stored += rows(bot, "SELECT * FROM ideas") + rows(bot, "SELECT * FROM responses")
     assert len(stored) >= 4
+    assert len([m for m in team.messages if (m.text or "").startswith("💡")]) == 1  # posted once
     flat = " ".join(str(value) for row in stored for value in row)
     for identity in ("424242421", "Amira", "amira_x"):
         assert identity not in flat

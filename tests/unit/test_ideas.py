@@ -14,7 +14,6 @@ from bot.core.ideas import (
     display_label,
     normalise,
     parse_blocklist,
-    screen,
 )
 
 NAMES = Blocklist(real_names=frozenset({"Sam Smith", "Dr Jo Bloggs-Example"}))
@@ -328,12 +327,6 @@ def test_every_flag_in_order(screener: Screener) -> None:
         Flag.LINK,
         Flag.REAL_NAME,
     )
-
-
-def test_screen_is_the_screener(screener: Screener) -> None:
-    for text in ("Sam Smith Hub", "Safe Haven", "sh1t"):
-        assert screen(text, NAMES) == screener.flags(text)
-        assert screen(text, NAMES) == screener.flags(text)  # from the kept Screener this time
 
 
 # --------------------------------------------------------------------------------------------------

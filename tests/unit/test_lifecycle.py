@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.core.privacy import pseudonym
 from bot.lifecycle import Lifecycle
+from bot.storage import ideas_repo
 from bot.storage.db import Database
 from bot.surveys import load
 from tests.conftest import E2E_SURVEYS, Clock
@@ -43,7 +45,7 @@ async def test_final_results_are_due_once_a_consultation_has_closed(db: Database
     await db.transaction(
         lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2019-01-01T00:00:00+00:00'")
     )
-    [(consultation, text)] = await service.closings_due()  # "old-one" closed in 2020
+    [(consultation, [text])] = await service.closings_due()  # "old-one" closed in 2020 (no vote)
     assert consultation.id == "old-one"
     assert text.startswith("🏁 <b>Final results</b>\n<b>An old consultation</b> (closed)")
     assert "• 1 in all, 0 finished (0%)" in text and "Too late?: A (1)" in text
@@ -113,3 +115,29 @@ async def test_retention_deletes_typed_answers_only_after_the_period(db: Databas
     assert await service.apply_retention() == {"pets": 1}
     rows = await db.fetch_all("SELECT question_id FROM answers")
     assert [r["question_id"] for r in rows] == ["allowed"]  # choices stay
+
+
+async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_ideas(db: Database) -> None:
+    catalogue, _ = load([Path(__file__).parents[2] / "surveys"])
+    ideas = catalogue.get("service-name-ideas")
+    assert ideas is not None
+    catalogue.consultations[ideas.id] = ideas.model_copy(
+        update={"closes_at": datetime(2026, 10, 1, tzinfo=UTC)}
+    )
+    service = Lifecycle(db, catalogue, KEY, 30, LONDON, Clock(datetime(2026, 10, 31, tzinfo=UTC)))
+
+    def setup(c: sqlite3.Connection) -> None:
+        add_response(c, ideas.id, 1, "2026-09-30", {"name": '["Safe Haven"]', "feel": '"safe"'})
+        moment = datetime(2026, 9, 30, tzinfo=UTC)
+        ideas_repo.add_submission(
+            c, ideas.id, "name", "p1", "Safe Haven", "safe haven", (), "2026-09-30", moment
+        )
+        ideas_repo.set_why(c, ideas.id, "name", "p1", "safe haven", "My nan's house was called that")
+
+    await db.transaction(setup)
+    assert await service.apply_retention() == {ideas.id: 1}
+    assert [r["question_id"] for r in await db.fetch_all("SELECT question_id FROM answers")] == ["feel"]
+    [submission] = await db.fetch_all("SELECT wording, why FROM idea_submissions")
+    assert (submission["wording"], submission["why"]) == ("", None)
+    [idea] = await db.fetch_all("SELECT label FROM ideas")
+    assert idea["label"] == "Safe Haven"  # the moderated idea stays, as a count does

@@ -16,6 +16,7 @@ from bot.core.engine import (
     finished_an_idea,
     idea_key,
     ranking,
+    recover,
     reopen,
 )
 from bot.core.models import Consultation, RankedQuestion, SuggestionQuestion
@@ -68,8 +69,11 @@ def test_ranking_in_order_with_undo_and_start_again() -> None:
     assert "1. Bravo\n2. Alpha" in screen.text
     labels = [b.label for row in screen.buttons for b in row]
     assert "Charlie" in labels and "Alpha" not in labels  # only what is left to place
-    progress = tap(VOTE, progress, Kind.UNDO)
+    progress = tap(VOTE, progress, Kind.UNDO, "2")
     assert ranking(progress, "name") == ("b",)
+    # A double tap on that Undo (it named 2 placed) does not take back a second one.
+    twice = apply(VOTE, progress, Action(Kind.UNDO, "vote", "name", "2"))
+    assert twice.result is Result.REJECTED and ranking(twice.progress, "name") == ("b",)
     progress = tap(VOTE, progress, Kind.RESTART)
     assert "name" not in progress.answers
     assert texts.RANKING_EMPTY in question_screen(VOTE, progress).text
@@ -85,6 +89,17 @@ def test_ranking_refuses_a_repeat_and_unknown_options_and_needs_one_preference()
     done = tap(VOTE, progress, Kind.NEXT)  # stopping after one preference is allowed
     assert done.position is None
     assert describe_answer(VOTE.questions[0], done.answers["name"]) == "1. Charlie"
+
+
+def test_an_option_taken_off_the_ballot_leaves_rankings_in_progress() -> None:
+    progress = tap(VOTE, tap(VOTE, begin(VOTE), Kind.RANK, "b"), Kind.RANK, "c")
+    shorter = VOTE.model_copy(
+        update={
+            "questions": [VOTE.questions[0].model_copy(update={"options": VOTE.questions[0].options[:2]})]
+        }
+    )
+    assert ranking(recover(shorter, progress), "name") == ("b",)
+    assert recover(VOTE, progress) == progress
 
 
 def test_reopening_keeps_the_answers_and_starts_at_the_first_question() -> None:
