@@ -24,6 +24,9 @@ CREATE TABLE ideas (
     UNIQUE (consultation_id, question_id, normalised)
 );
 
+CREATE INDEX ideas_merged_into ON ideas (merged_into);
+CREATE INDEX ideas_to_post ON ideas (posted_at, post_after);
+
 -- `respondent` is the response's keyed pseudonym: no Telegram id, name or username.
 CREATE TABLE idea_submissions (
     id INTEGER PRIMARY KEY,

@@ -118,13 +118,12 @@ def awaiting_moderation(db: Connection) -> list[Idea]:
 
 def not_yet_posted(db: Connection, now: datetime) -> list[Idea]:
     """Ideas awaiting moderation that are due to go to the team chat."""
-    due = {
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM ideas WHERE posted_at IS NULL AND post_after <= ?", (_stamp(now),)
-        )
-    }
-    return [i for i in awaiting_moderation(db) if i.id in due]
+    rows = db.execute(
+        f"SELECT * FROM ({_IDEA} WHERE i.status = ? AND i.posted_at IS NULL AND i.post_after <= ?)"
+        " WHERE support > 0 ORDER BY id",
+        (PENDING, _stamp(now)),
+    )
+    return [_idea(row) for row in rows]
 
 
 def ready_to_post(
