@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     summary_schedule: str = "mon 09:00"
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
     backup_dir: Path = Path("data/backups")
+    # Photos young people send as answers (cleaned of metadata); default: "photos" beside the database.
+    photos_dir: Path | None = None
     backup_keep: Annotated[int, Field(ge=1, le=365)] = 14
     backup_time: time = time(2, 30)  # each night, in TIMEZONE
     # How often the outbox looks for alerts to post or re-post, besides right after one is raised.
@@ -153,6 +155,10 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a known time zone, e.g. Europe/London") from None
         return value
+
+    @property
+    def photo_directory(self) -> Path:
+        return self.photos_dir or self.database_path.parent / "photos"
 
     @property
     def summary_slots(self) -> tuple[Slot, ...]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
@@ -24,6 +25,7 @@ from bot.core.engine import (
     Progress,
     Result,
     apply,
+    apply_photo,
     apply_text,
     begin,
     finished_an_idea,
@@ -32,7 +34,7 @@ from bot.core.engine import (
     reopen,
 )
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
-from bot.core.models import Consultation, SuggestionQuestion
+from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.safeguarding import (
     DEFAULT_PHRASEBOOK_PATH,
@@ -56,6 +58,8 @@ from bot.core.screens import (
 )
 from bot.feedback import Feedback
 from bot.ideas import Ideas
+from bot.photo_answers import PhotoAnswers
+from bot.photos import PhotoRejected, Rejection
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -86,6 +90,7 @@ class Conversation:
         safeguarding: Safeguarding,
         ideas: Ideas,
         votes: Votes,
+        photos: PhotoAnswers,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -94,6 +99,7 @@ class Conversation:
         self.safeguarding = safeguarding
         self.ideas = ideas
         self.votes = votes
+        self.photos = photos
         self.key = pseudonym_key
         self.clock = clock
 
@@ -202,6 +208,7 @@ class Conversation:
             return repos.erase_person(db, user_id, respondents)
 
         erased = await self.db.transaction(erase)
+        self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
         return Reply(
@@ -211,6 +218,37 @@ class Conversation:
     async def _set_updates(self, user_id: int, wanted: bool) -> Reply:
         await self.db.transaction(lambda db: feedback_repo.set_wants_updates(db, user_id, wanted))
         return Reply(replace=Screen(texts.UPDATES_ON if wanted else texts.UPDATES_OFF))
+
+    async def expects_photo(self, user_id: int) -> bool:
+        """Whether they stand on a photo question (so a picture they send is worth downloading)."""
+        participant = await self._participant(user_id)
+        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        if consultation is None or not consultation.is_open(self.clock()):
+            return False
+        stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
+        if stored is None or stored.progress.submitted or stored.progress.position is None:
+            return False
+        return isinstance(consultation.question(stored.progress.position), PhotoQuestion)
+
+    async def photo(self, user_id: int, data: bytes, update_id: int, caption: str = "") -> Reply:
+        """A picture sent to a photo question: cleaned, stored, and saved as the answer."""
+        participant = await self._participant(user_id)
+        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        if consultation is None:
+            return await self.unreadable(user_id, caption)
+        try:
+            name = await self.photos.keep(data)
+        except PhotoRejected as rejected:
+            return await self.photo_refused(user_id, rejected.reason, caption)
+        reply = await self._step(user_id, consultation, update_id, SentPhoto(name))
+        return await self._with_safeguarding(reply, user_id, caption, "message")
+
+    async def photo_refused(self, user_id: int, reason: Rejection, caption: str = "") -> Reply:
+        """A file that cannot be their photo: say why kindly; the question stays as it was."""
+        problem = texts.PHOTO_TOO_BIG if reason is Rejection.TOO_LARGE else texts.PHOTO_NOT_A_PICTURE
+        reply = await self._resume_or_list(user_id, quiet=True)
+        reply.screens.insert(0, Screen(problem))
+        return await self._with_safeguarding(reply, user_id, caption, "message")
 
     async def unreadable(self, user_id: int, caption: str = "") -> Reply:
         """A sticker, photo, voice note... where none was asked for; its caption is still read."""
@@ -402,7 +440,7 @@ class Conversation:
         user_id: int,
         consultation: Consultation,
         update_id: int,
-        user_input: Action | str,
+        user_input: Action | str | SentPhoto,
         concern: Concern | None = None,
     ) -> Reply:
         """Apply one tap or typed answer to the stored progress and commit it, once per update."""
@@ -415,6 +453,7 @@ class Conversation:
             return reply
 
         alert_ids: list[int] = []
+        photos_gone: list[str] = []
         consultation = await self.db.read(lambda db: with_ballot_options(db, consultation))
 
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
@@ -428,13 +467,20 @@ class Conversation:
                 return stored, None
             if isinstance(user_input, Action):
                 outcome = apply(consultation, stored.progress, user_input)
+            elif isinstance(user_input, SentPhoto):
+                outcome = apply_photo(consultation, stored.progress, user_input.name)
             else:
                 outcome = apply_text(consultation, stored.progress, user_input)
             if outcome.result is Result.ACCEPTED:
-                self._save_step(db, user_id, consultation, stored, outcome.progress, user_input)
+                photos_gone.extend(
+                    self._save_step(db, user_id, consultation, stored, outcome.progress, user_input)
+                )
             return stored, outcome
 
         stored, outcome = await self.db.transaction(apply_and_save)
+        self.photos.forget(photos_gone)  # only now that the answers without them have committed
+        if isinstance(user_input, SentPhoto) and (outcome is None or outcome.result is not Result.ACCEPTED):
+            self.photos.forget([user_input.name])  # a redelivery or not wanted: keep no copy
         reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome)
         if (
             stored is not None
@@ -454,22 +500,25 @@ class Conversation:
         consultation: Consultation,
         stored: repos.StoredResponse,
         after: Progress,
-        user_input: Action | str,
-    ) -> None:
-        """Everything an accepted step writes: progress, ideas sent or taken back, ballots."""
+        user_input: Action | str | SentPhoto,
+    ) -> list[str]:
+        """Everything an accepted step writes: progress, ideas sent or taken back, photos, ballots.
+        Returns the photos it let go, whose files to delete once it has committed."""
         repos.save_progress(db, stored, after, self._time_to_record(consultation))
+        photos_gone = self.photos.file(db, consultation, stored.id, stored.progress, after)
         respondent = self._respondent(consultation, user_id)
         typed = user_input if isinstance(user_input, str) else None
         self.ideas.file(db, consultation, respondent, stored.progress, after, typed)
         if after.submitted:
             record_ballots(db, consultation, respondent, after, self.clock())
         repos.set_current_consultation(db, user_id, None if after.submitted else consultation.id)
+        return photos_gone
 
     async def _reply_to_step(
         self,
         user_id: int,
         consultation: Consultation,
-        user_input: Action | str,
+        user_input: Action | str | SentPhoto,
         stored: repos.StoredResponse | None,
         outcome: Outcome | None,
     ) -> Reply:
@@ -511,6 +560,13 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+@dataclass(frozen=True)
+class SentPhoto:
+    """A photo already cleaned and stored under `name`, to be saved as an answer."""
+
+    name: str
 
 
 class WordListProblem(Exception):
@@ -586,6 +642,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         votes = Votes(db, catalogue, _utc_now)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)
-        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes)
+        photos = PhotoAnswers(settings.photo_directory, _utc_now)
+        await db.read(photos.sweep)
+        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes, photos)
     finally:
         await db.close()

@@ -18,7 +18,16 @@ from zoneinfo import ZoneInfo
 
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
-from bot.core.models import Consultation, MultiChoiceQuestion, Question, ScaleQuestion, SingleChoiceQuestion
+from bot.core.engine import DECLINED
+from bot.core.models import (
+    Consultation,
+    ImageChoiceQuestion,
+    MultiChoiceQuestion,
+    Question,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    YesNoQuestion,
+)
 from bot.core.schedule import Slot, latest_due
 from bot.storage import repos, summary_repo
 from bot.storage.db import Database
@@ -51,15 +60,18 @@ def _short(text: str, limit: int = 45) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+CHOICES = (SingleChoiceQuestion, MultiChoiceQuestion, YesNoQuestion, ImageChoiceQuestion)
+
+
 def leading(question: Question, values: list[str]) -> str | None:
     """The leading answers to one question, in words, from its stored JSON values."""
-    decoded = [json.loads(value) for value in values]
+    decoded = [v for v in (json.loads(value) for value in values) if v != DECLINED]
     if isinstance(question, ScaleQuestion):
         points = [v for v in decoded if isinstance(v, int)]
         return (
             f"average {sum(points) / len(points):.1f} of {question.max} ({len(points)})" if points else None
         )
-    if not isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
+    if not isinstance(question, CHOICES):
         return None
     counts: Counter[str] = Counter()
     for value in decoded:
@@ -79,11 +91,9 @@ def consultation_lines(
     """A consultation's figures in a few lines (Telegram HTML): responses (and how many are new
     since the response id `since`, if given), completion, and the leading answers to its choice
     and scale questions."""
-    choice_questions = [
-        q
-        for q in consultation.questions
-        if isinstance(q, SingleChoiceQuestion | MultiChoiceQuestion | ScaleQuestion)
-    ][:questions_shown]
+    choice_questions = [q for q in consultation.questions if isinstance(q, (*CHOICES, ScaleQuestion))][
+        :questions_shown
+    ]
     figures = summary_repo.consultation_figures(
         db, consultation.id, since or 0, [q.id for q in choice_questions]
     )

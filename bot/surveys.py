@@ -17,13 +17,16 @@ from bot.core.models import (
     IDEA_OPTION_PREFIX,
     OPTIONS_MAX,
     Consultation,
+    ImageChoiceQuestion,
     MultiChoiceQuestion,
+    OrderingQuestion,
     Question,
     QuestionType,
     RankedQuestion,
     ScaleQuestion,
     SingleChoiceQuestion,
     SuggestionQuestion,
+    YesNoQuestion,
 )
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
@@ -70,34 +73,77 @@ class Catalogue:
 
 def _button_actions(consultation_id: str, question: Question) -> Iterable[Action]:
     """Every button a question can show, so the longest can be measured against Telegram's limit."""
-    for kind in (Kind.NEXT, Kind.BACK, Kind.SKIP):
+    for kind in (Kind.NEXT, Kind.BACK, Kind.SKIP, Kind.RATHER_NOT):
         yield Action(kind, consultation_id, question.id)
     if isinstance(question, SuggestionQuestion):
         yield Action(Kind.WHY_SKIP, consultation_id, question.id)
         yield Action(Kind.WITHDRAW, consultation_id, question.id, "0" * 8)  # an idea's 8-letter tag
-    if isinstance(question, RankedQuestion):
+    if isinstance(question, OrderingQuestion):
         yield Action(Kind.RESTART, consultation_id, question.id)
         yield Action(Kind.UNDO, consultation_id, question.id, str(OPTIONS_MAX))
         for option in question.options:
             yield Action(Kind.RANK, consultation_id, question.id, option.id)
-        if question.options_from:  # a shortlisted idea, with room for a million of them
-            yield Action(Kind.RANK, consultation_id, question.id, f"{IDEA_OPTION_PREFIX}999999")
-    if isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
-        kind = Kind.PICK if isinstance(question, SingleChoiceQuestion) else Kind.TOGGLE
+    if isinstance(question, RankedQuestion) and question.options_from:
+        # a shortlisted idea, with room for a million of them
+        yield Action(Kind.RANK, consultation_id, question.id, f"{IDEA_OPTION_PREFIX}999999")
+    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
         for option in question.options:
-            yield Action(kind, consultation_id, question.id, option.id)
+            yield Action(Kind.PICK, consultation_id, question.id, option.id)
+    elif isinstance(question, MultiChoiceQuestion):
+        for option in question.options:
+            yield Action(Kind.TOGGLE, consultation_id, question.id, option.id)
     elif isinstance(question, ScaleQuestion):
         for point in question.points():
             yield Action(Kind.SCALE, consultation_id, question.id, str(point))
 
 
+def _condition_problem(question: Question, earlier: dict[str, Question]) -> str | None:
+    """Why a `show_if` can never work as written, or None. It may only look at an earlier question,
+    with a test and values that question's answers can have."""
+    condition = question.show_if
+    if condition is None:
+        return None
+    where = f"show_if: question '{condition.question}'"
+    target = earlier.get(condition.question)
+    if target is None:
+        return (
+            f"{where} is not an earlier question in this file (a question can only depend on one before it)"
+        )
+    test, wanted = condition.test, getattr(condition, condition.test)
+    if isinstance(target, ScaleQuestion):
+        points = set(target.points())
+        allowed = {"equals", "one_of", "at_least", "at_most"}
+        values = wanted if isinstance(wanted, list) else [wanted]
+        if test in allowed and not all(isinstance(v, int) and v in points for v in values):
+            return f"{where} is a scale from {target.min} to {target.max}: {test} {wanted} can never match"
+    elif isinstance(target, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion | MultiChoiceQuestion):
+        allowed = {"includes"} if isinstance(target, MultiChoiceQuestion) else {"equals", "one_of"}
+        ids = {o.id for o in target.options}
+        values = wanted if isinstance(wanted, list) else [wanted]
+        unknown = [v for v in values if v not in ids]
+        if test in allowed and unknown:
+            missing = ", ".join(repr(str(v)) for v in unknown)
+            return f"{where} has no option {missing} (its options: {', '.join(sorted(ids))})"
+    else:
+        return (
+            f"{where} is a {target.type.value} question: show_if can only look at choices, yes/no and scales"
+        )
+    if test not in allowed:
+        use = " or ".join(sorted(allowed))
+        return f"{where}: '{test}' does not fit a {target.type.value} question; use {use}"
+    return None
+
+
 def _whole_consultation_problems(file: str, consultation: Consultation) -> list[Problem]:
     problems = []
-    seen: set[str] = set()
+    seen: dict[str, Question] = {}
     for question in consultation.questions:
         if question.id in seen:
             problems.append(Problem(file, question.id, "this question id is used twice"))
-        seen.add(question.id)
+        condition_problem = _condition_problem(question, seen)
+        if condition_problem:
+            problems.append(Problem(file, question.id, condition_problem))
+        seen[question.id] = question
         longest = max(encoded_size(a) for a in _button_actions(consultation.id, question))
         if longest > CALLBACK_DATA_MAX_BYTES:
             problems.append(
@@ -109,6 +155,30 @@ def _whole_consultation_problems(file: str, consultation: Consultation) -> list[
                     "or option ids",
                 )
             )
+        if isinstance(question, ImageChoiceQuestion):
+            problems += [Problem(file, question.id, p) for p in _image_problems(file, question)]
+    return problems
+
+
+IMAGE_MAX_BYTES = 10 * 1024 * 1024  # Telegram takes photos up to 10 MB
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+def _image_problems(file: str, question: ImageChoiceQuestion) -> list[str]:
+    """Each picture must be a PNG or JPEG under the consultation file's folder, small enough to send."""
+    folder = Path(file).parent.resolve()
+    problems = []
+    for option in question.options:
+        path = (folder / option.image).resolve()
+        where = f"options.{option.id}.image: '{option.image}'"
+        if not path.is_relative_to(folder):
+            problems.append(f"{where} must be inside the consultation's folder (e.g. media/picture.png)")
+        elif path.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.append(f"{where} must be a PNG or JPEG picture")
+        elif not path.is_file():
+            problems.append(f"{where} does not exist (put it in {folder / 'media'})")
+        elif path.stat().st_size > IMAGE_MAX_BYTES:
+            problems.append(f"{where} is over 10 MB: Telegram will not send it")
     return problems
 
 

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     RESULTS = "rs"  # a closed vote's result
     NEXT = "n"  # keep the answer shown and move on
     SKIP = "k"
+    RATHER_NOT = "rn"  # "I'd rather not say"
     BACK = "b"
     SUBMIT = "u"
     FEEDBACK = "f"  # start feedback; with a value, the topic chosen

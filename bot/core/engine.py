@@ -14,29 +14,42 @@ from bot.core import texts
 from bot.core.actions import Action, Kind
 from bot.core.ideas import display_label, normalise
 from bot.core.models import (
+    Condition,
     Consultation,
+    ImageChoiceQuestion,
     MultiChoiceQuestion,
+    OrderingQuestion,
+    PhotoQuestion,
     Question,
-    RankedQuestion,
     ScaleQuestion,
     SingleChoiceQuestion,
     SuggestionQuestion,
     TextQuestion,
+    YesNoQuestion,
 )
 
 AnswerValue = str | int | tuple[str, ...]
 WHY_MAX = 300  # a reason for an idea: a sentence or two
 
 
+# "I'd rather not say": recorded as an answer, unlike a skip. (Ids cannot start with "_".)
+DECLINED = "_declined"
+
+
 @dataclass(frozen=True)
 class Answer:
-    """One answer; `value` is None when the young person skipped the question."""
+    """One answer; `value` is None when the young person skipped the question, DECLINED when
+    they said they would rather not say."""
 
     value: AnswerValue | None
 
     @property
     def skipped(self) -> bool:
         return self.value is None
+
+    @property
+    def declined(self) -> bool:
+        return self.value == DECLINED
 
 
 @dataclass(frozen=True)
@@ -63,10 +76,49 @@ class Outcome:
     problem: str | None = None
 
 
+def condition_met(condition: Condition, answer: Answer | None) -> bool:
+    """Whether an earlier answer matches a `show_if`; no answer, a skip or "rather not say" never do."""
+    if answer is None or answer.skipped or answer.declined:
+        return False
+    value = answer.value
+    match condition.test:
+        case "equals":
+            return value == condition.equals
+        case "one_of":
+            return value in (condition.one_of or [])
+        case "at_least":
+            return isinstance(value, int) and value >= (condition.at_least or 0)
+        case "at_most":
+            return isinstance(value, int) and value <= (condition.at_most or 0)
+        case "includes":
+            return isinstance(value, tuple) and condition.includes in value
+    return False
+
+
 def questions_to_ask(consultation: Consultation, answers: Mapping[str, Answer]) -> list[Question]:
-    """The questions this young person will see, in order (all of them until logic arrives)."""
-    del answers  # show_if will read it
-    return list(consultation.questions)
+    """The questions this young person will see, in order: those without `show_if`, and those whose
+    condition an earlier answer meets. A question that depends on a hidden one is hidden too."""
+    shown: list[Question] = []
+    shown_ids: set[str] = set()
+    for question in consultation.questions:
+        condition = question.show_if
+        if condition is not None and (
+            condition.question not in shown_ids
+            or not condition_met(condition, answers.get(condition.question))
+        ):
+            continue
+        shown.append(question)
+        shown_ids.add(question.id)
+    return shown
+
+
+def _without_hidden_answers(consultation: Consultation, progress: Progress) -> Progress:
+    """Answers to questions an earlier change has hidden are discarded, not kept out of sight."""
+    asked = {q.id for q in questions_to_ask(consultation, progress.answers)}
+    hidden = [q for q in progress.answers if q not in asked]
+    if not hidden:
+        return progress
+    return replace(progress, answers={q: a for q, a in progress.answers.items() if q in asked})
 
 
 def begin(consultation: Consultation) -> Progress:
@@ -105,7 +157,7 @@ def _without_lost_options(consultation: Consultation, progress: Progress) -> Pro
     """A ranking keeps only options still on the ballot (one taken off before anyone voted)."""
     for question in consultation.questions:
         order = ranking(progress, question.id)
-        if isinstance(question, RankedQuestion) and order:
+        if isinstance(question, OrderingQuestion) and order:
             kept = tuple(i for i in order if question.option(i) is not None)
             if kept != order:
                 progress = _with_answer(progress, question.id, Answer(kept) if kept else None)
@@ -142,6 +194,16 @@ def _rejected(progress: Progress, problem: str) -> Outcome:
 
 def apply(consultation: Consultation, progress: Progress, action: Action) -> Outcome:
     """Apply a button press to the progress."""
+    return _tidy(consultation, _apply(consultation, progress, action))
+
+
+def _tidy(consultation: Consultation, outcome: Outcome) -> Outcome:
+    if outcome.result is not Result.ACCEPTED:
+        return outcome
+    return replace(outcome, progress=_without_hidden_answers(consultation, outcome.progress))
+
+
+def _apply(consultation: Consultation, progress: Progress, action: Action) -> Outcome:
     if progress.submitted or action.consultation != consultation.id:
         return Outcome(Result.STALE, progress)
     if progress.position is None:
@@ -158,16 +220,18 @@ def apply(consultation: Consultation, progress: Progress, action: Action) -> Out
             return _accepted(replace(progress, position=_neighbour(consultation, progress, -1)))
         case Kind.SKIP if question.optional:
             return _accepted(_advance(consultation, _with_answer(progress, question.id, Answer(None))))
+        case Kind.RATHER_NOT if question.rather_not_say:
+            return _accepted(_advance(consultation, _with_answer(progress, question.id, Answer(DECLINED))))
         case Kind.NEXT:
             return _next(consultation, progress, question)
-        case Kind.PICK if isinstance(question, SingleChoiceQuestion):
+        case Kind.PICK if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
             if question.option(action.value) is None:
                 return Outcome(Result.STALE, progress)
             answered = _with_answer(progress, question.id, Answer(action.value))
             return _accepted(_advance(consultation, answered))
         case Kind.TOGGLE if isinstance(question, MultiChoiceQuestion):
             return _toggle(progress, question, action.value)
-        case Kind.RANK | Kind.UNDO | Kind.RESTART if isinstance(question, RankedQuestion):
+        case Kind.RANK | Kind.UNDO | Kind.RESTART if isinstance(question, OrderingQuestion):
             return _rank(progress, question, action)
         case Kind.WHY_SKIP if isinstance(question, SuggestionQuestion) and progress.asking_why:
             return _accepted(replace(progress, asking_why=None))
@@ -228,7 +292,7 @@ def ranking(progress: Progress, question_id: str) -> tuple[str, ...]:
     return answer.value if answer is not None and isinstance(answer.value, tuple) else ()
 
 
-def _rank(progress: Progress, question: RankedQuestion, action: Action) -> Outcome:
+def _rank(progress: Progress, question: OrderingQuestion, action: Action) -> Outcome:
     order = list(ranking(progress, question.id))
     if action.kind is Kind.RANK:
         if question.option(action.value) is None:
@@ -299,14 +363,29 @@ def without_idea(progress: Progress, question_id: str, idea: str) -> Progress:
     return _with_answer(progress, question_id, Answer(kept) if kept else None)
 
 
+def apply_photo(consultation: Consultation, progress: Progress, stored_name: str) -> Outcome:
+    """A photo (already cleaned and stored) as the answer to a photo question; then move on."""
+    question = consultation.question(progress.position) if progress.position else None
+    if not isinstance(question, PhotoQuestion):
+        return _rejected(progress, texts.NO_PHOTO_WANTED)
+    answered = _with_answer(progress, question.id, Answer(stored_name))
+    return _tidy(consultation, _accepted(_advance(consultation, answered)))
+
+
 def apply_text(consultation: Consultation, progress: Progress, text: str) -> Outcome:
     """Apply a typed message: an answer to a text question or an idea to a suggestion question;
     anything else is a kind pointer."""
+    return _tidy(consultation, _apply_text(consultation, progress, text))
+
+
+def _apply_text(consultation: Consultation, progress: Progress, text: str) -> Outcome:
     question = consultation.question(progress.position) if progress.position else None
     if isinstance(question, SuggestionQuestion):
         if progress.asking_why is not None:
             return _reason(progress, text)
         return add_idea(question, progress, text)
+    if isinstance(question, PhotoQuestion):
+        return _rejected(progress, texts.SEND_A_PHOTO)
     if not isinstance(question, TextQuestion):
         return _rejected(progress, texts.USE_THE_BUTTONS)
     answer = text.strip()
@@ -323,13 +402,17 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
         return texts.NOT_ANSWERED
     if answer.skipped:
         return texts.SKIPPED
+    if answer.declined:
+        return texts.RATHER_NOT_SAID
     value = answer.value
-    if isinstance(question, SingleChoiceQuestion):
+    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
         option = question.option(str(value))
         return option.label if option else str(value)
+    if isinstance(question, PhotoQuestion):
+        return texts.PHOTO_SENT
     if isinstance(question, MultiChoiceQuestion) and isinstance(value, tuple):
         return ", ".join(o.label for o in question.options if o.id in value)
-    if isinstance(question, RankedQuestion) and isinstance(value, tuple):
+    if isinstance(question, OrderingQuestion) and isinstance(value, tuple):
         labels = [(o.label if (o := question.option(i)) else i) for i in value]
         return "  ".join(f"{n}. {label}" for n, label in enumerate(labels, start=1))
     if isinstance(question, SuggestionQuestion) and isinstance(value, tuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -30,6 +31,10 @@ class QuestionType(StrEnum):
     TEXT = "text"
     SUGGESTION = "suggestion"
     RANKED = "ranked"
+    RANKING = "ranking"
+    YES_NO = "yes_no"
+    IMAGE_CHOICE = "image_choice"
+    PHOTO = "photo"
 
 
 class _Strict(BaseModel):
@@ -41,27 +46,82 @@ class Option(_Strict):
     label: Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
 
 
+class Condition(_Strict):
+    """`show_if`: ask a question only when an earlier answer matches. Exactly one test."""
+
+    question: Annotated[str, Field(pattern=ID_PATTERN, max_length=QUESTION_ID_MAX)]
+    equals: str | int | None = None  # an option id, "yes"/"no", or a scale point
+    one_of: list[str | int] | None = None
+    at_least: int | None = None  # scales
+    at_most: int | None = None
+    includes: str | None = None  # multi choice: this option was among those picked
+
+    @field_validator("equals", mode="before")
+    @classmethod
+    def _yes_no_words(cls, value: object) -> object:
+        # YAML reads a bare yes/no as true/false; a worker writing `equals: yes` means "yes".
+        return {True: "yes", False: "no"}.get(value, value) if isinstance(value, bool) else value
+
+    @field_validator("one_of", mode="before")
+    @classmethod
+    def _yes_no_list(cls, value: object) -> object:
+        if isinstance(value, list):
+            return [{True: "yes", False: "no"}[v] if isinstance(v, bool) else v for v in value]
+        return value
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [t for t in CONDITION_TESTS if getattr(self, t) is not None]
+        if len(tests) != 1:
+            raise ValueError(f"needs exactly one of {', '.join(CONDITION_TESTS)} (found {len(tests)})")
+        return self
+
+    @property
+    def test(self) -> str:
+        return next(t for t in CONDITION_TESTS if getattr(self, t) is not None)
+
+
+CONDITION_TESTS = ("equals", "one_of", "at_least", "at_most", "includes")
+
+
 class _QuestionBase(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=QUESTION_ID_MAX)]
     text: Annotated[str, Field(min_length=1, max_length=QUESTION_TEXT_MAX)]
     optional: bool = False
+    # Offer "I'd rather not say" (recorded as such, unlike a skip): for sensitive questions.
+    rather_not_say: bool = False
+    show_if: Condition | None = None
 
 
-class _ChoiceQuestion(_QuestionBase):
-    options: Annotated[list[Option], Field(min_length=2, max_length=OPTIONS_MAX)]
+def _unique_ids(options: Sequence[Option]) -> None:
+    seen: set[str] = set()
+    for option in options:
+        if option.id in seen:
+            raise ValueError(f"option id '{option.id}' is used twice")
+        seen.add(option.id)
+
+
+class _PicksAnOption:
+    """A question answered by picking among its `options`, by id. (No annotation here: pydantic
+    would make `options` a field of every subclass, including yes/no's fixed two.)"""
+
+    def option(self, option_id: str) -> Option | None:
+        options: Sequence[Option] = self.options  # type: ignore[attr-defined]
+        return next((o for o in options if o.id == option_id), None)
+
+
+class _WithOptions(_QuestionBase, _PicksAnOption):
+    options: Sequence[Option]
 
     @field_validator("options")
     @classmethod
-    def _unique_option_ids(cls, options: list[Option]) -> list[Option]:
-        seen: set[str] = set()
-        for option in options:
-            if option.id in seen:
-                raise ValueError(f"option id '{option.id}' is used twice")
-            seen.add(option.id)
+    def _unique_option_ids(cls, options: Sequence[Option]) -> Sequence[Option]:
+        _unique_ids(options)
         return options
 
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+
+class _ChoiceQuestion(_WithOptions):
+    options: Annotated[list[Option], Field(min_length=2, max_length=OPTIONS_MAX)]
 
 
 class SingleChoiceQuestion(_ChoiceQuestion):
@@ -90,6 +150,8 @@ class ScaleQuestion(_QuestionBase):
     min: int = 1
     max: int = 5
     labels: dict[int, Annotated[str, Field(min_length=1, max_length=12)]] = {}
+    # Emoji faces with words, one big button each (a 3- or 5-point scale starting at 1).
+    faces: bool = False
 
     @model_validator(mode="after")
     def _sensible_range(self) -> ScaleQuestion:
@@ -101,6 +163,10 @@ class ScaleQuestion(_QuestionBase):
         outside = sorted(k for k in self.labels if not self.min <= k <= self.max)
         if outside:
             raise ValueError(f"labels {outside} are outside {self.min}..{self.max}")
+        if self.faces and (self.min, self.max) not in ((1, 3), (1, 5)):
+            raise ValueError("faces needs a scale from 1 to 3 or from 1 to 5")
+        if self.faces and self.labels:
+            raise ValueError("use either faces or labels, not both")
         return self
 
     def points(self) -> range:
@@ -129,26 +195,60 @@ _IDEA_OPTION = re.compile(rf"^{IDEA_OPTION_PREFIX}\d+$")
 SOURCE_PATTERN = r"^[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*$"
 
 
-class RankedQuestion(_QuestionBase):
-    """Put the options in order of preference, favourite first; stop after any number."""
+class OrderingQuestion(_WithOptions):
+    """Put the options in order, favourite (or most important) first: tap them in turn, Undo or
+    Start again, stop after any number. `ranked` is a vote (counted by instant-runoff), `ranking`
+    a question whose results are average ranks and Borda scores."""
 
-    type: Literal[QuestionType.RANKED]
     options: Annotated[list[Option], Field(max_length=OPTIONS_MAX)] = []
-    options_from: Annotated[str | None, Field(pattern=SOURCE_PATTERN)] = None
 
     @model_validator(mode="after")
-    def _enough_options(self) -> RankedQuestion:
+    def _enough_options(self) -> OrderingQuestion:
         ids = [o.id for o in self.options]
-        if len(ids) != len(set(ids)):
-            raise ValueError("an option id is used twice")
-        if self.options_from is None and len(ids) < 2:
+        drawn_from_ideas = getattr(self, "options_from", None) is not None
+        if not drawn_from_ideas and len(ids) < 2:
             raise ValueError("needs at least 2 options, or options_from to take them from ideas")
-        if self.options_from is not None and any(_IDEA_OPTION.match(i) for i in ids):
+        if drawn_from_ideas and any(_IDEA_OPTION.match(i) for i in ids):
             raise ValueError("option ids like 'i12' are kept for shortlisted ideas: choose another id")
         return self
 
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+
+class RankedQuestion(OrderingQuestion):
+    type: Literal[QuestionType.RANKED]
+    options_from: Annotated[str | None, Field(pattern=SOURCE_PATTERN)] = None
+
+
+class RankingQuestion(OrderingQuestion):
+    type: Literal[QuestionType.RANKING]
+
+
+class YesNoQuestion(_QuestionBase, _PicksAnOption):
+    type: Literal[QuestionType.YES_NO]
+
+    @property
+    def options(self) -> Sequence[Option]:
+        return YES_NO_OPTIONS
+
+
+YES_NO_OPTIONS = (Option(id="yes", label="👍 Yes"), Option(id="no", label="👎 No"))
+ALBUM_MAX = 10  # Telegram sends at most 10 pictures in one album
+
+
+class ImageOption(Option):
+    image: Annotated[str, Field(min_length=1, max_length=200)]  # a file under surveys/, e.g. media/a.png
+
+
+class ImageChoiceQuestion(_WithOptions):
+    """Pick one of several pictures: they arrive as an album, numbered, with a button for each."""
+
+    type: Literal[QuestionType.IMAGE_CHOICE]
+    options: Annotated[list[ImageOption], Field(min_length=2, max_length=ALBUM_MAX)]
+
+
+class PhotoQuestion(_QuestionBase):
+    """The young person sends a photo or a picture of a drawing; stored without its metadata."""
+
+    type: Literal[QuestionType.PHOTO]
 
 
 Question = Annotated[
@@ -157,7 +257,11 @@ Question = Annotated[
     | ScaleQuestion
     | TextQuestion
     | SuggestionQuestion
-    | RankedQuestion,
+    | RankedQuestion
+    | RankingQuestion
+    | YesNoQuestion
+    | ImageChoiceQuestion
+    | PhotoQuestion,
     Field(discriminator="type"),
 ]
 

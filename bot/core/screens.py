@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from bot.core import texts
@@ -17,12 +17,17 @@ from bot.core.engine import (
 )
 from bot.core.models import (
     Consultation,
+    ImageChoiceQuestion,
     MultiChoiceQuestion,
-    RankedQuestion,
+    Option,
+    OrderingQuestion,
+    PhotoQuestion,
+    Question,
     ScaleQuestion,
     SingleChoiceQuestion,
     SuggestionQuestion,
     TextQuestion,
+    YesNoQuestion,
 )
 
 
@@ -33,10 +38,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Picture:
+    """A picture from the consultation's files (a path under the surveys folder), with a caption."""
+
+    path: str
+    caption: str
+
+
+@dataclass(frozen=True)
 class Screen:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     image: bytes | None = None  # a PNG shown above the text (a chart)
+    album: tuple[Picture, ...] = ()  # pictures shown above the text, as one album
 
 
 @dataclass
@@ -100,106 +114,133 @@ def consultation_list(
     return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons))
 
 
+@dataclass(frozen=True)
+class _Body:
+    """The part of a question screen that depends on its type."""
+
+    hint: str
+    rows: list[list[Button]] = field(default_factory=list)
+    album: tuple[Picture, ...] = ()
+
+
 def question_screen(consultation: Consultation, progress: Progress) -> Screen:
-    """The current question, "Question n of total", its answer buttons, Back and Skip."""
+    """The current question, "Question n of total", its answer buttons, Back, Skip and (where
+    offered) "I'd rather not say"."""
     if progress.position is None:
         return review_screen(consultation, progress)
     question = consultation.question(progress.position)
     assert question is not None, "progress points at a question the definition lacks"
     n, total = question_number(consultation, progress)
-    answer = progress.answers.get(question.id)
 
     def act(kind: Kind, value: str = "") -> Action:
         return Action(kind, consultation.id, question.id, value)
 
-    def mark(chosen: bool) -> str:
-        return texts.CHOSEN if chosen else ""
-
-    hint: str
-    answer_rows: list[list[Button]] = []
-    if isinstance(question, SingleChoiceQuestion):
-        hint = texts.PICK_ONE
-        answer_rows = [
-            [
-                Button(
-                    mark(answer is not None and answer.value == o.id) + o.label,
-                    act(Kind.PICK, o.id),
-                )
-            ]
-            for o in question.options
-        ]
-    elif isinstance(question, MultiChoiceQuestion):
-        chosen = answer.value if answer and isinstance(answer.value, tuple) else ()
-        limit = question.max_choices
-        hint = texts.PICK_UP_TO.format(limit=limit) if limit else texts.PICK_SOME
-        answer_rows = [
-            [
-                Button(
-                    (texts.CHOSEN if o.id in chosen else texts.NOT_CHOSEN) + o.label,
-                    act(Kind.TOGGLE, o.id),
-                )
-            ]
-            for o in question.options
-        ]
-        answer_rows.append([Button(texts.NEXT_BUTTON, act(Kind.NEXT))])
-    elif isinstance(question, ScaleQuestion):
-        hint = texts.PICK_SCALE
-        chosen_point = answer.value if answer else None
-        buttons = [
-            Button(
-                mark(point == chosen_point)
-                + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
-                act(Kind.SCALE, str(point)),
-            )
-            for point in question.points()
-        ]
-        answer_rows = _even_rows(buttons, SCALE_ROW_MAX)
-    elif isinstance(question, RankedQuestion):
-        order = ranking(progress, question.id)
-        hint = texts.RANK_HINT + "\n\n" + _ranking_so_far(question, order)
-        answer_rows = [[Button(o.label, act(Kind.RANK, o.id))] for o in question.options if o.id not in order]
-        if order:
-            answer_rows.append(
-                [
-                    # Undo names how many are placed, so a double tap takes back one, not two.
-                    Button(texts.UNDO_BUTTON, act(Kind.UNDO, str(len(order)))),
-                    Button(texts.RESTART_BUTTON, act(Kind.RESTART)),
-                ]
-            )
-            answer_rows.append([Button(texts.DONE_RANKING_BUTTON, act(Kind.NEXT))])
-    elif isinstance(question, SuggestionQuestion):
-        if progress.asking_why is not None:
-            return Screen(
-                texts.ASK_WHY.format(idea=progress.asking_why),
-                ((Button(texts.NO_REASON_BUTTON, act(Kind.WHY_SKIP)),),),
-            )
-        sent = ranking(progress, question.id)
-        hint = texts.IDEA_HINT.format(limit=question.max_length, most=question.max_per_person)
-        if len(sent) >= question.max_per_person:
-            hint = texts.IDEAS_FULL
-        if sent:
-            hint += "\n\n" + texts.YOUR_IDEAS + "\n" + "\n".join(f"• {idea}" for idea in sent)
-            answer_rows = [
-                [Button(texts.WITHDRAW_BUTTON, act(Kind.WITHDRAW))],
-                [Button(texts.NEXT_BUTTON, act(Kind.NEXT))],
-            ]
-    else:
-        assert isinstance(question, TextQuestion)
-        hint = texts.TYPE_ANSWER.format(limit=question.max_length)
-        if answer is not None and not answer.skipped:
-            hint += "\n\n" + texts.YOUR_ANSWER.format(answer=answer.value)
-            answer_rows = [[Button(texts.KEEP_BUTTON, act(Kind.NEXT))]]
-
+    if isinstance(question, SuggestionQuestion) and progress.asking_why is not None:
+        return Screen(
+            texts.ASK_WHY.format(idea=progress.asking_why),
+            ((Button(texts.NO_REASON_BUTTON, act(Kind.WHY_SKIP)),),),
+        )
+    body = _body(question, progress, act)
     navigation = []
     if n > 1:
         navigation.append(Button(texts.BACK_BUTTON, act(Kind.BACK)))
     if question.optional:
         navigation.append(Button(texts.SKIP_BUTTON, act(Kind.SKIP)))
+    declining = [Button(texts.RATHER_NOT_BUTTON, act(Kind.RATHER_NOT))] if question.rather_not_say else []
     heading = texts.QUESTION_OF.format(n=n, total=total)
-    return Screen(f"{heading}\n\n{question.text}\n\n{hint}", _rows(*answer_rows, navigation))
+    return Screen(
+        f"{heading}\n\n{question.text}\n\n{body.hint}",
+        _rows(*body.rows, declining, navigation),
+        album=body.album,
+    )
 
 
-def _ranking_so_far(question: RankedQuestion, order: tuple[str, ...]) -> str:
+def _body(question: Question, progress: Progress, act: Callable[..., Action]) -> _Body:
+    answer = progress.answers.get(question.id)
+    value = answer.value if answer is not None else None
+
+    def mark(chosen: bool) -> str:
+        return texts.CHOSEN if chosen else ""
+
+    def one_each(options: Iterable[Option], kind: Kind) -> list[list[Button]]:
+        return [[Button(mark(value == o.id) + o.label, act(kind, o.id))] for o in options]
+
+    if isinstance(question, SingleChoiceQuestion):
+        return _Body(texts.PICK_ONE, one_each(question.options, Kind.PICK))
+    if isinstance(question, YesNoQuestion):
+        return _Body(texts.PICK_ONE, [[b for row in one_each(question.options, Kind.PICK) for b in row]])
+    if isinstance(question, ImageChoiceQuestion):
+        numbered = [
+            o.model_copy(update={"label": f"{n}. {o.label}"}) for n, o in enumerate(question.options, 1)
+        ]
+        album = tuple(Picture(o.image, f"{n}. {o.label}") for n, o in enumerate(question.options, 1))
+        return _Body(texts.PICK_PICTURE, one_each(numbered, Kind.PICK), album)
+    if isinstance(question, MultiChoiceQuestion):
+        chosen = value if isinstance(value, tuple) else ()
+        limit = question.max_choices
+        rows = [
+            [Button((texts.CHOSEN if o.id in chosen else texts.NOT_CHOSEN) + o.label, act(Kind.TOGGLE, o.id))]
+            for o in question.options
+        ]
+        rows.append([Button(texts.NEXT_BUTTON, act(Kind.NEXT))])
+        return _Body(texts.PICK_UP_TO.format(limit=limit) if limit else texts.PICK_SOME, rows)
+    if isinstance(question, ScaleQuestion):
+        if question.faces:  # a big button each: a face and words, never the face alone
+            faces = texts.FACES[question.max]
+            rows = [
+                [Button(mark(point == value) + faces[point - 1], act(Kind.SCALE, str(point)))]
+                for point in question.points()
+            ]
+            return _Body(texts.PICK_FACE, rows)
+        buttons = [
+            Button(
+                mark(point == value)
+                + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
+                act(Kind.SCALE, str(point)),
+            )
+            for point in question.points()
+        ]
+        return _Body(texts.PICK_SCALE, _even_rows(buttons, SCALE_ROW_MAX))
+    if isinstance(question, OrderingQuestion):
+        order = ranking(progress, question.id)
+        rows = [[Button(o.label, act(Kind.RANK, o.id))] for o in question.options if o.id not in order]
+        if order:
+            # Undo names how many are placed, so a double tap takes back one, not two.
+            rows.append(
+                [
+                    Button(texts.UNDO_BUTTON, act(Kind.UNDO, str(len(order)))),
+                    Button(texts.RESTART_BUTTON, act(Kind.RESTART)),
+                ]
+            )
+            rows.append([Button(texts.DONE_RANKING_BUTTON, act(Kind.NEXT))])
+        return _Body(texts.RANK_HINT + "\n\n" + _ranking_so_far(question, order), rows)
+    if isinstance(question, SuggestionQuestion):
+        sent = ranking(progress, question.id)
+        hint = texts.IDEA_HINT.format(limit=question.max_length, most=question.max_per_person)
+        if len(sent) >= question.max_per_person:
+            hint = texts.IDEAS_FULL
+        if not sent:
+            return _Body(hint)
+        hint += "\n\n" + texts.YOUR_IDEAS + "\n" + "\n".join(f"• {idea}" for idea in sent)
+        rows = [
+            [Button(texts.WITHDRAW_BUTTON, act(Kind.WITHDRAW))],
+            [Button(texts.NEXT_BUTTON, act(Kind.NEXT))],
+        ]
+        return _Body(hint, rows)
+    if isinstance(question, PhotoQuestion):
+        if answer is None or answer.skipped or answer.declined:
+            return _Body(texts.SEND_A_PHOTO)
+        return _Body(texts.PHOTO_KEPT, [[Button(texts.KEEP_BUTTON, act(Kind.NEXT))]])
+    assert isinstance(question, TextQuestion)
+    hint = texts.TYPE_ANSWER.format(limit=question.max_length)
+    if answer is None or answer.skipped or answer.declined:
+        return _Body(hint)
+    typed = str(value)
+    hint += "\n\n" + texts.YOUR_ANSWER.format(answer=typed, length=len(typed), limit=question.max_length)
+    return _Body(hint, [[Button(texts.KEEP_BUTTON, act(Kind.NEXT))]])
+
+
+def _ranking_so_far(question: OrderingQuestion, order: tuple[str, ...]) -> str:
     if not order:
         return texts.RANKING_EMPTY
     lines = [f"{n}. {o.label if (o := question.option(i)) else i}" for n, i in enumerate(order, start=1)]

@@ -46,7 +46,7 @@ PICK_SOME = "Tap all that apply, then tap Next."
 PICK_UP_TO = "Tap up to {limit}, then tap Next."
 PICK_SCALE = "Tap a number."
 TYPE_ANSWER = "Type your answer and send it (up to {limit} characters)."
-YOUR_ANSWER = "Your answer so far: {answer}"
+YOUR_ANSWER = "Your answer so far ({length} of {limit} characters): {answer}"
 CHOSEN = "✅ "
 NOT_CHOSEN = "▫️ "
 
@@ -60,6 +60,24 @@ REVIEW_TITLE = "Nearly done! Here's what you said:"
 REVIEW_ASK = "Tap Send if it's right, or Back to change something."
 NOT_ANSWERED = "(no answer)"
 SKIPPED = "(skipped)"
+RATHER_NOT_SAID = "(rather not say)"
+RATHER_NOT_BUTTON = "🤐 I'd rather not say"
+PICK_PICTURE = "Look at the pictures above, then tap the number of the one you like best."
+PICK_FACE = "Tap the face that fits best."
+# Faces with words for a 3- or 5-point scale: the words carry the meaning, not the emoji alone.
+FACES = {
+    3: ("🙁 Not good", "😐 OK", "🙂 Good"),
+    5: ("😞 Really bad", "🙁 Bad", "😐 OK", "🙂 Good", "😀 Really good"),
+}
+SEND_A_PHOTO = (
+    "📷 Send a photo, or a picture of your drawing: tap 📎 and choose one from your gallery, "
+    "or take one now. We remove hidden details (like where it was taken) before saving it."
+)
+PHOTO_KEPT = "✅ We've got your photo. Send another to replace it, or tap Keep."
+PHOTO_SENT = "📷 a photo"
+NO_PHOTO_WANTED = "This question doesn't need a photo: please tap one of the buttons."
+PHOTO_NOT_A_PICTURE = "Sorry, I can only take pictures here (a photo, or an image file like JPG or PNG)."
+PHOTO_TOO_BIG = "Sorry, that picture is too big (the most is 10 MB). Try sending it as a photo, not a file."
 
 THANK_YOU = (
     "🎉 Thank you! Your answers have been sent to the participation team.\n\n"

@@ -163,6 +163,7 @@ def response_statuses(db: Connection, respondents: dict[str, str]) -> dict[str, 
 class Erased:
     responses: int
     answers: int
+    photos: list[str]  # files to delete now their rows have gone
 
 
 def consultations_with_responses(db: Connection) -> list[str]:
@@ -195,14 +196,51 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
         )
     marks = ",".join("?" * len(unique))
     answers = 0
+    photos = photos_of_responses(db, unique)
     if unique:
         answers = db.execute(f"DELETE FROM answers WHERE response_id IN ({marks})", unique).rowcount
         db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
     db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
-    return Erased(len(unique), answers)
+    return Erased(len(unique), answers, photos)
 
 
 def database_started(db: Connection) -> datetime | None:
     """When this database was first set up: scheduled work from before then is not owed."""
     row = db.execute("SELECT min(applied_at) FROM schema_migrations").fetchone()
     return datetime.fromisoformat(row[0]) if row and row[0] else None
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+
+def add_photo(db: Connection, name: str, response_id: int, question_id: str, day: str) -> None:
+    db.execute(
+        "INSERT INTO photos (name, response_id, question_id, received_on) VALUES (?, ?, ?, ?)",
+        (name, response_id, question_id, day),
+    )
+
+
+def drop_photo(db: Connection, name: str) -> None:
+    db.execute("DELETE FROM photos WHERE name = ?", (name,))
+
+
+def photos_of_responses(db: Connection, response_ids: list[int]) -> list[str]:
+    marks = ",".join("?" * len(response_ids))
+    return [
+        row[0] for row in db.execute(f"SELECT name FROM photos WHERE response_id IN ({marks})", response_ids)
+    ]
+
+
+def photos_of_question(db: Connection, consultation_id: str, question_id: str) -> list[str]:
+    return [
+        row[0]
+        for row in db.execute(
+            "SELECT p.name FROM photos p JOIN responses r ON r.id = p.response_id"
+            " WHERE r.consultation_id = ? AND p.question_id = ? ORDER BY p.name",
+            (consultation_id, question_id),
+        )
+    ]
+
+
+def all_photo_names(db: Connection) -> set[str]:
+    return {row[0] for row in db.execute("SELECT name FROM photos")}

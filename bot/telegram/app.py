@@ -22,6 +22,7 @@ from bot.lifecycle import Lifecycle
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.handlers import YoungPeople
+from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
 from bot.telegram.team import TeamChat
 
@@ -84,7 +85,8 @@ def build_application(
     moderation = Moderation(team, conversation.ideas, conversation.votes, conversation.catalogue)
     moderation.register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
-    YoungPeople(conversation, wake_outbox).register(application)
+    pictures = Pictures(conversation.db, settings.surveys_dir)
+    YoungPeople(conversation, pictures, wake_outbox).register(application)
     application.add_error_handler(_on_error)
     return application
 

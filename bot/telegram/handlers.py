@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from telegram.ext import (
 from bot.alerts import Person
 from bot.conversation import Conversation
 from bot.core.screens import Reply, Screen
+from bot.photos import PHOTO_MAX_BYTES, Rejection
+from bot.telegram.media import Pictures
 from bot.telegram.render import keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -27,8 +30,11 @@ log = logging.getLogger(__name__)
 PRIVATE = filters.ChatType.PRIVATE
 
 
-async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
-    """Send a screen as one or more messages; the buttons go under the last part."""
+async def send_screen(bot: Bot, chat_id: int, screen: Screen, pictures: Pictures | None = None) -> None:
+    """Send a screen as one or more messages (its album or chart first); the buttons go under the
+    last part."""
+    if screen.album and pictures is not None:
+        await pictures.send_album(bot, chat_id, screen.album)
     if screen.image is not None:
         await bot.send_photo(chat_id, screen.image)
     parts = split_text(screen.text)
@@ -40,8 +46,11 @@ async def send_screen(bot: Bot, chat_id: int, screen: Screen) -> None:
 class YoungPeople:
     """Commands, typed messages and button taps from young people in private chats."""
 
-    def __init__(self, conversation: Conversation, wake_outbox: Callable[[], None]) -> None:
+    def __init__(
+        self, conversation: Conversation, pictures: Pictures, wake_outbox: Callable[[], None]
+    ) -> None:
         self.conversation = conversation
+        self.pictures = pictures
         self._wake_outbox = wake_outbox
 
     def register(self, application: Application) -> None:
@@ -58,6 +67,7 @@ class YoungPeople:
                 MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.edited),
                 MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
                 MessageHandler(PRIVATE & filters.TEXT, self.text),
+                MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), self.picture),
                 MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, self.unreadable),
             ]
         )
@@ -110,6 +120,34 @@ class YoungPeople:
         )
         await self._show(update, reply)
 
+    async def picture(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A photo or a file: the answer to a photo question, checked before it is downloaded."""
+        message = update.effective_message
+        assert message is not None
+        user_id, caption = _user_id(update), message.caption or ""
+        if not await self.conversation.expects_photo(user_id):
+            await self.unreadable(update, context)
+            return
+        if message.photo:
+            file_id, size = message.photo[-1].file_id, message.photo[-1].file_size
+        else:
+            assert message.document is not None
+            if not (message.document.mime_type or "").startswith("image/"):
+                await self._show(
+                    update, await self.conversation.photo_refused(user_id, Rejection.NOT_AN_IMAGE, caption)
+                )
+                return
+            file_id, size = message.document.file_id, message.document.file_size
+        if size is not None and size > PHOTO_MAX_BYTES:
+            await self._show(
+                update, await self.conversation.photo_refused(user_id, Rejection.TOO_LARGE, caption)
+            )
+            return
+        data = await (await context.bot.get_file(file_id)).download_as_bytearray()
+        await self._show(
+            update, await self.conversation.photo(user_id, bytes(data), update.update_id, caption)
+        )
+
     async def unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes and the like where none was asked for."""
         message = update.effective_message
@@ -144,7 +182,7 @@ class YoungPeople:
                 if not edited:  # never leave them without the next step
                     screens = [reply.replace, *screens]
             for screen in screens:
-                await send_screen(update.get_bot(), chat.id, screen)
+                await send_screen(update.get_bot(), chat.id, screen, self.pictures)
         except Forbidden:
             # They blocked the bot; whatever they sent before that is saved already.
             log.info("A young person has blocked the bot; reply not delivered")
@@ -167,6 +205,12 @@ async def _answer_query(update: Update, notice: str | None) -> None:
 async def _edit(message: Message, screen: Screen) -> bool:
     """Turn the tapped message into `screen`; False if Telegram would not (e.g. it was deleted)."""
     parts = split_text(screen.text)
+    if screen.album or screen.image is not None:
+        # Pictures cannot be edited into a text message: the tapped one keeps its words, loses
+        # its buttons, and the screen comes as new messages below.
+        with contextlib.suppress(BadRequest):
+            await message.edit_reply_markup(None)
+        return False
     if len(parts) > 1:
         return False  # too long for one message: send it in parts instead
     try:

@@ -39,6 +39,16 @@ class _Chat:
         return self.fake.messages(self.id, include_deleted=False)
 
     @property
+    def albums(self) -> list[list[SentMessage]]:
+        """The bot's albums (sendMediaGroup) in this chat, oldest first: each is its messages
+        that still exist, in order, sharing one media_group_id."""
+        albums: dict[str, list[SentMessage]] = {}
+        for message in self.messages:
+            if message.media_group_id is not None:
+                albums.setdefault(message.media_group_id, []).append(message)
+        return list(albums.values())
+
+    @property
     def last_message(self) -> SentMessage:
         messages = self.messages
         if not messages:

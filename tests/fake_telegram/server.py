@@ -38,6 +38,7 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_INLINE_BUTTONS_PER_ROW = 8
 MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_ANSWER_LENGTH = 200
+MAX_MEDIA_GROUP_ITEMS = 10
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup of"
@@ -46,6 +47,9 @@ NOT_MODIFIED = (
 )
 QUERY_INVALID = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 WRONG_FILE_ID = "Bad Request: wrong file identifier/HTTP URL specified"
+# An album whose item Telegram's servers refuse after TDLib accepted it (an image they cannot
+# process, a URL they cannot fetch) fails with the item's position (from 1) and the error.
+ALBUM_ITEM_FAILED = 'Bad Request: failed to send message #{position} with the error message "{error}"'
 GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
@@ -82,6 +86,10 @@ _CHAT_ACTIONS = frozenset(
 _DEFAULT_UPDATE_EXCLUSIONS = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # Magic numbers of the image formats Telegram accepts for sendPhoto.
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
+
+
+def _is_image(data: bytes) -> bool:
+    return data.startswith(_IMAGE_SIGNATURES) or data[8:12] == b"WEBP"
 
 
 class ApiError(Exception):
@@ -166,6 +174,7 @@ class SentMessage:
     document: bytes | None = None
     document_file_id: str | None = None
     document_name: str | None = None
+    media_group_id: str | None = None  # shared by the messages of one album (sendMediaGroup)
     edits: int = 0
     edit_date: int | None = None
     deleted: bool = False
@@ -212,6 +221,22 @@ class SentMessage:
         if "callback_data" not in button:
             raise AssertionError(f"Button {button['text']!r} has no callback_data: {button}")
         return button["callback_data"]
+
+
+@dataclass
+class _AlbumItem:
+    """One InputMedia of a sendMediaGroup request, checked but not stored yet."""
+
+    position: int  # from 1, as Telegram numbers the album's messages in errors
+    kind: str  # "photo" or "document"
+    media: str  # "attach://<part>", a file_id or a URL
+    caption: tuple[str, list[dict], str | None]  # (text, entities, parse_mode) after parsing
+    upload: tuple[str, str, bytes] | None = None  # (filename, content type, bytes) of an attach://
+    stored: StoredFile | None = None  # the file a file_id names
+
+    @property
+    def is_url(self) -> bool:
+        return self.upload is None and self.media.startswith(("http://", "https://"))
 
 
 class _Params:
@@ -313,6 +338,7 @@ class FakeTelegram:
         self._open_queries: set[str] = set()
         self._answered_queries: dict[str, CallbackAnswer] = {}
         self._query_ids = itertools.count(int(time.time()) * 1000)
+        self._media_group_ids = itertools.count(int(time.time()) * 1_000_000)
         self._failures: dict[str, deque[ApiError]] = {}
 
         # Waiters (long polls, wait_processed) sleep on this event; _wake() replaces it.
@@ -338,6 +364,7 @@ class FakeTelegram:
                 "sendChatAction": self._send_chat_action,
                 "sendPhoto": self._send_photo,
                 "sendDocument": self._send_document,
+                "sendMediaGroup": self._send_media_group,
                 "getFile": self._get_file,
             }.items()
         }
@@ -513,6 +540,8 @@ class FakeTelegram:
         }
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
+        if message.media_group_id is not None:
+            data["media_group_id"] = message.media_group_id
         if message.media is not None:
             data[message.media[0]] = message.media[1]
         if message.text is not None:
@@ -786,7 +815,7 @@ class FakeTelegram:
             if not data:
                 raise bad_request("file must be non-empty")
             if kind == "photo":
-                if not data.startswith(_IMAGE_SIGNATURES) and data[8:12] != b"WEBP":
+                if not _is_image(data):
                     raise bad_request("IMAGE_PROCESS_FAILED")
                 return self.store_photo(data)[-1]
             return self.store_file(kind, data, file_name=filename, mime_type=content_type)
@@ -915,7 +944,11 @@ class FakeTelegram:
         return self.message_json(message)
 
     def _caption(self, params: _Params) -> dict[str, Any]:
-        caption, entities, parse_mode = self._formatted(params, "caption", "caption_entities")
+        return self._caption_fields(*self._formatted(params, "caption", "caption_entities"))
+
+    @staticmethod
+    def _caption_fields(caption: str, entities: list[dict], parse_mode: str | None) -> dict[str, Any]:
+        """SentMessage fields of a parsed caption, refusing one that is too long."""
         if utf16_len(caption) > MAX_CAPTION_LENGTH:
             raise bad_request("message caption is too long")
         return {"caption": caption or None, "entities": entities, "parse_mode": parse_mode}
@@ -951,6 +984,135 @@ class FakeTelegram:
             **caption,
         )
         return self.message_json(message)
+
+    async def _send_media_group(self, params: _Params) -> list[dict]:
+        """An album, checked in the order the Bot API server and TDLib check one.
+
+        The server parses every item first ("can't parse InputMedia: ..."), then checks the
+        chat; TDLib checks the item count, each item's caption and file as sendPhoto would,
+        and which media may be mixed; Telegram's servers then process the files, and an item
+        they refuse fails the album with its position.  A refused album stores nothing.
+        reply_parameters, disable_notification, protect_content, message_thread_id and the
+        like are accepted and ignored; Telegram ignores reply_markup here.
+        """
+        media = params.get("media")
+        if media is None:
+            raise bad_request('parameter "media" is required')
+        if isinstance(media, str):
+            try:
+                media = json.loads(media)
+            except ValueError:
+                raise bad_request("can't parse media JSON object") from None
+        if not isinstance(media, list):
+            raise bad_request("expected an Array of InputMedia")
+        items = [self._album_item(params, position, item) for position, item in enumerate(media, 1)]
+        chat = self._chat(params)
+
+        if len(items) > MAX_MEDIA_GROUP_ITEMS:
+            raise bad_request("too many messages to send as an album")
+        if not items:
+            raise bad_request("there are no messages to send")
+        if len(items) == 1:
+            # Telegram documents 2-10 items, but sends a single item as a lone message outside
+            # any album; the fake holds bots to the documented contract.
+            raise bad_request("media must include 2-10 items (fake's check; use sendPhoto for one photo)")
+        for item in items:
+            self._caption_fields(*item.caption)
+            self._check_album_file(item)
+        kinds = {item.kind for item in items}
+        if "document" in kinds and len(kinds) > 1:
+            raise bad_request("document can't be mixed with other media types")
+        for item in items:  # what Telegram's servers refuse after TDLib accepted the album
+            error = None
+            if item.is_url:
+                error = "Failed to get HTTP URL content"  # the fake has no network
+            elif item.upload is not None and item.kind == "photo" and not _is_image(item.upload[2]):
+                error = "IMAGE_PROCESS_FAILED"
+            if error is not None:
+                raise ApiError(400, ALBUM_ITEM_FAILED.format(position=item.position, error=error))
+
+        media_group_id = str(next(self._media_group_ids))
+        messages = [
+            self._new_bot_message(
+                chat.id,
+                media_group_id=media_group_id,
+                **self._store_album_file(item),
+                **self._caption_fields(*item.caption),
+            )
+            for item in items
+        ]
+        return [self.message_json(message) for message in messages]
+
+    def _album_item(self, params: _Params, position: int, item: Any) -> _AlbumItem:
+        """Parse one InputMedia as the Bot API server does, before anything else is checked."""
+        prefix = "can't parse InputMedia: "
+        if not isinstance(item, dict):
+            raise bad_request(prefix + "expected an Object")
+        try:
+            caption = self._formatted(_Params(item, {}), "caption", "caption_entities")
+        except ApiError as error:
+            reason = error.description.removeprefix("Bad Request: ")
+            raise bad_request(prefix + reason[:1].upper() + reason[1:]) from None
+        media = item.get("media", "")
+        if not isinstance(media, str):
+            raise bad_request(prefix + 'Field "media" must be of type String')
+        upload = None
+        if media.startswith("attach://"):
+            upload = params.files.get(media.removeprefix("attach://"))
+        if not media.strip() or (media.startswith("attach://") and upload is None):
+            raise bad_request(prefix + "media not found")
+        kind = item.get("type")
+        if kind is None:
+            raise bad_request(prefix + 'Can\'t find field "type"')
+        if kind in ("video", "audio", "live_photo"):  # valid album items on Telegram
+            raise bad_request(
+                f'the fake Telegram server does not implement InputMedia of type "{kind}";'
+                " extend tests/fake_telegram"
+            )
+        if kind == "animation":
+            raise bad_request(prefix + 'type "animation" can\'t be used in sendMediaGroup')
+        if kind not in ("photo", "document"):
+            raise bad_request(prefix + f'type "{kind}" is unsupported')
+        return _AlbumItem(position, kind, media, caption, upload)
+
+    def _check_album_file(self, item: _AlbumItem) -> None:
+        """Refuse an item's file as sendPhoto/sendDocument would (the URL and image checks
+        come later, when Telegram's servers process the files)."""
+        if item.upload is not None:
+            if not item.upload[2]:
+                raise bad_request("file must be non-empty")
+        elif not item.is_url:
+            stored = self._files.get(item.media)
+            if stored is None:
+                raise ApiError(400, WRONG_FILE_ID)
+            if stored.kind != item.kind:
+                raise bad_request(f"can't use file of type {stored.kind.title()} as {item.kind.title()}")
+            item.stored = stored
+
+    def _store_album_file(self, item: _AlbumItem) -> dict[str, Any]:
+        """The SentMessage media fields of a checked item, storing an upload as a new file."""
+        if item.kind == "photo":
+            if item.upload is not None:
+                sizes = self.store_photo(item.upload[2])
+            else:
+                assert item.stored is not None
+                sizes = self._photo_sizes.get(item.stored.file_id, [item.stored])
+            return {
+                "photo": sizes[-1].data,
+                "photo_file_id": sizes[-1].file_id,
+                "media": ("photo", [size.to_json() for size in sizes]),
+            }
+        stored = item.stored
+        if item.upload is not None:
+            filename, content_type, data = item.upload
+            stored = self.store_file("document", data, file_name=filename, mime_type=content_type)
+        assert stored is not None
+        return {
+            "document": stored.data,
+            "document_file_id": stored.file_id,
+            "document_name": stored.extra.get("file_name"),
+            "media": ("document", stored.to_json()),
+        }
 
     async def _edit_message_text(self, params: _Params) -> dict:
         message = self._bot_message(params, "edit")

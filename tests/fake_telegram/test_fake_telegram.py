@@ -7,7 +7,17 @@ import time
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    ReplyKeyboardMarkup,
+    ReplyParameters,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -42,6 +52,10 @@ async def bot(fake):
         fake.token, base_url=f"{fake.base_url}/bot", base_file_url=f"{fake.base_url}/file/bot"
     ) as tg_bot:
         yield tg_bot
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a") + b"rest-of-png"
+JPEG = b"\xff\xd8\xff" + b"rest-of-jpeg"
 
 
 def keyboard(*labels_and_data: tuple[str, str]) -> InlineKeyboardMarkup:
@@ -303,6 +317,154 @@ async def test_user_photo_can_be_downloaded(fake, bot):
         await bot.get_file("nope")
 
 
+# ---------------------------------------------------------------------- albums (sendMediaGroup)
+
+
+async def test_media_group_mixes_uploads_and_file_ids(fake, bot):
+    sam = fake.user(1001, started=True)
+    earlier = await bot.send_photo(1001, PNG)
+    album = await bot.send_media_group(
+        1001,
+        [
+            InputMediaPhoto(JPEG, caption="<b>Votes</b> by age", parse_mode="HTML"),
+            InputMediaPhoto(earlier.photo[-1].file_id),  # re-sent by file_id
+            InputMediaPhoto(PNG, caption="x"),
+        ],
+        reply_parameters=ReplyParameters(earlier.message_id),  # accepted and ignored
+        protect_content=True,
+        disable_notification=True,
+    )
+    assert len(album) == 3
+    [group_id] = {message.media_group_id for message in album}
+    assert isinstance(group_id, str) and group_id.isdigit()
+    assert [m.message_id for m in album] == [2, 3, 4]
+    assert (album[0].caption, album[0].caption_entities[0].type) == ("Votes by age", "bold")
+    assert (album[1].caption, album[2].caption) == (None, "x")
+    assert album[1].photo[-1].file_id == earlier.photo[-1].file_id
+    assert album[1].photo == earlier.photo  # every size of the re-sent photo
+
+    # What a test of the bot reads: the recorded messages, grouped per album.
+    assert [m.photo for m in sam.messages if m.media_group_id] == [JPEG, PNG, PNG]
+    [recorded] = sam.albums
+    assert [m.message_id for m in recorded] == [2, 3, 4]
+    assert recorded[0].caption == "Votes by age"
+    assert recorded[0].entities == [{"type": "bold", "offset": 0, "length": 5}]
+    assert recorded[0].photo_file_id == album[0].photo[-1].file_id
+    assert fake.changed_since(1001, 0)[1:] == recorded
+    assert fake.messages(1001)[0].media_group_id is None  # the plain sendPhoto
+
+    # Uploaded photos are stored: downloadable, and reusable alone or in another album.
+    file = await bot.get_file(album[0].photo[-1].file_id)
+    assert bytes(await file.download_as_bytearray()) == JPEG
+    again = await bot.send_photo(1001, album[0].photo[-1].file_id)
+    assert again.photo[-1].file_id == album[0].photo[-1].file_id
+    second = await bot.send_media_group(
+        1001, [InputMediaPhoto(album[2].photo[0].file_id), InputMediaPhoto(album[0].photo[-1].file_id)]
+    )
+    assert second[0].media_group_id != group_id
+    assert [m.photo for m in sam.albums[-1]] == [PNG, JPEG]
+
+
+async def test_media_group_of_documents_and_json_body(fake, bot):
+    sam = fake.user(1001, started=True)
+    docs = await bot.send_media_group(
+        1001,
+        [InputMediaDocument(b"a,b\n", filename="votes.csv"), InputMediaDocument(b"%PDF", filename="r.pdf")],
+        caption="Results",  # PTB puts a group caption on the first item
+    )
+    assert [(d.document.file_name, d.caption) for d in docs] == [("votes.csv", "Results"), ("r.pdf", None)]
+    assert [m.document for m in sam.albums[0]] == [b"a,b\n", b"%PDF"]
+
+    url = f"{fake.base_url}/bot{fake.token}/sendMediaGroup"
+    photo_id = fake.store_photo(PNG)[0].file_id
+    media = [{"type": "photo", "media": photo_id}, {"type": "photo", "media": photo_id, "caption": "two"}]
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"chat_id": 1001, "media": media}) as response:
+            body = await response.json()
+            assert [m["caption"] for m in body["result"][1:]] == ["two"]
+            assert body["result"][0]["photo"][-1]["width"] == 800  # the largest size
+        async with session.post(url, json={"chat_id": 1001, "media": []}) as response:
+            assert (await response.json())["description"] == "Bad Request: there are no messages to send"
+        async with session.post(url, json={"chat_id": 1001}) as response:
+            assert (await response.json())["description"] == 'Bad Request: parameter "media" is required'
+        async with session.post(url, data={"chat_id": "1001", "media": "[{"}) as response:
+            assert (await response.json())["description"] == "Bad Request: can't parse media JSON object"
+        for item, error in [
+            ({"type": "photo", "media": "attach://nothing"}, "media not found"),
+            ({"type": "animation", "media": photo_id}, 'type "animation" can\'t be used in sendMediaGroup'),
+        ]:
+            async with session.post(url, json={"chat_id": 1001, "media": [media[0], item]}) as response:
+                assert (await response.json())[
+                    "description"
+                ] == f"Bad Request: can't parse InputMedia: {error}"
+
+
+async def test_media_group_needs_2_to_10_items(fake, bot):
+    fake.user(1001, started=True)
+    with pytest.raises(BadRequest, match="Media must include 2-10 items"):
+        await bot.send_media_group(1001, [InputMediaPhoto(PNG)])
+    with pytest.raises(BadRequest, match="Too many messages to send as an album"):
+        await bot.send_media_group(1001, [InputMediaPhoto(PNG) for _ in range(11)])
+    await bot.send_media_group(1001, [InputMediaPhoto(PNG) for _ in range(10)])
+    assert len(fake.messages(1001)) == 10
+
+
+@pytest.mark.parametrize(
+    ("second_item", "error"),
+    [
+        (
+            InputMediaPhoto(b"not an image"),
+            'Failed to send message #2 with the error message "image_process_failed"',
+        ),
+        (InputMediaPhoto(PNG, caption="x" * 1025), "Message caption is too long"),
+        (
+            InputMediaPhoto(PNG, caption="<foo>", parse_mode="HTML"),
+            "Can't parse inputmedia: can't parse entities",
+        ),
+        (InputMediaPhoto("no-such-file-id"), "Wrong file identifier/http url specified"),
+        (
+            InputMediaPhoto("https://example.org/chart.png"),  # the fake cannot fetch URLs
+            'Failed to send message #2 with the error message "failed to get http url content"',
+        ),
+        (
+            InputMediaDocument(b"a,b\n", filename="votes.csv"),
+            "Document can't be mixed with other media types",
+        ),
+        (InputMediaVideo(b"\x00\x00\x00\x18ftypmp42"), 'does not implement inputmedia of type "video"'),
+    ],
+)
+async def test_media_group_refusals_store_nothing(fake, bot, second_item, error):
+    fake.user(1001, started=True)
+    with pytest.raises(BadRequest) as caught:
+        await bot.send_media_group(1001, [InputMediaPhoto(PNG, caption="x" * 1024), second_item])
+    assert error.lower() in str(caught.value).lower()  # PTB lower-cases the description
+    assert fake.messages(1001) == []
+    assert list(fake._files) == []  # no upload was kept either
+
+
+async def test_media_group_chat_refusals(fake, bot):
+    sam = fake.user(1001, started=True)
+    sam.block()
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_media_group(1001, [InputMediaPhoto(PNG), InputMediaPhoto(PNG)])
+    with pytest.raises(BadRequest, match="Chat not found"):
+        await bot.send_media_group(4242, [InputMediaPhoto(PNG), InputMediaPhoto(PNG)])
+    assert fake.messages(1001) == []
+
+
+async def test_media_group_flood_control(fake, bot, monkeypatch):
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    fake.user(1001, started=True)
+    fake.flood_next("sendMediaGroup", retry_after=7)
+    with pytest.raises(RetryAfter) as caught:
+        await bot.send_media_group(1001, [InputMediaPhoto(PNG), InputMediaPhoto(JPEG)])
+    assert caught.value.retry_after == dtm.timedelta(seconds=7)
+    assert fake.messages(1001) == []
+    await bot.send_media_group(1001, [InputMediaPhoto(PNG), InputMediaPhoto(JPEG)])  # only once
+    assert [c.method for c in fake.calls[-2:]] == ["sendMediaGroup", "sendMediaGroup"]
+    assert len(fake.messages(1001)) == 2
+
+
 # ---------------------------------------------------------------------- updates
 
 
@@ -400,6 +562,12 @@ async def echo_count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     await update.message.reply_text(f"seen {len(seen)}")
 
 
+async def charts(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.message.reply_media_group(
+        [InputMediaPhoto(PNG), InputMediaPhoto(JPEG)], caption="<b>Charts</b>", parse_mode="HTML"
+    )
+
+
 async def boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     raise RuntimeError("boom")
 
@@ -408,6 +576,7 @@ async def test_application_end_to_end(fake):
     app = configure_builder(ApplicationBuilder(), fake).build()
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("boom", boom))
+    app.add_handler(CommandHandler("charts", charts))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, echo_count))
     sam = fake.user(1001, "Sam", "sam_k")
@@ -426,6 +595,10 @@ async def test_application_end_to_end(fake):
 
         assert await sam.send_document(file_name="idea.pdf") == []  # no handler for it
         [again] = await sam.send("/start@youthvoice_test_bot")
+        chart, table = await sam.send("/charts")  # an album: one message per photo
+        assert chart.media_group_id == table.media_group_id is not None
+        assert (chart.caption, chart.photo, table.photo) == ("Charts", PNG, JPEG)
+        assert sam.albums == [[chart, table]]
         assert again.text == "Welcome! no topic"
         with pytest.raises(AssertionError, match="did not answer the callback query"):
             await sam.press("Silent")

@@ -1,0 +1,272 @@
+"""Per-question results for the participation team: pure functions from stored answers to figures.
+
+No I/O, no Telegram and no SQL. `tally()` counts one question's answers (one per response that
+reached it); `describe()` turns the figures into plain-text lines for a report (the caller escapes
+them for HTML).
+
+The rules:
+
+- Every type counts `skipped` (value None) and `declined` ("I'd rather not say") answers; neither is
+  ever counted as a choice, and percentages are of those who `answered` only.
+- An answer that no longer fits the question (an option since removed from the file, a point outside
+  the scale, a value of the wrong shape) is counted in `ignored` and nowhere else. A multi choice or
+  ranking keeps the options it names that still exist, and is ignored only if none do.
+- Single choice, yes/no, image choice: `counts` per option.
+- Multi choice: `counts` per option (totals, not combinations). An option's percentage is the share
+  of answering respondents who picked it, so the percentages can add up to more than 100%.
+- Scale: `mean` of the points (None with no answers) and `distribution` over every point, zeros too.
+- Ranking and ranked (`OrderingQuestion`): a ballot lists option ids, favourite first, and may stop
+  anywhere. Unknown ids and repeats are dropped and the rest move up (as the engine and the IRV count
+  do). For each option: `placed` (how many ballots placed it), `average_rank` among those (1 = first;
+  None if nobody placed it) and `borda`: with n options on the question, a ballot gives n-1 points to
+  its 1st, n-2 to its 2nd, ... and 0 to every option it did not place - so a truncated ballot gives
+  unplaced options nothing, and a short ballot still gives its favourite the full n-1.
+- Text: `texts` are the answers in order. Suggestion: `texts` are every idea, in order (`answered` is
+  how many people sent any). Photo: `photos` are the stored file names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Container, Sequence
+from dataclasses import dataclass, field, replace
+
+from bot.core import texts as bot_texts
+from bot.core.engine import Answer
+from bot.core.models import (
+    ALBUM_MAX,
+    ImageChoiceQuestion,
+    MultiChoiceQuestion,
+    OrderingQuestion,
+    PhotoQuestion,
+    Question,
+    ScaleQuestion,
+    SingleChoiceQuestion,
+    SuggestionQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
+
+BULLET = "• "
+NO_ANSWERS = "no answers yet"
+NO_FIGURE = "–"  # a percentage of nobody, or an average of nothing
+
+
+@dataclass(frozen=True)
+class QuestionTally:
+    """One question's figures. Only the fields of its type are filled; the rest stay empty.
+
+    answered: real answers that fit the question; skipped / declined: "Skip" / "I'd rather not say";
+    ignored: stored answers that no longer fit (see the module docstring).
+    counts: option id -> how many picked it, every option in file order (choice types).
+    mean / distribution: a scale's average and point -> count for every point in order.
+    average_rank / placed / borda: option id -> figure, every option in file order (orderings).
+    texts: text answers, or every suggested idea; photos: stored file names (photo questions).
+    """
+
+    question: Question
+    answered: int = 0
+    skipped: int = 0
+    declined: int = 0
+    ignored: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    mean: float | None = None
+    distribution: dict[int, int] = field(default_factory=dict)
+    average_rank: dict[str, float | None] = field(default_factory=dict)
+    placed: dict[str, int] = field(default_factory=dict)
+    borda: dict[str, int] = field(default_factory=dict)
+    texts: tuple[str, ...] = ()
+    photos: tuple[str, ...] = ()
+
+
+def percent(part: int, whole: int) -> str:
+    """`part` of `whole` as a whole-number percentage, halves rounded up ("58%"); NO_FIGURE if whole is 0."""
+    if whole <= 0:
+        return NO_FIGURE
+    return f"{(200 * part + whole) // (2 * whole)}%"
+
+
+def tally(question: Question, answers: Sequence[Answer]) -> QuestionTally:
+    """The figures for one question from its stored answers (one per response that reached it)."""
+    skipped = sum(1 for a in answers if a.skipped)
+    declined = sum(1 for a in answers if a.declined)
+    values = [a.value for a in answers if not a.skipped and not a.declined]
+    base = QuestionTally(question=question, skipped=skipped, declined=declined)
+    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
+        return _single(base, question, values)
+    if isinstance(question, MultiChoiceQuestion):
+        return _multi(base, question, values)
+    if isinstance(question, ScaleQuestion):
+        return _scale(base, question, values)
+    if isinstance(question, OrderingQuestion):
+        return _ordering(base, question, values)
+    if isinstance(question, TextQuestion):
+        written = tuple(v for v in values if isinstance(v, str) and v.strip())
+        return _with(base, values, len(written), texts=written)
+    if isinstance(question, SuggestionQuestion):
+        senders = [v for v in values if isinstance(v, tuple) and _ideas(v)]
+        ideas = tuple(idea for v in senders for idea in _ideas(v))
+        return _with(base, values, len(senders), texts=ideas)
+    if isinstance(question, PhotoQuestion):
+        names = tuple(v for v in values if isinstance(v, str) and v)
+        return _with(base, values, len(names), photos=names)
+    return _with(base, values, len(values))  # a type this module does not know yet: just the counts
+
+
+def _with(base: QuestionTally, values: Sequence[object], answered: int, **figures: object) -> QuestionTally:
+    """`base` (skips and declines) with the answered count, the rest of `values` as ignored, and `figures`."""
+    return replace(base, answered=answered, ignored=len(values) - answered, **figures)
+
+
+def _ideas(value: tuple[object, ...]) -> list[str]:
+    return [v for v in value if isinstance(v, str) and v.strip()]
+
+
+def _single(
+    base: QuestionTally,
+    question: SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion,
+    values: Sequence[object],
+) -> QuestionTally:
+    counts = {o.id: 0 for o in question.options}
+    for value in values:
+        if isinstance(value, str) and value in counts:
+            counts[value] += 1
+    return _with(base, values, sum(counts.values()), counts=counts)
+
+
+def _known(value: object, options: Container[str]) -> list[str]:
+    """The option ids in a stored tuple that are still options, in order, each once."""
+    if not isinstance(value, tuple):
+        return []
+    return [v for v in dict.fromkeys(v for v in value if isinstance(v, str)) if v in options]
+
+
+def _multi(base: QuestionTally, question: MultiChoiceQuestion, values: Sequence[object]) -> QuestionTally:
+    counts = {o.id: 0 for o in question.options}
+    answered = 0
+    for value in values:
+        picked = _known(value, counts)
+        if picked:
+            answered += 1
+            for option_id in picked:
+                counts[option_id] += 1
+    return _with(base, values, answered, counts=counts)
+
+
+def _scale(base: QuestionTally, question: ScaleQuestion, values: Sequence[object]) -> QuestionTally:
+    distribution = dict.fromkeys(question.points(), 0)
+    points = [v for v in values if isinstance(v, int) and not isinstance(v, bool) and v in distribution]
+    for point in points:
+        distribution[point] += 1
+    mean = sum(points) / len(points) if points else None
+    return _with(base, values, len(points), distribution=distribution, mean=mean)
+
+
+def _ordering(base: QuestionTally, question: OrderingQuestion, values: Sequence[object]) -> QuestionTally:
+    ids = [o.id for o in question.options]
+    n = len(ids)
+    places: dict[str, list[int]] = {i: [] for i in ids}
+    borda = dict.fromkeys(ids, 0)
+    answered = 0
+    for value in values:
+        ballot = _known(value, places)
+        if not ballot:
+            continue
+        answered += 1
+        for place, option_id in enumerate(ballot, start=1):
+            places[option_id].append(place)
+            borda[option_id] += n - place
+    return _with(
+        base,
+        values,
+        answered,
+        placed={i: len(p) for i, p in places.items()},
+        average_rank={i: (sum(p) / len(p) if p else None) for i, p in places.items()},
+        borda=borda,
+    )
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def header(tally: QuestionTally) -> str:
+    """The first line, "<question> — 12 answered, 2 skipped, 1 rather not say": zero skips and declines
+    are left out, and none answered reads "no answers yet"."""
+    parts = [f"{tally.answered} answered" if tally.answered else NO_ANSWERS]
+    if tally.skipped:
+        parts.append(f"{tally.skipped} skipped")
+    if tally.declined:
+        parts.append(f"{tally.declined} rather not say")
+    if tally.ignored:
+        parts.append(f"{tally.ignored} no longer {'fits' if tally.ignored == 1 else 'fit'} the question")
+    return f"{_one_line(tally.question.text)} — {', '.join(parts)}"
+
+
+def describe(tally: QuestionTally) -> list[str]:
+    """Plain-text lines for a report: a header line, then (if anyone answered) the figures.
+
+    Choice options are listed in the file's order, so reports over time read the same way; rankings
+    by Borda score, highest first (ties in file order). Free text and suggested ideas are only
+    counted, never quoted: their words can identify a young person, and the caller decides who sees
+    them. Photos are counted too.
+    """
+    lines = [header(tally)]
+    if not tally.answered:
+        return lines
+    question = tally.question
+    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion | MultiChoiceQuestion):
+        for option in question.options:
+            count = tally.counts.get(option.id, 0)
+            lines.append(f"{BULLET}{option.label}: {count} ({percent(count, tally.answered)})")
+        if isinstance(question, MultiChoiceQuestion) and question.choice_limit > 1:
+            lines.append("People could pick more than one, so the percentages can add up to more than 100%.")
+    elif isinstance(question, ScaleQuestion):
+        lines += _scale_lines(tally, question)
+    elif isinstance(question, OrderingQuestion):
+        lines += _ordering_lines(tally, question)
+    elif isinstance(question, TextQuestion):
+        written = _plural(tally.answered, "written answer", "written answers")
+        lines.append(f"{BULLET}{written} (see the export)")
+    elif isinstance(question, SuggestionQuestion):
+        ideas = _plural(len(tally.texts), "idea", "ideas")
+        people = _plural(tally.answered, "young person", "young people")
+        lines.append(f"{BULLET}{ideas} from {people} (see the export)")
+    elif isinstance(question, PhotoQuestion):
+        count = len(tally.photos)
+        how = "" if count == 1 else " as an album" if count <= ALBUM_MAX else " in albums"
+        lines.append(f"{BULLET}{_plural(count, 'photo', 'photos')} (sent to workers{how})")
+    return lines
+
+
+def _point_name(question: ScaleQuestion, point: int) -> str:
+    if question.faces:
+        faces = bot_texts.FACES.get(question.max, ())
+        if question.min == 1 and point - 1 < len(faces):
+            return faces[point - 1]
+    label = question.labels.get(point)
+    return f"{point} {label}" if label else str(point)
+
+
+def _scale_lines(tally: QuestionTally, question: ScaleQuestion) -> list[str]:
+    mean = f"{tally.mean:.1f}" if tally.mean is not None else NO_FIGURE
+    span = f"of {question.max}" if question.min == 1 else f"on a scale of {question.min} to {question.max}"
+    spread = " · ".join(f"{_point_name(question, p)}: {n}" for p, n in tally.distribution.items())
+    return [f"{BULLET}average {mean} {span}", f"{BULLET}{spread}"]
+
+
+def _ordering_lines(tally: QuestionTally, question: OrderingQuestion) -> list[str]:
+    options = sorted(question.options, key=lambda o: -tally.borda.get(o.id, 0))  # stable: ties in file order
+    lines = []
+    for option in options:
+        rank = tally.average_rank.get(option.id)
+        borda = tally.borda.get(option.id, 0)
+        if rank is None:
+            lines.append(f"{BULLET}{option.label}: not placed by anyone, Borda {borda}")
+        else:
+            placed = f"placed by {tally.placed.get(option.id, 0)}"
+            lines.append(f"{BULLET}{option.label}: average place {rank:.1f}, {placed}, Borda {borda}")
+    return lines
