@@ -12,8 +12,9 @@ from datetime import UTC, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
-from bot.core.models import Consultation, SuggestionQuestion, TextQuestion
+from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym
+from bot.photo_answers import PhotoAnswers
 from bot.storage import ideas_repo, lifecycle_repo, repos
 from bot.storage.db import Database
 from bot.summaries import consultation_lines
@@ -47,8 +48,10 @@ class Lifecycle:
         retention_days: int,
         tz: ZoneInfo,
         clock: Callable[[], datetime],
+        photos: PhotoAnswers,
     ) -> None:
         self.db = db
+        self.photos = photos
         self.catalogue = catalogue
         self._key = pseudonym_key
         self._retention = timedelta(days=retention_days)
@@ -111,16 +114,19 @@ class Lifecycle:
         )
 
     async def apply_retention(self) -> dict[str, int]:
-        """Delete typed answers (text, ideas as typed, reasons for ideas) of consultations closed
+        """Delete typed answers (text, ideas as typed, reasons for ideas) and photos of consultations closed
         more than RETENTION_DAYS ago; choices, ballots, counts and the moderated ideas themselves
         stay. Returns {consultation id: answers deleted} and logs counts only."""
         now = self._clock()
         expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + self._retention <= now]
 
+        photo_files: list[str] = []
+
         def purge(db: Connection) -> dict[str, int]:
-            typed = (TextQuestion, SuggestionQuestion)
+            typed = (TextQuestion, SuggestionQuestion, PhotoQuestion)
             deleted = {}
             for c in expired:
+                photo_files.extend(lifecycle_repo.delete_photos(db, c.id))
                 deleted[c.id] = lifecycle_repo.delete_answers(
                     db, c.id, [q.id for q in c.questions if isinstance(q, typed)]
                 )
@@ -128,6 +134,7 @@ class Lifecycle:
             return deleted
 
         deleted = {cid: n for cid, n in (await self.db.transaction(purge)).items() if n}
+        self.photos.forget(photo_files)
         for consultation_id, count in deleted.items():
             log.info("Retention: deleted %d typed answer(s) of %s", count, consultation_id)
         return deleted

@@ -51,13 +51,15 @@ PIXELS_MAX = 40_000_000
 STORED_MAX_SIDE = 2048
 JPEG_QUALITY = 85
 
-# Pillow can open dozens of formats, several through rarely-exercised decoders (and EPS through
-# Ghostscript); young people send photos and drawings in these. "JPEG" also covers multi-picture
-# (MPO) files, which Pillow opens through the JPEG plugin.
+# Pillow can open dozens of formats, several through rarely exercised decoders (and EPS through
+# Ghostscript); photos and drawings come in these few. "JPEG" also covers multi-picture (MPO) files,
+# which Pillow opens through its JPEG plugin.
 FORMATS = ("JPEG", "PNG", "GIF", "WEBP", "BMP")
 
 
 class Rejection(StrEnum):
+    """Why a file was refused, for the caller to pick a kind message by."""
+
     NOT_AN_IMAGE = "not_an_image"
     TOO_LARGE = "too_large"
     TOO_MANY_PIXELS = "too_many_pixels"
@@ -112,10 +114,10 @@ def store_photo(directory: Path, photo: CleanPhoto) -> str:
     """
     _make_private_dir(directory)
     name = f"{secrets.token_hex(16)}.{photo.extension}"
-    # mkstemp creates the file with mode 0600 whatever the umask.
     descriptor, partial = tempfile.mkstemp(dir=directory, prefix=".incoming-", suffix=".part")
     try:
         with open(descriptor, "wb") as out:
+            os.fchmod(out.fileno(), 0o600)  # mkstemp's 0600 is filtered by the umask too
             out.write(photo.data)
             out.flush()
             os.fsync(out.fileno())
@@ -152,14 +154,15 @@ def _decode(data: bytes) -> Image.Image:
 
 def _pixels_for_storage(image: Image.Image) -> tuple[Image.Image, str]:
     """The image in the mode it will be stored in, and "png" or "jpg"."""
+    drawing = image.mode in ("P", "PA", "1")  # flat colours and lines, which JPEG would smear
     if image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info:
         rgba = image.convert("RGBA")
         if rgba.getchannel("A").getextrema() != (255, 255):
             return rgba, "png"
         # An alpha channel with nothing see-through in it (many screenshots): store as if opaque.
         image = rgba.convert("RGB")
-    if image.mode in ("P", "1"):
-        return image.convert("RGB"), "png"  # a palette drawing: flat colours and lines JPEG would smear
+    if drawing:
+        return (image if image.mode == "RGB" else image.convert("RGB")), "png"
     if image.mode.startswith("I") or image.mode == "F":
         # 16-bit grey (e.g. some PNGs): scale to 8 bits; a plain convert would clip it to white.
         return image.convert("I").point(lambda value: value / 256).convert("L"), "jpg"

@@ -57,3 +57,20 @@ def delete_answers(db: Connection, consultation_id: str, question_ids: list[str]
         (*question_ids, consultation_id),
     )
     return cursor.rowcount
+
+
+def delete_photos(db: Connection, consultation_id: str) -> list[str]:
+    """Delete the photo records of one consultation; returns the file names to delete."""
+    names = [
+        row[0]
+        for row in db.execute(
+            "SELECT p.name FROM photos p JOIN responses r ON r.id = p.response_id"
+            " WHERE r.consultation_id = ?",
+            (consultation_id,),
+        )
+    ]
+    db.execute(
+        "DELETE FROM photos WHERE response_id IN (SELECT id FROM responses WHERE consultation_id = ?)",
+        (consultation_id,),
+    )
+    return names

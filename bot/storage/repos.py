@@ -244,3 +244,15 @@ def photos_of_question(db: Connection, consultation_id: str, question_id: str) -
 
 def all_photo_names(db: Connection) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM photos")}
+
+
+def submitted_answers(db: Connection, consultation_id: str) -> dict[str, list[Answer]]:
+    """{question id: answers} of every finished response, for the results."""
+    found: dict[str, list[Answer]] = {}
+    for row in db.execute(
+        "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
+        " WHERE r.consultation_id = ? AND r.status = 'submitted' ORDER BY r.id",
+        (consultation_id,),
+    ):
+        found.setdefault(row["question_id"], []).append(Answer(_decode_value(row["value"])))
+    return found

@@ -81,8 +81,11 @@ def build_application(
         settings.retention_days,
         ZoneInfo(settings.timezone),
         conversation.clock,
+        conversation.photos,
     )
-    moderation = Moderation(team, conversation.ideas, conversation.votes, conversation.catalogue)
+    moderation = Moderation(
+        team, conversation.ideas, conversation.votes, conversation.photos, conversation.catalogue
+    )
     moderation.register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
     pictures = Pictures(conversation.db, settings.surveys_dir)

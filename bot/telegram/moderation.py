@@ -7,17 +7,19 @@ from __future__ import annotations
 import asyncio
 import logging
 from html import escape
+from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.actions import Action, Kind
-from bot.core.models import Consultation, RankedQuestion
+from bot.core.models import ALBUM_MAX, Consultation, RankedQuestion
 from bot.ideas import Ideas, Shortlisting
+from bot.photo_answers import PhotoAnswers
+from bot.results import gather
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
-from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly
@@ -87,13 +89,26 @@ def merge_keyboard(idea: Idea, targets: list[Idea]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+async def _send_gallery(message: Message, photos: list[Path]) -> None:
+    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers."""
+    for start in range(0, len(photos), ALBUM_MAX):
+        batch = [path.read_bytes() for path in photos[start : start + ALBUM_MAX] if path.is_file()]
+        if len(batch) == 1:
+            await message.reply_photo(batch[0])
+        elif batch:
+            await message.reply_media_group([InputMediaPhoto(data) for data in batch])
+
+
 def _ranked_from_ideas(consultation: Consultation) -> RankedQuestion | None:
     return next((q for q in consultation.questions if isinstance(q, RankedQuestion) and q.options_from), None)
 
 
 class Moderation:
-    def __init__(self, team: TeamChat, ideas: Ideas, votes: Votes, catalogue: Catalogue) -> None:
+    def __init__(
+        self, team: TeamChat, ideas: Ideas, votes: Votes, photos: PhotoAnswers, catalogue: Catalogue
+    ) -> None:
         self.team = team
+        self.photos = photos
         self.ideas = ideas
         self.votes = votes
         self.catalogue = catalogue
@@ -331,13 +346,10 @@ class Moderation:
         if consultation is None:
             return
         now = self.votes.clock()
-        lines = await self.votes.db.read(
-            lambda db: consultation_lines(db, consultation, None, now, questions_shown=None)
-        )
-        for part in split_text("\n".join(lines)):
+        found = await self.votes.db.read(lambda db: gather(db, consultation, self.photos, now))
+        sections = [*found.sections, *(s for result in found.votes for s in team_result_sections(result))]
+        for part in (part for section in sections for part in split_text(section)):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
-        for result in await self.votes.results(consultation):
-            for section in team_result_sections(result):
-                for part in split_text(section):
-                    await message.reply_text(part, parse_mode=ParseMode.HTML)
+        for result in found.votes:
             await message.reply_photo(result_chart(result))
+        await _send_gallery(message, found.photos)

@@ -447,6 +447,7 @@ async def test_a_reminder_reaches_someone_who_asked_and_carries_them_on(
         180,
         ZoneInfo("Europe/London"),
         lambda: ten_am,
+        conversation.photos,
     )
     await remind(application.bot, conversation, lifecycle)
     await remind(application.bot, conversation, lifecycle)  # at most once

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.privacy import pseudonym
 from bot.lifecycle import Lifecycle
+from bot.photo_answers import PhotoAnswers
 from bot.storage import ideas_repo
 from bot.storage.db import Database
 from bot.surveys import load
@@ -16,11 +17,13 @@ from tests.conftest import E2E_SURVEYS, Clock
 
 KEY = b"k" * 32
 LONDON = ZoneInfo("Europe/London")
+# Retention here deletes no photo files (none are stored), only their records.
+PHOTOS = PhotoAnswers(Path("/nonexistent/photos"), lambda: datetime.now(UTC))
 
 
 def lifecycle(db: Database, clock: Clock, retention_days: int = 30) -> Lifecycle:
     catalogue, _ = load([E2E_SURVEYS])
-    return Lifecycle(db, catalogue, KEY, retention_days, LONDON, clock)
+    return Lifecycle(db, catalogue, KEY, retention_days, LONDON, clock, PHOTOS)
 
 
 def add_response(
@@ -106,7 +109,7 @@ async def test_retention_deletes_typed_answers_only_after_the_period(db: Databas
     closed_pets = pets.model_copy(update={"closes_at": datetime(2026, 10, 1, tzinfo=UTC)})
     catalogue.consultations["pets"] = closed_pets
     clock = Clock(datetime(2026, 10, 30, tzinfo=UTC))
-    service = Lifecycle(db, catalogue, KEY, 30, LONDON, clock)
+    service = Lifecycle(db, catalogue, KEY, 30, LONDON, clock, PHOTOS)
     await db.transaction(
         lambda c: add_response(c, "pets", 1, "2026-09-30", {"allowed": '"yes"', "names": '"Rex"'})
     )
@@ -124,7 +127,7 @@ async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_
     catalogue.consultations[ideas.id] = ideas.model_copy(
         update={"closes_at": datetime(2026, 10, 1, tzinfo=UTC)}
     )
-    service = Lifecycle(db, catalogue, KEY, 30, LONDON, Clock(datetime(2026, 10, 31, tzinfo=UTC)))
+    service = Lifecycle(db, catalogue, KEY, 30, LONDON, Clock(datetime(2026, 10, 31, tzinfo=UTC)), PHOTOS)
 
     def setup(c: sqlite3.Connection) -> None:
         add_response(c, ideas.id, 1, "2026-09-30", {"name": '["Safe Haven"]', "feel": '"safe"'})

@@ -203,9 +203,10 @@ def test_png_text_chunks_go_and_transparency_stays() -> None:
         assert secret not in photo.data
 
 
-def test_a_palette_drawing_is_stored_as_png() -> None:
+@pytest.mark.parametrize("params", [{}, {"transparency": 3}], ids=["plain", "transparent-index-unused"])
+def test_a_palette_drawing_is_stored_as_png(params: dict[str, object]) -> None:
     drawing = with_red_corner(48, 48).quantize(colors=4)
-    photo = clean_photo(encode(drawing, "PNG"))
+    photo = clean_photo(encode(drawing, "PNG", **params))
 
     assert photo.extension == "png"
     assert rgb_at(opened(photo.data), (0, 0)) == RED
@@ -382,6 +383,18 @@ def test_a_photo_is_stored_privately_under_a_random_name(tmp_path: Path, photo: 
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         assert path.read_bytes() == photo.data
     assert sorted(os.listdir(directory)) == sorted(names)  # no temporary file left behind
+
+
+def test_the_modes_do_not_depend_on_the_umask(tmp_path: Path, photo: CleanPhoto) -> None:
+    directory = tmp_path / "photos"
+    previous = os.umask(0o277)  # would leave the folder 0500: not even writable by the bot
+    try:
+        name = store_photo(directory, photo)
+    finally:
+        os.umask(previous)
+
+    assert stat.S_IMODE(directory.stat().st_mode) == 0o700
+    assert stat.S_IMODE((directory / name).stat().st_mode) == 0o600
 
 
 def test_a_png_is_stored_with_its_extension(tmp_path: Path) -> None:

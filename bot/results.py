@@ -1,0 +1,41 @@
+"""What `/results` shows the team for a consultation: its figures, each question's tally in words
+(from finished responses), a vote's count, and where the photos young people sent are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from html import escape
+from pathlib import Path
+from sqlite3 import Connection
+
+from bot.core.models import Consultation, PhotoQuestion
+from bot.core.tallies import describe, tally
+from bot.photo_answers import PhotoAnswers
+from bot.storage import repos
+from bot.summaries import consultation_lines
+from bot.votes import VoteResult, count_votes
+
+
+@dataclass(frozen=True)
+class Results:
+    sections: list[str]  # Telegram HTML, each sent as its own message(s)
+    votes: list[VoteResult]
+    photos: list[Path]  # for workers only: an album
+
+
+def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now: datetime) -> Results:
+    figures = "\n".join(consultation_lines(db, consultation, None, now, questions_shown=0))
+    answers = repos.submitted_answers(db, consultation.id)
+    questions = []
+    for question in consultation.questions:
+        lines = describe(tally(question, answers.get(question.id, [])))
+        questions.append("\n".join([f"<b>{escape(lines[0])}</b>", *(escape(line) for line in lines[1:])]))
+    pictures = [
+        photos.path(name)
+        for question in consultation.questions
+        if isinstance(question, PhotoQuestion)
+        for name in repos.photos_of_question(db, consultation.id, question.id)
+    ]
+    sections = [figures, "\n\n".join(questions)]
+    return Results(sections, count_votes(db, consultation), pictures)
