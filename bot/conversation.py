@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
@@ -432,7 +432,7 @@ class Conversation:
             return Reply([question])
         # The introduction heads the first question: one message, not two.
         return Reply(
-            [Screen(f"{consultation.title}\n\n{consultation.intro}\n\n{question.text}", question.buttons)]
+            [replace(question, text=f"{consultation.title}\n\n{consultation.intro}\n\n{question.text}")]
         )
 
     async def _step(

@@ -145,3 +145,95 @@ def test_check_surveys_command_prints_problems_and_exits_1(
     (tmp_path / "good.yaml").write_text(GOOD)
     assert main(["check-surveys", "good.yaml"]) == 0
     assert main(["check-surveys", str(tmp_path / "empty-folder-that-does-not-exist")]) == 1
+
+
+LOGIC = """\
+id: logic
+title: Logic
+intro: Hello
+questions:
+  - id: pick
+    type: single_choice
+    text: Pick
+    options: [{id: a, label: A}, {id: b, label: B}]
+  - id: many
+    type: multi_choice
+    text: Many
+    options: [{id: x, label: X}, {id: y, label: Y}]
+  - id: rate
+    type: scale
+    text: Rate
+  - id: ok
+    type: yes_no
+    text: OK?
+  - id: words
+    type: text
+    text: Words
+  - id: last
+    type: text
+    text: Last
+    show_if: CONDITION
+"""
+
+
+@pytest.mark.parametrize(
+    ("condition", "problem"),
+    [
+        ("{question: pick, equals: a}", None),
+        ("{question: pick, one_of: [a, b]}", None),
+        ("{question: many, includes: y}", None),
+        ("{question: rate, at_least: 4}", None),
+        ("{question: ok, equals: yes}", None),  # YAML reads a bare yes as true: taken as "yes"
+        ("{question: nope, equals: a}", "show_if: question 'nope' is not an earlier question in this file"),
+        ("{question: last, equals: a}", "show_if: question 'last' is not an earlier question in this file"),
+        ("{question: pick, equals: c}", "show_if: question 'pick' has no option 'c' (its options: a, b)"),
+        ("{question: many, includes: z}", "show_if: question 'many' has no option 'z' (its options: x, y)"),
+        (
+            "{question: rate, at_least: 6}",
+            "show_if: question 'rate' is a scale from 1 to 5: at_least 6 can never",
+        ),
+        (
+            "{question: ok, equals: maybe}",
+            "show_if: question 'ok' has no option 'maybe' (its options: no, yes)",
+        ),
+        (
+            "{question: pick, includes: a}",
+            "show_if: question 'pick': 'includes' does not fit a single_choice",
+        ),
+        ("{question: many, equals: x}", "show_if: question 'many': 'equals' does not fit a multi_choice"),
+        (
+            "{question: words, equals: hi}",
+            "show_if: question 'words' is a text question: show_if can only look",
+        ),
+        ("{question: pick, equals: a, one_of: [b]}", "show_if: needs exactly one of equals, one_of"),
+    ],
+)
+def test_show_if_conditions_are_checked(condition: str, problem: str | None) -> None:
+    found = problems_in(LOGIC.replace("CONDITION", condition))
+    if problem is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and found[0].startswith(f"f.yaml: last: {problem}"), found
+
+
+def test_pictures_must_exist_inside_the_folder_and_be_png_or_jpeg(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "a.png").write_bytes(b"\x89PNG")
+    (tmp_path / "media" / "notes.txt").write_text("hi")
+    text = GOOD.replace("type: single_choice", "type: image_choice").replace(
+        "options: [{id: a, label: A}, {id: b, label: B}]",
+        "options: [{id: a, label: A, image: media/a.png}, {id: b, label: B, image: IMAGE}]",
+    )
+    cases = {
+        "media/a.png": [],
+        "media/missing.png": ["options.b.image: 'media/missing.png' does not exist"],
+        "../outside.png": ["options.b.image: '../outside.png' must be inside the consultation's folder"],
+        "media/notes.txt": ["options.b.image: 'media/notes.txt' must be a PNG or JPEG picture"],
+    }
+    for image, expected in cases.items():
+        (tmp_path / "c.yaml").write_text(text.replace("IMAGE", image), encoding="utf-8")
+        _, problems = surveys.load([tmp_path / "c.yaml"])
+        reasons = [p.reason for p in problems]
+        assert len(reasons) == len(expected) and all(
+            r.startswith(e) for r, e in zip(reasons, expected, strict=True)
+        ), (image, reasons)

@@ -1,0 +1,191 @@
+"""The hub design consultation, end to end: pictures, faces, ranking, logic, rather-not-say and a
+photo upload, then the team's results."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.config import Settings
+from bot.core import texts
+from bot.core.engine import DECLINED
+from tests.conftest import RunningBot
+from tests.e2e.test_feedback_and_safeguarding import agree, rows
+from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram.server import SentMessage
+from tests.unit.test_photos import MAKE, phone_photo
+
+SHIPPED = Path(__file__).parents[2] / "surveys"
+HUB = "Design our new hub"
+TOTAL_WITHOUT_BRANCHES = 9  # 12 questions, three of them shown only after certain answers
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"surveys_dir": SHIPPED})
+
+
+def answers(bot: RunningBot) -> dict[str, object]:
+    found = rows(bot, "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id")
+    return {question: json.loads(value) if value is not None else None for question, value in found}
+
+
+def heading(message: SentMessage) -> tuple[int, int]:
+    match = re.search(r"Question (\d+) of (\d+)", message.text or "")
+    assert match, message.text
+    return int(match[1]), int(match[2])
+
+
+async def open_hub(user: User) -> list[SentMessage]:
+    await agree(user)
+    return await user.press(HUB)
+
+
+async def test_pictures_faces_ranking_and_branches(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(6001, "Sam", "sam_h")
+    first = await open_hub(sam)
+    # The three designs arrive as one album, numbered, then the question with a button for each.
+    [album] = sam.albums
+    assert [m.caption for m in album] == [
+        "1. A: small flats around a garden",
+        "2. B: one big family-style house",
+        "3. C: bedrooms + activity building",
+    ]
+    assert all(m.photo and m.photo.startswith(b"\x89PNG") for m in album)
+    question = first[-1]
+    assert heading(question) == (1, TOTAL_WITHOUT_BRANCHES)
+    assert "2. B: one big family-style house" in question.button_labels
+
+    # A second young person gets the same pictures by the file_id Telegram gave them: no upload.
+    kim = fake.user(6002, "Kim", "kim_h")
+    await open_hub(kim)
+    [first_album, second_album] = fake.calls_to("sendMediaGroup")
+    assert "attach://" in str(first_album["media"])
+    assert "attach://" not in str(second_album["media"])
+
+    [feel] = await sam.press("2. B: one big family-style house")
+    assert feel.button_labels[:5] == list(texts.FACES[5])  # faces with words, a big button each
+    await sam.press("🙂 Good")
+    await sam.press("🍳 Kitchen to cook together")
+    await sam.press(texts.NEXT_BUTTON)
+
+    # The ranking: tap in order, Undo, then Done after three of five.
+    await sam.press("🤝 Staff I can talk to")
+    await sam.press("🔒 Privacy")
+    [ranked] = await sam.press("🌳 Space outside")
+    assert "1. 🤝 Staff I can talk to\n2. 🔒 Privacy\n3. 🌳 Space outside" in (ranked.text or "")
+    [undone] = await sam.press(texts.UNDO_BUTTON)
+    assert "3. 🌳 Space outside" not in (undone.text or "")
+    await sam.press("🛏️ A bedroom of my own")
+    [where] = await sam.press(texts.DONE_RANKING_BUTTON)
+    assert heading(where) == (5, TOTAL_WITHOUT_BRANCHES)
+
+    # show_if one way: the edge of town brings a question about getting there (and the total grows).
+    [getting_there] = await sam.press("🌄 Edge of town, more space")
+    assert heading(getting_there) == (6, TOTAL_WITHOUT_BRANCHES + 1)
+    assert "how would you want to get to school" in (getting_there.text or "")
+    # ...and the other: going back and choosing town hides it and discards its answer.
+    await sam.press("🚌 A bus that runs often")
+    await sam.press(texts.BACK_BUTTON)
+    await sam.press(texts.BACK_BUTTON)
+    [lived_in] = await sam.press("🏙️ In town, near shops and buses")
+    assert heading(lived_in) == (6, TOTAL_WITHOUT_BRANCHES)
+    assert "getting-there" not in answers(bot)
+
+    # Rather not say: recorded as such (not a skip), and it hides the follow-up question.
+    assert lived_in.button_labels[:2] == ["👍 Yes", "👎 No"]
+    [home] = await sam.press(texts.RATHER_NOT_BUTTON)
+    assert heading(home) == (7, TOTAL_WITHOUT_BRANCHES)
+    assert answers(bot)["lived-in"] == DECLINED
+    # Back across the hidden follow-up lands on the question before it.
+    [back] = await sam.press(texts.BACK_BUTTON)
+    assert "Have you ever lived in a children's home" in (back.text or "")
+
+    # Yes shows the follow-up; answering it and then changing to No discards that answer.
+    [better] = await sam.press("👍 Yes")
+    assert heading(better) == (7, TOTAL_WITHOUT_BRANCHES + 1)
+    await sam.send("More say in the rules")
+    assert answers(bot)["lived-in-better"] == "More say in the rules"
+    await sam.send("/start")  # they wander off and come back: the question they were on returns
+    [still] = sam.messages[-1:]
+    assert "feel like home" in (still.text or "")
+    await sam.press(texts.BACK_BUTTON, message=still)
+    await sam.press(texts.BACK_BUTTON)
+    await sam.press("👎 No")
+    assert "lived-in-better" not in answers(bot)
+    stored = answers(bot)
+    assert stored["outline"] == "house" and stored["outline-feel"] == 4
+    assert stored["matters"] == ["people", "privacy", "bedroom"]
+
+
+async def reach_photo_question(user: User) -> None:
+    await open_hub(user)
+    for label in ("1. A: small flats", "😐 OK", "🌳 Garden", texts.NEXT_BUTTON):
+        await user.press(label)
+    await user.press("🛏️ A bedroom of my own")
+    await user.press(texts.DONE_RANKING_BUTTON)
+    await user.press("🏘️ A quiet street")
+    await user.press(texts.SKIP_BUTTON)  # lived in
+    await user.press(texts.SKIP_BUTTON)  # home
+    [photo_question] = await user.press(texts.SKIP_BUTTON)  # what would stop you
+    assert texts.SEND_A_PHOTO in (photo_question.text or "")
+
+
+async def test_a_photo_is_stored_without_its_location_and_bad_files_are_refused(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    ali = fake.user(6003, "Ali", "ali_h")
+    await reach_photo_question(ali)
+
+    [refused, question] = await ali.send_document(b"%PDF-1.4 not a picture", "idea.pdf", "application/pdf")
+    assert refused.text == texts.PHOTO_NOT_A_PICTURE and texts.SEND_A_PHOTO in (question.text or "")
+    big = b"\xff\xd8\xff" + bytes(11 * 1024 * 1024)
+    [refused, _] = await ali.send_document(big, "huge.jpg", "image/jpeg")
+    assert refused.text == texts.PHOTO_TOO_BIG
+    [disguised, _] = await ali.send_document(b"just text", "fake.png", "image/png")
+    assert disguised.text == texts.PHOTO_NOT_A_PICTURE
+    assert rows(bot, "SELECT count(*) FROM photos") == [(0,)]
+
+    original = phone_photo()
+    assert MAKE.encode() in original and b"GPS" in original
+    [review] = await ali.send_photo(original)
+    assert (review.text or "").startswith(texts.REVIEW_TITLE)
+    assert texts.PHOTO_SENT in (review.text or "")
+    [(name,)] = rows(bot, "SELECT name FROM photos")
+    stored = (bot.settings.photo_directory / name).read_bytes()
+    assert MAKE.encode() not in stored and b"GPS" not in stored
+    with Image.open(bot.settings.photo_directory / name) as image:
+        assert not image.getexif()
+        assert "icc_profile" not in image.info and "exif" not in image.info
+    assert [p.name for p in bot.settings.photo_directory.iterdir()] == [name]  # never the original
+
+    # Replacing the photo deletes the first file; /deleteme deletes the second.
+    await ali.press(texts.BACK_BUTTON)
+    await ali.send_photo(original)
+    [(second,)] = rows(bot, "SELECT name FROM photos")
+    assert second != name and [p.name for p in bot.settings.photo_directory.iterdir()] == [second]
+    await ali.send("/deleteme")
+    await ali.press(texts.ERASE_YES_BUTTON)
+    assert list(bot.settings.photo_directory.iterdir()) == []
+
+
+async def test_workers_read_tallies_and_see_the_photos(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    for n in range(2):
+        person = fake.user(6100 + n, f"P{n}", f"p_{n}")
+        await reach_photo_question(person)
+        await person.send_photo(phone_photo())
+        await person.press(texts.SUBMIT_BUTTON)
+    replies = await worker.send("/results hub-design")
+    text = "\n".join(m.text or "" for m in replies)
+    assert "• A: small flats around a garden: 2 (100%)" in text
+    assert "• 🛏️ A bedroom of my own: average place 1.0, placed by 2" in text
+    assert "2 photos" in text
+    [album] = worker.albums
+    assert len(album) == 2 and all(m.photo and m.photo.startswith(b"\xff\xd8") for m in album)
+    assert MAKE.encode() not in b"".join(m.photo or b"" for m in album)
