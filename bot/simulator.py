@@ -29,8 +29,10 @@ async def _ask_terminal(prompt: str) -> str:
 
 def format_screen(screen: Screen) -> str:
     """A screen as terminal text, buttons numbered from 1."""
-    picture = ["[a chart: Telegram shows it as a picture]"] if screen.image is not None else []
-    lines = ["", *picture, screen.text]
+    pictures = [f"[picture {p.caption}]" for p in screen.album]
+    if screen.image is not None:
+        pictures.append("[a chart: Telegram shows it as a picture]")
+    lines = ["", *pictures, screen.text]
     numbered = itertools.count(1)
     for row in screen.buttons:
         lines.append("   ".join(f"[{next(numbered)}] {button.label}" for button in row))
