@@ -239,13 +239,17 @@ class Conversation:
         try:
             name = await self.photos.keep(data)
         except PhotoRejected as rejected:
-            return await self.photo_refused(user_id, rejected.reason, caption)
+            problem = (
+                texts.PHOTO_NOT_A_PICTURE
+                if rejected.reason is Rejection.NOT_AN_IMAGE
+                else texts.PHOTO_TOO_BIG
+            )
+            return await self.photo_refused(user_id, problem, caption)
         reply = await self._step(user_id, consultation, update_id, SentPhoto(name))
         return await self._with_safeguarding(reply, user_id, caption, "message")
 
-    async def photo_refused(self, user_id: int, reason: Rejection, caption: str = "") -> Reply:
+    async def photo_refused(self, user_id: int, problem: str, caption: str = "") -> Reply:
         """A file that cannot be their photo: say why kindly; the question stays as it was."""
-        problem = texts.PHOTO_TOO_BIG if reason is Rejection.TOO_LARGE else texts.PHOTO_NOT_A_PICTURE
         reply = await self._resume_or_list(user_id, quiet=True)
         reply.screens.insert(0, Screen(problem))
         return await self._with_safeguarding(reply, user_id, caption, "message")
@@ -450,6 +454,8 @@ class Conversation:
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             if isinstance(user_input, str):  # not an answer any more, but still read for harm
                 return await self._with_safeguarding(reply, user_id, user_input, "message")
+            if isinstance(user_input, SentPhoto):  # it closed while the photo was on its way
+                self.photos.forget([user_input.name])
             return reply
 
         alert_ids: list[int] = []
@@ -534,8 +540,10 @@ class Conversation:
             assert outcome.problem is not None
             if isinstance(user_input, Action):  # a toast under the buttons they just tapped
                 return Reply(notice=outcome.problem)
-            # A typed message: say what was wrong, then put the question back within reach.
-            return Reply([Screen(outcome.problem), question_screen(consultation, stored.progress)])
+            # A typed message: say what was wrong, then put the question back within reach (its
+            # words and buttons: pictures already sent are still just above).
+            again = replace(question_screen(consultation, stored.progress), album=())
+            return Reply([Screen(outcome.problem), again])
         if isinstance(user_input, Action) and is_repeat_of_last_step(
             consultation, stored.progress, user_input
         ):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,9 @@ from bot.storage import repos
 
 log = logging.getLogger(__name__)
 
+# A stored photo (bot.photos.store_photo) or one being written.
+OURS = re.compile(r"^(?:[0-9a-f]{32}\.(?:jpg|png)|\.incoming-.*\.part)$")
+
 
 class PhotoAnswers:
     def __init__(self, directory: Path, clock: Callable[[], datetime]) -> None:
@@ -30,7 +35,11 @@ class PhotoAnswers:
         """Clean and store a photo; its name. Raises PhotoRejected for anything that is not one.
         Decoding and re-encoding a phone photo takes a few hundred ms: off the event loop."""
         cleaned = await asyncio.to_thread(clean_photo, data)
-        return store_photo(self.directory, cleaned)
+        name = store_photo(self.directory, cleaned)
+        # The file's own time would say when it was sent, to the second: keep only the day.
+        day = recorded_time(self.clock(), anonymous=True).timestamp()
+        os.utime(self.path(name), (day, day))
+        return name
 
     def path(self, name: str) -> Path:
         return self.directory / name
@@ -41,18 +50,16 @@ class PhotoAnswers:
         """Record photos a step added and drop those it replaced or discarded (in the step's
         transaction); returns the names whose files to delete once it has committed."""
         day = recorded_time(self.clock(), anonymous=True).date().isoformat()
-        gone = []
         for question in consultation.questions:
-            if not isinstance(question, PhotoQuestion):
-                continue
-            old, new = _photo(before, question.id), _photo(after, question.id)
-            if old == new:
-                continue
-            if new is not None:
+            new = _photo(after, question.id) if isinstance(question, PhotoQuestion) else None
+            if new is not None and new != _photo(before, question.id):
                 repos.add_photo(db, new, response_id, question.id, day)
-            if old is not None:
-                repos.drop_photo(db, old)
-                gone.append(old)
+        # Whatever the questions are now (a file edited since may have dropped a photo question),
+        # a photo none of the answers names any more goes.
+        kept = {a.value for a in after.answers.values() if isinstance(a.value, str)}
+        gone = [name for name in repos.photos_of_responses(db, [response_id]) if name not in kept]
+        for name in gone:
+            repos.drop_photo(db, name)
         return gone
 
     def forget(self, names: Iterable[str]) -> None:
@@ -66,7 +73,10 @@ class PhotoAnswers:
         if not self.directory.is_dir():
             return 0
         known = repos.all_photo_names(db)
-        strays = [p for p in self.directory.iterdir() if p.is_file() and p.name not in known]
+        # Only names we make: whatever else an operator keeps in the folder is not ours to delete.
+        strays = [
+            p for p in self.directory.iterdir() if p.is_file() and OURS.match(p.name) and p.name not in known
+        ]
         for path in strays:
             path.unlink(missing_ok=True)
         if strays:

@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from sqlite3 import Connection
 
-from bot.core.models import Consultation, PhotoQuestion
+from bot.core.models import Consultation, PhotoQuestion, RankedQuestion
 from bot.core.tallies import describe, tally
 from bot.photo_answers import PhotoAnswers
 from bot.storage import repos
@@ -29,6 +29,8 @@ def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now
     answers = repos.submitted_answers(db, consultation.id)
     questions = []
     for question in consultation.questions:
+        if isinstance(question, RankedQuestion):
+            continue  # a vote: its instant-runoff count follows (a Borda order could contradict it)
         lines = describe(tally(question, answers.get(question.id, [])))
         questions.append("\n".join([f"<b>{escape(lines[0])}</b>", *(escape(line) for line in lines[1:])]))
     pictures = [
@@ -37,5 +39,5 @@ def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now
         if isinstance(question, PhotoQuestion)
         for name in repos.photos_of_question(db, consultation.id, question.id)
     ]
-    sections = [figures, "\n\n".join(questions)]
+    sections = [section for section in (figures, "\n\n".join(questions)) if section]
     return Results(sections, count_votes(db, consultation), pictures)

@@ -20,13 +20,12 @@ from bot.core.models import (
     ImageChoiceQuestion,
     MultiChoiceQuestion,
     OrderingQuestion,
+    PickOneQuestion,
     Question,
     QuestionType,
     RankedQuestion,
     ScaleQuestion,
-    SingleChoiceQuestion,
     SuggestionQuestion,
-    YesNoQuestion,
 )
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
@@ -86,7 +85,7 @@ def _button_actions(consultation_id: str, question: Question) -> Iterable[Action
     if isinstance(question, RankedQuestion) and question.options_from:
         # a shortlisted idea, with room for a million of them
         yield Action(Kind.RANK, consultation_id, question.id, f"{IDEA_OPTION_PREFIX}999999")
-    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
+    if isinstance(question, PickOneQuestion):
         for option in question.options:
             yield Action(Kind.PICK, consultation_id, question.id, option.id)
     elif isinstance(question, MultiChoiceQuestion):
@@ -116,7 +115,7 @@ def _condition_problem(question: Question, earlier: dict[str, Question]) -> str 
         values = wanted if isinstance(wanted, list) else [wanted]
         if test in allowed and not all(isinstance(v, int) and v in points for v in values):
             return f"{where} is a scale from {target.min} to {target.max}: {test} {wanted} can never match"
-    elif isinstance(target, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion | MultiChoiceQuestion):
+    elif isinstance(target, PickOneQuestion | MultiChoiceQuestion):
         allowed = {"includes"} if isinstance(target, MultiChoiceQuestion) else {"equals", "one_of"}
         ids = {o.id for o in target.options}
         values = wanted if isinstance(wanted, list) else [wanted]

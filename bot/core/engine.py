@@ -16,24 +16,23 @@ from bot.core.ideas import display_label, normalise
 from bot.core.models import (
     Condition,
     Consultation,
-    ImageChoiceQuestion,
     MultiChoiceQuestion,
     OrderingQuestion,
     PhotoQuestion,
+    PickOneQuestion,
     Question,
     ScaleQuestion,
-    SingleChoiceQuestion,
     SuggestionQuestion,
     TextQuestion,
-    YesNoQuestion,
 )
 
 AnswerValue = str | int | tuple[str, ...]
 WHY_MAX = 300  # a reason for an idea: a sentence or two
 
 
-# "I'd rather not say": recorded as an answer, unlike a skip. (Ids cannot start with "_".)
-DECLINED = "_declined"
+# "I'd rather not say": recorded as an answer, unlike a skip. No option id or typed answer can be
+# this (ids are letters, digits and hyphens; Telegram messages carry no NUL character).
+DECLINED = "\u0000rather-not-say"
 
 
 @dataclass(frozen=True)
@@ -194,13 +193,16 @@ def _rejected(progress: Progress, problem: str) -> Outcome:
 
 def apply(consultation: Consultation, progress: Progress, action: Action) -> Outcome:
     """Apply a button press to the progress."""
-    return _tidy(consultation, _apply(consultation, progress, action))
+    return _tidy(consultation, progress, _apply(consultation, progress, action))
 
 
-def _tidy(consultation: Consultation, outcome: Outcome) -> Outcome:
-    if outcome.result is not Result.ACCEPTED:
+def _tidy(consultation: Consultation, before: Progress, outcome: Outcome) -> Outcome:
+    """On leaving a question, drop the answers its new answer hides. Not while still on it: ticking
+    an option off and on again must not lose what was written after it."""
+    after = outcome.progress
+    if outcome.result is not Result.ACCEPTED or (after.position == before.position and not after.submitted):
         return outcome
-    return replace(outcome, progress=_without_hidden_answers(consultation, outcome.progress))
+    return replace(outcome, progress=_without_hidden_answers(consultation, after))
 
 
 def _apply(consultation: Consultation, progress: Progress, action: Action) -> Outcome:
@@ -224,7 +226,7 @@ def _apply(consultation: Consultation, progress: Progress, action: Action) -> Ou
             return _accepted(_advance(consultation, _with_answer(progress, question.id, Answer(DECLINED))))
         case Kind.NEXT:
             return _next(consultation, progress, question)
-        case Kind.PICK if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
+        case Kind.PICK if isinstance(question, PickOneQuestion):
             if question.option(action.value) is None:
                 return Outcome(Result.STALE, progress)
             answered = _with_answer(progress, question.id, Answer(action.value))
@@ -369,13 +371,13 @@ def apply_photo(consultation: Consultation, progress: Progress, stored_name: str
     if not isinstance(question, PhotoQuestion):
         return _rejected(progress, texts.NO_PHOTO_WANTED)
     answered = _with_answer(progress, question.id, Answer(stored_name))
-    return _tidy(consultation, _accepted(_advance(consultation, answered)))
+    return _tidy(consultation, progress, _accepted(_advance(consultation, answered)))
 
 
 def apply_text(consultation: Consultation, progress: Progress, text: str) -> Outcome:
     """Apply a typed message: an answer to a text question or an idea to a suggestion question;
     anything else is a kind pointer."""
-    return _tidy(consultation, _apply_text(consultation, progress, text))
+    return _tidy(consultation, progress, _apply_text(consultation, progress, text))
 
 
 def _apply_text(consultation: Consultation, progress: Progress, text: str) -> Outcome:
@@ -405,7 +407,7 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
     if answer.declined:
         return texts.RATHER_NOT_SAID
     value = answer.value
-    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
+    if isinstance(question, PickOneQuestion):
         option = question.option(str(value))
         return option.label if option else str(value)
     if isinstance(question, PhotoQuestion):

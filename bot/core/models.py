@@ -204,18 +204,28 @@ class OrderingQuestion(_WithOptions):
 
     @model_validator(mode="after")
     def _enough_options(self) -> OrderingQuestion:
-        ids = [o.id for o in self.options]
-        drawn_from_ideas = getattr(self, "options_from", None) is not None
-        if not drawn_from_ideas and len(ids) < 2:
+        if not self.draws_from_ideas and len(self.options) < 2:
             raise ValueError("needs at least 2 options, or options_from to take them from ideas")
-        if drawn_from_ideas and any(_IDEA_OPTION.match(i) for i in ids):
-            raise ValueError("option ids like 'i12' are kept for shortlisted ideas: choose another id")
         return self
+
+    @property
+    def draws_from_ideas(self) -> bool:
+        return False
 
 
 class RankedQuestion(OrderingQuestion):
     type: Literal[QuestionType.RANKED]
     options_from: Annotated[str | None, Field(pattern=SOURCE_PATTERN)] = None
+
+    @property
+    def draws_from_ideas(self) -> bool:
+        return self.options_from is not None
+
+    @model_validator(mode="after")
+    def _idea_ids_kept(self) -> RankedQuestion:
+        if self.draws_from_ideas and any(_IDEA_OPTION.match(o.id) for o in self.options):
+            raise ValueError("option ids like 'i12' are kept for shortlisted ideas: choose another id")
+        return self
 
 
 class RankingQuestion(OrderingQuestion):
@@ -250,6 +260,9 @@ class PhotoQuestion(_QuestionBase):
 
     type: Literal[QuestionType.PHOTO]
 
+
+# Questions answered by tapping one option.
+PickOneQuestion = SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion
 
 Question = Annotated[
     SingleChoiceQuestion

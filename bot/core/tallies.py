@@ -34,16 +34,14 @@ from bot.core import texts as bot_texts
 from bot.core.engine import Answer
 from bot.core.models import (
     ALBUM_MAX,
-    ImageChoiceQuestion,
     MultiChoiceQuestion,
     OrderingQuestion,
     PhotoQuestion,
+    PickOneQuestion,
     Question,
     ScaleQuestion,
-    SingleChoiceQuestion,
     SuggestionQuestion,
     TextQuestion,
-    YesNoQuestion,
 )
 
 BULLET = "• "
@@ -91,7 +89,7 @@ def tally(question: Question, answers: Sequence[Answer]) -> QuestionTally:
     declined = sum(1 for a in answers if a.declined)
     values = [a.value for a in answers if not a.skipped and not a.declined]
     base = QuestionTally(question=question, skipped=skipped, declined=declined)
-    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion):
+    if isinstance(question, PickOneQuestion):
         return _single(base, question, values)
     if isinstance(question, MultiChoiceQuestion):
         return _multi(base, question, values)
@@ -123,7 +121,7 @@ def _ideas(value: tuple[object, ...]) -> list[str]:
 
 def _single(
     base: QuestionTally,
-    question: SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion,
+    question: PickOneQuestion,
     values: Sequence[object],
 ) -> QuestionTally:
     counts = {o.id: 0 for o in question.options}
@@ -218,7 +216,7 @@ def describe(tally: QuestionTally) -> list[str]:
     if not tally.answered:
         return lines
     question = tally.question
-    if isinstance(question, SingleChoiceQuestion | YesNoQuestion | ImageChoiceQuestion | MultiChoiceQuestion):
+    if isinstance(question, PickOneQuestion | MultiChoiceQuestion):
         for option in question.options:
             count = tally.counts.get(option.id, 0)
             lines.append(f"{BULLET}{option.label}: {count} ({percent(count, tally.answered)})")

@@ -77,6 +77,7 @@ PHOTO_KEPT = "✅ We've got your photo. Send another to replace it, or tap Keep.
 PHOTO_SENT = "📷 a photo"
 NO_PHOTO_WANTED = "This question doesn't need a photo: please tap one of the buttons."
 PHOTO_NOT_A_PICTURE = "Sorry, I can only take pictures here (a photo, or an image file like JPG or PNG)."
+PHOTO_NOT_FETCHED = "Sorry, I couldn't fetch that picture from Telegram. Please try sending it again."
 PHOTO_TOO_BIG = "Sorry, that picture is too big (the most is 10 MB). Try sending it as a photo, not a file."
 
 THANK_YOU = (

@@ -236,7 +236,7 @@ def photos_of_question(db: Connection, consultation_id: str, question_id: str) -
         row[0]
         for row in db.execute(
             "SELECT p.name FROM photos p JOIN responses r ON r.id = p.response_id"
-            " WHERE r.consultation_id = ? AND p.question_id = ? ORDER BY p.name",
+            " WHERE r.consultation_id = ? AND p.question_id = ? AND r.status = 'submitted' ORDER BY p.name",
             (consultation_id, question_id),
         )
     ]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -20,8 +20,9 @@ from telegram.ext import (
 
 from bot.alerts import Person
 from bot.conversation import Conversation
+from bot.core import texts
 from bot.core.screens import Reply, Screen
-from bot.photos import PHOTO_MAX_BYTES, Rejection
+from bot.photos import PHOTO_MAX_BYTES
 from bot.telegram.media import Pictures
 from bot.telegram.render import keyboard, split_text
 
@@ -128,25 +129,21 @@ class YoungPeople:
         if not await self.conversation.expects_photo(user_id):
             await self.unreadable(update, context)
             return
-        if message.photo:
-            file_id, size = message.photo[-1].file_id, message.photo[-1].file_size
+        problem = _problem_before_download(message)
+        data = b""
+        if problem is None:
+            try:
+                source = message.photo[-1] if message.photo else message.document
+                assert source is not None
+                data = bytes(await (await context.bot.get_file(source.file_id)).download_as_bytearray())
+            except (BadRequest, NetworkError, TimedOut) as error:
+                log.warning("Could not fetch a photo sent as an answer: %s", error)
+                problem = texts.PHOTO_NOT_FETCHED
+        if problem is not None:
+            reply = await self.conversation.photo_refused(user_id, problem, caption)
         else:
-            assert message.document is not None
-            if not (message.document.mime_type or "").startswith("image/"):
-                await self._show(
-                    update, await self.conversation.photo_refused(user_id, Rejection.NOT_AN_IMAGE, caption)
-                )
-                return
-            file_id, size = message.document.file_id, message.document.file_size
-        if size is not None and size > PHOTO_MAX_BYTES:
-            await self._show(
-                update, await self.conversation.photo_refused(user_id, Rejection.TOO_LARGE, caption)
-            )
-            return
-        data = await (await context.bot.get_file(file_id)).download_as_bytearray()
-        await self._show(
-            update, await self.conversation.photo(user_id, bytes(data), update.update_id, caption)
-        )
+            reply = await self.conversation.photo(user_id, data, update.update_id, caption)
+        await self._show(update, reply)
 
     async def unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes and the like where none was asked for."""
@@ -186,6 +183,18 @@ class YoungPeople:
         except Forbidden:
             # They blocked the bot; whatever they sent before that is saved already.
             log.info("A young person has blocked the bot; reply not delivered")
+
+
+def _problem_before_download(message: Message) -> str | None:
+    """What is wrong with a picture we can tell without fetching it: not an image, or too big."""
+    if message.photo:
+        size = message.photo[-1].file_size
+    else:
+        assert message.document is not None
+        if not (message.document.mime_type or "").startswith("image/"):
+            return texts.PHOTO_NOT_A_PICTURE
+        size = message.document.file_size
+    return texts.PHOTO_TOO_BIG if size is not None and size > PHOTO_MAX_BYTES else None
 
 
 def _user_id(update: Update) -> int:

@@ -9,9 +9,9 @@ import logging
 from html import escape
 from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.actions import Action, Kind
@@ -35,6 +35,7 @@ FLAG_WORDS = {
     "link": "a link",
     "real_name": "a real person's name from the block list",
 }
+PHOTOS_ELSEWHERE = "The photos are only sent in a private chat with me or in the team chat."
 MODERATE_SHOWN = 10  # ideas per /moderate; the rest wait for the next one
 MERGE_TARGETS_SHOWN = 20
 
@@ -90,13 +91,19 @@ def merge_keyboard(idea: Idea, targets: list[Idea]) -> InlineKeyboardMarkup:
 
 
 async def _send_gallery(message: Message, photos: list[Path]) -> None:
-    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers."""
+    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers. As
+    files, not photos: Telegram refuses odd shapes as photos, and files keep transparency."""
     for start in range(0, len(photos), ALBUM_MAX):
-        batch = [path.read_bytes() for path in photos[start : start + ALBUM_MAX] if path.is_file()]
-        if len(batch) == 1:
-            await message.reply_photo(batch[0])
-        elif batch:
-            await message.reply_media_group([InputMediaPhoto(data) for data in batch])
+        batch = [path for path in photos[start : start + ALBUM_MAX] if path.is_file()]
+        try:
+            if len(batch) == 1:
+                await message.reply_document(batch[0].read_bytes(), filename=batch[0].name)
+            elif batch:
+                await message.reply_media_group(
+                    [InputMediaDocument(path.read_bytes(), filename=path.name) for path in batch]
+                )
+        except BadRequest as error:
+            log.warning("Could not send some photos with the results: %s", error)
 
 
 def _ranked_from_ideas(consultation: Consultation) -> RankedQuestion | None:
@@ -352,4 +359,9 @@ class Moderation:
             await message.reply_text(part, parse_mode=ParseMode.HTML)
         for result in found.votes:
             await message.reply_photo(result_chart(result))
-        await _send_gallery(message, found.photos)
+        if not found.photos:
+            return
+        if message.chat.type == ChatType.PRIVATE or message.chat_id == self.team.settings.team_chat_id:
+            await _send_gallery(message, found.photos)
+        else:  # young people's photos go no further than the team
+            await message.reply_text(PHOTOS_ELSEWHERE)

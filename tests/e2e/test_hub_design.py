@@ -15,7 +15,7 @@ from bot.core import texts
 from bot.core.engine import DECLINED
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, Group, User
 from tests.fake_telegram.server import SentMessage
 from tests.unit.test_photos import MAKE, phone_photo
 
@@ -122,6 +122,15 @@ async def test_pictures_faces_ranking_and_branches(fake: FakeTelegram, bot: Runn
     assert stored["matters"] == ["people", "privacy", "bedroom"]
 
 
+async def say_in(fake: FakeTelegram, group: Group, user: User, text: str) -> list[SentMessage]:
+    """`user` sends `text` in `group`; the bot's messages there meanwhile."""
+    update = user.make_message_update(text)
+    update["message"]["chat"] = group.chat_json()
+    revision = fake.revision
+    await fake.deliver(update)
+    return fake.changed_since(group.id, revision)
+
+
 async def reach_photo_question(user: User) -> None:
     await open_hub(user)
     for label in ("1. A: small flats", "😐 OK", "🌳 Garden", texts.NEXT_BUTTON):
@@ -186,6 +195,27 @@ async def test_workers_read_tallies_and_see_the_photos(
     assert "• A: small flats around a garden: 2 (100%)" in text
     assert "• 🛏️ A bedroom of my own: average place 1.0, placed by 2" in text
     assert "2 photos" in text
-    [album] = worker.albums
-    assert len(album) == 2 and all(m.photo and m.photo.startswith(b"\xff\xd8") for m in album)
-    assert MAKE.encode() not in b"".join(m.photo or b"" for m in album)
+    [album] = worker.albums  # as files: Telegram refuses odd shapes as photos
+    files = [m.document or b"" for m in album]
+    assert len(files) == 2 and all(f.startswith(b"\xff\xd8") for f in files)
+    assert MAKE.encode() not in b"".join(files)
+
+    # Elsewhere than a private chat or the team chat, the figures go but not the photos.
+    other = fake.group(-100777, "Partners")
+    replies = await say_in(fake, other, worker, "/results hub-design")
+    assert replies[-1].text == "The photos are only sent in a private chat with me or in the team chat."
+    assert len(fake.calls_to("sendMediaGroup")) == 1 + 2  # the hub pictures twice, the gallery once
+
+
+async def test_the_question_comes_even_when_its_pictures_cannot(fake: FakeTelegram, bot: RunningBot) -> None:
+    await open_hub(fake.user(6201, "First", "first_h"))  # uploads the pictures: file_ids kept
+    # A new bot token makes the kept file_ids unknown: the bot uploads the pictures again.
+    fake.fail_next("sendMediaGroup", 400, "Bad Request: wrong file identifier/HTTP URL specified")
+    second = fake.user(6202, "Second", "second_h")
+    replies = await open_hub(second)
+    assert len(second.albums) == 1 and "Question 1 of" in (replies[-1].text or "")
+    # And if Telegram will take no pictures at all, the question still comes, with its buttons.
+    fake.fail_next("sendMediaGroup", 400, "Bad Request: wrong file identifier/HTTP URL specified", times=2)
+    third = fake.user(6203, "Third", "third_h")
+    replies = await open_hub(third)
+    assert third.albums == [] and "1. A: small flats around a garden" in replies[-1].button_labels

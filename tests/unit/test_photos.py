@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import stat
 import struct
 import warnings
 import zlib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image, ImageCms, PngImagePlugin
 
+from bot.photo_answers import PhotoAnswers
 from bot.photos import (
     PHOTO_MAX_BYTES,
     PIXELS_MAX,
@@ -423,3 +426,16 @@ def test_a_failed_write_leaves_nothing_behind(
     with pytest.raises(OSError, match="disk full"):
         store_photo(tmp_path, photo)
     assert os.listdir(tmp_path) == []
+
+
+def test_the_start_up_sweep_deletes_only_stray_photos_of_ours(tmp_path: Path) -> None:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE photos (name TEXT PRIMARY KEY)")
+    kept, stray = "a" * 32 + ".jpg", "b" * 32 + ".png"
+    db.execute("INSERT INTO photos VALUES (?)", (kept,))
+    for name in (kept, stray, ".incoming-x.part", "youthvoice.sqlite3", "pseudonym.key", "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    assert PhotoAnswers(tmp_path, lambda: datetime.now(UTC)).sweep(db) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [kept, "youthvoice.sqlite3", "pseudonym.key", "notes.txt"]
+    )

@@ -145,3 +145,47 @@ def test_idea_option_ids_are_kept_for_shortlisted_ideas() -> None:
     with pytest.raises(ValueError, match="kept for shortlisted ideas"):
         RankedQuestion.model_validate(bad)
     assert SuggestionQuestion.model_validate({"id": "n", "type": "suggestion", "text": "T"}).max_length == 40
+
+
+LOGIC = Consultation.model_validate(
+    {
+        "id": "logic",
+        "title": "Logic",
+        "intro": "Intro",
+        "questions": [
+            {
+                "id": "stop",
+                "type": "multi_choice",
+                "text": "Stop?",
+                "options": [{"id": "far", "label": "Far"}, {"id": "unsafe", "label": "Unsafe"}],
+            },
+            {
+                "id": "why",
+                "type": "text",
+                "text": "Why?",
+                "show_if": {"question": "stop", "includes": "unsafe"},
+            },
+            {"id": "end", "type": "text", "text": "End?"},
+        ],
+    }
+)
+
+
+def test_hidden_answers_go_only_when_the_question_is_left() -> None:
+    def tap(progress: Progress, kind: Kind, question: str, value: str = "") -> Progress:
+        outcome = apply(LOGIC, progress, Action(kind, "logic", question, value))
+        assert outcome.result is Result.ACCEPTED, outcome
+        return outcome.progress
+
+    progress = tap(begin(LOGIC), Kind.TOGGLE, "stop", "unsafe")
+    progress = tap(progress, Kind.NEXT, "stop")
+    progress = apply_text(LOGIC, progress, "The people").progress
+    progress = tap(progress, Kind.BACK, "end")
+    progress = tap(progress, Kind.BACK, "why")
+    # Ticking "unsafe" off and on again while still on the question keeps what was written.
+    progress = tap(tap(progress, Kind.TOGGLE, "stop", "unsafe"), Kind.TOGGLE, "stop", "unsafe")
+    assert progress.answers["why"].value == "The people"
+    # Leaving with it off discards it.
+    progress = tap(tap(progress, Kind.TOGGLE, "stop", "unsafe"), Kind.TOGGLE, "stop", "far")
+    progress = tap(progress, Kind.NEXT, "stop")
+    assert "why" not in progress.answers and progress.position == "end"
