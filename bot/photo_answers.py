@@ -57,6 +57,8 @@ class PhotoAnswers:
         # Whatever the questions are now (a file edited since may have dropped a photo question),
         # a photo none of the answers names any more goes.
         kept = {a.value for a in after.answers.values() if isinstance(a.value, str)}
+        if all(a.value in kept for a in before.answers.values() if isinstance(a.value, str)):
+            return []  # no answer that could name a photo has gone or changed: nothing to look up
         gone = [name for name in repos.photos_of_responses(db, [response_id]) if name not in kept]
         for name in gone:
             repos.drop_photo(db, name)
