@@ -29,10 +29,11 @@ from bot.core.models import (
     YesNoQuestion,
 )
 from bot.core.schedule import Slot, latest_due
-from bot.storage import repos, summary_repo
+from bot.storage import ideas_repo, repos, summary_repo
 from bot.storage.db import Database
 from bot.storage.summary_repo import Marks
 from bot.surveys import Catalogue
+from bot.votes import VoteResult, count_votes
 
 # A summary sent this long after its moment is marked late.
 LATE_AFTER = timedelta(minutes=10)
@@ -61,6 +62,16 @@ def _short(text: str, limit: int = 45) -> str:
 
 
 CHOICES = (SingleChoiceQuestion, MultiChoiceQuestion, YesNoQuestion, ImageChoiceQuestion)
+
+
+def _leading_in_vote(result: VoteResult) -> str:
+    count = result.count
+    if count.winner is None:
+        return "• no votes yet"
+    return (
+        f"• leading now: {escape(result.label(count.winner))} "
+        f"(instant-runoff of {count.ballots} ballot(s); /results {result.consultation.id})"
+    )
 
 
 def leading(question: Question, values: list[str]) -> str | None:
@@ -162,6 +173,7 @@ class Summaries:
             bars = []
             for consultation in self.catalogue.open_now(now):
                 lines += ["", *consultation_lines(db, consultation, since.responses, now)]
+                lines += [_leading_in_vote(result) for result in count_votes(db, consultation)]
                 counts = summary_repo.consultation_figures(db, consultation.id, 0, [])
                 bars.append(
                     ResponseBar(_plain(consultation.title), counts.submitted, counts.total - counts.submitted)
@@ -176,6 +188,9 @@ class Summaries:
                 + (f" ({by_topic})" if by_topic else "")
                 + f"; {unread} not read yet",
             ]
+            ideas_waiting = len(ideas_repo.awaiting_moderation(db))
+            if ideas_waiting:
+                lines.append(f"💡 <b>Ideas</b>: {ideas_waiting} waiting for a decision (/moderate)")
             raised, waiting = summary_repo.alert_figures(db, since.alerts)
             lines.append(
                 f"🚨 <b>Safeguarding</b>: {raised} alert(s) since the last summary; "

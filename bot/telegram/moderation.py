@@ -358,7 +358,7 @@ class Moderation:
         for part in (part for section in sections for part in split_text(section)):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
         for result in found.votes:
-            await message.reply_photo(result_chart(result))
+            await message.reply_photo(await asyncio.to_thread(result_chart, result))
         if not found.photos:
             return
         if message.chat.type == ChatType.PRIVATE or message.chat_id == self.team.settings.team_chat_id:

@@ -107,6 +107,8 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     assert queue[0].text == "6 idea(s) waiting for a decision."
     [base_camp] = [m for m in queue if "“Base Camp”" in (m.text or "")]
     assert "sent by 7 young people" in base_camp.text
+    summary = "\n".join(m.text or "" for m in await worker.send("/summary"))
+    assert "💡 Ideas: 6 waiting for a decision (/moderate)" in summary
     assert "It's where you start from" in idea_post(team, "Base Camp").text
     assert "⚠️ Held" in idea_post(team, "Sh1t Hole").text and "swear" in idea_post(team, "Sh1t Hole").text
     assert "phone number" in idea_post(team, "Call me 07700 900123").text
@@ -180,6 +182,9 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     await twice.send_raw_update(submit)
     await twice.send_raw_update(submit)
     assert rows(bot, "SELECT count(*) FROM ballots WHERE consultation_id = 'service-name-vote'") == [(15,)]
+
+    summary = "\n".join(m.text or "" for m in await worker.send("/summary"))
+    assert "leading now: The Harbour (instant-runoff of 12 ballot(s)" in summary
 
     # The worker closes the vote; a late voter is told kindly, and nothing is stored.
     [confirm] = await worker.send("/close service-name-vote")
