@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     feedback_topics: Annotated[tuple[FeedbackTopic, ...], NoDecode] = DEFAULT_FEEDBACK_TOPICS
     feedback_to_team: Literal["immediately", "summary"] = "immediately"
     feedback_per_hour: Annotated[int, Field(ge=1, le=100)] = 5
+    # Officers' results and exports show any count below this as "fewer than N" (and hide enough
+    # else that it cannot be worked out).
+    min_cell_size: Annotated[int, Field(ge=3, le=50)] = 5
 
     @field_validator(
         "telegram_bot_token",

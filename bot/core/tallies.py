@@ -240,7 +240,7 @@ def describe(tally: QuestionTally) -> list[str]:
     return lines
 
 
-def _point_name(question: ScaleQuestion, point: int) -> str:
+def point_name(question: ScaleQuestion, point: int) -> str:
     if question.faces:
         faces = bot_texts.FACES.get(question.max, ())
         if question.min == 1 and point - 1 < len(faces):
@@ -252,7 +252,7 @@ def _point_name(question: ScaleQuestion, point: int) -> str:
 def _scale_lines(tally: QuestionTally, question: ScaleQuestion) -> list[str]:
     mean = f"{tally.mean:.1f}" if tally.mean is not None else NO_FIGURE
     span = f"of {question.max}" if question.min == 1 else f"on a scale of {question.min} to {question.max}"
-    spread = " · ".join(f"{_point_name(question, p)}: {n}" for p, n in tally.distribution.items())
+    spread = " · ".join(f"{point_name(question, p)}: {n}" for p, n in tally.distribution.items())
     return [f"{BULLET}average {mean} {span}", f"{BULLET}{spread}"]
 
 

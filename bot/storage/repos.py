@@ -256,3 +256,26 @@ def submitted_answers(db: Connection, consultation_id: str) -> dict[str, list[An
     ):
         found.setdefault(row["question_id"], []).append(Answer(_decode_value(row["value"])))
     return found
+
+
+@dataclass(frozen=True)
+class ExportedResponse:
+    respondent: str  # the keyed pseudonym: no Telegram id, name or username
+    status: str
+    started_on: str  # the day only
+    answers: dict[str, Answer]
+
+
+def responses_for_export(db: Connection, consultation_id: str) -> list[ExportedResponse]:
+    """Every response with its answers, oldest first."""
+    found = []
+    for row in db.execute(
+        "SELECT id, respondent, status, started_at FROM responses WHERE consultation_id = ? ORDER BY id",
+        (consultation_id,),
+    ):
+        answers = {
+            a["question_id"]: Answer(_decode_value(a["value"]))
+            for a in db.execute("SELECT question_id, value FROM answers WHERE response_id = ?", (row["id"],))
+        }
+        found.append(ExportedResponse(row["respondent"], row["status"], row["started_at"][:10], answers))
+    return found

@@ -24,6 +24,7 @@ from bot.telegram import jobs
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
+from bot.telegram.reports import Reports
 from bot.telegram.team import TeamChat
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ def build_application(
         team, conversation.ideas, conversation.votes, conversation.photos, conversation.catalogue
     )
     moderation.register(application)
+    Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
     pictures = Pictures(conversation.db, settings.surveys_dir)
     YoungPeople(conversation, pictures, wake_outbox).register(application)

@@ -7,23 +7,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from html import escape
-from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Message, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.actions import Action, Kind
-from bot.core.models import ALBUM_MAX, Consultation, RankedQuestion
+from bot.core.models import Consultation, RankedQuestion
 from bot.ideas import Ideas, Shortlisting
 from bot.photo_answers import PhotoAnswers
-from bot.results import gather
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 from bot.surveys import Catalogue
-from bot.telegram.render import split_text
-from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly
-from bot.votes import Votes, result_chart, team_result_sections
+from bot.telegram.team import NOT_ALLOWED, TeamChat, consultation_named, edit_quietly
+from bot.votes import Votes
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +32,6 @@ FLAG_WORDS = {
     "link": "a link",
     "real_name": "a real person's name from the block list",
 }
-PHOTOS_ELSEWHERE = "The photos are only sent in a private chat with me or in the team chat."
 MODERATE_SHOWN = 10  # ideas per /moderate; the rest wait for the next one
 MERGE_TARGETS_SHOWN = 20
 
@@ -90,22 +86,6 @@ def merge_keyboard(idea: Idea, targets: list[Idea]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
-async def _send_gallery(message: Message, photos: list[Path]) -> None:
-    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers. As
-    files, not photos: Telegram refuses odd shapes as photos, and files keep transparency."""
-    for start in range(0, len(photos), ALBUM_MAX):
-        batch = [path for path in photos[start : start + ALBUM_MAX] if path.is_file()]
-        try:
-            if len(batch) == 1:
-                await message.reply_document(batch[0].read_bytes(), filename=batch[0].name)
-            elif batch:
-                await message.reply_media_group(
-                    [InputMediaDocument(path.read_bytes(), filename=path.name) for path in batch]
-                )
-        except BadRequest as error:
-            log.warning("Could not send some photos with the results: %s", error)
-
-
 def _ranked_from_ideas(consultation: Consultation) -> RankedQuestion | None:
     return next((q for q in consultation.questions if isinstance(q, RankedQuestion) and q.options_from), None)
 
@@ -131,9 +111,8 @@ class Moderation:
                 CommandHandler("moderate", self.moderate),
                 CommandHandler("shortlist", self.shortlist),
                 CommandHandler("close", self.close),
-                CommandHandler("results", self.results),
             ]
-        )  # before young people's handlers: a young person's /results reaches `results` first
+        )
 
     def _title(self, idea: Idea) -> str:
         consultation = self.catalogue.get(idea.consultation_id)
@@ -167,11 +146,7 @@ class Moderation:
         if not self.team.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return None
-        consultation = self.catalogue.get((context.args or [""])[0].lower())
-        if consultation is None:
-            known = ", ".join(self.catalogue.consultations) or "none loaded"
-            await message.reply_text(f"Use: {usage}. Consultation ids: {known}.")
-        return consultation
+        return await consultation_named(self.catalogue, message, context.args, usage)
 
     # --- moderation ------------------------------------------------------------------------------
 
@@ -344,24 +319,3 @@ class Moderation:
                 f" (by {escape(worker.full_name)})." if closed else "."
             )
             await edit_quietly(query.message, text + " Its final results go to the team chat shortly.")
-
-    async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/results <id>: figures for workers; a vote's count, rounds, explanation and chart."""
-        message = update.effective_message
-        assert message is not None
-        consultation = await self._consultation_argument(update, context, "/results <consultation id>")
-        if consultation is None:
-            return
-        now = self.votes.clock()
-        found = await self.votes.db.read(lambda db: gather(db, consultation, self.photos, now))
-        sections = [*found.sections, *(s for result in found.votes for s in team_result_sections(result))]
-        for part in (part for section in sections for part in split_text(section)):
-            await message.reply_text(part, parse_mode=ParseMode.HTML)
-        for result in found.votes:
-            await message.reply_photo(await asyncio.to_thread(result_chart, result))
-        if not found.photos:
-            return
-        if message.chat.type == ChatType.PRIVATE or message.chat_id == self.team.settings.team_chat_id:
-            await _send_gallery(message, found.photos)
-        else:  # young people's photos go no further than the team
-            await message.reply_text(PHOTOS_ELSEWHERE)

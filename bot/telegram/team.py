@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from html import escape
 from sqlite3 import Connection
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -22,12 +23,14 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.alerts import Safeguarding
 from bot.config import Settings
 from bot.core.actions import Action, Kind, decode
+from bot.core.models import Consultation
 from bot.feedback import Feedback
 from bot.lifecycle import Lifecycle
 from bot.storage import feedback_repo
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
 from bot.summaries import Summaries
+from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 
 log = logging.getLogger(__name__)
@@ -110,6 +113,9 @@ def feedback_keyboard(item: FeedbackItem) -> InlineKeyboardMarkup:
     )
 
 
+Reader = Literal["worker", "officer"]
+
+
 class TeamChat:
     def __init__(
         self,
@@ -154,6 +160,16 @@ class TeamChat:
         if not allowed:
             log.warning("Refused a team action from user %s", user.id if user else "unknown")
         return allowed
+
+    def reader(self, update: Update) -> Reader | None:
+        """Who may read results: workers (and admins) everything, officers suppressed totals only."""
+        user = update.effective_user
+        if user is not None and user.id in self.settings.staff_ids:
+            return "worker"
+        if user is not None and user.id in self.settings.officer_ids:
+            return "officer"
+        log.warning("Refused to show results to user %s", user.id if user else "unknown")
+        return None
 
     # --- the outbox ------------------------------------------------------------------------
 
@@ -379,6 +395,17 @@ class TeamChat:
             )
         )
         await edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+
+
+async def consultation_named(
+    catalogue: Catalogue, message: Message, args: list[str] | None, usage: str
+) -> Consultation | None:
+    """The consultation a command names, or None after saying how to use it."""
+    consultation = catalogue.get((args or [""])[0].lower())
+    if consultation is None:
+        known = ", ".join(catalogue.consultations) or "none loaded"
+        await message.reply_text(f"Use: {usage}. Consultation ids: {known}.")
+    return consultation
 
 
 def _fitting(words: str) -> str:

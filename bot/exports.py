@@ -1,0 +1,179 @@
+"""`/export`: a consultation's responses as CSV and XLSX for workers (one row per response, its
+pseudonymous key, one column per question, answers in words), and the officers' tables of totals
+with small numbers suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.core import texts
+from bot.core.engine import Answer, describe_answer
+from bot.core.models import (
+    Consultation,
+    MultiChoiceQuestion,
+    OrderingQuestion,
+    PickOneQuestion,
+    Question,
+    RankedQuestion,
+    ScaleQuestion,
+)
+from bot.core.suppression import suppress, suppress_totals
+from bot.core.tallies import QuestionTally, point_name, tally
+from bot.storage.repos import ExportedResponse
+from bot.votes import VoteResult
+
+Table = tuple[list[str], list[list[str]]]  # (header, rows)
+SKIPPED = texts.SKIPPED
+DECLINED_WORDS = texts.RATHER_NOT_SAID
+HIDDEN = "hidden (too few to show)"
+KEY_SHOWN = 16  # hex characters of the pseudonym: plenty to tell responses apart
+# A cell starting with one of these is run as a formula by spreadsheet programs: young people's
+# words must never be (CSV/formula injection), so such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def responses_table(consultation: Consultation, responses: Sequence[ExportedResponse]) -> Table:
+    header = ["response", "status", "started on", *(f"{q.id}: {q.text}" for q in consultation.questions)]
+    rows = [
+        [
+            response.respondent[:KEY_SHOWN],
+            "finished" if response.status == "submitted" else "not finished",
+            response.started_on,
+            *(
+                "" if q.id not in response.answers else describe_answer(q, response.answers[q.id])
+                for q in consultation.questions
+            ),
+        ]
+        for response in responses
+    ]
+    return header, rows
+
+
+def _safe(cell: str) -> str:
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def to_csv(table: Table) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows emoji and accents right."""
+    header, rows = table
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([_safe(c) for c in header])
+    writer.writerows([[_safe(c) for c in row] for row in rows])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(table: Table, sheet: str) -> bytes:
+    header, rows = table
+    book = Workbook()
+    worksheet = book.active
+    assert worksheet is not None
+    worksheet.title = sheet[:31]  # Excel's limit for a sheet name
+    worksheet.append([_safe(c) for c in header])
+    for row in rows:
+        worksheet.append([_safe(c) for c in row])
+    for cell in worksheet[1]:
+        cell.font = Font(bold=True)
+    worksheet.freeze_panes = "A2"
+    for column in worksheet.columns:
+        width = max((len(str(c.value or "")) for c in column), default=8)
+        worksheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+OFFICER_HEADER = ["question", "answer", "count", "percent"]
+FOR_WORKERS = "written answers, ideas and photos are for workers only"
+
+
+def officer_table(
+    consultation: Consultation,
+    answers: Mapping[str, Sequence[Answer]],
+    votes: Sequence[VoteResult],
+    min_cell: int,
+) -> Table:
+    """Totals an officer may publish: every count from 1 to min_cell - 1 shown as "fewer than
+    min_cell", with whatever else would let it be worked out hidden too; no young person's words."""
+    rows: list[list[str]] = []
+    vote_counts = {result.question.id: result for result in votes}
+    for question in consultation.questions:
+        figures = tally(question, answers.get(question.id, []))
+        if isinstance(question, RankedQuestion) and question.id in vote_counts:
+            rows += _vote_rows(question, vote_counts[question.id], min_cell)
+        elif isinstance(question, PickOneQuestion | ScaleQuestion):
+            rows += _exclusive_rows(question, figures, min_cell)
+        elif isinstance(question, MultiChoiceQuestion | OrderingQuestion):
+            rows += _per_option_rows(question, figures, min_cell)
+        else:
+            rows.append([question.text, FOR_WORKERS, "", ""])
+    return OFFICER_HEADER, rows
+
+
+def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
+    if isinstance(question, ScaleQuestion):
+        return {point_name(question, p): n for p, n in figures.distribution.items()}
+    assert isinstance(question, PickOneQuestion | MultiChoiceQuestion | OrderingQuestion)
+    counts = figures.placed if isinstance(question, OrderingQuestion) else figures.counts
+    return {o.label: counts.get(o.id, 0) for o in question.options}
+
+
+def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
+    """One answer each (or skipped, or rather not say): the cells add up to who reached it."""
+    counts = {**_labels(question, figures), SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
+    table = suppress(counts, min_cell)
+    rows = [[question.text, label, cell.shown, cell.percent] for label, cell in table.cells.items()]
+    rows.append([question.text, "everyone who reached it", table.total.shown, ""])
+    if isinstance(question, ScaleQuestion):
+        # Beside a breakdown with hidden cells, the average can pin them down (2, 0, 0, 10, 10
+        # averages 4.2 only one way): shown only when nothing is hidden.
+        nothing_hidden = all(cell.count is not None for cell in table.cells.values())
+        known = figures.mean is not None and nothing_hidden and figures.answered >= min_cell
+        rows.append([question.text, "average", f"{figures.mean:.1f}" if known else HIDDEN, ""])
+    return rows
+
+
+def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
+    """Each option out of those who answered (they could pick or place several)."""
+    table = suppress_totals(_labels(question, figures), figures.answered, min_cell)
+    what = "placed it" if isinstance(question, OrderingQuestion) else "picked it"
+    rows = [
+        [question.text, f"{label} ({what})", cell.shown, cell.percent] for label, cell in table.cells.items()
+    ]
+    rows.append([question.text, "everyone who answered", table.total.shown, ""])
+    return rows
+
+
+def _vote_rows(question: RankedQuestion, result: VoteResult, min_cell: int) -> list[list[str]]:
+    """A vote: first preferences, suppressed, and the winner once enough have voted."""
+    firsts = {result.label(c): n for c, n in result.count.first_preferences.items()}
+    table = suppress(firsts, min_cell)
+    rows = [
+        [question.text, f"{label} (first choice)", cell.shown, cell.percent]
+        for label, cell in table.cells.items()
+    ]
+    rows.append([question.text, "voters", table.total.shown, ""])
+    winner = result.count.winner
+    shown = result.label(winner) if winner is not None and result.count.ballots >= min_cell else HIDDEN
+    rows.append([question.text, "winner (instant-runoff)", shown, ""])
+    return rows
+
+
+def officer_text(table: Table) -> str:
+    """The officers' table as a message (Telegram HTML), question by question."""
+    _, rows = table
+    lines = ["📊 <b>Totals for publishing</b> (small numbers hidden)"]
+    previous = None
+    for question, answer, count, percent in rows:
+        if question != previous:
+            lines += ["", f"<b>{escape(question)}</b>"]
+            previous = question
+        share = f" ({percent})" if percent and percent != "–" else ""
+        lines.append(f"• {escape(answer)}: {escape(count)}{share}" if count else f"• {escape(answer)}")
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""What the team reads and prints: `/results`, `/export` and `/poster`. Workers (and admins) get
+everything; officers only totals with small numbers suppressed. Young people's own words, photos
+and response rows go only to a private chat or the team chat. The reader's numeric id is checked
+at each use."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from sqlite3 import Connection
+
+from telegram import InputMediaDocument, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.core.models import ALBUM_MAX, Consultation
+from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
+from bot.photo_answers import PhotoAnswers
+from bot.posters import poster
+from bot.results import gather
+from bot.storage import repos
+from bot.surveys import Catalogue
+from bot.telegram.render import split_text
+from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named
+from bot.votes import Votes, count_votes, result_chart, team_result_sections
+
+log = logging.getLogger(__name__)
+
+POSTER_LINE = "Have your say! It takes a few minutes on your phone."
+ONLY_PRIVATELY = "{what} are only sent in a private chat with me or in the team chat."
+
+
+class Reports:
+    def __init__(self, team: TeamChat, votes: Votes, photos: PhotoAnswers, catalogue: Catalogue) -> None:
+        self.team = team
+        self.min_cell = team.settings.min_cell_size
+        self.votes = votes
+        self.photos = photos
+        self.catalogue = catalogue
+
+    def register(self, application: Application) -> None:
+        application.add_handlers(
+            [
+                CommandHandler("results", self.results),
+                CommandHandler("export", self.export),
+                CommandHandler("poster", self.poster),
+            ]
+        )  # before young people's handlers, so these win for their commands
+
+    async def _asked(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+    ) -> tuple[Reader, Consultation] | None:
+        """(who is asking, the consultation named), or None once a refusal or usage is sent."""
+        message = update.effective_message
+        assert message is not None
+        reader = self.team.reader(update)
+        if reader is None:
+            await message.reply_text(NOT_ALLOWED)
+            return None
+        consultation = await consultation_named(self.catalogue, message, context.args, usage)
+        return None if consultation is None else (reader, consultation)
+
+    def _private_enough(self, message: Message) -> bool:
+        """A private chat with the bot, or the team chat: where young people's words may go."""
+        return message.chat.type == ChatType.PRIVATE or message.chat_id == self.team.settings.team_chat_id
+
+    async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/results <id>: figures, each question's tally, a vote's count and chart, the photos."""
+        message = update.effective_message
+        assert message is not None
+        asked = await self._asked(update, context, "/results <consultation id>")
+        if asked is None:
+            return
+        reader, consultation = asked
+        if reader == "officer":
+            for part in split_text(officer_text(await self._officer_table(consultation))):
+                await message.reply_text(part, parse_mode=ParseMode.HTML)
+            return
+        now = self.votes.clock()
+        found = await self.votes.db.read(lambda db: gather(db, consultation, self.photos, now))
+        sections = [*found.sections, *(s for result in found.votes for s in team_result_sections(result))]
+        for part in (part for section in sections for part in split_text(section)):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
+        for result in found.votes:
+            await message.reply_photo(await asyncio.to_thread(result_chart, result))
+        if not found.photos:
+            return
+        if self._private_enough(message):
+            await _send_gallery(message, found.photos)
+        else:
+            await message.reply_text(ONLY_PRIVATELY.format(what="The photos"))
+
+    async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/export <id>: the responses as CSV and XLSX (one row each, by pseudonymous key)."""
+        message = update.effective_message
+        assert message is not None
+        asked = await self._asked(update, context, "/export <consultation id>")
+        if asked is None:
+            return
+        reader, consultation = asked
+        if reader == "officer":  # totals with small numbers hidden: fine in any chat
+            table, name = await self._officer_table(consultation), f"{consultation.id}-totals"
+        elif not self._private_enough(message):
+            await message.reply_text(ONLY_PRIVATELY.format(what="Exports"))
+            return
+        else:
+            responses = await self.votes.db.read(lambda db: repos.responses_for_export(db, consultation.id))
+            table, name = responses_table(consultation, responses), f"{consultation.id}-responses"
+        await message.reply_document(to_csv(table), filename=f"{name}.csv")
+        await message.reply_document(to_xlsx(table, consultation.title), filename=f"{name}.xlsx")
+
+    async def _officer_table(self, consultation: Consultation) -> Table:
+        def build(db: Connection) -> Table:
+            answers = repos.submitted_answers(db, consultation.id)
+            return officer_table(consultation, answers, count_votes(db, consultation), self.min_cell)
+
+        return await self.votes.db.read(build)
+
+    async def poster(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/poster <id>: a printable A4 poster with a QR code that opens the consultation."""
+        message = update.effective_message
+        assert message is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return
+        consultation = await consultation_named(
+            self.catalogue, message, context.args, "/poster <consultation id>"
+        )
+        if consultation is None:
+            return
+        link = f"https://t.me/{context.bot.username}?start={consultation.id}"
+        png = await asyncio.to_thread(poster, consultation.title, POSTER_LINE, link)
+        await message.reply_document(
+            png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
+        )
+
+
+async def _send_gallery(message: Message, photos: list[Path]) -> None:
+    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers. As
+    files, not photos: Telegram refuses odd shapes as photos, and files keep transparency."""
+    for start in range(0, len(photos), ALBUM_MAX):
+        batch = [path for path in photos[start : start + ALBUM_MAX] if path.is_file()]
+        try:
+            if len(batch) == 1:
+                await message.reply_document(batch[0].read_bytes(), filename=batch[0].name)
+            elif batch:
+                await message.reply_media_group(
+                    [InputMediaDocument(path.read_bytes(), filename=path.name) for path in batch]
+                )
+        except BadRequest as error:
+            log.warning("Could not send some photos with the results: %s", error)

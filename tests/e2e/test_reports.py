@@ -1,0 +1,109 @@
+"""What the team reads and prints: /results, /export and /poster, for workers and for officers
+(totals with small numbers hidden), refused to anyone else."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from bot.config import Settings
+from bot.core import texts
+from bot.telegram.team import NOT_ALLOWED
+from tests.conftest import RunningBot
+from tests.e2e.test_feedback_and_safeguarding import agree
+from tests.fake_telegram import FakeTelegram, User
+
+OFFICER = 3001
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"officer_ids": frozenset({OFFICER})})
+
+
+@pytest.fixture
+def officer(fake: FakeTelegram) -> User:
+    return fake.user(OFFICER, "Olu", "olu_officer", started=True)
+
+
+async def take_pets(user: User, allowed: str, pets: list[str], happy: str, name: str | None) -> None:
+    await agree(user)
+    await user.press("Pets at the hub")
+    await user.press(allowed)
+    for pet in pets:
+        await user.press(pet)
+    await user.press(texts.NEXT_BUTTON)
+    await user.press(happy)
+    if name is None:
+        await user.press(texts.SKIP_BUTTON)
+    else:
+        await user.send(name)
+    await user.press(texts.SUBMIT_BUTTON)
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.mark.parametrize("command", ["/results pets", "/export pets", "/poster pets"])
+async def test_young_people_are_refused_and_see_nothing(
+    fake: FakeTelegram, bot: RunningBot, command: str
+) -> None:
+    young = fake.user(8001, "Young", "young_one")
+    await agree(young)
+    [refusal] = await young.send(command)
+    assert refusal.text == NOT_ALLOWED
+
+
+async def test_workers_export_every_response_with_words_and_no_formulas(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    await take_pets(fake.user(8101, "A", "a_a"), "👍 Yes", ["🐱 Cat", "🐶 Dog"], "5 😍", '=HYPERLINK("x")')
+    await take_pets(fake.user(8102, "B", "b_b"), "👎 No", ["🐟 Fish"], "2", None)
+    [csv_file, xlsx_file] = await worker.send("/export pets")
+    rows = csv_rows(csv_file.document or b"")
+    assert rows[0][:4] == ["response", "status", "started on", "allowed: Should pets be allowed?"]
+    assert [r[3:] for r in rows[1:]] == [
+        ["👍 Yes", "🐱 Cat, 🐶 Dog", "5 😍", '\'=HYPERLINK("x")'],  # a formula is never run
+        ["👎 No", "🐟 Fish", "2", texts.SKIPPED],
+    ]
+    assert all(len(r[0]) == 16 and r[1] == "finished" for r in rows[1:])  # pseudonymous keys only
+    sheet = load_workbook(io.BytesIO(xlsx_file.document or b"")).active
+    assert sheet is not None
+    assert [[c.value or "" for c in row] for row in sheet.iter_rows()] == rows
+    dump = (csv_file.document or b"").decode("utf-8-sig")
+    assert "8101" not in dump and "a_a" not in dump
+
+
+async def test_officers_get_totals_with_small_numbers_hidden(
+    fake: FakeTelegram, bot: RunningBot, officer: User
+) -> None:
+    for n in range(7):
+        allowed = "👍 Yes" if n < 6 else "👎 No"
+        await take_pets(fake.user(8200 + n, f"P{n}", f"p{n}"), allowed, ["🐱 Cat"], "4", "Biscuit")
+    replies = await officer.send("/results pets")
+    text = "\n".join(m.text or "" for m in replies)
+    # 6 said yes, 1 said no: the 1 is hidden, and so is the 6 (or the total would give it away).
+    assert "• 👎 No: fewer than 5" in text
+    assert "• 👍 Yes: 6" not in text
+    assert "Biscuit" not in text and "written answers, ideas and photos are for workers only" in text
+    [csv_file, xlsx_file] = await officer.send("/export pets")
+    rows = csv_rows(csv_file.document or b"")
+    assert rows[0] == ["question", "answer", "count", "percent"]
+    assert ["Should pets be allowed?", "👎 No", "fewer than 5", "–"] in rows
+    assert not any("Biscuit" in cell for row in rows for cell in row)
+    assert xlsx_file.document_name == "pets-totals.xlsx"
+    [refusal] = await officer.send("/poster pets")  # posters are for workers
+    assert refusal.text == NOT_ALLOWED
+
+
+async def test_workers_print_an_a4_poster_with_the_deep_link(bot: RunningBot, worker: User) -> None:
+    [poster] = await worker.send("/poster pets")
+    assert poster.document_name == "poster-pets.png"
+    with Image.open(io.BytesIO(poster.document or b"")) as image:
+        assert abs(image.height / image.width - 2**0.5) < 0.01
+    assert "?start=pets" in (poster.caption or "")
