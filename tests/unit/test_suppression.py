@@ -14,7 +14,8 @@ from bot.core.engine import Answer
 from bot.core.models import Consultation
 from bot.core.suppression import MIN_CELL, Cell, Table, suppress, suppress_totals
 from bot.core.tallies import percent
-from bot.exports import HIDDEN, officer_table
+from bot.exports import HIDDEN as AVERAGE_HIDDEN
+from bot.exports import officer_table
 
 PROPERTY = settings(max_examples=1000, deadline=None, derandomize=True, database=None)
 FEWER = "fewer than 5"
@@ -424,6 +425,6 @@ def test_an_officers_scale_average_is_hidden_beside_hidden_cells() -> None:
     )
     points = [1] * 2 + [4] * 10 + [5] * 10  # averages 4.2 only one way: it would reveal the 2
     _, rows = officer_table(scale, {"q": [Answer(p) for p in points]}, [], 5)
-    assert ["Rate", "average", HIDDEN, ""] in rows
+    assert ["Rate", "average", AVERAGE_HIDDEN, ""] in rows
     _, rows = officer_table(scale, {"q": [Answer(p) for p in [4] * 10 + [5] * 10]}, [], 5)
     assert ["Rate", "average", "4.5", ""] in rows
