@@ -37,6 +37,8 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.durable import sync_dir
+
 log = logging.getLogger(__name__)
 
 PREFIX = "youthvoice-"
@@ -79,7 +81,7 @@ def backup(
     except BaseException:
         _remove_quietly(partial)
         raise
-    _sync_dir(backup_dir)
+    sync_dir(backup_dir)
     log.info(
         "Backed up the database to %s (%d bytes, %.2f s)",
         final,
@@ -149,7 +151,7 @@ def restore(backup_file: Path, database_path: Path, *, now: datetime | None = No
     except BaseException:
         _remove_quietly(incoming)
         raise
-    _sync_dir(database_path.parent)
+    sync_dir(database_path.parent)
     log.info("Restored %s from %s", database_path, backup_file)
 
 
@@ -239,15 +241,6 @@ def _stamp(now: datetime | None) -> str:
 
 def _side_files(database_path: Path) -> list[Path]:
     return [database_path.with_name(database_path.name + suffix) for suffix in ("-wal", "-shm")]
-
-
-def _sync_dir(directory: Path) -> None:
-    """Make a rename in `directory` survive a power cut."""
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _remove_quietly(path: Path) -> None:

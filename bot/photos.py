@@ -42,6 +42,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from bot.durable import sync_dir
+
 log = logging.getLogger(__name__)
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
@@ -125,7 +127,7 @@ def store_photo(directory: Path, photo: CleanPhoto) -> str:
     except BaseException:
         Path(partial).unlink(missing_ok=True)
         raise
-    _sync_dir(directory)
+    sync_dir(directory)
     return name
 
 
@@ -183,12 +185,3 @@ def _make_private_dir(directory: Path) -> None:
         os.chmod(directory, 0o700)  # mkdir's mode is filtered by the umask
     elif stat.S_IMODE(directory.stat().st_mode) & 0o077:
         log.warning("The photo folder %s can be read by other users; chmod 700 it", directory)
-
-
-def _sync_dir(directory: Path) -> None:
-    """Make the rename survive a power cut."""
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
