@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from bot.core import texts
@@ -31,7 +32,9 @@ from bot.votes import VoteResult
 Table = tuple[list[str], list[list[str]]]  # (header, rows)
 SKIPPED = texts.SKIPPED
 DECLINED_WORDS = texts.RATHER_NOT_SAID
-HIDDEN = "hidden (too few to show)"
+HIDDEN = "hidden"
+TOO_FEW = "too few answers to show safely"
+ONLY_SOME = "asked only after a certain answer: see the team's results"
 KEY_SHOWN = 16  # hex characters of the pseudonym: plenty to tell responses apart
 # A cell starting with one of these is run as a formula by spreadsheet programs: young people's
 # words must never be (CSV/formula injection), so such cells get a leading apostrophe.
@@ -70,14 +73,17 @@ def to_csv(table: Table) -> bytes:
 
 
 def to_xlsx(table: Table, sheet: str) -> bytes:
+    """`sheet` names the sheet: a fixed word, as titles may hold characters Excel refuses there."""
     header, rows = table
     book = Workbook()
     worksheet = book.active
     assert worksheet is not None
-    worksheet.title = sheet[:31]  # Excel's limit for a sheet name
-    worksheet.append([_safe(c) for c in header])
-    for row in rows:
-        worksheet.append([_safe(c) for c in row])
+    worksheet.title = sheet
+    for values in (header, *rows):
+        worksheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in values])
+    for row in worksheet.iter_rows():
+        for cell in row:
+            cell.data_type = "s"  # text, never a formula, whatever it starts with
     for cell in worksheet[1]:
         cell.font = Font(bold=True)
     worksheet.freeze_panes = "A2"
@@ -89,7 +95,7 @@ def to_xlsx(table: Table, sheet: str) -> bytes:
     return out.getvalue()
 
 
-OFFICER_HEADER = ["question", "answer", "count", "percent"]
+OFFICER_HEADER = ["question", "answer", "count", "percent of everyone asked"]
 FOR_WORKERS = "written answers, ideas and photos are for workers only"
 
 
@@ -100,14 +106,23 @@ def officer_table(
     min_cell: int,
 ) -> Table:
     """Totals an officer may publish: every count from 1 to min_cell - 1 shown as "fewer than
-    min_cell", with whatever else would let it be worked out hidden too; no young person's words."""
+    min_cell", with whatever else would let it be worked out hidden too; no young person's words.
+
+    Every question's total is in effect published (most questions reach everyone who finished),
+    so a breakdown that could only be protected by hiding its total is withheld whole. Questions
+    asked only after a certain answer (`show_if`) are left out: how many reached them would give
+    away how many gave that answer."""
     rows: list[list[str]] = []
     vote_counts = {result.question.id: result for result in votes}
     for question in consultation.questions:
         figures = tally(question, answers.get(question.id, []))
-        if isinstance(question, RankedQuestion) and question.id in vote_counts:
+        if question.show_if is not None:
+            rows.append([question.text, ONLY_SOME, "", ""])
+        elif isinstance(question, RankedQuestion) and question.id in vote_counts:
             rows += _vote_rows(question, vote_counts[question.id], min_cell)
-        elif isinstance(question, PickOneQuestion | ScaleQuestion):
+        elif isinstance(question, PickOneQuestion | ScaleQuestion) or (
+            isinstance(question, MultiChoiceQuestion) and question.choice_limit == 1
+        ):
             rows += _exclusive_rows(question, figures, min_cell)
         elif isinstance(question, MultiChoiceQuestion | OrderingQuestion):
             rows += _per_option_rows(question, figures, min_cell)
@@ -124,10 +139,16 @@ def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
     return {o.label: counts.get(o.id, 0) for o in question.options}
 
 
+def _withheld(question: Question) -> list[list[str]]:
+    return [[question.text, TOO_FEW, "", ""]]
+
+
 def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
     """One answer each (or skipped, or rather not say): the cells add up to who reached it."""
     counts = {**_labels(question, figures), SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
     table = suppress(counts, min_cell)
+    if table.total.count is None:
+        return _withheld(question)
     rows = [[question.text, label, cell.shown, cell.percent] for label, cell in table.cells.items()]
     rows.append([question.text, "everyone who reached it", table.total.shown, ""])
     if isinstance(question, ScaleQuestion):
@@ -140,28 +161,38 @@ def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -
 
 
 def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
-    """Each option out of those who answered (they could pick or place several)."""
+    """Who answered, skipped or would rather not say (one group, as they exclude each other); then
+    each option out of those who answered (they could pick or place several)."""
+    reached = suppress(
+        {"answered": figures.answered, SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}, min_cell
+    )
+    if reached.total.count is None or reached.cells["answered"].count is None:
+        return _withheld(question)
     table = suppress_totals(_labels(question, figures), figures.answered, min_cell)
     what = "placed it" if isinstance(question, OrderingQuestion) else "picked it"
-    rows = [
+    rows = [[question.text, label, cell.shown, cell.percent] for label, cell in reached.cells.items()]
+    rows += [
         [question.text, f"{label} ({what})", cell.shown, cell.percent] for label, cell in table.cells.items()
     ]
-    rows.append([question.text, "everyone who answered", table.total.shown, ""])
     return rows
 
 
 def _vote_rows(question: RankedQuestion, result: VoteResult, min_cell: int) -> list[list[str]]:
-    """A vote: first preferences, suppressed, and the winner once enough have voted."""
+    """A vote: how many voted, first preferences when none is small, and the winner once enough
+    have voted (beside hidden first preferences, the winner could pin them down: then it alone)."""
     firsts = {result.label(c): n for c, n in result.count.first_preferences.items()}
     table = suppress(firsts, min_cell)
-    rows = [
-        [question.text, f"{label} (first choice)", cell.shown, cell.percent]
-        for label, cell in table.cells.items()
-    ]
-    rows.append([question.text, "voters", table.total.shown, ""])
+    voters = sum(firsts.values())
+    if table.total.count is None or voters < min_cell:
+        return _withheld(question)
+    rows = [[question.text, "voters", str(voters), ""]]
+    if all(cell.count is not None for cell in table.cells.values()):
+        rows += [
+            [question.text, f"{label} (first choice)", cell.shown, cell.percent]
+            for label, cell in table.cells.items()
+        ]
     winner = result.count.winner
-    shown = result.label(winner) if winner is not None and result.count.ballots >= min_cell else HIDDEN
-    rows.append([question.text, "winner (instant-runoff)", shown, ""])
+    rows.append([question.text, "winner (instant-runoff)", result.label(winner) if winner else "none", ""])
     return rows
 
 

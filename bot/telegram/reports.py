@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from html import escape
 from pathlib import Path
 from sqlite3 import Connection
 
@@ -18,7 +19,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.core.models import ALBUM_MAX, Consultation
 from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
 from bot.photo_answers import PhotoAnswers
-from bot.posters import poster
+from bot.posters import DEFAULT_FOOTER, poster
 from bot.results import gather
 from bot.storage import repos
 from bot.surveys import Catalogue
@@ -28,7 +29,13 @@ from bot.votes import Votes, count_votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
 
+POSTER_FOOTER = DEFAULT_FOOTER  # "... It's anonymous."
+POSTER_FOOTER_NAMED = "Scan with your phone's camera. It opens Telegram."
 POSTER_LINE = "Have your say! It takes a few minutes on your phone."
+OFFICERS_AFTER_CLOSE = (
+    "Totals for publishing come once “{title}” has closed: while it is open, comparing totals "
+    "from one day to the next could show how the last young person to answer did."
+)
 ONLY_PRIVATELY = "{what} are only sent in a private chat with me or in the team chat."
 
 
@@ -74,8 +81,12 @@ class Reports:
         if asked is None:
             return
         reader, consultation = asked
-        if reader == "officer":
-            for part in split_text(officer_text(await self._officer_table(consultation))):
+        if reader == "officer" or not self._private_enough(message):
+            # Elsewhere than with the team, workers' figures are the officers' too: small numbers hidden.
+            table = await self._officer_table(consultation)
+            title = escape(consultation.title)
+            text = OFFICERS_AFTER_CLOSE.format(title=title) if table is None else officer_text(table)
+            for part in split_text(text):
                 await message.reply_text(part, parse_mode=ParseMode.HTML)
             return
         now = self.votes.clock()
@@ -85,12 +96,7 @@ class Reports:
             await message.reply_text(part, parse_mode=ParseMode.HTML)
         for result in found.votes:
             await message.reply_photo(await asyncio.to_thread(result_chart, result))
-        if not found.photos:
-            return
-        if self._private_enough(message):
-            await _send_gallery(message, found.photos)
-        else:
-            await message.reply_text(ONLY_PRIVATELY.format(what="The photos"))
+        await _send_gallery(message, found.photos)
 
     async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/export <id>: the responses as CSV and XLSX (one row each, by pseudonymous key)."""
@@ -101,7 +107,11 @@ class Reports:
             return
         reader, consultation = asked
         if reader == "officer":  # totals with small numbers hidden: fine in any chat
-            table, name = await self._officer_table(consultation), f"{consultation.id}-totals"
+            totals = await self._officer_table(consultation)
+            if totals is None:
+                await message.reply_text(OFFICERS_AFTER_CLOSE.format(title=consultation.title))
+                return
+            table, name = totals, f"{consultation.id}-totals"
         elif not self._private_enough(message):
             await message.reply_text(ONLY_PRIVATELY.format(what="Exports"))
             return
@@ -109,9 +119,15 @@ class Reports:
             responses = await self.votes.db.read(lambda db: repos.responses_for_export(db, consultation.id))
             table, name = responses_table(consultation, responses), f"{consultation.id}-responses"
         await message.reply_document(to_csv(table), filename=f"{name}.csv")
-        await message.reply_document(to_xlsx(table, consultation.title), filename=f"{name}.xlsx")
+        sheet = "totals" if reader == "officer" else "responses"
+        await message.reply_document(to_xlsx(table, sheet), filename=f"{name}.xlsx")
 
-    async def _officer_table(self, consultation: Consultation) -> Table:
+    async def _officer_table(self, consultation: Consultation) -> Table | None:
+        """The totals officers may publish; None while it is open (comparing totals from one day to
+        the next would show how the last person to answer did)."""
+        if consultation.is_open(self.votes.clock()):
+            return None
+
         def build(db: Connection) -> Table:
             answers = repos.submitted_answers(db, consultation.id)
             return officer_table(consultation, answers, count_votes(db, consultation), self.min_cell)
@@ -131,7 +147,8 @@ class Reports:
         if consultation is None:
             return
         link = f"https://t.me/{context.bot.username}?start={consultation.id}"
-        png = await asyncio.to_thread(poster, consultation.title, POSTER_LINE, link)
+        footer = POSTER_FOOTER if consultation.anonymous else POSTER_FOOTER_NAMED
+        png = await asyncio.to_thread(poster, consultation.title, POSTER_LINE, link, footer)
         await message.reply_document(
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )

@@ -74,17 +74,22 @@ async def test_workers_export_every_response_with_words_and_no_formulas(
     assert all(len(r[0]) == 16 and r[1] == "finished" for r in rows[1:])  # pseudonymous keys only
     sheet = load_workbook(io.BytesIO(xlsx_file.document or b"")).active
     assert sheet is not None
-    assert [[c.value or "" for c in row] for row in sheet.iter_rows()] == rows
+    cells = [[c.value or "" for c in row] for row in sheet.iter_rows()]
+    assert cells[1][6] == '=HYPERLINK("x")' and sheet.cell(2, 7).data_type == "s"  # text, not a formula
+    assert [[c.removeprefix("'") for c in row] for row in rows] == cells
     dump = (csv_file.document or b"").decode("utf-8-sig")
     assert "8101" not in dump and "a_a" not in dump
 
 
-async def test_officers_get_totals_with_small_numbers_hidden(
-    fake: FakeTelegram, bot: RunningBot, officer: User
+async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
+    fake: FakeTelegram, bot: RunningBot, officer: User, worker: User
 ) -> None:
     for n in range(7):
         allowed = "👍 Yes" if n < 6 else "👎 No"
         await take_pets(fake.user(8200 + n, f"P{n}", f"p{n}"), allowed, ["🐱 Cat"], "4", "Biscuit")
+    [not_yet] = await officer.send("/results pets")
+    assert (not_yet.text or "").startswith("Totals for publishing come once “Pets at the hub” has closed")
+    await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     replies = await officer.send("/results pets")
     text = "\n".join(m.text or "" for m in replies)
     # 6 said yes, 1 said no: the 1 is hidden, and so is the 6 (or the total would give it away).
@@ -93,7 +98,7 @@ async def test_officers_get_totals_with_small_numbers_hidden(
     assert "Biscuit" not in text and "written answers, ideas and photos are for workers only" in text
     [csv_file, xlsx_file] = await officer.send("/export pets")
     rows = csv_rows(csv_file.document or b"")
-    assert rows[0] == ["question", "answer", "count", "percent"]
+    assert rows[0] == ["question", "answer", "count", "percent of everyone asked"]
     assert ["Should pets be allowed?", "👎 No", "fewer than 5", "–"] in rows
     assert not any("Biscuit" in cell for row in rows for cell in row)
     assert xlsx_file.document_name == "pets-totals.xlsx"

@@ -10,12 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core import irv
 from bot.core.engine import Answer
-from bot.core.models import Consultation
+from bot.core.models import Consultation, RankedQuestion
 from bot.core.suppression import MIN_CELL, Cell, Table, suppress, suppress_totals
 from bot.core.tallies import percent
 from bot.exports import HIDDEN as AVERAGE_HIDDEN
 from bot.exports import officer_table
+from bot.votes import VoteResult
 
 PROPERTY = settings(max_examples=1000, deadline=None, derandomize=True, database=None)
 FEWER = "fewer than 5"
@@ -428,3 +430,59 @@ def test_an_officers_scale_average_is_hidden_beside_hidden_cells() -> None:
     assert ["Rate", "average", AVERAGE_HIDDEN, ""] in rows
     _, rows = officer_table(scale, {"q": [Answer(p) for p in [4] * 10 + [5] * 10]}, [], 5)
     assert ["Rate", "average", "4.5", ""] in rows
+
+
+def _consultation(*questions: dict) -> Consultation:
+    return Consultation.model_validate({"id": "c", "title": "C", "intro": "I", "questions": list(questions)})
+
+
+PICK = {
+    "id": "p",
+    "type": "single_choice",
+    "text": "Pick",
+    "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}],
+}
+
+
+def test_officers_get_no_breakdown_that_only_a_hidden_total_would_protect() -> None:
+    # 5 and 1: whatever is hidden, the total (published by every other question) gives it away.
+    _, rows = officer_table(_consultation(PICK), {"p": [Answer("a")] * 5 + [Answer("b")]}, [], 5)
+    assert rows == [["Pick", "too few answers to show safely", "", ""]]
+
+
+def test_officers_never_see_questions_asked_only_after_a_certain_answer() -> None:
+    follow_up = {"id": "f", "type": "text", "text": "Why?", "show_if": {"question": "p", "equals": "a"}}
+    follow_pick = {**PICK, "id": "q", "text": "Then", "show_if": {"question": "p", "equals": "a"}}
+    answers = {"p": [Answer("a")] * 10 + [Answer("b")] * 10, "q": [Answer("a")] * 10}
+    _, rows = officer_table(_consultation(PICK, follow_up, follow_pick), answers, [], 5)
+    assert ["Then", "asked only after a certain answer: see the team's results", "", ""] in rows
+    assert not any(row[0] == "Then" and row[2] for row in rows)
+
+
+def test_a_one_choice_multi_choice_is_protected_as_one_answer_each() -> None:
+    lives = {
+        "id": "m",
+        "type": "multi_choice",
+        "text": "Who do you live with?",
+        "max_choices": 1,
+        "options": [
+            {"id": "f", "label": "Foster"},
+            {"id": "p", "label": "Parents"},
+            {"id": "h", "label": "Home"},
+        ],
+    }
+    answers = {"m": [Answer(("f",))] * 2 + [Answer(("p",))] * 6 + [Answer(("h",))] * 6}
+    _, rows = officer_table(_consultation(lives), answers, [], 5)
+    shown = {row[1]: row[2] for row in rows}
+    assert shown["Foster"] == "fewer than 5" and "hidden" in (shown["Parents"], shown["Home"])
+
+
+def test_a_vote_with_small_first_preferences_shows_only_voters_and_winner() -> None:
+    options = [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]
+    vote = _consultation({"id": "v", "type": "ranked", "text": "Vote", "options": options})
+    question = vote.questions[0]
+    assert isinstance(question, RankedQuestion)
+    count = irv.count([("a",)] * 4 + [("b",)] * 3, ["a", "b", "c"], "seed")
+    _, rows = officer_table(vote, {}, [VoteResult(vote, question, count, 7)], 5)
+    # First preferences of 4 and 3 beside "A won" would pin both down: only these two lines.
+    assert rows == [["Vote", "voters", "7", ""], ["Vote", "winner (instant-runoff)", "A", ""]]
