@@ -9,10 +9,6 @@ import io
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-
 from bot.core import texts
 from bot.core.engine import Answer, describe_answer
 from bot.core.models import (
@@ -74,6 +70,11 @@ def to_csv(table: Table) -> bytes:
 
 def to_xlsx(table: Table, sheet: str) -> bytes:
     """`sheet` names the sheet: a fixed word, as titles may hold characters Excel refuses there."""
+    # Imported here: openpyxl costs ~25 MB, paid only when someone exports.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
     header, rows = table
     book = Workbook()
     worksheet = book.active

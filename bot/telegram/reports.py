@@ -19,7 +19,6 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.core.models import ALBUM_MAX, Consultation
 from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
 from bot.photo_answers import PhotoAnswers
-from bot.posters import DEFAULT_FOOTER, poster
 from bot.results import gather
 from bot.storage import repos
 from bot.surveys import Catalogue
@@ -29,7 +28,7 @@ from bot.votes import Votes, count_votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
 
-POSTER_FOOTER = DEFAULT_FOOTER  # "... It's anonymous."
+POSTER_FOOTER = "Scan with your phone's camera. It opens Telegram. It's anonymous."
 POSTER_FOOTER_NAMED = "Scan with your phone's camera. It opens Telegram."
 POSTER_LINE = "Have your say! It takes a few minutes on your phone."
 OFFICERS_AFTER_CLOSE = (
@@ -147,6 +146,9 @@ class Reports:
         if consultation is None:
             return
         link = f"https://t.me/{context.bot.username}?start={consultation.id}"
+        # Imported here: the QR library is only needed when someone makes a poster.
+        from bot.posters import poster
+
         footer = POSTER_FOOTER if consultation.anonymous else POSTER_FOOTER_NAMED
         png = await asyncio.to_thread(poster, consultation.title, POSTER_LINE, link, footer)
         await message.reply_document(
