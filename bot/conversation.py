@@ -61,6 +61,7 @@ from bot.feedback import Feedback
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
+from bot.roles import Roles
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -92,6 +93,7 @@ class Conversation:
         ideas: Ideas,
         votes: Votes,
         photos: PhotoAnswers,
+        roles: Roles,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -101,6 +103,7 @@ class Conversation:
         self.ideas = ideas
         self.votes = votes
         self.photos = photos
+        self.roles = roles
         self.key = pseudonym_key
         self.clock = clock
 
@@ -654,6 +657,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         ideas = Ideas(db, screener, _utc_now)
         photos = PhotoAnswers(settings.photo_directory, _utc_now)
         await db.read(photos.sweep)
-        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes, photos)
+        roles = Roles(db, settings, _utc_now)
+        await roles.load()
+        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles)
     finally:
         await db.close()

@@ -21,6 +21,7 @@ from bot.core import texts
 from bot.lifecycle import Lifecycle
 from bot.summaries import Summaries
 from bot.telegram import jobs
+from bot.telegram.access import Access
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
@@ -38,6 +39,7 @@ COMMANDS = [
     BotCommand("deleteme", "Delete your data"),
     BotCommand("help", "What I can do"),
 ]
+ACCESS = "access"  # bot_data key: the role commands, whose menus are set at start-up
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -72,7 +74,14 @@ def build_application(
         ZoneInfo(settings.timezone),
         conversation.clock,
     )
-    team = TeamChat(settings, conversation.safeguarding, conversation.feedback, summaries, conversation.clock)
+    team = TeamChat(
+        settings,
+        conversation.safeguarding,
+        conversation.feedback,
+        summaries,
+        conversation.roles,
+        conversation.clock,
+    )
     team.register(application)
     team.warn_if_nowhere_to_post()
     lifecycle = Lifecycle(
@@ -87,6 +96,9 @@ def build_application(
     moderation = Moderation(
         team, conversation.ideas, conversation.votes, conversation.photos, conversation.catalogue
     )
+    access = Access(conversation.roles, COMMANDS)
+    access.register(application)
+    application.bot_data[ACCESS] = access
     moderation.register(application)
     Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
@@ -120,6 +132,7 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
     async with application:  # already initialised: on exit this shuts it down
         assert application.updater is not None
         await application.bot.set_my_commands(COMMANDS)
+        await application.bot_data[ACCESS].set_menus(application.bot)
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
         await application.start()
         await jobs.run_start_jobs(application)

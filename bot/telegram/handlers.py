@@ -23,6 +23,7 @@ from bot.conversation import Conversation
 from bot.core import texts
 from bot.core.screens import Reply, Screen
 from bot.photos import PHOTO_MAX_BYTES
+from bot.telegram.access import staff_help
 from bot.telegram.media import Pictures
 from bot.telegram.render import keyboard, split_text
 
@@ -79,8 +80,12 @@ class YoungPeople:
         await self._show(update, await self.conversation.start(_user_id(update), payload))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Say what a young person can do."""
-        await self._show(update, self.conversation.help())
+        """Say what a young person can do, and what the team's commands are to someone with a role."""
+        role = self.conversation.roles.of(_user_id(update))
+        reply = self.conversation.help()
+        if role is not None:
+            reply = Reply([Screen(texts.HELP + staff_help(role))])
+        await self._show(update, reply)
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show the privacy notice again."""

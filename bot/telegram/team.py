@@ -26,6 +26,7 @@ from bot.core.actions import Action, Kind, decode
 from bot.core.models import Consultation
 from bot.feedback import Feedback
 from bot.lifecycle import Lifecycle
+from bot.roles import Roles
 from bot.storage import feedback_repo
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
@@ -123,9 +124,11 @@ class TeamChat:
         safeguarding: Safeguarding,
         feedback: Feedback,
         summaries: Summaries,
+        roles: Roles,
         clock: Callable[[], datetime],
     ) -> None:
         self.settings = settings
+        self.roles = roles
         self.summaries = summaries
         self._tz = ZoneInfo(settings.timezone)
         self._clock = clock
@@ -156,7 +159,7 @@ class TeamChat:
 
     def is_staff(self, update: Update) -> bool:
         user = update.effective_user
-        allowed = user is not None and user.id in self.settings.staff_ids
+        allowed = user is not None and self.roles.is_staff(user.id)
         if not allowed:
             log.warning("Refused a team action from user %s", user.id if user else "unknown")
         return allowed
@@ -164,9 +167,10 @@ class TeamChat:
     def reader(self, update: Update) -> Reader | None:
         """Who may read results: workers (and admins) everything, officers suppressed totals only."""
         user = update.effective_user
-        if user is not None and user.id in self.settings.staff_ids:
+        role = self.roles.of(user.id) if user is not None else None
+        if role in ("admin", "worker"):
             return "worker"
-        if user is not None and user.id in self.settings.officer_ids:
+        if role == "officer":
             return "officer"
         log.warning("Refused to show results to user %s", user.id if user else "unknown")
         return None

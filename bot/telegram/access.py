@@ -1,0 +1,127 @@
+"""Roles in chat: admins `/grant` and `/revoke` the worker and officer roles (by numeric id, or by
+replying to a message forwarded from the person), and each person's command menu and `/help` show
+what their role can do. Every privileged command checks the role again when it is used."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Message, MessageOriginUser, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.roles import GRANTABLE, Role, Roles
+from bot.telegram.team import NOT_ALLOWED
+
+log = logging.getLogger(__name__)
+
+OFFICER_COMMANDS = [
+    BotCommand("results", "Totals of a consultation, once closed"),
+    BotCommand("export", "Totals as CSV and XLSX, once closed"),
+]
+WORKER_COMMANDS = [
+    BotCommand("summary", "The summary as it stands"),
+    BotCommand("moderate", "Ideas waiting for a decision"),
+    BotCommand("shortlist", "Choose a vote's ballot"),
+    BotCommand("close", "Close a consultation now"),
+    BotCommand("results", "A consultation's results"),
+    BotCommand("export", "Every response as CSV and XLSX"),
+    BotCommand("poster", "A printable QR poster"),
+    BotCommand("reply", "Reply publicly to feedback"),
+    BotCommand("yousaid", "Send a 'you said, we did' update"),
+]
+ADMIN_COMMANDS = [
+    *WORKER_COMMANDS,
+    BotCommand("grant", "Give someone the worker or officer role"),
+    BotCommand("revoke", "Take someone's role away"),
+]
+COMMANDS_BY_ROLE: dict[Role, list[BotCommand]] = {
+    "admin": ADMIN_COMMANDS,
+    "worker": WORKER_COMMANDS,
+    "officer": OFFICER_COMMANDS,
+}
+ROLE_NAMES = {"admin": "an admin", "worker": "a participation worker", "officer": "an officer"}
+FROM_SETTINGS = "That person's role comes from ADMIN_IDS, WORKER_IDS or OFFICER_IDS: change it there."
+GRANT_USAGE = (
+    "Use: /grant <numeric Telegram id> worker|officer, or reply /grant worker|officer to a message "
+    "forwarded from the person. /revoke <id> (or as a reply) takes a role away."
+)
+
+
+def staff_help(role: Role) -> str:
+    """What /help adds for someone with a role."""
+    lines = [f"\n\nYou are {ROLE_NAMES[role]}. Your team commands:"]
+    lines += [f"/{command.command} – {command.description}" for command in COMMANDS_BY_ROLE[role]]
+    return "\n".join(lines)
+
+
+class Access:
+    def __init__(self, roles: Roles, young_commands: list[BotCommand]) -> None:
+        self.roles = roles
+        self.young_commands = young_commands
+
+    def register(self, application: Application) -> None:
+        application.add_handlers([CommandHandler("grant", self.grant), CommandHandler("revoke", self.revoke)])
+
+    async def set_menus(self, bot: Bot) -> None:
+        """Each person with a role sees their commands as well as young people's."""
+        for user_id, role in self.roles.staff_and_officers().items():
+            await self._set_menu(bot, user_id, role)
+
+    async def _set_menu(self, bot: Bot, user_id: int, role: Role | None) -> None:
+        scope = BotCommandScopeChat(user_id)
+        try:
+            if role is None:
+                await bot.delete_my_commands(scope=scope)
+            else:
+                await bot.set_my_commands([*self.young_commands, *COMMANDS_BY_ROLE[role]], scope=scope)
+        except TelegramError as error:  # e.g. they have never started a chat with the bot
+            log.info("Could not set the command menu of user %s: %s", user_id, error)
+
+    async def grant(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/grant <id> worker|officer (or as a reply to a forwarded message): admins only."""
+        await self._change(update, context, granting=True)
+
+    async def revoke(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/revoke <id> (or as a reply to a forwarded message): admins only."""
+        await self._change(update, context, granting=False)
+
+    async def _change(self, update: Update, context: ContextTypes.DEFAULT_TYPE, *, granting: bool) -> None:
+        message, admin = update.effective_message, update.effective_user
+        assert message is not None and admin is not None
+        if self.roles.of(admin.id) != "admin":
+            log.warning("Refused a role change from user %s", admin.id)
+            await message.reply_text(NOT_ALLOWED)
+            return
+        args = list(context.args or [])
+        user_id = _forwarded_from(message)
+        if user_id is None and args and args[0].isdigit():
+            user_id = int(args.pop(0))
+        role = args[0].lower() if args else None
+        if user_id is None or (granting and role not in GRANTABLE) or (not granting and args):
+            await message.reply_text(GRANT_USAGE)
+            return
+        if self.roles.from_settings(user_id):
+            await message.reply_text(FROM_SETTINGS)
+            return
+        await self.roles.set(user_id, role if granting else None, admin.id)
+        log.info(
+            "User %s %s user %s",
+            admin.id,
+            f"granted {role} to" if granting else "revoked the role of",
+            user_id,
+        )
+        await self._set_menu(context.bot, user_id, self.roles.of(user_id))
+        done = (
+            f"{user_id} is now {ROLE_NAMES[role]}."
+            if granting and role
+            else f"{user_id} has no team role now."
+        )
+        await message.reply_text(done)
+
+
+def _forwarded_from(message: Message) -> int | None:
+    """The Telegram id of the person whose forwarded message this command replies to."""
+    replied = message.reply_to_message
+    origin = replied.forward_origin if replied is not None else None
+    return origin.sender_user.id if isinstance(origin, MessageOriginUser) else None
