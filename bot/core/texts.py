@@ -267,3 +267,9 @@ CHANGE_BUTTON = "✏️ Change my answers"
 NOT_READY = "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it."
 RESULT_BUTTON = "🏆 Result: {title}"
 NO_RESULT_YET = "The result of “{title}” isn't out yet. We'll share it once voting has closed."
+
+INVITATION = (
+    "📣 New: “{title}”\n\n{intro}\n\nTap below to have your say. (You get these because you asked "
+    "for updates; send /updates to stop them.)"
+)
+TAKE_PART_BUTTON = "▶️ Take part"

@@ -27,6 +27,7 @@ WORKER_COMMANDS = [
     BotCommand("results", "A consultation's results"),
     BotCommand("export", "Every response as CSV and XLSX"),
     BotCommand("poster", "A printable QR poster"),
+    BotCommand("announce", "Invite young people to a consultation"),
     BotCommand("reply", "Reply publicly to feedback"),
     BotCommand("yousaid", "Send a 'you said, we did' update"),
 ]

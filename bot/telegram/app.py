@@ -22,6 +22,7 @@ from bot.lifecycle import Lifecycle
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
+from bot.telegram.announce import Announcer
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
@@ -101,7 +102,9 @@ def build_application(
     application.bot_data[ACCESS] = access
     moderation.register(application)
     Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
-    wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, lifecycle)
+    announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
+    announcer.register(application)
+    wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, announcer, lifecycle)
     pictures = Pictures(conversation.db, settings.surveys_dir)
     YoungPeople(conversation, pictures, wake_outbox).register(application)
     application.add_error_handler(_on_error)

@@ -22,6 +22,7 @@ from bot.conversation import Conversation
 from bot.core.screens import reminder_screen
 from bot.lifecycle import Lifecycle
 from bot.storage import feedback_repo
+from bot.telegram.announce import Announcer
 from bot.telegram.handlers import send_screen
 from bot.telegram.moderation import Moderation
 from bot.telegram.team import TeamChat
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 LIFECYCLE_CHECK_SECONDS = 60
 SUMMARY_CHECK_SECONDS = 60
+ANNOUNCEMENTS_CHECK_SECONDS = 30
 RETENTION_TIME = time(3, 30)  # each night, local time, after the backup
 # A run delayed by a busy loop still matters: never skip it.
 RUN_EVEN_IF_LATE = {"misfire_grace_time": None}
@@ -44,6 +46,7 @@ def schedule(
     conversation: Conversation,
     team: TeamChat,
     moderation: Moderation,
+    announcer: Announcer,
     lifecycle: Lifecycle,
 ) -> Callable[[], None]:
     """Put every job on the queue; returns a function that runs the outbox at once."""
@@ -54,6 +57,9 @@ def schedule(
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver(context.bot)
         await moderation.post_new(context.bot)
+
+    async def announcements(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await announcer.deliver(context.bot)
 
     async def summary(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver_summary(context.bot)
@@ -87,6 +93,9 @@ def schedule(
         ("outbox", outbox, settings.outbox_interval_seconds),
         ("summary", summary, SUMMARY_CHECK_SECONDS),
         ("lifecycle", keep_running, LIFECYCLE_CHECK_SECONDS),
+        # Carries on an announcement a restart or a 429 interrupted (not at start-up: it could take
+        # minutes, and start-up waits for the start jobs).
+        ("announcements", announcements, ANNOUNCEMENTS_CHECK_SECONDS),
     ):
         job_queue.run_repeating(callback, interval=interval, name=name, job_kwargs=RUN_EVEN_IF_LATE)
     for name, callback, at in (

@@ -26,6 +26,7 @@ COMMANDS = [
     "/results pets",
     "/export pets",
     "/poster pets",
+    "/announce closed",
     "/reply 1 Thanks",
     "/yousaid We listened",
     f"/grant {PERSON} worker",

@@ -1,0 +1,71 @@
+"""SQL for announcements: one per consultation, one delivery row per young person."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Connection
+
+
+@dataclass(frozen=True)
+class Progress:
+    announcement_id: int
+    consultation_id: str
+    sent: int
+    failed: int
+    left: int
+    chat_id: int | None
+    message_id: int | None
+
+
+def create(db: Connection, consultation_id: str, worker_id: int, now: datetime) -> int | None:
+    """A new announcement addressed to everyone who wants updates now; None if announced before."""
+    cursor = db.execute(
+        "INSERT INTO announcements (consultation_id, announced_by, announced_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (consultation_id) DO NOTHING",
+        (consultation_id, worker_id, now.isoformat(timespec="seconds")),
+    )
+    if cursor.rowcount == 0:
+        return None
+    announcement_id = cursor.lastrowid
+    db.execute(
+        "INSERT INTO announcement_sends (announcement_id, user_id)"
+        " SELECT ?, user_id FROM participants WHERE wants_updates = 1 AND active = 1",
+        (announcement_id,),
+    )
+    return announcement_id
+
+
+def set_progress_message(db: Connection, announcement_id: int, chat_id: int, message_id: int) -> None:
+    db.execute(
+        "UPDATE announcements SET progress_chat_id = ?, progress_message_id = ? WHERE id = ?",
+        (chat_id, message_id, announcement_id),
+    )
+
+
+def pending(db: Connection, limit: int) -> list[tuple[int, str, int]]:
+    """(announcement id, consultation id, user id) of deliveries still to make, in order."""
+    rows = db.execute(
+        "SELECT s.announcement_id, a.consultation_id, s.user_id FROM announcement_sends s"
+        " JOIN announcements a ON a.id = s.announcement_id WHERE s.state = 'pending'"
+        " ORDER BY s.announcement_id, s.user_id LIMIT ?",
+        (limit,),
+    )
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def mark(db: Connection, announcement_id: int, user_id: int, state: str) -> None:
+    db.execute(
+        "UPDATE announcement_sends SET state = ? WHERE announcement_id = ? AND user_id = ?",
+        (state, announcement_id, user_id),
+    )
+
+
+def progress(db: Connection, announcement_id: int) -> Progress:
+    row = db.execute(
+        "SELECT a.consultation_id, a.progress_chat_id, a.progress_message_id,"
+        " sum(s.state = 'sent'), sum(s.state = 'failed'), sum(s.state = 'pending')"
+        " FROM announcements a LEFT JOIN announcement_sends s ON s.announcement_id = a.id WHERE a.id = ?",
+        (announcement_id,),
+    ).fetchone()
+    return Progress(announcement_id, row[0], row[3] or 0, row[4] or 0, row[5] or 0, row[1], row[2])
