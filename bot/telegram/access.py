@@ -16,10 +16,12 @@ from bot.telegram.team import NOT_ALLOWED
 log = logging.getLogger(__name__)
 
 OFFICER_COMMANDS = [
+    BotCommand("consultations", "Every consultation, its state and responses"),
     BotCommand("results", "Totals of a consultation, once closed"),
     BotCommand("export", "Totals as CSV and XLSX, once closed"),
 ]
 WORKER_COMMANDS = [
+    BotCommand("consultations", "Every consultation, its state and responses"),
     BotCommand("summary", "The summary as it stands"),
     BotCommand("moderate", "Ideas waiting for a decision"),
     BotCommand("shortlist", "Choose a vote's ballot"),

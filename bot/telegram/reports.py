@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from html import escape
 from pathlib import Path
 from sqlite3 import Connection
@@ -20,7 +21,7 @@ from bot.core.models import ALBUM_MAX, Consultation
 from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
 from bot.photo_answers import PhotoAnswers
 from bot.results import gather
-from bot.storage import repos
+from bot.storage import repos, summary_repo
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named
@@ -52,6 +53,7 @@ class Reports:
                 CommandHandler("results", self.results),
                 CommandHandler("export", self.export),
                 CommandHandler("poster", self.poster),
+                CommandHandler("consultations", self.consultations),
             ]
         )  # before young people's handlers, so these win for their commands
 
@@ -133,6 +135,30 @@ class Reports:
 
         return await self.votes.db.read(build)
 
+    async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/consultations: every consultation with its state, dates and responses."""
+        message = update.effective_message
+        assert message is not None
+        if self.team.reader(update) is None:
+            await message.reply_text(NOT_ALLOWED)
+            return
+        now = self.votes.clock()
+
+        def describe(db: Connection) -> list[str]:
+            lines = ["📋 <b>Consultations</b>"]
+            for consultation in self.catalogue.consultations.values():
+                figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
+                lines.append(
+                    f"\n<b>{escape(consultation.title)}</b> (<code>{consultation.id}</code>): "
+                    f"{_state(consultation, now)}{_dates(consultation)}\n"
+                    f"• {figures.total} response(s), {figures.submitted} finished"
+                )
+            return lines
+
+        lines = await self.votes.db.read(describe)
+        for part in split_text("\n".join(lines)):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
+
     async def poster(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/poster <id>: a printable A4 poster with a QR code that opens the consultation."""
         message = update.effective_message
@@ -154,6 +180,21 @@ class Reports:
         await message.reply_document(
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )
+
+
+def _state(consultation: Consultation, now: datetime) -> str:
+    if consultation.is_open(now):
+        return "open"
+    return "not open yet" if consultation.opens_at and now < consultation.opens_at else "closed"
+
+
+def _dates(consultation: Consultation) -> str:
+    parts = []
+    if consultation.opens_at:
+        parts.append(f"opens {consultation.opens_at:%d %b %Y}")
+    if consultation.closes_at:
+        parts.append(f"closes {consultation.closes_at:%d %b %Y}")
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 async def _send_gallery(message: Message, photos: list[Path]) -> None:

@@ -112,3 +112,13 @@ async def test_workers_print_an_a4_poster_with_the_deep_link(bot: RunningBot, wo
     with Image.open(io.BytesIO(poster.document or b"")) as image:
         assert abs(image.height / image.width - 2**0.5) < 0.01
     assert "?start=pets" in (poster.caption or "")
+
+
+async def test_consultations_lists_each_with_its_state_and_responses(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    await take_pets(fake.user(8301, "A", "a_c"), "👍 Yes", ["🐱 Cat"], "3", None)
+    [listing] = await worker.send("/consultations")
+    text = listing.text or ""
+    assert "Pets at the hub (pets): open\n• 1 response(s), 1 finished" in text
+    assert "An old consultation (old-one): closed (closes 01 Jan 2020)" in text

@@ -19,6 +19,7 @@ PERSON = 4501
 
 # Every privileged command, with arguments that make sense.
 COMMANDS = [
+    "/consultations",
     "/summary",
     "/moderate",
     "/shortlist pets",
@@ -34,7 +35,7 @@ COMMANDS = [
 ]
 ALLOWED = {
     "young person": set(),
-    "officer": {"/results pets", "/export pets"},
+    "officer": {"/consultations", "/results pets", "/export pets"},
     "worker": set(COMMANDS) - {f"/grant {PERSON} worker", f"/revoke {PERSON}"},
     "admin": set(COMMANDS),
 }
