@@ -45,6 +45,11 @@ def set_progress_message(db: Connection, announcement_id: int, chat_id: int, mes
 
 def pending(db: Connection, limit: int) -> list[tuple[int, str, int]]:
     """(announcement id, consultation id, user id) of deliveries still to make, in order."""
+    # Someone who turned updates off (or was erased) since the announcement began is not sent to.
+    db.execute(
+        "UPDATE announcement_sends SET state = 'failed' WHERE state = 'pending' AND user_id NOT IN"
+        " (SELECT user_id FROM participants WHERE wants_updates = 1 AND active = 1)"
+    )
     rows = db.execute(
         "SELECT s.announcement_id, a.consultation_id, s.user_id FROM announcement_sends s"
         " JOIN announcements a ON a.id = s.announcement_id WHERE s.state = 'pending'"

@@ -200,6 +200,7 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
     if unique:
         answers = db.execute(f"DELETE FROM answers WHERE response_id IN ({marks})", unique).rowcount
         db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
+    db.execute("DELETE FROM announcement_sends WHERE user_id = ?", (user_id,))
     db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
     return Erased(len(unique), answers, photos)
 

@@ -5,6 +5,7 @@ what their role can do. Every privileged command checks the role again when it i
 from __future__ import annotations
 
 import logging
+import re
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Message, MessageOriginUser, Update
 from telegram.error import TelegramError
@@ -14,6 +15,8 @@ from bot.roles import GRANTABLE, Role, Roles
 from bot.telegram.team import NOT_ALLOWED
 
 log = logging.getLogger(__name__)
+
+TELEGRAM_ID = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "١٢٣" must not become user 123
 
 OFFICER_COMMANDS = [
     BotCommand("consultations", "Every consultation, its state and responses"),
@@ -98,7 +101,7 @@ class Access:
             return
         args = list(context.args or [])
         user_id = _forwarded_from(message)
-        if user_id is None and args and args[0].isdigit():
+        if user_id is None and args and TELEGRAM_ID.fullmatch(args[0]):
             user_id = int(args.pop(0))
         role = args[0].lower() if args else None
         if user_id is None or (granting and role not in GRANTABLE) or (not granting and args):

@@ -1,8 +1,10 @@
 """`/announce <id>`: a consultation's invitation to every young person who asked for updates,
 through a durable outbox. Paced by the rate limiter (below Telegram's ~30 messages a second,
 waiting out any 429), each delivery marked once Telegram has taken it, so a restart carries on
-where it stopped; a young person who blocked the bot is marked inactive. The worker watches one
-message that counts sent / could not be reached / left."""
+where it stopped; a young person who blocked the bot is marked inactive, and one who turned
+updates off (or was erased) since it began is not sent to. Sending is at-least-once for the one
+message in flight if the bot is killed or Telegram's reply is lost. The worker watches one message
+that counts sent / could not be reached / left."""
 
 from __future__ import annotations
 
@@ -88,7 +90,7 @@ class Announcer:
         """Send what is pending, in order; stops at a 429 the rate limiter gave up on (the timer
         carries on later) and at any other fault that is not about one young person."""
         async with self._sending:
-            while batch := await self.db.read(lambda db: announce_repo.pending(db, BATCH)):
+            while batch := await self.db.transaction(lambda db: announce_repo.pending(db, BATCH)):
                 for done, (announcement, consultation_id, user_id) in enumerate(batch, start=1):
                     state = await self._send(bot, consultation_id, user_id)
                     if state is None:
@@ -97,7 +99,8 @@ class Announcer:
                     await self.db.transaction(
                         lambda db, a=announcement, u=user_id, s=state: announce_repo.mark(db, a, u, s)
                     )
-                    if done % PROGRESS_EVERY == 0 or done == len(batch):
+                    last_of_its_announcement = done == len(batch) or batch[done][0] != announcement
+                    if done % PROGRESS_EVERY == 0 or last_of_its_announcement:
                         await self._show_progress(bot, announcement)
 
     async def _send(self, bot: Bot, consultation_id: str, user_id: int) -> str | None:

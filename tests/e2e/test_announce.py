@@ -14,6 +14,7 @@ from tests.fake_telegram import FakeTelegram, User
 PEOPLE = 200
 FIRST = 9000
 BLOCKED = {FIRST + n for n in (3, 50, 120, 199)}
+OPTED_OUT = FIRST + 198  # turns updates off after the announcement began, before their turn
 
 
 def invitations(fake: FakeTelegram, user_id: int) -> int:
@@ -43,31 +44,37 @@ async def test_everyone_who_asked_is_invited_exactly_once_through_a_429_and_a_re
     await eventually(lambda: sent_so_far(bot) >= 60, "the first invitations", seconds=30)
     fake.flood_next("sendMessage", retry_after=1, times=5)  # the rate limiter retries 3 times, then stops
     await eventually(lambda: fake.calls_to("sendMessage") and sent_so_far(bot) < PEOPLE, "a pause")
+    with sqlite3.connect(bot.settings.database_path) as db:  # one of those still to come opts out
+        db.execute("UPDATE participants SET wants_updates = 0 WHERE user_id = ?", (OPTED_OUT,))
     await bot.restart()  # as if the bot were killed mid-way
     assert sent_so_far(bot) < PEOPLE
     await bot.run_job("announcements")  # the timer carries on where it stopped
 
     for n in range(PEOPLE):
-        expected = 0 if FIRST + n in BLOCKED else 1
+        expected = 0 if FIRST + n in BLOCKED | {OPTED_OUT} else 1
         assert invitations(fake, FIRST + n) == expected, FIRST + n
     assert invitations(fake, FIRST + PEOPLE) == 0  # did not ask for updates
     assert rows(bot, "SELECT state, count(*) FROM announcement_sends GROUP BY state ORDER BY state") == [
-        ("failed", len(BLOCKED)),
-        ("sent", PEOPLE - len(BLOCKED)),
+        ("failed", len(BLOCKED) + 1),
+        ("sent", PEOPLE - len(BLOCKED) - 1),
     ]
     inactive = {r[0] for r in rows(bot, "SELECT user_id FROM participants WHERE active = 0")}
     assert inactive == BLOCKED
     # One message for the worker, updated in place, now showing the end.
     assert worker.messages[-1].message_id == progress.message_id
     assert worker.messages[-1].text == (
-        f"✅ Invitation sent to “Pets at the hub”: {PEOPLE - len(BLOCKED)} sent · "
-        f"{len(BLOCKED)} could not be reached · 0 left"
+        f"✅ Invitation sent to “Pets at the hub”: {PEOPLE - len(BLOCKED) - 1} sent · "
+        f"{len(BLOCKED) + 1} could not be reached · 0 left"
     )
     # Its button opens the consultation.
     young = fake.chat(FIRST)
     assert isinstance(young, User)
     [question] = await young.press(texts.TAKE_PART_BUTTON)
     assert "Should pets be allowed?" in (question.text or "")
+    # /deleteme leaves no record that they were to be invited.
+    await young.send("/deleteme")
+    await young.press(texts.ERASE_YES_BUTTON)
+    assert rows(bot, f"SELECT count(*) FROM announcement_sends WHERE user_id = {FIRST}") == [(0,)]
     # A second /announce of the same consultation sends nothing.
     [again] = await worker.send("/announce pets")
     assert again.text == "“Pets at the hub” has been announced already."

@@ -118,5 +118,7 @@ async def test_a_grant_by_replying_to_a_forwarded_message_and_bad_grants(
     await admin.send_raw_update(update)
     assert admin.last_text == f"{PERSON} is now an officer."
     assert (await admin.send("/grant 123 boss"))[0].text.startswith("Use: /grant")
+    assert (await admin.send("/grant ١٢٣ worker"))[0].text.startswith("Use: /grant")  # ASCII ids only
+    assert (await admin.send("/grant 99999999999999999999 worker"))[0].text.startswith("Use: /grant")
     assert (await admin.send(f"/revoke {worker.id}"))[0].text.startswith("That person's role comes from")
     assert (await worker.send(f"/grant {PERSON} worker"))[0].text == NOT_ALLOWED
