@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
@@ -29,7 +29,7 @@ from bot.telegram.team import NOT_ALLOWED, TeamChat, consultation_named
 log = logging.getLogger(__name__)
 
 BATCH = 50  # deliveries read from the database at a time
-PROGRESS_EVERY = 25  # the worker's progress message is updated this often, not per message
+PROGRESS_EVERY = timedelta(seconds=3)  # the worker's progress message is edited at most this often
 
 
 def invitation(title: str, intro: str, consultation_id: str) -> Screen:
@@ -54,6 +54,7 @@ class Announcer:
         self.catalogue = catalogue
         self.clock = clock
         self._sending = asyncio.Lock()  # the timer and a new /announce must not send twice
+        self._not_before = datetime.min.replace(tzinfo=UTC)  # after a 429: not before then
 
     def register(self, application: Application) -> None:
         application.add_handler(CommandHandler("announce", self.announce))
@@ -89,7 +90,10 @@ class Announcer:
     async def deliver(self, bot: Bot) -> None:
         """Send what is pending, in order; stops at a 429 the rate limiter gave up on (the timer
         carries on later) and at any other fault that is not about one young person."""
+        if self._sending.locked() or self.clock() < self._not_before:
+            return  # already sending, or Telegram asked us to wait
         async with self._sending:
+            shown_at = self.clock()
             while batch := await self.db.transaction(lambda db: announce_repo.pending(db, BATCH)):
                 for done, (announcement, consultation_id, user_id) in enumerate(batch, start=1):
                     state = await self._send(bot, consultation_id, user_id)
@@ -100,8 +104,10 @@ class Announcer:
                         lambda db, a=announcement, u=user_id, s=state: announce_repo.mark(db, a, u, s)
                     )
                     last_of_its_announcement = done == len(batch) or batch[done][0] != announcement
-                    if done % PROGRESS_EVERY == 0 or last_of_its_announcement:
+                    # A group allows ~20 messages a minute: the count is edited every few seconds.
+                    if last_of_its_announcement or self.clock() - shown_at >= PROGRESS_EVERY:
                         await self._show_progress(bot, announcement)
+                        shown_at = self.clock()
 
     async def _send(self, bot: Bot, consultation_id: str, user_id: int) -> str | None:
         """'sent' or 'failed' for this young person; None to stop for now and try again later."""
@@ -116,6 +122,12 @@ class Announcer:
             await self.db.transaction(lambda db: feedback_repo.mark_inactive(db, user_id))
             return "failed"
         except RetryAfter as error:
+            wait = (
+                error.retry_after
+                if isinstance(error.retry_after, timedelta)
+                else timedelta(seconds=error.retry_after)
+            )
+            self._not_before = self.clock() + wait
             log.warning("Telegram asked to slow down the announcement (%s); carrying on later", error)
             return None
         except BadRequest as error:
