@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
+from zoneinfo import ZoneInfo
 
 from bot import surveys
 from bot.alerts import Person, Safeguarding, signpost_screen
@@ -61,6 +62,7 @@ from bot.feedback import Feedback
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
+from bot.quickpolls import QuickPolls
 from bot.roles import Roles
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
@@ -94,6 +96,7 @@ class Conversation:
         votes: Votes,
         photos: PhotoAnswers,
         roles: Roles,
+        quickpolls: QuickPolls,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -104,6 +107,7 @@ class Conversation:
         self.votes = votes
         self.photos = photos
         self.roles = roles
+        self.quickpolls = quickpolls
         self.key = pseudonym_key
         self.clock = clock
 
@@ -659,6 +663,11 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         await db.read(photos.sweep)
         roles = Roles(db, settings, _utc_now)
         await roles.load()
-        yield Conversation(db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles)
+        quickpolls = QuickPolls(db, catalogue, ZoneInfo(settings.timezone), _utc_now)
+        for problem in await quickpolls.load():
+            log.error("Skipped a quick poll: %s", problem)
+        yield Conversation(
+            db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles, quickpolls
+        )
     finally:
         await db.close()

@@ -33,6 +33,7 @@ WORKER_COMMANDS = [
     BotCommand("export", "Every response as CSV and XLSX"),
     BotCommand("poster", "A printable QR poster"),
     BotCommand("announce", "Invite young people to a consultation"),
+    BotCommand("quickpoll", "Make a one-question poll"),
     BotCommand("reply", "Reply publicly to feedback"),
     BotCommand("yousaid", "Send a 'you said, we did' update"),
 ]

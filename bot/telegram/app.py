@@ -26,6 +26,7 @@ from bot.telegram.announce import Announcer
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
+from bot.telegram.quickpoll import QuickPollChat
 from bot.telegram.reports import Reports
 from bot.telegram.team import TeamChat
 
@@ -102,6 +103,7 @@ def build_application(
     application.bot_data[ACCESS] = access
     moderation.register(application)
     Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
+    QuickPollChat(team, conversation.quickpolls).register(application)
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
     announcer.register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, announcer, lifecycle)
