@@ -41,7 +41,6 @@ __all__ = [
     "poster",
     "poster_layout",
     "qr_matrix",
-    "qr_png",
 ]
 
 DEFAULT_FOOTER = "Scan with your phone's camera. It opens Telegram. It's anonymous."
@@ -120,11 +119,6 @@ def poster(title: str, line: str, link: str, footer: str = DEFAULT_FOOTER) -> by
     left, top, _, _ = layout.qr_box
     image.paste(_qr_image(qr_matrix(link), layout.module_px), (left, top))
     return _png(image)
-
-
-def qr_png(link: str, box_size: int = 10) -> bytes:
-    """The QR code alone (quiet zone included, `box_size` px per module), e.g. to send in a chat."""
-    return _png(_qr_image(qr_matrix(link), box_size))
 
 
 def qr_matrix(link: str) -> list[list[bool]]:

@@ -29,7 +29,7 @@ from bot.votes import Votes, count_votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
 
-POSTER_FOOTER = "Scan with your phone's camera. It opens Telegram. It's anonymous."
+# The poster's own footer adds "It's anonymous."; a consultation that is not gets this instead.
 POSTER_FOOTER_NAMED = "Scan with your phone's camera. It opens Telegram."
 POSTER_LINE = "Have your say! It takes a few minutes on your phone."
 OFFICERS_AFTER_CLOSE = (
@@ -175,8 +175,11 @@ class Reports:
         # Imported here: the QR library is only needed when someone makes a poster.
         from bot.posters import poster
 
-        footer = POSTER_FOOTER if consultation.anonymous else POSTER_FOOTER_NAMED
-        png = await asyncio.to_thread(poster, consultation.title, POSTER_LINE, link, footer)
+        words = (consultation.title, POSTER_LINE, link)
+        if consultation.anonymous:
+            png = await asyncio.to_thread(poster, *words)
+        else:
+            png = await asyncio.to_thread(poster, *words, POSTER_FOOTER_NAMED)
         await message.reply_document(
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )

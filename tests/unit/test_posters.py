@@ -21,7 +21,7 @@ import qrcode.constants
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops
 
-from bot.posters import DEFAULT_FOOTER, PAGE_SIZE, poster, poster_layout, qr_png
+from bot.posters import DEFAULT_FOOTER, PAGE_SIZE, poster, poster_layout
 
 TITLE = "Have your say on the new youth hub"
 LINE = "Five quick questions about what you want from it. Takes 3 minutes."
@@ -243,14 +243,6 @@ def test_a_link_over_200_characters_still_fits():
 
 def test_the_same_inputs_give_the_same_bytes(typical):
     assert poster(TITLE, LINE, LINK) == typical
-    assert qr_png(LINK) == qr_png(LINK)
-
-
-def test_qr_png_is_the_code_alone():
-    image = _open(qr_png(LINK, box_size=8))
-    modules = len(_expected_matrix(LINK)) + 8
-    assert image.size == (modules * 8, modules * 8)
-    _assert_qr_is(image.convert("L"), LINK)
 
 
 def test_too_much_text_for_a_page_is_refused():
