@@ -15,9 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
-from zoneinfo import ZoneInfo
 
-from bot import surveys
 from bot.alerts import Person, Safeguarding, signpost_screen
 from bot.config import Settings, pseudonym_key
 from bot.core import texts
@@ -58,11 +56,11 @@ from bot.core.screens import (
     updates_screen,
     withdraw_screen,
 )
+from bot.definitions import Definitions
 from bot.feedback import Feedback
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
-from bot.quickpolls import QuickPolls
 from bot.roles import Roles
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
@@ -96,7 +94,7 @@ class Conversation:
         votes: Votes,
         photos: PhotoAnswers,
         roles: Roles,
-        quickpolls: QuickPolls,
+        definitions: Definitions,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -107,7 +105,7 @@ class Conversation:
         self.votes = votes
         self.photos = photos
         self.roles = roles
-        self.quickpolls = quickpolls
+        self.definitions = definitions
         self.key = pseudonym_key
         self.clock = clock
 
@@ -158,7 +156,7 @@ class Conversation:
                 return await self._erase(user_id)
             case Kind.ERASE:
                 return Reply(replace=Screen(texts.ERASE_KEPT))
-        consultation = self.catalogue.get(action.consultation)
+        consultation = self._available(user_id, action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
         match action.kind:
@@ -406,7 +404,7 @@ class Conversation:
 
     async def _open(self, user_id: int, consultation_id: str) -> Reply:
         """Start a consultation, or carry on with it where they left off."""
-        consultation = self.catalogue.get(consultation_id)
+        consultation = self._available(user_id, consultation_id)
         if consultation is None:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.UNKNOWN_CONSULTATION))
@@ -523,7 +521,8 @@ class Conversation:
         photos_gone = self.photos.file(db, consultation, stored.id, stored.progress, after)
         respondent = self._respondent(consultation, user_id)
         typed = user_input if isinstance(user_input, str) else None
-        self.ideas.file(db, consultation, respondent, stored.progress, after, typed)
+        if consultation.id not in self.catalogue.previews:  # a worker trying it: no ideas to moderate
+            self.ideas.file(db, consultation, respondent, stored.progress, after, typed)
         if after.submitted:
             record_ballots(db, consultation, respondent, after, self.clock())
         repos.set_current_consultation(db, user_id, None if after.submitted else consultation.id)
@@ -572,6 +571,12 @@ class Conversation:
         if progress.submitted:
             return already_sent_screen(consultation, progress)
         return question_screen(consultation, progress)
+
+    def _available(self, user_id: int, consultation_id: str) -> Consultation | None:
+        """The consultation a step is on; a preview copy only to the team (whatever the id says)."""
+        if consultation_id in self.catalogue.previews and not self.roles.is_staff(user_id):
+            return None
+        return self.catalogue.get(consultation_id)
 
     async def _moved_on(self, user_id: int) -> Reply:
         reply = await self._resume_or_list(user_id)
@@ -631,9 +636,6 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     build the Conversation."""
     phrasebook = load_phrasebook(settings.safeguarding_phrases_file)
     screener = Screener(load_blocklist(settings.idea_blocklist_file))
-    catalogue, problems = surveys.load([settings.surveys_dir])
-    for problem in problems:
-        log.error("Skipped a consultation file: %s", problem)
     db = await Database.open(database_path)
     try:
         await migrate(db)
@@ -641,11 +643,18 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         a_day_ago = _utc_now() - timedelta(days=1)
         await db.transaction(lambda connection: repos.forget_updates_before(connection, a_day_ago))
         key = pseudonym_key(settings.pseudonym_key, database_path)
+        photos = PhotoAnswers(settings.photo_directory, _utc_now)
+        await db.read(photos.sweep)
+        catalogue = Catalogue({})
+        definitions = Definitions(db, catalogue, settings.surveys_dir, photos, _utc_now)
+        for problem in await definitions.load():
+            log.error("Skipped a consultation: %s", problem)
         log.info(
-            "Loaded %d consultation(s) from %s: %s",
+            "Serving %d consultation(s) from %s and chat: %s; %d draft(s)",
             len(catalogue.consultations),
             settings.surveys_dir,
             ", ".join(catalogue.consultations) or "none",
+            len(catalogue.drafts),
         )
         feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, _utc_now)
         safeguarding = Safeguarding(
@@ -659,15 +668,10 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         votes = Votes(db, catalogue, _utc_now)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)
-        photos = PhotoAnswers(settings.photo_directory, _utc_now)
-        await db.read(photos.sweep)
         roles = Roles(db, settings, _utc_now)
         await roles.load()
-        quickpolls = QuickPolls(db, catalogue, ZoneInfo(settings.timezone), _utc_now)
-        for problem in await quickpolls.load():
-            log.error("Skipped a quick poll: %s", problem)
         yield Conversation(
-            db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles, quickpolls
+            db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles, definitions
         )
     finally:
         await db.close()

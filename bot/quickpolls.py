@@ -14,9 +14,7 @@ import yaml
 
 from bot import surveys
 from bot.core.models import BUTTON_LABEL_MAX
-from bot.storage import chat_consultations_repo
-from bot.storage.db import Database
-from bot.surveys import Catalogue
+from bot.definitions import Definitions
 
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
 QUESTION_MAX = 300
@@ -36,24 +34,11 @@ ASK_CLOSE = "When should it close? Send a date like 2026-12-31, or 'in 7 days'."
 
 
 class QuickPolls:
-    def __init__(
-        self, db: Database, catalogue: Catalogue, tz: ZoneInfo, clock: Callable[[], datetime]
-    ) -> None:
-        self.db = db
-        self.catalogue = catalogue
+    def __init__(self, definitions: Definitions, tz: ZoneInfo, clock: Callable[[], datetime]) -> None:
+        self.definitions = definitions
         self.tz = tz
         self.clock = clock
         self._drafts: dict[int, Draft] = {}
-
-    async def load(self) -> list[surveys.Problem]:
-        """Put the polls made in chat into the catalogue (checked like files); the problems."""
-        problems = []
-        for consultation_id, definition in await self.db.read(chat_consultations_repo.all_definitions):
-            consultation, found = surveys.parse(f"quick poll {consultation_id}", definition)
-            problems += found
-            if consultation is not None and consultation.id not in self.catalogue.consultations:
-                self.catalogue.consultations[consultation.id] = consultation
-        return problems
 
     def is_making(self, worker_id: int) -> bool:
         return worker_id in self._drafts
@@ -105,8 +90,7 @@ class QuickPolls:
         return closes if closes > now else None
 
     async def _make(self, worker_id: int, draft: Draft, closes: datetime) -> str:
-        number = await self.db.read(chat_consultations_repo.next_number)
-        consultation_id = f"poll-{number}"
+        consultation_id = await self.definitions.next_quick_poll_id()
         definition = yaml.safe_dump(
             {
                 "id": consultation_id,
@@ -130,14 +114,11 @@ class QuickPolls:
             allow_unicode=True,
             sort_keys=False,
         )
-        consultation, problems = surveys.parse(f"quick poll {consultation_id}", definition)
+        source = surveys.Source(f"quick poll {consultation_id}", definition, self.definitions.surveys_dir)
+        consultation, problems = surveys.parse(source)
         if consultation is None:
             return "I couldn't make that poll: " + "; ".join(p.reason for p in problems)
-        now = self.clock()
-        await self.db.transaction(
-            lambda db: chat_consultations_repo.add(db, consultation_id, definition, worker_id, now)
-        )
-        self.catalogue.consultations[consultation_id] = consultation
+        await self.definitions.add_quick_poll(worker_id, consultation, definition)
         del self._drafts[worker_id]
         return (
             f"✅ “{consultation.title}” is open until {closes:%d %b %Y %H:%M}. Id: {consultation_id}. "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,9 @@ from bot.core.models import (
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
 QUESTION_TYPES = [t.value for t in QuestionType]
+# A worker's /preview runs on a copy filed under `<id>~p`: no real id can have a "~", so its answers
+# never mix with the real ones. Button data is measured with the mark, so a preview fits too.
+PREVIEW_MARK = "~p"
 
 
 @dataclass(frozen=True)
@@ -44,24 +47,46 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A consultation's YAML: a file in surveys/, an upload or a quick poll kept in the database."""
+
+    name: str  # what problems are reported against: the file's path, or "upload hub.yaml"
+    text: str
+    folder: Path  # where its pictures are
+
+
+@dataclass(frozen=True)
 class Catalogue:
-    """The consultations that loaded, by id, in file order."""
+    """The consultations that loaded, by id, in file order: those launched (young people can take
+    them while open), drafts (only workers see them), and the copies workers are previewing."""
 
     consultations: dict[str, Consultation]
+    drafts: dict[str, Consultation] = field(default_factory=dict)
+    archived: set[str] = field(default_factory=set)  # launched ones put away: hidden from young people
+    previews: dict[str, Consultation] = field(default_factory=dict)
 
     def get(self, consultation_id: str) -> Consultation | None:
-        return self.consultations.get(consultation_id)
+        """A launched consultation or a preview copy: what a young person's step can be on."""
+        return self.consultations.get(consultation_id) or self.previews.get(consultation_id)
 
     def open_now(self, now: datetime) -> list[Consultation]:
         return [c for c in self.consultations.values() if c.is_open(now)]
 
     def results_to_share(self, now: datetime) -> list[Consultation]:
-        """Votes that have closed whose result young people may see."""
+        """Votes that have closed (and are not archived) whose result young people may see."""
         return [
             c
             for c in self.consultations.values()
-            if c.is_vote and c.share_results == "after_close" and c.closes_at and c.closes_at <= now
+            if c.is_vote
+            and c.share_results == "after_close"
+            and c.closes_at
+            and c.closes_at <= now
+            and c.id not in self.archived
         ]
+
+    def with_drafts(self) -> dict[str, Consultation]:
+        """Launched and draft consultations, e.g. for checking one file against the others."""
+        return {**self.consultations, **self.drafts}
 
     def close_early(self, consultation_id: str, at: datetime) -> None:
         """A worker closed it before its closes_at: from now on it reads as closed at `at`."""
@@ -133,7 +158,8 @@ def _condition_problem(question: Question, earlier: dict[str, Question]) -> str 
     return None
 
 
-def _whole_consultation_problems(file: str, consultation: Consultation) -> list[Problem]:
+def _whole_consultation_problems(source: Source, consultation: Consultation) -> list[Problem]:
+    file = source.name
     problems = []
     seen: dict[str, Question] = {}
     for question in consultation.questions:
@@ -143,7 +169,8 @@ def _whole_consultation_problems(file: str, consultation: Consultation) -> list[
         if condition_problem:
             problems.append(Problem(file, question.id, condition_problem))
         seen[question.id] = question
-        longest = max(encoded_size(a) for a in _button_actions(consultation.id, question))
+        preview_id = consultation.id + PREVIEW_MARK
+        longest = max(encoded_size(a) for a in _button_actions(preview_id, question))
         if longest > CALLBACK_DATA_MAX_BYTES:
             problems.append(
                 Problem(
@@ -155,7 +182,7 @@ def _whole_consultation_problems(file: str, consultation: Consultation) -> list[
                 )
             )
         if isinstance(question, ImageChoiceQuestion):
-            problems += [Problem(file, question.id, p) for p in _image_problems(file, question)]
+            problems += [Problem(file, question.id, p) for p in _image_problems(source.folder, question)]
     return problems
 
 
@@ -163,9 +190,9 @@ IMAGE_MAX_BYTES = 10 * 1024 * 1024  # Telegram takes photos up to 10 MB
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 
 
-def _image_problems(file: str, question: ImageChoiceQuestion) -> list[str]:
+def _image_problems(folder: Path, question: ImageChoiceQuestion) -> list[str]:
     """Each picture must be a PNG or JPEG under the consultation file's folder, small enough to send."""
-    folder = Path(file).parent.resolve()
+    folder = folder.resolve()
     problems = []
     for option in question.options:
         path = (folder / option.image).resolve()
@@ -192,6 +219,15 @@ def _question_id_at(raw: Any, location: tuple[int | str, ...]) -> str:
     return WHOLE_FILE
 
 
+# pydantic's wording, where it is not plain enough for a youth worker writing a file
+PLAIN_WORDS = {
+    "missing": "missing: please add it",
+    "extra_forbidden": "not a field consultations have: check the spelling (surveys/README.md lists them)",
+    "string_pattern_mismatch": "use only small letters, digits and hyphens, starting with a letter or "
+    "digit (e.g. hub-design)",
+}
+
+
 def _describe(error: ErrorDetails) -> str:
     """`field: reason`, with the field path inside its question (e.g. "options.0.label")."""
     parts = list(error["loc"])
@@ -203,13 +239,14 @@ def _describe(error: ErrorDetails) -> str:
         given = (error.get("ctx") or {}).get("tag", "?")
         parts, message = ["type"], f"'{given}' is not a question type; use one of {', '.join(QUESTION_TYPES)}"
     else:
-        message = error["msg"].removeprefix("Value error, ")
+        message = PLAIN_WORDS.get(error["type"]) or error["msg"].removeprefix("Value error, ")
     field = ".".join(str(p) for p in parts)
     return f"{field}: {message}" if field else message
 
 
-def parse(file: str, text: str) -> tuple[Consultation | None, list[Problem]]:
-    """Parse one consultation file's text; returns the consultation only if it has no problems."""
+def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
+    """Parse one consultation's YAML; returns the consultation only if it has no problems."""
+    file, text = source.name, source.text
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -222,7 +259,7 @@ def parse(file: str, text: str) -> tuple[Consultation | None, list[Problem]]:
         consultation = Consultation.model_validate(raw)
     except ValidationError as error:
         return None, [Problem(file, _question_id_at(raw, e["loc"]), _describe(e)) for e in error.errors()]
-    problems = _whole_consultation_problems(file, consultation)
+    problems = _whole_consultation_problems(source, consultation)
     return (None if problems else consultation), problems
 
 
@@ -236,34 +273,53 @@ def survey_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def read_files(paths: Iterable[Path]) -> tuple[list[Source], list[Problem]]:
+    """Every consultation file's text; the files that cannot be read, as problems."""
+    sources, problems = [], []
+    for path in survey_files(paths):
+        try:
+            sources.append(Source(str(path), path.read_text(encoding="utf-8"), path.parent))
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(str(path), WHOLE_FILE, f"cannot read the file: {error}"))
+    return sources, problems
+
+
 def load(paths: Iterable[Path]) -> tuple[Catalogue, list[Problem]]:
     """Load every file; the valid ones go in the catalogue, the rest are reported."""
+    sources, problems = read_files(paths)
+    consultations, found = load_sources(sources)
+    return Catalogue(consultations), problems + found
+
+
+def load_sources(
+    sources: Iterable[Source], others: dict[str, Consultation] | None = None
+) -> tuple[dict[str, Consultation], list[Problem]]:
+    """Parse each source and check them together (ids used once; a vote's options_from names a
+    suggestion question among them or among `others`). The valid ones, by id, and the problems."""
     consultations: dict[str, Consultation] = {}
     files: dict[str, str] = {}
     problems: list[Problem] = []
-    for path in survey_files(paths):
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(name, WHOLE_FILE, f"cannot read the file: {error}"))
-            continue
-        consultation, found = parse(name, text)
+    for source in sources:
+        consultation, found = parse(source)
         problems += found
         if consultation is None:
             continue
         if consultation.id in consultations:
-            problems.append(Problem(name, WHOLE_FILE, f"consultation id '{consultation.id}' is already used"))
+            problems.append(
+                Problem(source.name, WHOLE_FILE, f"consultation id '{consultation.id}' is already used")
+            )
             continue
         consultations[consultation.id] = consultation
-        files[consultation.id] = name
-    problems += _source_problems(consultations, files)
+        files[consultation.id] = source.name
+    problems += _source_problems(consultations, files, others or {})
     for consultation_id in {p.consultation for p in problems if p.consultation}:
         consultations.pop(consultation_id, None)
-    return Catalogue(consultations), problems
+    return consultations, problems
 
 
-def _source_problems(consultations: dict[str, Consultation], files: dict[str, str]) -> list[Problem]:
+def _source_problems(
+    consultations: dict[str, Consultation], files: dict[str, str], others: dict[str, Consultation]
+) -> list[Problem]:
     """A ranked question's options_from must name a suggestion question that exists."""
     problems = []
     for consultation in consultations.values():
@@ -271,7 +327,7 @@ def _source_problems(consultations: dict[str, Consultation], files: dict[str, st
             if not isinstance(question, RankedQuestion) or question.options_from is None:
                 continue
             source_id, _, question_id = question.options_from.partition("/")
-            source = consultations.get(source_id)
+            source = consultations.get(source_id) or others.get(source_id)
             found = source.question(question_id) if source else None
             if not isinstance(found, SuggestionQuestion):
                 reason = (

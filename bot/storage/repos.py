@@ -205,6 +205,22 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
     return Erased(len(unique), answers, photos)
 
 
+def erase_consultation(db: Connection, consultation_id: str) -> list[str]:
+    """Delete every response to a consultation (a worker's preview copy; its ideas are never filed)
+    with its ballots; returns the photos whose files to delete once this has committed."""
+    response_ids = [
+        row[0] for row in db.execute("SELECT id FROM responses WHERE consultation_id = ?", (consultation_id,))
+    ]
+    photos = photos_of_responses(db, response_ids)
+    for table in ("ballots", "responses"):  # answers and photo rows cascade
+        db.execute(f"DELETE FROM {table} WHERE consultation_id = ?", (consultation_id,))
+    db.execute(
+        "UPDATE participants SET current_consultation = NULL WHERE current_consultation = ?",
+        (consultation_id,),
+    )
+    return photos
+
+
 def database_started(db: Connection) -> datetime | None:
     """When this database was first set up: scheduled work from before then is not owed."""
     row = db.execute("SELECT min(applied_at) FROM schema_migrations").fetchone()

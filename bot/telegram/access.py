@@ -34,6 +34,9 @@ WORKER_COMMANDS = [
     BotCommand("poster", "A printable QR poster"),
     BotCommand("announce", "Invite young people to a consultation"),
     BotCommand("quickpoll", "Make a one-question poll"),
+    BotCommand("preview", "Try a consultation as a young person"),
+    BotCommand("launch", "Open a draft to young people"),
+    BotCommand("archive", "Put away a closed consultation"),
     BotCommand("reply", "Reply publicly to feedback"),
     BotCommand("yousaid", "Send a 'you said, we did' update"),
 ]
@@ -59,6 +62,8 @@ def staff_help(role: Role) -> str:
     """What /help adds for someone with a role."""
     lines = [f"\n\nYou are {ROLE_NAMES[role]}. Your team commands:"]
     lines += [f"/{command.command} – {command.description}" for command in COMMANDS_BY_ROLE[role]]
+    if role != "officer":
+        lines.append("To add a consultation, send me its YAML file: it is checked and saved as a draft.")
     return "\n".join(lines)
 
 

@@ -19,10 +19,12 @@ from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import texts
 from bot.lifecycle import Lifecycle
+from bot.quickpolls import QuickPolls
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
 from bot.telegram.announce import Announcer
+from bot.telegram.drafts import DraftsChat
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import Pictures
 from bot.telegram.moderation import Moderation
@@ -103,12 +105,15 @@ def build_application(
     application.bot_data[ACCESS] = access
     moderation.register(application)
     Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
-    QuickPollChat(team, conversation.quickpolls).register(application)
+    quick_polls = QuickPolls(conversation.definitions, ZoneInfo(settings.timezone), conversation.clock)
+    QuickPollChat(team, quick_polls).register(application)
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
     announcer.register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, announcer, lifecycle)
     pictures = Pictures(conversation.db, settings.surveys_dir)
-    YoungPeople(conversation, pictures, wake_outbox).register(application)
+    young_people = YoungPeople(conversation, pictures, wake_outbox)
+    DraftsChat(team, conversation.definitions, conversation, young_people).register(application)
+    young_people.register(application)
     application.add_error_handler(_on_error)
     return application
 

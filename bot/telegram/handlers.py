@@ -77,7 +77,7 @@ class YoungPeople:
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Welcome and consent, then the open consultations (or the one a deep link named)."""
         payload = context.args[0] if context.args else ""
-        await self._show(update, await self.conversation.start(_user_id(update), payload))
+        await self.show(update, await self.conversation.start(_user_id(update), payload))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say what a young person can do, and what the team's commands are to someone with a role."""
@@ -85,38 +85,38 @@ class YoungPeople:
         reply = self.conversation.help()
         if role is not None:
             reply = Reply([Screen(texts.HELP + staff_help(role))])
-        await self._show(update, reply)
+        await self.show(update, reply)
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show the privacy notice again."""
-        await self._show(update, self.conversation.privacy())
+        await self.show(update, self.conversation.privacy())
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pause the consultation they are in; answers so far stay saved."""
-        await self._show(update, await self.conversation.cancel(_user_id(update)))
+        await self.show(update, await self.conversation.cancel(_user_id(update)))
 
     async def feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anonymous feedback on a topic."""
-        await self._show(update, await self.conversation.start_feedback(_user_id(update)))
+        await self.show(update, await self.conversation.start_feedback(_user_id(update)))
 
     async def updates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opt in or out of "you said, we did" updates."""
-        await self._show(update, await self.conversation.updates(_user_id(update)))
+        await self.show(update, await self.conversation.updates(_user_id(update)))
 
     async def delete_me(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Erase their data, after they confirm."""
-        await self._show(update, await self.conversation.delete_me(_user_id(update)))
+        await self.show(update, await self.conversation.delete_me(_user_id(update)))
 
     async def unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A command we do not have: point to /help."""
-        await self._show(update, self.conversation.unknown_command())
+        await self.show(update, self.conversation.unknown_command())
 
     async def edited(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An edited message: edits cannot change a saved answer, so say how to."""
         message = update.effective_message
         assert message is not None
         words = message.text or message.caption or ""
-        await self._show(update, await self.conversation.edited(_user_id(update), words))
+        await self.show(update, await self.conversation.edited(_user_id(update), words))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: an answer to a text question, or a friendly pointer."""
@@ -124,7 +124,7 @@ class YoungPeople:
         reply = await self.conversation.text(
             _user_id(update), update.effective_message.text, update.update_id
         )
-        await self._show(update, reply)
+        await self.show(update, reply)
 
     async def picture(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A photo or a file: the answer to a photo question, checked before it is downloaded."""
@@ -148,13 +148,13 @@ class YoungPeople:
             reply = await self.conversation.photo_refused(user_id, problem, caption)
         else:
             reply = await self.conversation.photo(user_id, data, update.update_id, caption)
-        await self._show(update, reply)
+        await self.show(update, reply)
 
     async def unreadable(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Stickers, photos, voice notes and the like where none was asked for."""
         message = update.effective_message
         caption = (message.caption or "") if message else ""
-        await self._show(update, await self.conversation.unreadable(_user_id(update), caption))
+        await self.show(update, await self.conversation.unreadable(_user_id(update), caption))
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button tap: answer the tap, update the tapped message, then send what comes next."""
@@ -167,9 +167,9 @@ class YoungPeople:
         assert user is not None
         person = Person(user.id, user.full_name, user.username)
         reply = await self.conversation.press(person, query.data or "", update.update_id)
-        await self._show(update, reply)
+        await self.show(update, reply)
 
-    async def _show(self, update: Update, reply: Reply) -> None:
+    async def show(self, update: Update, reply: Reply) -> None:
         if reply.outbox:  # an alert or feedback waits: post it now rather than at the next round
             self._wake_outbox()
         chat = update.effective_chat

@@ -136,7 +136,7 @@ class Reports:
         return await self.votes.db.read(build)
 
     async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/consultations: every consultation with its state, dates and responses."""
+        """/consultations: every consultation and draft with its state, dates and responses."""
         message = update.effective_message
         assert message is not None
         if self.team.reader(update) is None:
@@ -146,12 +146,17 @@ class Reports:
 
         def describe(db: Connection) -> list[str]:
             lines = ["📋 <b>Consultations</b>"]
-            for consultation in self.catalogue.consultations.values():
+            for consultation in self.catalogue.with_drafts().values():
+                state = self._state(consultation, now)
                 figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
                 lines.append(
                     f"\n<b>{escape(consultation.title)}</b> (<code>{consultation.id}</code>): "
-                    f"{_state(consultation, now)}{_dates(consultation)}\n"
-                    f"• {figures.total} response(s), {figures.submitted} finished"
+                    f"{state}{_dates(consultation)}\n"
+                    + (
+                        f"• /preview {consultation.id}, then /launch {consultation.id}"
+                        if state == "draft"
+                        else f"• {figures.total} response(s), {figures.submitted} finished"
+                    )
                 )
             return lines
 
@@ -184,11 +189,15 @@ class Reports:
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )
 
-
-def _state(consultation: Consultation, now: datetime) -> str:
-    if consultation.is_open(now):
-        return "open"
-    return "not open yet" if consultation.opens_at and now < consultation.opens_at else "closed"
+    def _state(self, consultation: Consultation, now: datetime) -> str:
+        """draft → (not open yet →) open → closed → archived."""
+        if consultation.id in self.catalogue.drafts:
+            return "draft"
+        if consultation.id in self.catalogue.archived:
+            return "archived"
+        if consultation.is_open(now):
+            return "open"
+        return "not open yet" if consultation.opens_at and now < consultation.opens_at else "closed"
 
 
 def _dates(consultation: Consultation) -> str:

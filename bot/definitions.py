@@ -1,0 +1,377 @@
+"""The consultations the bot serves and where each stands. Files in surveys/, files workers send
+in chat and quick polls are all recorded in the database with a state: draft (workers only),
+launched (then open or closed by its dates and /close) or archived. A definition young people have
+started answering is frozen: when a file's questions change after that, the change is saved as a
+new version (`<id>-v2`), a draft, rather than changing questions under them. Workers preview a
+consultation on a hidden copy whose answers never reach the results and are deleted at launch."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from sqlite3 import Connection
+from typing import Any
+
+import yaml
+
+from bot import surveys
+from bot.core.models import CONSULTATION_ID_MAX, Consultation
+from bot.photo_answers import PhotoAnswers
+from bot.storage import definitions_repo, repos
+from bot.storage.db import Database
+from bot.storage.definitions_repo import Definition, Origin
+from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source
+
+log = logging.getLogger(__name__)
+
+UPLOAD_MAX_BYTES = 256 * 1024  # a consultation file is a few KB; this is plenty
+PROBLEMS_SHOWN = 12  # in one message; the rest are counted
+NOT_TEXT = "I couldn't read {name}: a consultation file is plain text (UTF-8), like the ones in surveys/."
+SAVED = (
+    "Young people can't see it yet.\n"
+    "• Try it as they would: /preview {id}\n"
+    "• Open it: /launch {id}\n"
+    "• Change it: send the file again."
+)
+
+
+@dataclass(frozen=True)
+class Launched:
+    consultation: Consultation
+    earlier_open: list[str]  # earlier versions still open: the worker may want to /close them
+
+
+def version_id(base_id: str, version: int) -> str:
+    suffix = f"-v{version}"
+    return base_id[: CONSULTATION_ID_MAX - len(suffix)] + suffix
+
+
+def _with_id(text: str, consultation_id: str) -> str:
+    """The YAML with its id replaced, for a version filed under a new id."""
+    raw = yaml.safe_load(text)
+    if raw["id"] == consultation_id:
+        return text
+    raw["id"] = consultation_id
+    return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+
+
+def same_questions(a: Consultation, b: Consultation) -> bool:
+    """Whether an answer to one means the same in the other: the same questions and anonymity.
+    Titles, introductions and dates may change under answers; these may not."""
+    return a.anonymous == b.anonymous and a.questions == b.questions
+
+
+class Definitions:
+    def __init__(
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        surveys_dir: Path,
+        photos: PhotoAnswers,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.db = db
+        self.catalogue = catalogue
+        self.surveys_dir = surveys_dir
+        self.photos = photos
+        self.clock = clock
+
+    def _source(self, row: Definition) -> Source:
+        names: dict[Origin, str] = {
+            "file": row.source if row.version == 1 else f"{row.source} (version {row.version})",
+            "upload": f"uploaded {row.source}",
+            "quick poll": f"quick poll {row.id}",
+        }
+        return Source(names[row.origin], row.definition, self.surveys_dir)
+
+    # --- start-up ------------------------------------------------------------------------------
+
+    async def load(self) -> list[Problem]:
+        """Record the files in surveys/ (new ones as launched, changed ones updated or versioned),
+        then fill the catalogue with every recorded consultation. Returns the problems found."""
+        sources, problems = surveys.read_files([self.surveys_dir])
+        files: dict[str, tuple[Source, Consultation]] = {}
+        for source in sources:
+            consultation, found = surveys.parse(source)
+            problems += found
+            if consultation is not None and consultation.id in files:
+                reason = (
+                    f"consultation id '{consultation.id}' is already used by {files[consultation.id][0].name}"
+                )
+                problems.append(Problem(source.name, WHOLE_FILE, reason))
+            elif consultation is not None:
+                files[consultation.id] = (source, consultation)
+        now = self.clock()
+        problems += await self.db.transaction(lambda db: self._record_files(db, files, now))
+        rows = await self.db.read(definitions_repo.all_definitions)
+        # A file's consultation is served while its file is there, even if the file now has a
+        # mistake (the recorded definition carries on); removing the file retires it.
+        present = [s.name for s in sources]
+        served = [r for r in rows if r.origin != "file" or r.base_id in files or r.source in present]
+        served.sort(
+            key=lambda r: present.index(r.source) if r.origin == "file" and r.source in present else 1e9
+        )
+        consultations, found = surveys.load_sources(self._source(r) for r in served)
+        self.catalogue.consultations.clear()
+        self.catalogue.drafts.clear()
+        self.catalogue.archived.clear()
+        for row in served:
+            consultation = consultations.get(row.id)
+            if consultation is None:
+                continue
+            if row.state == "draft":
+                self.catalogue.drafts[row.id] = consultation
+            else:
+                self.catalogue.consultations[row.id] = consultation
+            if row.state == "archived":
+                self.catalogue.archived.add(row.id)
+        return problems + found
+
+    def _record_files(
+        self, db: Connection, files: dict[str, tuple[Source, Consultation]], now: datetime
+    ) -> list[Problem]:
+        rows = definitions_repo.all_definitions(db)
+        answered = definitions_repo.answered(db)
+        problems = []
+        for base_id, (source, consultation) in files.items():
+            clash = next(
+                (r for r in rows if r.id == base_id and (r.origin, r.base_id) != ("file", base_id)), None
+            )
+            if clash is not None:
+                used_by = self._source(clash).name
+                reason = f"the id '{base_id}' is already used by {used_by}: give this file another id"
+                problems.append(Problem(source.name, WHOLE_FILE, reason))
+                continue
+            versions = sorted((r for r in rows if r.base_id == base_id), key=lambda r: r.version)
+            if not versions:
+                row = Definition(base_id, base_id, 1, "file", source.name, source.text, "launched")
+                definitions_repo.add(db, row, None, now)
+                continue
+            latest = versions[-1]
+            stored, _ = surveys.parse(self._source(latest))
+            wanted = consultation.model_copy(update={"id": latest.id})
+            if stored == wanted and latest.source == source.name:
+                continue
+            if stored is None or latest.id not in answered or same_questions(stored, wanted):
+                text = _with_id(source.text, latest.id)
+                definitions_repo.update_definition(db, latest.id, source.name, text, None, now)
+                continue
+            version = latest.version + 1
+            taken = {r.id for r in rows}
+            while version_id(base_id, version) in taken:
+                version += 1
+            new_id = version_id(base_id, version)
+            row = Definition(
+                new_id, base_id, version, "file", source.name, _with_id(source.text, new_id), "draft"
+            )
+            definitions_repo.add(db, row, None, now)
+            log.warning(
+                "%s: its questions changed after young people began answering '%s'; they carry on with the "
+                "questions they started. The new questions are saved as draft '%s': /preview %s, then "
+                "/launch %s.",
+                source.name,
+                latest.id,
+                new_id,
+                new_id,
+                new_id,
+            )
+        return problems
+
+    # --- a worker's uploads, previews, launches and archiving -----------------------------------
+
+    async def upload(self, worker_id: int, file_name: str, data: bytes) -> str:
+        """A consultation file sent in chat: checked like a file in surveys/ and saved as a draft
+        (a new version if its id is already launched). What to tell the worker."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return NOT_TEXT.format(name=file_name)
+        source = Source(file_name, text, self.surveys_dir)
+        consultation, problems = surveys.parse(source)
+        if consultation is not None:
+            _, problems = surveys.load_sources([source], self.catalogue.with_drafts())
+        if consultation is None or problems:
+            return problems_text(file_name, text, problems)
+        now = self.clock()
+
+        def save(db: Connection) -> tuple[str, Consultation | None, list[Problem]]:
+            """(what happened, the draft saved, problems with it under its new id)."""
+            rows = {r.id: r for r in definitions_repo.all_definitions(db)}
+            row = rows.get(consultation.id)
+            if row is None:
+                definitions_repo.add(
+                    db,
+                    Definition(consultation.id, consultation.id, 1, "upload", file_name, text, "draft"),
+                    worker_id,
+                    now,
+                )
+                return "new", consultation, []
+            if row.origin != "upload":
+                return "taken", None, []
+            latest = max((r for r in rows.values() if r.base_id == row.base_id), key=lambda r: r.version)
+            target_id = latest.id
+            if latest.state != "draft":
+                stored, _ = surveys.parse(self._source(latest))
+                if stored == consultation.model_copy(update={"id": latest.id}):
+                    return "same", stored, []
+                version = latest.version + 1
+                while version_id(row.base_id, version) in rows:
+                    version += 1
+                target_id = version_id(row.base_id, version)
+            final_text = _with_id(text, target_id)
+            saved, found = surveys.parse(Source(file_name, final_text, self.surveys_dir))
+            if saved is None:
+                return "problems", None, found
+            if target_id == latest.id:
+                definitions_repo.update_definition(db, target_id, file_name, final_text, worker_id, now)
+                return "updated", saved, []
+            new = Definition(target_id, row.base_id, version, "upload", file_name, final_text, "draft")
+            definitions_repo.add(db, new, worker_id, now)
+            return "new version", saved, []
+
+        outcome, saved, problems = await self.db.transaction(save)
+        if outcome == "problems":
+            return problems_text(file_name, text, problems)
+        if outcome == "taken":
+            return (
+                f"The id '{consultation.id}' is already used by a consultation from the server's surveys "
+                "folder or a quick poll. Give your file another id (the `id:` line) and send it again."
+            )
+        assert saved is not None
+        if outcome == "same":
+            return f"That file is the same as {saved.id}, which is already launched: nothing changed."
+        self.catalogue.drafts[saved.id] = saved
+        questions = f"{len(saved.questions)} question{'s' if len(saved.questions) != 1 else ''}"
+        heading = {
+            "new": f"✅ Saved “{saved.title}” ({questions}) as a draft: {saved.id}.",
+            "updated": f"✅ Draft {saved.id} updated: “{saved.title}”, {questions}.",
+            "new version": f"✅ {consultation.id} is already launched, so this is saved as a new version: "
+            f"draft {saved.id} (“{saved.title}”, {questions}).",
+        }[outcome]
+        return f"{heading}\n{SAVED.format(id=saved.id)}"
+
+    async def preview(self, consultation_id: str) -> str | None:
+        """A fresh hidden copy of a draft or launched consultation, open now whatever its dates;
+        earlier preview answers to it are deleted. The copy's id, or None if there is no such one."""
+        consultation = self.catalogue.drafts.get(consultation_id) or self.catalogue.consultations.get(
+            consultation_id
+        )
+        if consultation is None:
+            return None
+        copy_id = consultation_id + PREVIEW_MARK
+        await self._forget_preview(copy_id)
+        update: dict[str, Any] = {"id": copy_id, "opens_at": None, "closes_at": None}
+        self.catalogue.previews[copy_id] = consultation.model_copy(update=update)
+        return copy_id
+
+    async def _forget_preview(self, copy_id: str) -> None:
+        photos = await self.db.transaction(lambda db: repos.erase_consultation(db, copy_id))
+        self.photos.forget(photos)
+
+    async def launch(self, worker_id: int, consultation_id: str) -> Launched | str:
+        """Open a draft to young people (at its opens_at, if that is later). The launched
+        consultation, or why not in plain words."""
+        draft = self.catalogue.drafts.get(consultation_id)
+        now = self.clock()
+        if draft is None:
+            if consultation_id in self.catalogue.consultations:
+                return f"{consultation_id} is already launched. /consultations shows where each stands."
+            return self.unknown(consultation_id)
+        if draft.closes_at and draft.closes_at <= now:
+            return (
+                f"{consultation_id} closes on {draft.closes_at:%d %b %Y}, which has passed. Change its "
+                "closes_at and send the file again."
+            )
+
+        def launch(db: Connection) -> list[str]:
+            definitions_repo.set_state(db, consultation_id, "launched", worker_id, now)
+            return repos.erase_consultation(db, consultation_id + PREVIEW_MARK)
+
+        self.photos.forget(await self.db.transaction(launch))
+        self.catalogue.previews.pop(consultation_id + PREVIEW_MARK, None)
+        self.catalogue.consultations[consultation_id] = self.catalogue.drafts.pop(consultation_id)
+        rows = await self.db.read(definitions_repo.all_definitions)
+        base_id = next(r.base_id for r in rows if r.id == consultation_id)
+        earlier = [
+            r.id
+            for r in rows
+            if r.base_id == base_id
+            and r.id != consultation_id
+            and (c := self.catalogue.consultations.get(r.id)) is not None
+            and c.is_open(now)
+        ]
+        return Launched(draft, earlier)
+
+    async def archive(self, worker_id: int, consultation_id: str) -> str:
+        """Put away a closed consultation (its results stay for the team; young people no longer
+        see it) or a draft nobody needs. What to tell the worker."""
+        now = self.clock()
+        launched = self.catalogue.consultations.get(consultation_id)
+        if consultation_id in self.catalogue.archived:
+            return f"{consultation_id} is already archived."
+        if launched is not None and (launched.closes_at is None or now < launched.closes_at):
+            return f"{consultation_id} hasn't closed yet. Close it first with /close {consultation_id}."
+        if launched is None and consultation_id not in self.catalogue.drafts:
+            return self.unknown(consultation_id)
+        await self.db.transaction(
+            lambda db: definitions_repo.set_state(db, consultation_id, "archived", worker_id, now)
+        )
+        if launched is None:
+            del self.catalogue.drafts[consultation_id]
+            await self._forget_preview(consultation_id + PREVIEW_MARK)
+            self.catalogue.previews.pop(consultation_id + PREVIEW_MARK, None)
+            return f"🗄 Draft {consultation_id} archived: it is no longer listed."
+        self.catalogue.archived.add(consultation_id)
+        return (
+            f"🗄 {consultation_id} archived. Young people no longer see it or its result; its results "
+            f"stay for the team (/results {consultation_id})."
+        )
+
+    def unknown(self, consultation_id: str) -> str:
+        return f"There's no consultation or draft called '{consultation_id}'. /consultations lists them."
+
+    async def next_quick_poll_id(self) -> str:
+        rows = await self.db.read(definitions_repo.all_definitions)
+        taken = {r.id for r in rows}
+        number = sum(r.origin == "quick poll" for r in rows) + 1
+        while f"poll-{number}" in taken:
+            number += 1
+        return f"poll-{number}"
+
+    async def add_quick_poll(self, worker_id: int, consultation: Consultation, text: str) -> None:
+        """Record a quick poll (its YAML, already checked), launched at once."""
+        row = Definition(consultation.id, consultation.id, 1, "quick poll", "quick poll", text, "launched")
+        await self.db.transaction(lambda db: definitions_repo.add(db, row, worker_id, self.clock()))
+        self.catalogue.consultations[consultation.id] = consultation
+
+
+def problems_text(file_name: str, text: str, problems: list[Problem]) -> str:
+    """What was wrong with an uploaded file, in plain words, each with the question it concerns."""
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError:
+        raw = None
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    named = {
+        str(q.get("id")): (number, str(q.get("text") or ""))
+        for number, q in enumerate(questions if isinstance(questions, list) else [], 1)
+        if isinstance(q, dict)
+    }
+    lines = [f"❌ I couldn't save {file_name}: nothing was saved. Please fix this and send it again:"]
+    for problem in problems[:PROBLEMS_SHOWN]:
+        if problem.question in named:
+            number, words = named[problem.question]
+            words = words if len(words) <= 40 else words[:39] + "…"
+            where = f"Question {number} ({problem.question}{f': “{words}”' if words else ''})"
+        elif problem.question == WHOLE_FILE:
+            where = "The file"
+        else:
+            where = problem.question.capitalize()
+        lines.append(f"• {where}: {problem.reason}")
+    if len(problems) > PROBLEMS_SHOWN:
+        lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more.")
+    lines.append("surveys/README.md describes every field, with examples.")
+    return "\n".join(lines)

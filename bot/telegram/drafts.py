@@ -1,0 +1,165 @@
+"""A worker's side of a consultation's life in chat: sending a YAML file (checked, saved as a
+draft), `/preview` (taking it as a young person would, with nothing recorded in the results),
+`/launch` and `/archive`. The worker's numeric id is checked at each use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Message, Update
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.conversation import Conversation
+from bot.definitions import UPLOAD_MAX_BYTES, Definitions, Launched
+from bot.telegram.handlers import YoungPeople
+from bot.telegram.render import split_text
+from bot.telegram.team import NOT_ALLOWED, TeamChat
+
+# Ahead of the young people's handlers, which would take a file for a photo answer.
+BEFORE_EVERYONE = -1
+YAML_FILE = filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")
+PREVIEW_INTRO = (
+    "👀 Preview of “{title}”: you'll see it exactly as a young person would. Nothing you answer "
+    "counts in the results, and it is deleted when it is launched. /preview {id} starts again."
+)
+ONLY_PRIVATELY = "Previews happen in a private chat with me, where young people take part."
+TOO_BIG = "That file is over {kb} KB: a consultation file is only a few KB. Is it the right file?"
+NOT_FETCHED = "I couldn't fetch the file from Telegram. Please send it again."
+
+
+class DraftsChat:
+    def __init__(
+        self,
+        team: TeamChat,
+        definitions: Definitions,
+        conversation: Conversation,
+        young_people: YoungPeople,
+    ) -> None:
+        self.team = team
+        self.definitions = definitions
+        self.conversation = conversation
+        self.young_people = young_people
+
+    def register(self, application: Application) -> None:
+        application.add_handlers(
+            [
+                MessageHandler(filters.ChatType.PRIVATE & YAML_FILE, self.upload),
+                CommandHandler("preview", self.preview),
+                CommandHandler("launch", self.launch),
+                CommandHandler("archive", self.archive),
+            ],
+            group=BEFORE_EVERYONE,
+        )
+
+    async def upload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A worker's consultation file becomes a draft; anyone else's is left to the young
+        people's handlers (who say what they can send)."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and message.document is not None and user is not None
+        if not self.conversation.roles.is_staff(user.id):
+            return
+        document = message.document
+        if (document.file_size or 0) > UPLOAD_MAX_BYTES:
+            await message.reply_text(TOO_BIG.format(kb=UPLOAD_MAX_BYTES // 1024))
+            raise ApplicationHandlerStop
+        try:
+            data = bytes(await (await document.get_file()).download_as_bytearray())
+        except TelegramError:
+            await message.reply_text(NOT_FETCHED)
+            raise ApplicationHandlerStop from None
+        if len(data) > UPLOAD_MAX_BYTES:  # the size Telegram told us may be missing or wrong
+            await message.reply_text(TOO_BIG.format(kb=UPLOAD_MAX_BYTES // 1024))
+            raise ApplicationHandlerStop
+        reply = await self.definitions.upload(user.id, document.file_name or "consultation.yaml", data)
+        await _reply(message, reply)
+        raise ApplicationHandlerStop
+
+    async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/preview <id>: take a draft (or a launched consultation) as a young person would."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+        elif message.chat.type != ChatType.PRIVATE:
+            await message.reply_text(ONLY_PRIVATELY)
+        elif (consultation_id := _named(context.args)) is None:
+            await message.reply_text(f"Use: /preview <consultation id>. {self._drafts_line()}")
+        elif (copy_id := await self.definitions.preview(consultation_id)) is None:
+            await message.reply_text(self.definitions.unknown(consultation_id))
+        else:
+            copy = self.definitions.catalogue.previews[copy_id]
+            await message.reply_text(PREVIEW_INTRO.format(title=copy.title, id=consultation_id))
+            await self.young_people.show(update, await self.conversation.start(user.id, copy_id))
+        raise ApplicationHandlerStop
+
+    async def launch(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/launch <id>: open a draft to young people."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+        elif (consultation_id := _named(context.args)) is None:
+            await message.reply_text(f"Use: /launch <draft id>. {self._drafts_line()}")
+        else:
+            outcome = await self.definitions.launch(user.id, consultation_id)
+            if isinstance(outcome, Launched):
+                await message.reply_text(
+                    _launched_text(outcome, context.bot.username, self.definitions.clock())
+                )
+            else:
+                await message.reply_text(outcome)
+        raise ApplicationHandlerStop
+
+    async def archive(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/archive <id>: put away a closed consultation or an unwanted draft."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and user is not None
+        if not self.team.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+        elif (consultation_id := _named(context.args)) is None:
+            await message.reply_text("Use: /archive <consultation id> (a closed one, or a draft).")
+        else:
+            await message.reply_text(await self.definitions.archive(user.id, consultation_id))
+        raise ApplicationHandlerStop
+
+    def _drafts_line(self) -> str:
+        drafts = ", ".join(self.definitions.catalogue.drafts)
+        return f"Drafts: {drafts}." if drafts else "There are no drafts: send me a consultation file (.yaml)."
+
+
+def _named(args: list[str] | None) -> str | None:
+    return args[0].lower() if args else None
+
+
+def _launched_text(launched: Launched, bot_username: str, now: datetime) -> str:
+    consultation = launched.consultation
+    when = (
+        f"It opens on {consultation.opens_at:%d %b %Y at %H:%M}"
+        if consultation.opens_at and consultation.opens_at > now
+        else "Young people can take it now"
+    )
+    until = f" until {consultation.closes_at:%d %b %Y %H:%M}" if consultation.closes_at else ""
+    lines = [
+        f"🚀 “{consultation.title}” is launched ({consultation.id}). {when}{until}.",
+        f"Invite young people: /announce {consultation.id}, /poster {consultation.id}, or the link "
+        f"https://t.me/{bot_username}?start={consultation.id}",
+    ]
+    lines += [
+        f"The earlier version {e} is still open: /close {e} when only this one should be."
+        for e in launched.earlier_open
+    ]
+    return "\n".join(lines)
+
+
+async def _reply(message: Message, text: str) -> None:
+    for part in split_text(text):
+        await message.reply_text(part)
