@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from contextlib import closing
 from datetime import UTC, datetime
@@ -49,6 +50,36 @@ async def test_a_failing_migration_leaves_nothing_behind(tmp_path: Path) -> None
         assert "participants" in tables and "half" not in tables
         versions = await database.fetch_all("SELECT version FROM schema_migrations")
         assert [r["version"] for r in versions] == [1]
+    finally:
+        await database.close()
+
+
+async def test_quick_polls_made_before_0010_join_the_consultation_definitions(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in available():
+        if migration.version <= 9:
+            shutil.copy(migration.path, folder)
+    database = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        await migrate(database, folder)
+        await database.transaction(
+            lambda tx: tx.execute(
+                "INSERT INTO chat_consultations VALUES"
+                " ('poll-1', 'id: poll-1', 2001, '2026-11-01T10:00:00+00:00')"
+            )
+        )
+        await migrate(database)
+        [row] = await database.fetch_all("SELECT * FROM consultation_definitions")
+        assert (row["id"], row["origin"], row["state"], row["definition"], row["changed_by"]) == (
+            "poll-1",
+            "quick poll",
+            "launched",
+            "id: poll-1",
+            2001,
+        )
+        tables = {r["name"] for r in await database.fetch_all("SELECT name FROM sqlite_master")}
+        assert "chat_consultations" not in tables
     finally:
         await database.close()
 

@@ -1,0 +1,228 @@
+"""A consultation's life in chat: a worker sends a YAML file (checked; saved as a draft), previews it
+as a young person would with nothing recorded, launches, closes and archives it; a file in
+surveys/ whose answered questions change becomes a new version instead of changing under them."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from bot.core import texts
+from bot.telegram.drafts import ONLY_PRIVATELY, TOO_BIG
+from bot.telegram.team import NOT_ALLOWED
+from tests.conftest import E2E_SURVEYS, TEAM_CHAT, RunningBot
+from tests.e2e.test_feedback_and_safeguarding import agree
+from tests.e2e.test_hub_design import say_in
+from tests.fake_telegram import FakeTelegram, User
+
+GARDEN = """\
+id: garden
+title: The hub garden
+intro: Two quick questions about the garden. It's anonymous.
+questions:
+  - id: want
+    type: yes_no
+    text: Should the hub have a garden?
+  - id: grow
+    type: multi_choice
+    text: What should grow there?
+    options:
+      - {id: veg, label: Vegetables}
+      - {id: flowers, label: Flowers}
+"""
+MISTAKES = """\
+id: garden
+intro: Two quick questions about the garden.
+questions:
+  - id: want
+    type: yes_no
+    text: Should the hub have a garden?
+  - id: grow
+    type: essay
+    text: What should grow there?
+"""
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The e2e consultation files in a folder the test may edit."""
+    folder = tmp_path / "surveys"
+    shutil.copytree(E2E_SURVEYS, folder)
+    return settings.model_copy(update={"surveys_dir": folder})
+
+
+async def upload(user: User, text: str, name: str = "garden.yaml") -> str:
+    replies = await user.send_document(text.encode(), file_name=name, mime_type="application/x-yaml")
+    return "\n".join(m.text or "" for m in replies)
+
+
+async def rows(bot: RunningBot, sql: str) -> list[tuple]:
+    assert bot.conversation is not None
+    return await bot.conversation.db.read(lambda db: [tuple(row) for row in db.execute(sql)])
+
+
+async def answer_garden(user: User) -> str:
+    await user.press("Yes")
+    await user.press("Flowers")
+    await user.press(texts.NEXT_BUTTON)
+    [sent] = await user.press(texts.SUBMIT_BUTTON)
+    return sent.text or ""
+
+
+async def test_upload_preview_launch_close_and_archive(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    # A file with mistakes: each named in plain words with its question; nothing saved.
+    refused = await upload(worker, MISTAKES)
+    assert refused.startswith("❌ I couldn't save garden.yaml: nothing was saved.")
+    assert "• The file: title: missing: please add it" in refused
+    assert "• Question 2 (grow: “What should grow there?”): type: 'essay' is not a question type" in refused
+    assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []
+
+    saved = await upload(worker, GARDEN)
+    assert saved.startswith("✅ Saved “The hub garden” (2 questions) as a draft: garden.")
+    assert "/preview garden" in saved and "/launch garden" in saved
+    listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
+    assert "The hub garden (garden): draft" in listing
+
+    # Young people cannot see or reach a draft, nor its preview copy.
+    young = fake.user(8101, "Young", "young_garden")
+    await agree(young)
+    assert "The hub garden" not in str(young.last_message.inline_keyboard)
+    [unknown, *_] = await young.send("/start garden")
+    assert unknown.text == texts.UNKNOWN_CONSULTATION
+    # The worker takes it as a young person would, consent first; nothing counts.
+    [intro, consent] = await worker.send("/preview garden")
+    assert intro.text is not None and intro.text.startswith("👀 Preview of “The hub garden”")
+    assert texts.CONSENT_BUTTON in str(consent.inline_keyboard)
+    [unknown, *_] = await young.send("/start garden~p")  # the copy is the team's alone
+    assert unknown.text == texts.UNKNOWN_CONSULTATION
+    first = (await worker.press(texts.CONSENT_BUTTON))[-1]
+    assert "Should the hub have a garden?" in (first.text or "")
+    assert (await answer_garden(worker)).startswith(texts.SENT_TITLE)
+    assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden'") == [(0,)]
+    assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden~p'") == [(1,)]
+    assert "Use: /results" in "\n".join(m.text or "" for m in await worker.send("/results garden"))
+    await worker.send("/preview garden")  # starts afresh
+    statuses = await rows(bot, "SELECT status FROM responses WHERE consultation_id = 'garden~p'")
+    assert statuses == [("in_progress",)]
+    assert "Should the hub have a garden?" in (worker.last_message.text or "")
+    await answer_garden(worker)
+
+    [launched] = await worker.send("/launch garden")
+    assert launched.text is not None
+    assert launched.text.startswith("🚀 “The hub garden” is launched (garden). Young people can take it now.")
+    assert "/announce garden" in launched.text and "?start=garden" in launched.text
+    assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden~p'") == [(0,)]
+    assert (await worker.send("/launch garden"))[0].text == (
+        "garden is already launched. /consultations shows where each stands."
+    )
+
+    await young.send("/start garden")
+    assert (await answer_garden(young)).startswith(texts.SENT_TITLE)
+    results = "\n".join(m.text or "" for m in await worker.send("/results garden"))
+    assert "• Flowers: 1 (100%)" in results
+
+    [not_yet] = await worker.send("/archive garden")
+    assert not_yet.text == "garden hasn't closed yet. Close it first with /close garden."
+    await worker.send("/close garden")
+    await worker.press("Yes, close it now")
+    [archived] = await worker.send("/archive garden")
+    assert archived.text is not None and archived.text.startswith("🗄 garden archived.")
+
+    await bot.restart()  # every state is kept in the database
+    listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
+    assert "The hub garden (garden): archived" in listing and "1 response(s), 1 finished" in listing
+    [closed, *_] = await young.send("/start garden")
+    assert closed.text == texts.NOT_OPEN.format(title="The hub garden")
+    history = await rows(
+        bot,
+        "SELECT change, changed_by FROM consultation_changes WHERE consultation_id = 'garden' ORDER BY id",
+    )
+    assert history == [("recorded", worker.id), ("launched", worker.id), ("archived", worker.id)]
+
+
+async def test_sending_a_launched_consultation_again_makes_a_new_version(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    await upload(worker, GARDEN)
+    assert (await upload(worker, GARDEN.replace("The hub garden", "Our garden"))).startswith(
+        "✅ Draft garden updated: “Our garden”, 2 questions."
+    )
+    await worker.send("/launch garden")
+    assert (await upload(worker, GARDEN.replace("The hub garden", "Our garden"))) == (
+        "That file is the same as garden, which is already launched: nothing changed."
+    )
+    changed = await upload(worker, GARDEN.replace("Flowers", "Fruit trees"))
+    assert changed.startswith(
+        "✅ garden is already launched, so this is saved as a new version: draft garden-v2"
+    )
+    [launched] = await worker.send("/launch garden-v2")
+    assert "The earlier version garden is still open: /close garden when only this one should be." in (
+        launched.text or ""
+    )
+    # The id of a consultation from the server's folder is not the team's to reuse in chat.
+    taken = await upload(worker, GARDEN.replace("id: garden", "id: pets"))
+    assert taken.startswith(
+        "The id 'pets' is already used by a consultation from the server's surveys folder"
+    )
+
+
+async def test_an_answered_file_whose_questions_change_becomes_a_new_version(
+    fake: FakeTelegram, bot: RunningBot, worker: User, settings: Settings
+) -> None:
+    young = fake.user(8102, "Young", "young_pets")
+    await agree(young)
+    await young.press("Pets at the hub")
+    await young.press("Yes")  # an answer: from now on these questions are frozen
+    pets = settings.surveys_dir / "pets.yaml"
+    original = pets.read_text(encoding="utf-8")
+
+    pets.write_text(original.replace("Pets at the hub", "Pets in the hubs"), encoding="utf-8")
+    await bot.restart()  # a new title is not a new question: it applies to the live one
+    listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
+    assert "Pets in the hubs (pets): open" in listing and "pets-v2" not in listing
+
+    pets.write_text(
+        original.replace("Which pets? Pick up to 2.", "Which animals? Pick up to 2."), encoding="utf-8"
+    )
+    await bot.restart()
+    [question] = await young.send("/start")  # carries on with the questions they started
+    assert "Which pets? Pick up to 2." in (question.text or "")
+    listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
+    assert "Pets at the hub (pets-v2): draft" in listing
+    [first, *_] = await worker.send("/preview pets-v2")
+    assert first.text is not None and first.text.startswith("👀 Preview of “Pets at the hub”")
+
+    await bot.restart()  # the same change again makes no third version
+    assert await rows(bot, "SELECT id, state FROM consultation_definitions WHERE base_id = 'pets'") == [
+        ("pets", "launched"),
+        ("pets-v2", "draft"),
+    ]
+
+
+async def test_who_may_send_files_and_preview(
+    fake: FakeTelegram, bot: RunningBot, worker: User, settings: Settings
+) -> None:
+    young = fake.user(8103, "Young", "young_yaml")
+    await agree(young)
+    replies = await young.send_document(GARDEN.encode(), file_name="garden.yaml", mime_type="text/yaml")
+    assert replies and all("draft" not in (m.text or "") for m in replies)
+    assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []
+    for command in ("/preview pets", "/launch pets", "/archive pets"):
+        assert (await young.send(command))[0].text == NOT_ALLOWED
+
+    too_big = await upload(worker, GARDEN + "#" * 300_000)
+    assert too_big == TOO_BIG.format(kb=256)
+    not_text = await worker.send_document(b"\xff\xfe\x00garden", file_name="garden.yml")
+    assert (
+        not_text[0].text
+        == "I couldn't read garden.yml: a consultation file is plain text (UTF-8), like the ones in surveys/."
+    )
+
+    team = fake.group(TEAM_CHAT, "Participation team")
+    [refused] = await say_in(fake, team, worker, "/preview pets")
+    assert refused.text == ONLY_PRIVATELY
