@@ -5,6 +5,7 @@ draft), `/preview` (taking it as a young person would, with nothing recorded in 
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -85,69 +86,71 @@ class DraftsChat:
 
     async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/preview <id>: take a draft (or a launched consultation) as a young person would."""
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-        elif message.chat.type != ChatType.PRIVATE:
+        asked = await self._asked(update, context, f"Use: /preview <consultation id>. {self._drafts_line()}")
+        if asked is None:
+            raise ApplicationHandlerStop
+        message, worker_id, consultation_id = asked
+        if message.chat.type != ChatType.PRIVATE:
             await message.reply_text(ONLY_PRIVATELY)
-        elif (consultation_id := _named(context.args)) is None:
-            await message.reply_text(f"Use: /preview <consultation id>. {self._drafts_line()}")
         elif (copy_id := await self.definitions.preview(consultation_id)) is None:
             await message.reply_text(self.definitions.unknown(consultation_id))
         else:
             copy = self.definitions.catalogue.previews[copy_id]
             await message.reply_text(PREVIEW_INTRO.format(title=copy.title, id=consultation_id))
-            await self.young_people.show(update, await self.conversation.start(user.id, copy_id))
+            await self.young_people.show(update, await self.conversation.start(worker_id, copy_id))
         raise ApplicationHandlerStop
 
     async def launch(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/launch <id>: open a draft to young people."""
-        message, user = update.effective_message, update.effective_user
-        assert message is not None and user is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-        elif (consultation_id := _named(context.args)) is None:
-            await message.reply_text(f"Use: /launch <draft id>. {self._drafts_line()}")
-        else:
-            outcome = await self.definitions.launch(user.id, consultation_id)
+        asked = await self._asked(update, context, f"Use: /launch <draft id>. {self._drafts_line()}")
+        if asked is not None:
+            message, worker_id, consultation_id = asked
+            outcome = await self.definitions.launch(worker_id, consultation_id)
             if isinstance(outcome, Launched):
-                await message.reply_text(
-                    _launched_text(outcome, context.bot.username, self.definitions.clock())
-                )
-            else:
-                await message.reply_text(outcome)
+                zone = ZoneInfo(self.team.settings.timezone)
+                outcome = _launched_text(outcome, context.bot.username, self.definitions.clock(), zone)
+            await message.reply_text(outcome)
         raise ApplicationHandlerStop
 
     async def archive(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/archive <id>: put away a closed consultation or an unwanted draft."""
+        asked = await self._asked(
+            update, context, "Use: /archive <consultation id> (a closed one, or a draft)."
+        )
+        if asked is not None:
+            message, worker_id, consultation_id = asked
+            await message.reply_text(await self.definitions.archive(worker_id, consultation_id))
+        raise ApplicationHandlerStop
+
+    async def _asked(
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+    ) -> tuple[Message, int, str] | None:
+        """(the message, the worker's id, the consultation id named); None once the sender has been
+        refused (not a worker) or told how to use the command."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         if not self.team.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
-        elif (consultation_id := _named(context.args)) is None:
-            await message.reply_text("Use: /archive <consultation id> (a closed one, or a draft).")
+        elif not context.args:
+            await message.reply_text(usage)
         else:
-            await message.reply_text(await self.definitions.archive(user.id, consultation_id))
-        raise ApplicationHandlerStop
+            return message, user.id, context.args[0].lower()
+        return None
 
     def _drafts_line(self) -> str:
         drafts = ", ".join(self.definitions.catalogue.drafts)
         return f"Drafts: {drafts}." if drafts else "There are no drafts: send me a consultation file (.yaml)."
 
 
-def _named(args: list[str] | None) -> str | None:
-    return args[0].lower() if args else None
-
-
-def _launched_text(launched: Launched, bot_username: str, now: datetime) -> str:
+def _launched_text(launched: Launched, bot_username: str, now: datetime, zone: ZoneInfo) -> str:
     consultation = launched.consultation
+    opens, closes = consultation.opens_at, consultation.closes_at
     when = (
-        f"It opens on {consultation.opens_at:%d %b %Y at %H:%M}"
-        if consultation.opens_at and consultation.opens_at > now
+        f"It opens on {opens.astimezone(zone):%d %b %Y at %H:%M}"
+        if opens and opens > now
         else "Young people can take it now"
     )
-    until = f" until {consultation.closes_at:%d %b %Y %H:%M}" if consultation.closes_at else ""
+    until = f" until {closes.astimezone(zone):%d %b %Y %H:%M}" if closes else ""
     lines = [
         f"🚀 “{consultation.title}” is launched ({consultation.id}). {when}{until}.",
         f"Invite young people: /announce {consultation.id}, /poster {consultation.id}, or the link "

@@ -164,6 +164,16 @@ async def test_sending_a_launched_consultation_again_makes_a_new_version(
     assert "The earlier version garden is still open: /close garden when only this one should be." in (
         launched.text or ""
     )
+    past = GARDEN.replace("id: garden", "id: old-garden\ncloses_at: 2020-01-31T17:00:00+00:00")
+    await upload(worker, past)
+    [refused] = await worker.send("/launch old-garden")
+    assert refused.text == (
+        "old-garden closes on 31 Jan 2020, which has passed. Change its closes_at and send the file again."
+    )
+    later = GARDEN.replace("id: garden", "id: new-garden\nopens_at: 2099-03-02T09:00:00+00:00")
+    await upload(worker, later)
+    [launched] = await worker.send("/launch new-garden")
+    assert "It opens on 02 Mar 2099 at 09:00." in (launched.text or "")  # Europe/London in winter
     # The id of a consultation from the server's folder is not the team's to reuse in chat.
     taken = await upload(worker, GARDEN.replace("id: garden", "id: pets"))
     assert taken.startswith(
