@@ -18,12 +18,13 @@ from typing import Any
 import yaml
 
 from bot import surveys
+from bot.core.actions import CALLBACK_DATA_MAX_BYTES
 from bot.core.models import CONSULTATION_ID_MAX, Consultation
 from bot.photo_answers import PhotoAnswers
 from bot.storage import definitions_repo, repos
 from bot.storage.db import Database
 from bot.storage.definitions_repo import Definition, Origin
-from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source
+from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source, longest_button
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,13 @@ def _with_id(text: str, consultation_id: str) -> str:
         return text
     raw["id"] = consultation_id
     return yaml.safe_dump(raw, allow_unicode=True, sort_keys=False)
+
+
+def _erase_previews(db: Connection) -> list[str]:
+    """Answers to preview copies left from before a restart (previews live in memory only); the
+    photos whose files to delete."""
+    previews = [c for c in repos.consultations_with_responses(db) if c.endswith(PREVIEW_MARK)]
+    return [photo for copy_id in previews for photo in repos.erase_consultation(db, copy_id)]
 
 
 def same_questions(a: Consultation, b: Consultation) -> bool:
@@ -106,11 +114,19 @@ class Definitions:
                 files[consultation.id] = (source, consultation)
         now = self.clock()
         problems += await self.db.transaction(lambda db: self._record_files(db, files, now))
+        self.photos.forget(await self.db.transaction(_erase_previews))
         rows = await self.db.read(definitions_repo.all_definitions)
         # A file's consultation is served while its file is there, even if the file now has a
-        # mistake (the recorded definition carries on); removing the file retires it.
+        # mistake (the recorded definition carries on); removing the file, or giving it another
+        # id, retires it. A draft archived without ever being launched is gone for good.
         present = [s.name for s in sources]
-        served = [r for r in rows if r.origin != "file" or r.base_id in files or r.source in present]
+        broken = set(present) - {source.name for source, _ in files.values()}
+        served = [
+            r
+            for r in rows
+            if (r.origin != "file" or r.base_id in files or r.source in broken)
+            and (r.state != "archived" or r.ever_launched)
+        ]
         served.sort(
             key=lambda r: present.index(r.source) if r.origin == "file" and r.source in present else 1e9
         )
@@ -133,7 +149,7 @@ class Definitions:
     def _record_files(
         self, db: Connection, files: dict[str, tuple[Source, Consultation]], now: datetime
     ) -> list[Problem]:
-        rows = definitions_repo.all_definitions(db)
+        rows = definitions_repo.all_definitions(db)  # kept up to date with the rows added below
         answered = definitions_repo.answered(db)
         problems = []
         for base_id, (source, consultation) in files.items():
@@ -147,36 +163,39 @@ class Definitions:
                 continue
             versions = sorted((r for r in rows if r.base_id == base_id), key=lambda r: r.version)
             if not versions:
-                row = Definition(base_id, base_id, 1, "file", source.name, source.text, "launched")
+                row = Definition(base_id, base_id, 1, "file", source.name, source.text, "launched", True)
                 definitions_repo.add(db, row, None, now)
+                rows.append(row)
                 continue
             latest = versions[-1]
             stored, _ = surveys.parse(self._source(latest))
             wanted = consultation.model_copy(update={"id": latest.id})
             if stored == wanted and latest.source == source.name:
                 continue
-            if stored is None or latest.id not in answered or same_questions(stored, wanted):
+            # A recorded definition that no longer passes the checks is still what was answered.
+            if latest.id not in answered or (stored is not None and same_questions(stored, wanted)):
                 text = _with_id(source.text, latest.id)
                 definitions_repo.update_definition(db, latest.id, source.name, text, None, now)
                 continue
             version = latest.version + 1
-            taken = {r.id for r in rows}
-            while version_id(base_id, version) in taken:
+            while version_id(base_id, version) in {r.id for r in rows}:
                 version += 1
             new_id = version_id(base_id, version)
-            row = Definition(
-                new_id, base_id, version, "file", source.name, _with_id(source.text, new_id), "draft"
-            )
+            text = _with_id(source.text, new_id)
+            row = Definition(new_id, base_id, version, "file", source.name, text, "draft")
             definitions_repo.add(db, row, None, now)
+            rows.append(row)
             log.warning(
-                "%s: its questions changed after young people began answering '%s'; they carry on with the "
-                "questions they started. The new questions are saved as draft '%s': /preview %s, then "
-                "/launch %s.",
+                "%s: its questions changed after young people began answering '%s', who carry on with the "
+                "questions they started. The new questions are saved as draft '%s' (/preview %s, then "
+                "/launch %s); from now on the file changes that draft, not '%s' (end it with /close %s).",
                 source.name,
                 latest.id,
                 new_id,
                 new_id,
                 new_id,
+                latest.id,
+                latest.id,
             )
         return problems
 
@@ -197,8 +216,9 @@ class Definitions:
             return problems_text(file_name, text, problems)
         now = self.clock()
 
-        def save(db: Connection) -> tuple[str, Consultation | None, list[Problem]]:
-            """(what happened, the draft saved, problems with it under its new id)."""
+        def save(db: Connection) -> tuple[str, Consultation | None, list[Problem], str]:
+            """(what happened, the draft saved, problems with it under its new id, the state of the
+            version it follows)."""
             rows = {r.id: r for r in definitions_repo.all_definitions(db)}
             row = rows.get(consultation.id)
             if row is None:
@@ -208,15 +228,18 @@ class Definitions:
                     worker_id,
                     now,
                 )
-                return "new", consultation, []
+                return "new", consultation, [], ""
             if row.origin != "upload":
-                return "taken", None, []
+                return "taken", None, [], ""
             latest = max((r for r in rows.values() if r.base_id == row.base_id), key=lambda r: r.version)
             target_id = latest.id
-            if latest.state != "draft":
+            # A draft archived without being launched comes back as the draft; anything launched
+            # keeps its questions, and the file becomes the next version.
+            revive = latest.state == "archived" and not latest.ever_launched
+            if latest.state != "draft" and not revive:
                 stored, _ = surveys.parse(self._source(latest))
                 if stored == consultation.model_copy(update={"id": latest.id}):
-                    return "same", stored, []
+                    return "same", stored, [], latest.state
                 version = latest.version + 1
                 while version_id(row.base_id, version) in rows:
                     version += 1
@@ -224,15 +247,18 @@ class Definitions:
             final_text = _with_id(text, target_id)
             saved, found = surveys.parse(Source(file_name, final_text, self.surveys_dir))
             if saved is None:
-                return "problems", None, found
+                return "problems", None, found, ""
             if target_id == latest.id:
                 definitions_repo.update_definition(db, target_id, file_name, final_text, worker_id, now)
-                return "updated", saved, []
+                if revive:
+                    definitions_repo.set_state(db, target_id, "draft", worker_id, now)
+                return "updated", saved, [], ""
             new = Definition(target_id, row.base_id, version, "upload", file_name, final_text, "draft")
             definitions_repo.add(db, new, worker_id, now)
-            return "new version", saved, []
+            return "new version", saved, [], latest.state
 
-        outcome, saved, problems = await self.db.transaction(save)
+        outcome, saved, problems, earlier = await self.db.transaction(save)
+        was = "was archived" if earlier == "archived" else "is already launched"
         if outcome == "problems":
             return problems_text(file_name, text, problems)
         if outcome == "taken":
@@ -242,30 +268,40 @@ class Definitions:
             )
         assert saved is not None
         if outcome == "same":
-            return f"That file is the same as {saved.id}, which is already launched: nothing changed."
+            return f"That file is the same as {saved.id}, which {was}: nothing changed."
         self.catalogue.drafts[saved.id] = saved
         questions = f"{len(saved.questions)} question{'s' if len(saved.questions) != 1 else ''}"
         heading = {
             "new": f"✅ Saved “{saved.title}” ({questions}) as a draft: {saved.id}.",
             "updated": f"✅ Draft {saved.id} updated: “{saved.title}”, {questions}.",
-            "new version": f"✅ {consultation.id} is already launched, so this is saved as a new version: "
+            "new version": f"✅ {consultation.id} {was}, so this is saved as a new version: "
             f"draft {saved.id} (“{saved.title}”, {questions}).",
         }[outcome]
         return f"{heading}\n{SAVED.format(id=saved.id)}"
 
-    async def preview(self, consultation_id: str) -> str | None:
-        """A fresh hidden copy of a draft or launched consultation, open now whatever its dates;
-        earlier preview answers to it are deleted. The copy's id, or None if there is no such one."""
+    async def preview(self, consultation_id: str) -> Consultation | str:
+        """A fresh hidden copy of a draft or launched consultation, open now whatever its dates
+        (earlier preview answers to it are deleted); or why there can't be one."""
         consultation = self.catalogue.drafts.get(consultation_id) or self.catalogue.consultations.get(
             consultation_id
         )
         if consultation is None:
-            return None
+            return self.unknown(consultation_id)
         copy_id = consultation_id + PREVIEW_MARK
+        too_long = [
+            q.id for q in consultation.questions if longest_button(copy_id, q) > CALLBACK_DATA_MAX_BYTES
+        ]
+        if too_long:
+            return (
+                f"I can't preview {consultation_id}: a preview adds {len(PREVIEW_MARK)} characters to its "
+                f"buttons, and question {too_long[0]} would go over Telegram's limit. Shorten its option "
+                "ids (or the consultation's id) by 2 characters, or try it after launching."
+            )
         await self._forget_preview(copy_id)
         update: dict[str, Any] = {"id": copy_id, "opens_at": None, "closes_at": None}
-        self.catalogue.previews[copy_id] = consultation.model_copy(update=update)
-        return copy_id
+        copy = consultation.model_copy(update=update)
+        self.catalogue.previews[copy_id] = copy
+        return copy
 
     async def _forget_preview(self, copy_id: str) -> None:
         photos = await self.db.transaction(lambda db: repos.erase_consultation(db, copy_id))
@@ -315,6 +351,9 @@ class Definitions:
         if launched is not None and (launched.closes_at is None or now < launched.closes_at):
             return f"{consultation_id} hasn't closed yet. Close it first with /close {consultation_id}."
         if launched is None and consultation_id not in self.catalogue.drafts:
+            rows = await self.db.read(definitions_repo.all_definitions)
+            if any(r.id == consultation_id and r.state == "archived" for r in rows):
+                return f"{consultation_id} is already archived."
             return self.unknown(consultation_id)
         await self.db.transaction(
             lambda db: definitions_repo.set_state(db, consultation_id, "archived", worker_id, now)

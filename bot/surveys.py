@@ -31,7 +31,7 @@ from bot.core.models import (
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
 QUESTION_TYPES = [t.value for t in QuestionType]
 # A worker's /preview runs on a copy filed under `<id>~p`: no real id can have a "~", so its answers
-# never mix with the real ones. Button data is measured with the mark, so a preview fits too.
+# never mix with the real ones.
 PREVIEW_MARK = "~p"
 
 
@@ -66,11 +66,18 @@ class Catalogue:
     previews: dict[str, Consultation] = field(default_factory=dict)
 
     def get(self, consultation_id: str) -> Consultation | None:
-        """A launched consultation or a preview copy: what a young person's step can be on."""
+        """What a young person's step can be on: a launched consultation not archived, or a
+        preview copy (the Conversation lets only the team reach those)."""
+        if consultation_id in self.archived:
+            return None
         return self.consultations.get(consultation_id) or self.previews.get(consultation_id)
 
+    def find(self, consultation_id: str) -> Consultation | None:
+        """A launched consultation, archived or not, for the team: never a draft or preview copy."""
+        return self.consultations.get(consultation_id)
+
     def open_now(self, now: datetime) -> list[Consultation]:
-        return [c for c in self.consultations.values() if c.is_open(now)]
+        return [c for c in self.consultations.values() if c.is_open(now) and c.id not in self.archived]
 
     def results_to_share(self, now: datetime) -> list[Consultation]:
         """Votes that have closed (and are not archived) whose result young people may see."""
@@ -121,6 +128,11 @@ def _button_actions(consultation_id: str, question: Question) -> Iterable[Action
             yield Action(Kind.SCALE, consultation_id, question.id, str(point))
 
 
+def longest_button(consultation_id: str, question: Question) -> int:
+    """The most bytes of button data the question can need, filed under `consultation_id`."""
+    return max(encoded_size(a) for a in _button_actions(consultation_id, question))
+
+
 def _condition_problem(question: Question, earlier: dict[str, Question]) -> str | None:
     """Why a `show_if` can never work as written, or None. It may only look at an earlier question,
     with a test and values that question's answers can have."""
@@ -169,8 +181,7 @@ def _whole_consultation_problems(source: Source, consultation: Consultation) -> 
         if condition_problem:
             problems.append(Problem(file, question.id, condition_problem))
         seen[question.id] = question
-        preview_id = consultation.id + PREVIEW_MARK
-        longest = max(encoded_size(a) for a in _button_actions(preview_id, question))
+        longest = longest_button(consultation.id, question)
         if longest > CALLBACK_DATA_MAX_BYTES:
             problems.append(
                 Problem(

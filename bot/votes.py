@@ -83,7 +83,7 @@ class Votes:
 
     async def close(self, consultation_id: str, worker_id: int) -> bool:
         """Close it now; False if it was not open."""
-        consultation = self.catalogue.get(consultation_id)
+        consultation = self.catalogue.find(consultation_id)
         now = self.clock()
         if consultation is None or not consultation.is_open(now):
             return False

@@ -9,6 +9,7 @@ CREATE TABLE consultation_definitions (
     source TEXT NOT NULL,                -- the file's path, or the uploaded file's name
     definition TEXT NOT NULL,            -- the YAML served
     state TEXT NOT NULL CHECK (state IN ('draft', 'launched', 'archived')),
+    launched_at TEXT,                    -- NULL for a draft never launched (archived or not)
     changed_by INTEGER,                  -- the worker's Telegram id; NULL when the bot did it
     changed_at TEXT NOT NULL,
     UNIQUE (base_id, version)
@@ -16,8 +17,8 @@ CREATE TABLE consultation_definitions (
 
 -- Quick polls were kept on their own; they join the rest.
 INSERT INTO consultation_definitions
-    (id, base_id, version, origin, source, definition, state, changed_by, changed_at)
-SELECT id, id, 1, 'quick poll', 'quick poll', definition, 'launched', created_by, created_at
+    (id, base_id, version, origin, source, definition, state, launched_at, changed_by, changed_at)
+SELECT id, id, 1, 'quick poll', 'quick poll', definition, 'launched', created_at, created_by, created_at
 FROM chat_consultations;
 
 DROP TABLE chat_consultations;

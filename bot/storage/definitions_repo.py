@@ -21,22 +21,28 @@ class Definition:
     source: str
     definition: str
     state: State
+    ever_launched: bool = False
 
 
 def all_definitions(db: Connection) -> list[Definition]:
     rows = db.execute(
-        "SELECT id, base_id, version, origin, source, definition, state FROM consultation_definitions"
-        " ORDER BY changed_at, base_id, version"
+        "SELECT id, base_id, version, origin, source, definition, state, launched_at IS NOT NULL"
+        " FROM consultation_definitions ORDER BY base_id, version"
     )
-    return [Definition(*row) for row in rows]
+    return [Definition(*row[:7], bool(row[7])) for row in rows]
 
 
 def add(db: Connection, row: Definition, by: int | None, now: datetime) -> None:
     db.execute(
         "INSERT INTO consultation_definitions"
-        " (id, base_id, version, origin, source, definition, state, changed_by, changed_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (row.id, row.base_id, row.version, row.origin, row.source, row.definition, row.state, by, _at(now)),
+        " (id, base_id, version, origin, source, definition, state, launched_at, changed_by, changed_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            *(row.id, row.base_id, row.version, row.origin, row.source, row.definition, row.state),
+            _at(now) if row.state == "launched" else None,
+            by,
+            _at(now),
+        ),
     )
     _record(db, row.id, "recorded" if row.version == 1 else "new version", by, now)
 
@@ -54,8 +60,9 @@ def update_definition(
 
 def set_state(db: Connection, consultation_id: str, state: State, by: int | None, now: datetime) -> None:
     db.execute(
-        "UPDATE consultation_definitions SET state = ?, changed_by = ?, changed_at = ? WHERE id = ?",
-        (state, by, _at(now), consultation_id),
+        "UPDATE consultation_definitions SET state = ?, changed_by = ?, changed_at = ?,"
+        " launched_at = CASE WHEN ? = 'launched' THEN ? ELSE launched_at END WHERE id = ?",
+        (state, by, _at(now), state, _at(now), consultation_id),
     )
     _record(db, consultation_id, state, by, now)
 

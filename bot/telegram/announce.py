@@ -111,7 +111,7 @@ class Announcer:
 
     async def _send(self, bot: Bot, consultation_id: str, user_id: int) -> str | None:
         """'sent' or 'failed' for this young person; None to stop for now and try again later."""
-        consultation = self.catalogue.get(consultation_id)
+        consultation = self.catalogue.find(consultation_id)
         if consultation is None or not consultation.is_open(self.clock()):
             return "failed"  # it closed (or went) before they were reached: no invitation to it
         try:
@@ -140,7 +140,7 @@ class Announcer:
 
     async def _show_progress(self, bot: Bot, announcement: int) -> None:
         counts = await self.db.read(lambda db: announce_repo.progress(db, announcement))
-        consultation = self.catalogue.get(counts.consultation_id)
+        consultation = self.catalogue.find(counts.consultation_id)
         if counts.chat_id is None or counts.message_id is None or consultation is None:
             return
         try:

@@ -30,7 +30,8 @@ BEFORE_EVERYONE = -1
 YAML_FILE = filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")
 PREVIEW_INTRO = (
     "👀 Preview of “{title}”: you'll see it exactly as a young person would. Nothing you answer "
-    "counts in the results, and it is deleted when it is launched. /preview {id} starts again."
+    "counts in the results; it is deleted when you preview again, at launch and when the bot "
+    "restarts. /preview {id} starts again."
 )
 ONLY_PRIVATELY = "Previews happen in a private chat with me, where young people take part."
 TOO_BIG = "That file is over {kb} KB: a consultation file is only a few KB. Is it the right file?"
@@ -92,12 +93,11 @@ class DraftsChat:
         message, worker_id, consultation_id = asked
         if message.chat.type != ChatType.PRIVATE:
             await message.reply_text(ONLY_PRIVATELY)
-        elif (copy_id := await self.definitions.preview(consultation_id)) is None:
-            await message.reply_text(self.definitions.unknown(consultation_id))
+        elif isinstance(copy := await self.definitions.preview(consultation_id), str):
+            await message.reply_text(copy)
         else:
-            copy = self.definitions.catalogue.previews[copy_id]
             await message.reply_text(PREVIEW_INTRO.format(title=copy.title, id=consultation_id))
-            await self.young_people.show(update, await self.conversation.start(worker_id, copy_id))
+            await self.young_people.show(update, await self.conversation.start(worker_id, copy.id))
         raise ApplicationHandlerStop
 
     async def launch(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -115,7 +115,7 @@ class Moderation:
         )
 
     def _title(self, idea: Idea) -> str:
-        consultation = self.catalogue.get(idea.consultation_id)
+        consultation = self.catalogue.find(idea.consultation_id)
         return consultation.title if consultation else idea.consultation_id
 
     async def post_new(self, bot: Bot) -> None:
@@ -266,7 +266,7 @@ class Moderation:
         )
         if action is None:
             return
-        vote = self.catalogue.get(action.consultation)
+        vote = self.catalogue.find(action.consultation)
         question = vote.question(action.question) if vote else None
         if vote is None or not isinstance(question, RankedQuestion) or not question.options_from:
             await query.answer()
@@ -311,7 +311,7 @@ class Moderation:
         if action is None:
             return
         closed = await self.votes.close(action.consultation, worker.id)
-        consultation = self.catalogue.get(action.consultation)
+        consultation = self.catalogue.find(action.consultation)
         title = consultation.title if consultation else action.consultation
         await query.answer("Closed." if closed else "It was not open.")
         if isinstance(query.message, Message):

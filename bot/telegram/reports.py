@@ -136,17 +136,20 @@ class Reports:
         return await self.votes.db.read(build)
 
     async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/consultations: every consultation and draft with its state, dates and responses."""
+        """/consultations: every consultation with its state, dates and responses; drafts too, for
+        workers."""
         message = update.effective_message
         assert message is not None
-        if self.team.reader(update) is None:
+        reader = self.team.reader(update)
+        if reader is None:
             await message.reply_text(NOT_ALLOWED)
             return
         now = self.votes.clock()
+        listed = self.catalogue.with_drafts() if reader == "worker" else self.catalogue.consultations
 
         def describe(db: Connection) -> list[str]:
             lines = ["📋 <b>Consultations</b>"]
-            for consultation in self.catalogue.with_drafts().values():
+            for consultation in listed.values():
                 state = self._state(consultation, now)
                 figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
                 lines.append(

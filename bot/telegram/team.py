@@ -405,7 +405,7 @@ async def consultation_named(
     catalogue: Catalogue, message: Message, args: list[str] | None, usage: str
 ) -> Consultation | None:
     """The consultation a command names, or None after saying how to use it."""
-    consultation = catalogue.get((args or [""])[0].lower())
+    consultation = catalogue.find((args or [""])[0].lower())
     if consultation is None:
         known = ", ".join(catalogue.consultations) or "none loaded"
         await message.reply_text(f"Use: {usage}. Consultation ids: {known}.")

@@ -16,7 +16,7 @@ from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import E2E_SURVEYS, TEAM_CHAT, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree
 from tests.e2e.test_hub_design import say_in
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, Group, User
 
 GARDEN = """\
 id: garden
@@ -73,7 +73,7 @@ async def answer_garden(user: User) -> str:
 
 
 async def test_upload_preview_launch_close_and_archive(
-    fake: FakeTelegram, bot: RunningBot, worker: User
+    fake: FakeTelegram, bot: RunningBot, worker: User, team: Group
 ) -> None:
     # A file with mistakes: each named in plain words with its question; nothing saved.
     refused = await upload(worker, MISTAKES)
@@ -136,8 +136,8 @@ async def test_upload_preview_launch_close_and_archive(
     await bot.restart()  # every state is kept in the database
     listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
     assert "The hub garden (garden): archived" in listing and "1 response(s), 1 finished" in listing
-    [closed, *_] = await young.send("/start garden")
-    assert closed.text == texts.NOT_OPEN.format(title="The hub garden")
+    [gone, *_] = await young.send("/start garden")  # archived: not even its result any more
+    assert gone.text == texts.UNKNOWN_CONSULTATION
     history = await rows(
         bot,
         "SELECT change, changed_by FROM consultation_changes WHERE consultation_id = 'garden' ORDER BY id",
@@ -236,3 +236,58 @@ async def test_who_may_send_files_and_preview(
     team = fake.group(TEAM_CHAT, "Participation team")
     [refused] = await say_in(fake, team, worker, "/preview pets")
     assert refused.text == ONLY_PRIVATELY
+
+
+async def test_an_archived_draft_stays_away_and_team_commands_never_take_a_preview_copy(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    young = fake.user(8104, "Young", "young_archive")
+    await agree(young)
+    await upload(worker, GARDEN)
+    await worker.send("/preview garden")
+    for command in ("/announce garden~p", "/results garden~p", "/export garden~p", "/close garden~p"):
+        [refused] = await worker.send(command)
+        assert (refused.text or "").startswith("Use: "), command
+    [archived] = await worker.send("/archive garden")
+    assert archived.text == "🗄 Draft garden archived: it is no longer listed."
+    assert (await worker.send("/archive garden"))[0].text == "garden is already archived."
+
+    await bot.restart()
+    [listing] = await young.send("/start")
+    assert "The hub garden" not in str(listing.inline_keyboard)
+    [unknown, *_] = await young.send("/start garden")
+    assert unknown.text == texts.UNKNOWN_CONSULTATION
+    assert (await upload(worker, GARDEN)).startswith("✅ Draft garden updated")  # back as the draft
+    # Preview answers do not outlive a restart.
+    assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden~p'") == [(0,)]
+
+
+async def test_renamed_and_added_files_at_one_restart(
+    fake: FakeTelegram, bot: RunningBot, worker: User, settings: Settings
+) -> None:
+    young = fake.user(8105, "Young", "young_files")
+    await agree(young)
+    await young.press("Pets at the hub")
+    await young.press("Yes")
+    pets = settings.surveys_dir / "pets.yaml"
+    original = pets.read_text(encoding="utf-8")
+    # Questions changed, and a file that takes the id the new version would have had.
+    pets.write_text(original.replace("Which pets?", "Which animals?"), encoding="utf-8")
+    (settings.surveys_dir / "a-pets-v2.yaml").write_text(GARDEN.replace("id: garden", "id: pets-v2"))
+    await bot.restart()
+    stored = await rows(bot, "SELECT id, base_id, state FROM consultation_definitions WHERE id LIKE 'pets%'")
+    assert sorted(stored) == [
+        ("pets", "pets", "launched"),
+        ("pets-v2", "pets-v2", "launched"),
+        ("pets-v3", "pets", "draft"),
+    ]
+
+    # A file given another id retires the old one: young people see one button, not two.
+    (settings.surveys_dir / "named.yaml").write_text(
+        (settings.surveys_dir / "named.yaml").read_text(encoding="utf-8").replace("id: named", "id: named-two")
+    )
+    await bot.restart()
+    other = fake.user(8106, "Young", "young_other")
+    await agree(other)
+    data = [button.get("callback_data") for row in other.last_message.inline_keyboard for button in row]
+    assert "o|named-two" in data and "o|named" not in data

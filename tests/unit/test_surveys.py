@@ -101,7 +101,7 @@ def test_problems_name_the_file_question_and_reason(change: tuple[str, str], exp
 def test_ids_too_long_for_button_data_are_reported() -> None:
     text = GOOD.replace("id: good", "id: " + "g" * 32).replace("id: q1", "id: " + "q" * 24)
     assert problems_in(text.replace("{id: a,", "{id: " + "a" * 24 + ",")) == [
-        "f.yaml: " + "q" * 24 + ": the ids are too long for a Telegram button (86 bytes of button data, "
+        "f.yaml: " + "q" * 24 + ": the ids are too long for a Telegram button (84 bytes of button data, "
         "the limit is 64): shorten the consultation, question or option ids"
     ]
     assert problems_in(text) == []  # the same ids with a short option id fit
