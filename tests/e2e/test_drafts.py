@@ -284,7 +284,9 @@ async def test_renamed_and_added_files_at_one_restart(
 
     # A file given another id retires the old one: young people see one button, not two.
     (settings.surveys_dir / "named.yaml").write_text(
-        (settings.surveys_dir / "named.yaml").read_text(encoding="utf-8").replace("id: named", "id: named-two")
+        (settings.surveys_dir / "named.yaml")
+        .read_text(encoding="utf-8")
+        .replace("id: named", "id: named-two")
     )
     await bot.restart()
     other = fake.user(8106, "Young", "young_other")
