@@ -94,8 +94,12 @@ def _check_surveys(settings: Settings, paths: list[Path]) -> int:
     if not files:
         print(f"{', '.join(map(str, paths or [settings.surveys_dir]))}: no consultation files found")
         return EXIT_PROBLEM
-    print(f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, {len(problems)} problem(s).")
-    return EXIT_PROBLEM if problems else 0
+    errors = [p for p in problems if not p.warning]
+    print(
+        f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, {len(errors)} problem(s), "
+        f"{len(problems) - len(errors)} warning(s)."
+    )
+    return EXIT_PROBLEM if errors else 0
 
 
 def _parser() -> argparse.ArgumentParser:

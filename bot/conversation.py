@@ -18,7 +18,7 @@ from sqlite3 import Connection
 
 from bot.alerts import Person, Safeguarding, signpost_screen
 from bot.config import Settings, pseudonym_key
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
 from bot.core.engine import (
     Outcome,
@@ -33,6 +33,7 @@ from bot.core.engine import (
     recover,
     reopen,
 )
+from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
 from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion
 from bot.core.privacy import pseudonym, recorded_time
@@ -51,6 +52,7 @@ from bot.core.screens import (
     consent_screen,
     consultation_list,
     erase_screen,
+    language_screen,
     question_screen,
     sent_screen,
     updates_screen,
@@ -108,6 +110,9 @@ class Conversation:
         self.definitions = definitions
         self.key = pseudonym_key
         self.clock = clock
+        # A language or easy-read choice made before agreeing to the privacy notice: nothing is
+        # stored about anyone before they agree, so it waits here and is saved with their consent.
+        self._reading_before_consent: dict[int, Reading] = {}
 
     # --- entry points, one per kind of thing a young person can do ---------------------------
 
@@ -134,6 +139,16 @@ class Conversation:
             return Reply(replace=Screen(texts.DECLINED))
         if action.kind is Kind.CONSENT:
             return await self._consent(user_id, action.consultation)
+        if action.kind is Kind.LANGUAGE:  # before consent too: they may not read this language
+            if not action.value:
+                return Reply(replace=language_screen())
+            return await self._set_reading(
+                user_id, language=action.value, consultation_id=action.consultation
+            )
+        if action.kind is Kind.EASY_READ:
+            return await self._set_reading(
+                user_id, easy=action.value == "1", consultation_id=action.consultation
+            )
         if await self._participant(user_id) is None:
             return Reply([consent_screen()], notice=texts.NEED_CONSENT)
         match action.kind:
@@ -192,6 +207,59 @@ class Conversation:
         if await self._participant(user_id) is None:
             return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         return self.feedback.begin()
+
+    async def reading_of(self, user_id: int, language_code: str | None) -> Reading:
+        """How to speak to them: their choice (stored once they agreed), else their Telegram app's
+        language if we have it, else English."""
+        participant = await self._participant(user_id)
+        if participant is not None:
+            return Reading(participant.language, participant.easy_read)
+        chosen = self._reading_before_consent.get(user_id)
+        return chosen or Reading(i18n.supported(language_code) or i18n.DEFAULT)
+
+    @staticmethod
+    def languages() -> Reply:
+        """/language: the languages, each named in itself."""
+        return Reply([language_screen()])
+
+    async def easy_read(self, user_id: int) -> Reply:
+        """/easyread: switch between easy-read and standard wording."""
+        return await self._set_reading(user_id, easy=not i18n.current().easy, replace=False)
+
+    async def _set_reading(
+        self,
+        user_id: int,
+        language: str | None = None,
+        easy: bool | None = None,
+        consultation_id: str = "",
+        replace: bool = True,
+    ) -> Reply:
+        """Change how they read; say so in the new way, then carry on where they were."""
+        now = i18n.current()
+        language = language if language in i18n.LANGUAGES else now.language
+        reading = Reading(language, now.easy if easy is None else easy)
+        participant = await self._participant(user_id)
+        if participant is None:
+            self._reading_before_consent[user_id] = reading
+        else:
+            await self.db.transaction(lambda db: repos.set_reading(db, user_id, reading))
+        with i18n.speaking(reading.language, reading.easy):
+            said = (
+                texts.EASY_READ_ON
+                if easy
+                else texts.EASY_READ_OFF
+                if easy is not None
+                else texts.LANGUAGE_SET
+            )
+            if participant is None:
+                reply = Reply([consent_screen(consultation_id)])
+            else:
+                reply = await self._resume_or_list(user_id)
+        if replace:
+            reply.replace = Screen(said)
+        else:
+            reply.screens.insert(0, Screen(said))
+        return reply
 
     async def updates(self, user_id: int) -> Reply:
         """/updates: opt in or out of "you said, we did" messages."""
@@ -325,8 +393,9 @@ class Conversation:
     async def _consent(self, user_id: int, consultation_id: str) -> Reply:
         day = recorded_time(self.clock(), anonymous=True)
         agreed_now = await self.db.transaction(
-            lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION)
+            lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION, i18n.current())
         )
+        self._reading_before_consent.pop(user_id, None)
         if not agreed_now:  # a double tap, or an old consent message
             return Reply(notice=texts.MOVED_ON)
         if consultation_id:

@@ -12,7 +12,9 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from bot.core import i18n, translations
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
+from bot.core.i18n import LANGUAGES
 from bot.core.models import (
     IDEA_OPTION_PREFIX,
     OPTIONS_MAX,
@@ -41,9 +43,10 @@ class Problem:
     question: str
     reason: str
     consultation: str = ""  # set when the problem only shows once every file is loaded
+    warning: bool = False  # worth fixing, but the consultation still loads
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.question}: {self.reason}"
+        return f"{self.file}: {self.question}: {'warning: ' if self.warning else ''}{self.reason}"
 
 
 @dataclass(frozen=True)
@@ -67,22 +70,26 @@ class Catalogue:
 
     def get(self, consultation_id: str) -> Consultation | None:
         """What a young person's step can be on: a launched consultation not archived, or a
-        preview copy (the Conversation lets only the team reach those)."""
+        preview copy (the Conversation lets only the team reach those), worded for the reader."""
         if consultation_id in self.archived:
             return None
-        return self.consultations.get(consultation_id) or self.previews.get(consultation_id)
+        found = self.consultations.get(consultation_id) or self.previews.get(consultation_id)
+        return _worded(found) if found else None
 
     def find(self, consultation_id: str) -> Consultation | None:
         """A launched consultation, archived or not, for the team: never a draft or preview copy."""
         return self.consultations.get(consultation_id)
 
     def open_now(self, now: datetime) -> list[Consultation]:
-        return [c for c in self.consultations.values() if c.is_open(now) and c.id not in self.archived]
+        """What young people can take now, worded for the reader."""
+        return [
+            _worded(c) for c in self.consultations.values() if c.is_open(now) and c.id not in self.archived
+        ]
 
     def results_to_share(self, now: datetime) -> list[Consultation]:
         """Votes that have closed (and are not archived) whose result young people may see."""
         return [
-            c
+            _worded(c)
             for c in self.consultations.values()
             if c.is_vote
             and c.share_results == "after_close"
@@ -100,6 +107,12 @@ class Catalogue:
         consultation = self.consultations.get(consultation_id)
         if consultation is not None and (consultation.closes_at is None or at < consultation.closes_at):
             self.consultations[consultation_id] = consultation.model_copy(update={"closes_at": at})
+
+
+def _worded(consultation: Consultation) -> Consultation:
+    """In the language (and easy read, or not) of the young person being answered."""
+    reading = i18n.current()
+    return consultation.worded_for(reading.language, reading.easy)
 
 
 def _button_actions(consultation_id: str, question: Question) -> Iterable[Action]:
@@ -267,11 +280,99 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
     if not isinstance(raw, dict):
         return None, [Problem(file, WHOLE_FILE, "the file should be a YAML mapping (id:, title:, ...)")]
     try:
-        consultation = Consultation.model_validate(raw)
+        consultation = Consultation.model_validate(translations.in_language(raw, translations.ENGLISH))
     except ValidationError as error:
         return None, [Problem(file, _question_id_at(raw, e["loc"]), _describe(e)) for e in error.errors()]
     problems = _whole_consultation_problems(source, consultation)
-    return (None if problems else consultation), problems
+    problems += _translation_problems(file, raw, consultation) + _length_warnings(file, consultation)
+    given = set(consultation.languages) | translations.languages_given(raw)
+    for language in sorted(given & set(LANGUAGES) - {translations.ENGLISH}):
+        try:
+            translated = Consultation.model_validate(translations.in_language(raw, language))
+        except ValidationError as error:
+            problems += [
+                Problem(file, _question_id_at(raw, e["loc"]), f"{_describe(e)} (in {language})")
+                for e in error.errors()
+            ]
+            continue
+        problems += _length_warnings(file, translated, language)
+        consultation.add_wording(language, translated)
+    errors = [p for p in problems if not p.warning]
+    return (None if errors else consultation), problems
+
+
+TEXT_LINT = 200  # characters: a question longer than this is a lot to read on a phone
+LABEL_LINT = 30  # characters: about what a phone shows on a button before cutting it off
+
+
+def _length_warnings(file: str, consultation: Consultation, language: str = "") -> list[Problem]:
+    """Long questions and button labels: allowed, but worth shortening."""
+    where = f" (in {language})" if language else ""
+    warnings = []
+    if len(consultation.title) > LABEL_LINT:
+        warnings.append(
+            Problem(
+                file,
+                WHOLE_FILE,
+                f"title{where}: {len(consultation.title)} characters; it is a button, "
+                f"and a phone shows about {LABEL_LINT} before cutting it off",
+                warning=True,
+            )
+        )
+    for question in consultation.questions:
+        for name, text in (("text", question.text), ("easy_text", question.easy_text or "")):
+            if len(text) > TEXT_LINT:
+                reason = (
+                    f"{name}{where}: {len(text)} characters; keep a question under about {TEXT_LINT} "
+                    "so it is quick to read on a phone (an easy_text helps too)"
+                )
+                warnings.append(Problem(file, question.id, reason, warning=True))
+        for option in getattr(question, "options", []):
+            if len(option.label) > LABEL_LINT:
+                reason = (
+                    f"options.{option.id}.label{where}: {len(option.label)} characters; a phone shows "
+                    f"about {LABEL_LINT} on a button before cutting it off"
+                )
+                warnings.append(Problem(file, question.id, reason, warning=True))
+    return warnings
+
+
+def _translation_problems(file: str, raw: dict[str, Any], consultation: Consultation) -> list[Problem]:
+    """Every wording needs English; a language the file declares must be complete (an error);
+    one it translates without declaring may be partial (a warning for each gap)."""
+    problems = [
+        Problem(file, field.question or WHOLE_FILE, f"{field.path}: needs English too (en: ...)")
+        for field in translations.without_english(raw)
+    ]
+    speaks = ", ".join(LANGUAGES)
+    declared = set(consultation.languages)
+    for language in sorted(declared - set(LANGUAGES)):
+        reason = f"languages: the bot doesn't speak '{language}' yet (it speaks {speaks})"
+        problems.append(Problem(file, WHOLE_FILE, reason))
+    for language in sorted(translations.languages_given(raw) - declared):
+        if language not in LANGUAGES:
+            reason = f"translations in '{language}' are not used: the bot doesn't speak it yet ({speaks})"
+            problems.append(Problem(file, WHOLE_FILE, reason, warning=True))
+            continue
+        problems += [
+            Problem(
+                file,
+                field.question or WHOLE_FILE,
+                f"{field.path}: no {language} translation, so it shows in English",
+                warning=True,
+            )
+            for field in translations.missing(raw, language)
+        ]
+    for language in sorted(declared & set(LANGUAGES) - {translations.ENGLISH}):
+        problems += [
+            Problem(
+                file,
+                field.question or WHOLE_FILE,
+                f"{field.path}: no {language} translation, and the file declares languages: {language}",
+            )
+            for field in translations.missing(raw, language)
+        ]
+    return problems
 
 
 def survey_files(paths: Iterable[Path]) -> list[Path]:

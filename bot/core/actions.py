@@ -34,6 +34,8 @@ class Kind(StrEnum):
     UPDATES = "up"  # value "1" to get updates, "0" to stop
     ERASE = "x"  # /deleteme: value "1" to erase, "0" to keep
     CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
+    LANGUAGE = "lg"  # without a value, the languages to choose from; with one, that language
+    EASY_READ = "er"  # value "1" for easy-read wording, "0" for standard
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status

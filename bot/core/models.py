@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 # Ids appear in deep links (t.me/<bot>?start=<id>) and in button data, so keep them short and plain.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -87,6 +87,8 @@ CONDITION_TESTS = ("equals", "one_of", "at_least", "at_most", "includes")
 class _QuestionBase(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=QUESTION_ID_MAX)]
     text: Annotated[str, Field(min_length=1, max_length=QUESTION_TEXT_MAX)]
+    # A shorter, simpler wording for young people who chose easy read.
+    easy_text: Annotated[str | None, Field(min_length=1, max_length=QUESTION_TEXT_MAX)] = None
     optional: bool = False
     # Offer "I'd rather not say" (recorded as such, unlike a skip): for sensitive questions.
     rather_not_say: bool = False
@@ -290,7 +292,11 @@ class Consultation(_Strict):
     share_results: Literal["after_close", "never"] = "after_close"
     opens_at: datetime | None = None
     closes_at: datetime | None = None
+    # Languages the file promises in full (the checker refuses it while any wording is missing).
+    languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = ["en"]
     questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
+    # The wording in each other language the file translates: {language: (title, intro, questions)}.
+    _wording: dict[str, tuple[str, str, list[Question]]] = PrivateAttr(default_factory=dict)
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -307,6 +313,20 @@ class Consultation(_Strict):
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
+
+    def add_wording(self, language: str, translated: Consultation) -> None:
+        self._wording[language] = (translated.title, translated.intro, translated.questions)
+
+    def worded_for(self, language: str, easy: bool) -> Consultation:
+        """This consultation as a reader sees it: in their language where the file translates it
+        (English elsewhere), with the easy-read question texts if they asked for them. Everything
+        else (ids, dates, settings) is this one's, so answers are the same in every wording."""
+        if language not in self._wording and not easy:
+            return self
+        title, intro, questions = self._wording.get(language, (self.title, self.intro, self.questions))
+        if easy:
+            questions = [q.model_copy(update={"text": q.easy_text}) if q.easy_text else q for q in questions]
+        return self.model_copy(update={"title": title, "intro": intro, "questions": questions})
 
     @property
     def is_vote(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.core.actions import Action, Kind
 from bot.core.engine import (
     Progress,
@@ -64,6 +64,10 @@ class Reply:
     outbox: bool = False
 
 
+def _mark(chosen: bool) -> str:
+    return texts.CHOSEN if chosen else ""
+
+
 def _rows(*rows: Iterable[Button]) -> tuple[tuple[Button, ...], ...]:
     return tuple(row for row in (tuple(r) for r in rows) if row)
 
@@ -80,15 +84,43 @@ def _even_rows(buttons: list[Button], most: int) -> list[list[Button]]:
 
 
 def consent_screen(consultation_id: str = "") -> Screen:
-    """Welcome, privacy notice and the consent question; a deep link's id rides on the button."""
+    """Welcome, privacy notice and the consent question; a deep link's id rides on the buttons.
+    Someone who cannot read it can change the language first."""
     text = f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_QUESTION}"
     return Screen(
         text,
         _rows(
             [Button(texts.CONSENT_BUTTON, Action(Kind.CONSENT, consultation_id))],
             [Button(texts.DECLINE_BUTTON, Action(Kind.DECLINE))],
+            [Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE, consultation_id))],
         ),
     )
+
+
+def language_screen(consultation_id: str = "") -> Screen:
+    """Each language named in itself, the current one ticked."""
+    now = i18n.current().language
+    return Screen(
+        texts.LANGUAGE_ASK,
+        _rows(
+            *(
+                [Button(_mark(code == now) + name, Action(Kind.LANGUAGE, consultation_id, value=code))]
+                for code, name in i18n.LANGUAGES.items()
+            )
+        ),
+    )
+
+
+def _reading_row() -> list[Button]:
+    """Language and easy read, under the list of consultations: never more than a tap away."""
+    easy = i18n.current().easy
+    return [
+        Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE)),
+        Button(
+            texts.STANDARD_WORDING_BUTTON if easy else texts.EASY_READ_BUTTON,
+            Action(Kind.EASY_READ, value="0" if easy else "1"),
+        ),
+    ]
 
 
 def consultation_list(
@@ -110,8 +142,8 @@ def consultation_list(
         label = texts.RESULT_BUTTON.format(title=consultation.title)
         buttons.append([Button(label, Action(Kind.RESULTS, consultation.id))])
     if not buttons:
-        return Screen(texts.NOTHING_OPEN)
-    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons))
+        return Screen(texts.NOTHING_OPEN, _rows(_reading_row()))
+    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons, _reading_row()))
 
 
 @dataclass(frozen=True)
@@ -159,11 +191,8 @@ def _body(question: Question, progress: Progress, act: Callable[..., Action]) ->
     answer = progress.answers.get(question.id)
     value = answer.value if answer is not None else None
 
-    def mark(chosen: bool) -> str:
-        return texts.CHOSEN if chosen else ""
-
     def one_each(options: Iterable[Option], kind: Kind) -> list[list[Button]]:
-        return [[Button(mark(value == o.id) + o.label, act(kind, o.id))] for o in options]
+        return [[Button(_mark(value == o.id) + o.label, act(kind, o.id))] for o in options]
 
     if isinstance(question, SingleChoiceQuestion):
         return _Body(texts.PICK_ONE, one_each(question.options, Kind.PICK))
@@ -186,15 +215,15 @@ def _body(question: Question, progress: Progress, act: Callable[..., Action]) ->
         return _Body(texts.PICK_UP_TO.format(limit=limit) if limit else texts.PICK_SOME, rows)
     if isinstance(question, ScaleQuestion):
         if question.faces:  # a big button each: a face and words, never the face alone
-            faces = texts.FACES[question.max]
+            faces = texts.faces(question.max)
             rows = [
-                [Button(mark(point == value) + faces[point - 1], act(Kind.SCALE, str(point)))]
+                [Button(_mark(point == value) + faces[point - 1], act(Kind.SCALE, str(point)))]
                 for point in question.points()
             ]
             return _Body(texts.PICK_FACE, rows)
         buttons = [
             Button(
-                mark(point == value)
+                _mark(point == value)
                 + " ".join(part for part in (str(point), question.labels.get(point, "")) if part),
                 act(Kind.SCALE, str(point)),
             )

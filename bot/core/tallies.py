@@ -242,7 +242,7 @@ def describe(tally: QuestionTally) -> list[str]:
 
 def point_name(question: ScaleQuestion, point: int) -> str:
     if question.faces:
-        faces = bot_texts.FACES.get(question.max, ())
+        faces = bot_texts.faces(question.max)
         if question.min == 1 and point - 1 < len(faces):
             return faces[point - 1]
     label = question.labels.get(point)

@@ -1,275 +1,320 @@
-"""Everything the bot says to a young person, in one place (so it can be reviewed and translated)."""
+"""Everything the bot says to a young person, in one place: English here, other languages in
+`bot/locale/<language>.po` (gettext, read with Babel). `texts.NAME` gives the sentence in the
+language of the young person being answered (see `bot.core.i18n.speaking`)."""
 
 from __future__ import annotations
 
+from bot.core.i18n import translate
+
 PRIVACY_VERSION = 1
 
-WELCOME = (
-    "👋 Hi! This is youthvoice, from the council's User Voice and Participation team.\n\n"
-    "We ask young people what they think about services that affect them, and we act on it."
-)
-
-PRIVACY_NOTICE = (
-    "🔒 Your privacy, in plain words\n\n"
-    "• What we keep: your answers, that you agreed to this notice, and your Telegram number "
-    "so we know where you're up to. We never keep your name or username.\n"
-    "• Who sees it: only the User Voice and Participation team. "
-    "People who read the results see totals, never who said what.\n"
-    "• Anonymous: when a consultation says it is anonymous, your answers are saved under a "
-    "scrambled code, not your Telegram name, username or number.\n"
-    "• How long: answers are kept until the consultation's results are written up, "
-    "then only the totals are kept.\n"
-    "• Your safety: if a message says you or someone else is in danger, "
-    "we will pass it to a person in the team who can help, even if it was anonymous.\n\n"
-    "You can read this again any time with /privacy, and delete your data with /deleteme."
-)
-
-CONSENT_QUESTION = "Are you happy to take part?"
-CONSENT_BUTTON = "✅ Yes, I agree"
-DECLINE_BUTTON = "❌ No thanks"
-DECLINED = "That's fine. Nothing about you has been saved.\nIf you change your mind, just send /start."
-NEED_CONSENT = "Before we start, please read this and tell us if you're happy to take part."
-
-CHOOSE_CONSULTATION = "Here's what you can have your say on right now. Tap one to start:"
-NOTHING_OPEN = (
-    "There's nothing open to answer right now. We'll have more soon — send /start again another day."
-)
-CONTINUE_MARK = "▶️ Continue: "
-DONE_MARK = "✅ "
-ALREADY_DONE = "You've already sent your answers to “{title}”. Thank you! 💜"
-NOT_OPEN = "Sorry, “{title}” isn't open right now."
-UNKNOWN_CONSULTATION = "Sorry, I couldn't find that consultation. Here's what's open:"
-
-QUESTION_OF = "Question {n} of {total}"
-PICK_ONE = "Tap one answer."
-PICK_SOME = "Tap all that apply, then tap Next."
-PICK_UP_TO = "Tap up to {limit}, then tap Next."
-PICK_SCALE = "Tap a number."
-TYPE_ANSWER = "Type your answer and send it (up to {limit} characters)."
-YOUR_ANSWER = "Your answer so far ({length} of {limit} characters): {answer}"
-CHOSEN = "✅ "
-NOT_CHOSEN = "▫️ "
-
-NEXT_BUTTON = "Next ➡️"
-KEEP_BUTTON = "Keep this answer ➡️"
-BACK_BUTTON = "⬅️ Back"
-SKIP_BUTTON = "Skip ⏭️"
-SUBMIT_BUTTON = "✅ Send my answers"
-
-REVIEW_TITLE = "Nearly done! Here's what you said:"
-REVIEW_ASK = "Tap Send if it's right, or Back to change something."
-NOT_ANSWERED = "(no answer)"
-SKIPPED = "(skipped)"
-RATHER_NOT_SAID = "(rather not say)"
-RATHER_NOT_BUTTON = "🤐 I'd rather not say"
-PICK_PICTURE = "Look at the pictures above, then tap the number of the one you like best."
-PICK_FACE = "Tap the face that fits best."
-# Faces with words for a 3- or 5-point scale: the words carry the meaning, not the emoji alone.
-FACES = {
-    3: ("🙁 Not good", "😐 OK", "🙂 Good"),
-    5: ("😞 Really bad", "🙁 Bad", "😐 OK", "🙂 Good", "😀 Really good"),
+# Each sentence by name; the name is its msgctxt in the catalogs, so a translation follows its
+# sentence even where two sentences read the same in English.
+ENGLISH: dict[str, str] = {
+    "WELCOME": (
+        "👋 Hi! This is youthvoice, from the council's User Voice and Participation team.\n"
+        "\n"
+        "We ask young people what they think about services that affect them, and we act on it."
+    ),
+    "PRIVACY_NOTICE": (
+        "🔒 Your privacy, in plain words\n"
+        "\n"
+        "• What we keep: your answers, that you agreed to this notice, and your Telegram number so we know "
+        "where you're up to. We never keep your name or username.\n"
+        "• Who sees it: only the User Voice and Participation team. People who read the results see "
+        "totals, never who said what.\n"
+        "• Anonymous: when a consultation says it is anonymous, your answers are saved under a scrambled "
+        "code, not your Telegram name, username or number.\n"
+        "• How long: answers are kept until the consultation's results are written up, then only the "
+        "totals are kept.\n"
+        "• Your safety: if a message says you or someone else is in danger, we will pass it to a person in "
+        "the team who can help, even if it was anonymous.\n"
+        "\n"
+        "You can read this again any time with /privacy, and delete your data with /deleteme."
+    ),
+    "CONSENT_QUESTION": "Are you happy to take part?",
+    "CONSENT_BUTTON": "✅ Yes, I agree",
+    "DECLINE_BUTTON": "❌ No thanks",
+    "DECLINED": "That's fine. Nothing about you has been saved.\nIf you change your mind, just send /start.",
+    "NEED_CONSENT": "Before we start, please read this and tell us if you're happy to take part.",
+    "LANGUAGE_BUTTON": "🌐 Language · اللغة",
+    "LANGUAGE_ASK": "🌐 Which language would you like? You can change it any time with /language.",
+    "LANGUAGE_SET": "✅ OK, I'll use English.",
+    "EASY_READ_BUTTON": "📖 Easy read",
+    "STANDARD_WORDING_BUTTON": "📖 Standard wording",
+    "EASY_READ_ON": (
+        "📖 Easy read is on: shorter, simpler questions where we have them. /easyread turns it off."
+    ),
+    "EASY_READ_OFF": "📖 Easy read is off. /easyread turns it on again.",
+    "CHOOSE_CONSULTATION": "Here's what you can have your say on right now. Tap one to start:",
+    "NOTHING_OPEN": (
+        "There's nothing open to answer right now. We'll have more soon — send /start again another day."
+    ),
+    "CONTINUE_MARK": "▶️ Continue: ",
+    "DONE_MARK": "✅ ",
+    "ALREADY_DONE": "You've already sent your answers to “{title}”. Thank you! 💜",
+    "NOT_OPEN": "Sorry, “{title}” isn't open right now.",
+    "UNKNOWN_CONSULTATION": "Sorry, I couldn't find that consultation. Here's what's open:",
+    "QUESTION_OF": "Question {n} of {total}",
+    "PICK_ONE": "Tap one answer.",
+    "PICK_SOME": "Tap all that apply, then tap Next.",
+    "PICK_UP_TO": "Tap up to {limit}, then tap Next.",
+    "PICK_SCALE": "Tap a number.",
+    "TYPE_ANSWER": "Type your answer and send it (up to {limit} characters).",
+    "YOUR_ANSWER": "Your answer so far ({length} of {limit} characters): {answer}",
+    "CHOSEN": "✅ ",
+    "NOT_CHOSEN": "▫️ ",
+    "NEXT_BUTTON": "Next ➡️",
+    "KEEP_BUTTON": "Keep this answer ➡️",
+    "BACK_BUTTON": "⬅️ Back",
+    "SKIP_BUTTON": "Skip ⏭️",
+    "SUBMIT_BUTTON": "✅ Send my answers",
+    "REVIEW_TITLE": "Nearly done! Here's what you said:",
+    "REVIEW_ASK": "Tap Send if it's right, or Back to change something.",
+    "NOT_ANSWERED": "(no answer)",
+    "SKIPPED": "(skipped)",
+    "RATHER_NOT_SAID": "(rather not say)",
+    "RATHER_NOT_BUTTON": "🤐 I'd rather not say",
+    "PICK_PICTURE": "Look at the pictures above, then tap the number of the one you like best.",
+    "PICK_FACE": "Tap the face that fits best.",
+    "SEND_A_PHOTO": (
+        "📷 Send a photo, or a picture of your drawing: tap 📎 and choose one from your gallery, or take one "
+        "now. We remove hidden details (like where it was taken) before saving it."
+    ),
+    "PHOTO_KEPT": "✅ We've got your photo. Send another to replace it, or tap Keep.",
+    "PHOTO_SENT": "📷 a photo",
+    "NO_PHOTO_WANTED": "This question doesn't need a photo: please tap one of the buttons.",
+    "PHOTO_NOT_A_PICTURE": (
+        "Sorry, I can only take pictures here (a photo, or an image file like JPG or PNG)."
+    ),
+    "PHOTO_NOT_FETCHED": "Sorry, I couldn't fetch that picture from Telegram. Please try sending it again.",
+    "PHOTO_TOO_BIG": (
+        "Sorry, that picture is too big (the most is 10 MB). Try sending it as a photo, not a file."
+    ),
+    "THANK_YOU": (
+        "🎉 Thank you! Your answers have been sent to the participation team.\n"
+        "\n"
+        "What you said really does help decide what happens next."
+    ),
+    "SENT_TITLE": "✅ Sent! Here's what you said:",
+    "CONSENT_GIVEN": "✅ You said yes. Thanks! 🙌",
+    "NEEDS_ANSWER": "This one needs an answer before you move on.",
+    "USE_THE_BUTTONS": "Please tap one of the buttons under the question.",
+    "MOVED_ON": "That question has moved on — here's where you are now.",
+    "STICKER_OR_MEDIA": "I can only read typed messages and button taps here. Send /help if you're stuck.",
+    "EDITS_NOT_SEEN": (
+        "I can't see changes to messages you've already sent. To change an answer, tap ⬅️ Back before you "
+        "send your answers."
+    ),
+    "PAUSED": (
+        "OK, I've paused “{title}”. Your answers so far are saved.\n"
+        "Send /start when you want to pick up where you left off."
+    ),
+    "NOTHING_TO_CANCEL": "There's nothing to cancel. Send /start to see what's open.",
+    "NOT_UNDERSTOOD": (
+        "I'm not sure what you mean. Send /start to see what you can answer, or /help for help."
+    ),
+    "HELP": (
+        "Here's what I can do:\n"
+        "\n"
+        "/start – see the consultations you can answer (or carry on with one)\n"
+        "/feedback – tell the team anything, anonymously\n"
+        "/updates – hear what changed because of what young people said\n"
+        "/cancel – pause what you're doing; your answers so far are kept\n"
+        "/deleteme – delete your data\n"
+        "/privacy – what we keep and who sees it\n"
+        "/help – this message\n"
+        "\n"
+        "Answer by tapping the buttons. For questions that ask you to type, just send a message."
+    ),
+    "SOMETHING_WENT_WRONG": (
+        "Sorry, something went wrong on our side. Your answers so far are safe — please try again in a "
+        "moment."
+    ),
+    # --- anonymous feedback -----------------------------------------------------------------------
+    "FEEDBACK_BUTTON": "💬 Tell the team something",
+    "FEEDBACK_TOPIC": (
+        "💬 Tell the team anything. It's anonymous: we don't keep your name, username or number with it.\n"
+        "\n"
+        "What's it about?"
+    ),
+    "FEEDBACK_WRITE": "✏️ {topic}: type your message and send it (up to {limit} characters).",
+    "FEEDBACK_CONFIRM": (
+        "Here's what you wrote:\n"
+        "\n"
+        "{messages}\n"
+        "\n"
+        "Tap Send to pass it to the team, or type another message to add to it."
+    ),
+    "FEEDBACK_SEND_BUTTON": "✅ Send",
+    "FEEDBACK_CANCEL_BUTTON": "❌ Don't send",
+    "FEEDBACK_SENT": "✅ Sent. Thank you for telling us — the team reads every message.",
+    "FEEDBACK_CANCELLED": "OK, nothing was sent.",
+    "FEEDBACK_LOST": (
+        "Sorry, that message was lost (our bot restarted, and we never keep unsent feedback). Please write "
+        "it again."
+    ),
+    "FEEDBACK_EMPTY": "There's nothing to send yet: type your message first.",
+    "FEEDBACK_TOO_MANY": (
+        "You've sent a lot of messages in the last hour, so please wait a little before sending more. If "
+        "you need help now, call Childline free on 0800 1111."
+    ),
+    # --- updates ---------------------------------------------------------------------------------
+    "UPDATES_ASK": (
+        "📣 Would you like updates about what changed because of what young people said? About one message "
+        "a month at most. You can change your mind any time with /updates."
+    ),
+    "UPDATES_YES_BUTTON": "🔔 Yes please",
+    "UPDATES_NO_BUTTON": "🔕 No thanks",
+    "UPDATES_ON": "🔔 You'll get updates. Send /updates to stop them.",
+    "UPDATES_OFF": "🔕 No updates. Send /updates if you change your mind.",
+    # --- safeguarding ------------------------------------------------------------------------------
+    "SIGNPOST": (
+        "💜 It sounds like things might be really hard right now. You don't have to deal with it alone.\n"
+        "\n"
+        "• Childline: call 0800 1111 (free, any time, day or night) or chat at childline.org.uk\n"
+        "• Samaritans: call 116 123 (free, any time)\n"
+        "• Shout: text SHOUT to 85258 (free, any time)\n"
+        "• If you or someone else is in danger right now, call 999.\n"
+        "\n"
+        "Would you like someone from the team to contact you?"
+    ),
+    "CONTACT_YES_BUTTON": "Yes, please contact me",
+    "CONTACT_NO_BUTTON": "No thanks",
+    "CONTACT_YES": (
+        "Thank you. Someone from the team will message you here as soon as they can. If you're in danger "
+        "right now, please call 999."
+    ),
+    "CONTACT_NO": (
+        "That's OK. We've passed on what you wrote without your name, so the team knows. Childline is "
+        "there any time on 0800 1111."
+    ),
+    # --- erasing your data -------------------------------------------------------------------------
+    "ERASE_ASK": (
+        "🗑️ Delete your data?\n"
+        "\n"
+        "We will delete: that you agreed to take part, your place in any consultation, and every answer "
+        "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
+        "you ask).\n"
+        "\n"
+        "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
+        "anonymous); totals already published; any message you sent that said someone was in danger, which "
+        "the team may need to keep you or others safe; and copies in our backups, which are replaced "
+        "within a few weeks.\n"
+        "\n"
+        "This can't be undone."
+    ),
+    "ERASE_YES_BUTTON": "🗑️ Yes, delete my data",
+    "ERASE_NO_BUTTON": "Keep my data",
+    "ERASE_KEPT": "OK, nothing has been deleted.",
+    "NOTHING_STORED": "We don't have anything stored about you, so there's nothing to delete.",
+    "ERASE_DONE": (
+        "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
+        "part. If you send /start again, we'll ask you first, like new."
+    ),
+    "REMINDER": (
+        "👋 You started “{title}” but haven't finished. Your answers so far are saved: tap below to carry "
+        "on. (This is the only reminder.)"
+    ),
+    "CARRY_ON_BUTTON": "▶️ Carry on",
+    # --- ideas (suggestion questions) --------------------------------------------------------------
+    "IDEA_HINT": "Type your idea and send it (up to {limit} characters). You can send up to {most}.",
+    "IDEAS_FULL": (
+        "That's the most ideas you can send. Tap Next to carry on, or take one back to send a new one."
+    ),
+    "YOUR_IDEAS": "Your ideas so far:",
+    "ASK_WHY": (
+        "✅ Got it: “{idea}”. The team checks every idea before anyone else sees it.\n"
+        "\n"
+        "Why did you pick it? Type a few words — or tap the button if you'd rather not say."
+    ),
+    "NO_REASON_BUTTON": "No reason, carry on ➡️",
+    "IDEA_NEEDS_WORDS": (
+        "Please use some letters or numbers — emoji or punctuation on their own can't be a name."
+    ),
+    "IDEA_ALREADY_SENT": "You've already sent that idea. Try a different one, or tap Next.",
+    "WITHDRAW_BUTTON": "🗑️ Take an idea back",
+    "WITHDRAW_ASK": "Which idea do you want to take back? We'll remove it.",
+    "KEEP_IDEAS_BUTTON": "↩️ Keep them all",
+    # --- ranking (votes) ---------------------------------------------------------------------------
+    "RANK_HINT": (
+        "Tap them in order: your favourite first, then your next favourite, and so on. Stop whenever you "
+        "like, then tap Done."
+    ),
+    "RANKING_EMPTY": "Your order so far: nothing yet.",
+    "RANKING_SO_FAR": "Your order so far:",
+    "UNDO_BUTTON": "↩️ Undo",
+    "RESTART_BUTTON": "🔄 Start again",
+    "DONE_RANKING_BUTTON": "Done ➡️",
+    "ALREADY_RANKED": "That one is already in your list.",
+    "ALREADY_SENT_TITLE": "You've already sent your answers to “{title}”:",
+    "CHANGE_ASK": "Changed your mind? You can change them until it closes; only your newest answers count.",
+    "CHANGE_BUTTON": "✏️ Change my answers",
+    "NOT_READY": "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it.",
+    "RESULT_BUTTON": "🏆 Result: {title}",
+    "NO_RESULT_YET": "The result of “{title}” isn't out yet. We'll share it once voting has closed.",
+    "INVITATION": (
+        "📣 New: “{title}”\n"
+        "\n"
+        "{intro}\n"
+        "\n"
+        "Tap below to have your say. (You get these because you asked for updates; send /updates to stop "
+        "them.)"
+    ),
+    "TAKE_PART_BUTTON": "▶️ Take part",
+    # --- sentences with numbers in them, and the face scale's words --------------------------------
+    "TOO_MANY_CHOICES": "You can pick up to {limit}. Tap one you've picked to remove it first.",
+    "TOO_LONG": (
+        "That's a bit long — please keep it to {limit} characters (yours was {length}). Nothing has been "
+        "saved yet, so try again."
+    ),
+    "FEEDBACK_TOO_LONG": (
+        "That message is {length} characters; the most is {limit}. Please split it into shorter messages — "
+        "nothing has been lost, you can copy it."
+    ),
+    "TOO_MANY_IDEAS": "You've sent {most} ideas, which is the most. Take one back to send a different one.",
+    "FACE_3_1": "🙁 Not good",
+    "FACE_3_2": "😐 OK",
+    "FACE_3_3": "🙂 Good",
+    "FACE_5_1": "😞 Really bad",
+    "FACE_5_2": "🙁 Bad",
+    "FACE_5_3": "😐 OK",
+    "FACE_5_4": "🙂 Good",
+    "FACE_5_5": "😀 Really good",
 }
-SEND_A_PHOTO = (
-    "📷 Send a photo, or a picture of your drawing: tap 📎 and choose one from your gallery, "
-    "or take one now. We remove hidden details (like where it was taken) before saving it."
-)
-PHOTO_KEPT = "✅ We've got your photo. Send another to replace it, or tap Keep."
-PHOTO_SENT = "📷 a photo"
-NO_PHOTO_WANTED = "This question doesn't need a photo: please tap one of the buttons."
-PHOTO_NOT_A_PICTURE = "Sorry, I can only take pictures here (a photo, or an image file like JPG or PNG)."
-PHOTO_NOT_FETCHED = "Sorry, I couldn't fetch that picture from Telegram. Please try sending it again."
-PHOTO_TOO_BIG = "Sorry, that picture is too big (the most is 10 MB). Try sending it as a photo, not a file."
+# Faces with words for a 3- or 5-point scale: the words carry the meaning, not the emoji alone.
+FACE_SCALES = (3, 5)
 
-THANK_YOU = (
-    "🎉 Thank you! Your answers have been sent to the participation team.\n\n"
-    "What you said really does help decide what happens next."
-)
-SENT_TITLE = "✅ Sent! Here's what you said:"
-CONSENT_GIVEN = "✅ You said yes. Thanks! 🙌"
 
-NEEDS_ANSWER = "This one needs an answer before you move on."
-USE_THE_BUTTONS = "Please tap one of the buttons under the question."
-MOVED_ON = "That question has moved on — here's where you are now."
-STICKER_OR_MEDIA = "I can only read typed messages and button taps here. Send /help if you're stuck."
-EDITS_NOT_SEEN = (
-    "I can't see changes to messages you've already sent. To change an answer, "
-    "tap ⬅️ Back before you send your answers."
-)
+def __getattr__(name: str) -> str:
+    """`texts.NAME`: the sentence in the current young person's language."""
+    if name not in ENGLISH:
+        raise AttributeError(f"bot.core.texts has no sentence {name!r}")
+    return translate(name, ENGLISH[name])
 
-PAUSED = (
-    "OK, I've paused “{title}”. Your answers so far are saved.\n"
-    "Send /start when you want to pick up where you left off."
-)
-NOTHING_TO_CANCEL = "There's nothing to cancel. Send /start to see what's open."
-NOT_UNDERSTOOD = "I'm not sure what you mean. Send /start to see what you can answer, or /help for help."
 
-HELP = (
-    "Here's what I can do:\n\n"
-    "/start – see the consultations you can answer (or carry on with one)\n"
-    "/feedback – tell the team anything, anonymously\n"
-    "/updates – hear what changed because of what young people said\n"
-    "/cancel – pause what you're doing; your answers so far are kept\n"
-    "/deleteme – delete your data\n"
-    "/privacy – what we keep and who sees it\n"
-    "/help – this message\n\n"
-    "Answer by tapping the buttons. For questions that ask you to type, just send a message."
-)
+def _say(name: str, **values: object) -> str:
+    return translate(name, ENGLISH[name]).format(**values)
+
+
+def faces(points: int) -> tuple[str, ...]:
+    """The words (with a face each) for a 3- or 5-point face scale; () for other sizes."""
+    if points not in FACE_SCALES:
+        return ()
+    return tuple(_say(f"FACE_{points}_{n}") for n in range(1, points + 1))
 
 
 def too_many_choices(limit: int) -> str:
-    return f"You can pick up to {limit}. Tap one you've picked to remove it first."
+    return _say("TOO_MANY_CHOICES", limit=limit)
 
 
 def too_long(length: int, limit: int) -> str:
-    return (
-        f"That's a bit long — please keep it to {limit} characters "
-        f"(yours was {length}). Nothing has been saved yet, so try again."
-    )
-
-
-SOMETHING_WENT_WRONG = (
-    "Sorry, something went wrong on our side. Your answers so far are safe — please try again in a moment."
-)
-
-
-# --- anonymous feedback -----------------------------------------------------------------------
-
-FEEDBACK_BUTTON = "💬 Tell the team something"
-FEEDBACK_TOPIC = (
-    "💬 Tell the team anything. It's anonymous: we don't keep your name, username or number "
-    "with it.\n\nWhat's it about?"
-)
-FEEDBACK_WRITE = "✏️ {topic}: type your message and send it (up to {limit} characters)."
-FEEDBACK_CONFIRM = (
-    "Here's what you wrote:\n\n{messages}\n\n"
-    "Tap Send to pass it to the team, or type another message to add to it."
-)
-FEEDBACK_SEND_BUTTON = "✅ Send"
-FEEDBACK_CANCEL_BUTTON = "❌ Don't send"
-FEEDBACK_SENT = "✅ Sent. Thank you for telling us — the team reads every message."
-FEEDBACK_CANCELLED = "OK, nothing was sent."
-FEEDBACK_LOST = (
-    "Sorry, that message was lost (our bot restarted, and we never keep unsent feedback). "
-    "Please write it again."
-)
-FEEDBACK_EMPTY = "There's nothing to send yet: type your message first."
-FEEDBACK_TOO_MANY = (
-    "You've sent a lot of messages in the last hour, so please wait a little before sending more. "
-    "If you need help now, call Childline free on 0800 1111."
-)
+    return _say("TOO_LONG", length=length, limit=limit)
 
 
 def feedback_too_long(length: int, limit: int) -> str:
-    return (
-        f"That message is {length} characters; the most is {limit}. "
-        "Please split it into shorter messages — nothing has been lost, you can copy it."
-    )
-
-
-# --- updates ---------------------------------------------------------------------------------
-
-UPDATES_ASK = (
-    "📣 Would you like updates about what changed because of what young people said? "
-    "About one message a month at most. You can change your mind any time with /updates."
-)
-UPDATES_YES_BUTTON = "🔔 Yes please"
-UPDATES_NO_BUTTON = "🔕 No thanks"
-UPDATES_ON = "🔔 You'll get updates. Send /updates to stop them."
-UPDATES_OFF = "🔕 No updates. Send /updates if you change your mind."
-
-# --- safeguarding ------------------------------------------------------------------------------
-
-SIGNPOST = (
-    "💜 It sounds like things might be really hard right now. You don't have to deal with it alone.\n\n"
-    "• Childline: call 0800 1111 (free, any time, day or night) or chat at childline.org.uk\n"
-    "• Samaritans: call 116 123 (free, any time)\n"
-    "• Shout: text SHOUT to 85258 (free, any time)\n"
-    "• If you or someone else is in danger right now, call 999.\n\n"
-    "Would you like someone from the team to contact you?"
-)
-CONTACT_YES_BUTTON = "Yes, please contact me"
-CONTACT_NO_BUTTON = "No thanks"
-CONTACT_YES = (
-    "Thank you. Someone from the team will message you here as soon as they can. "
-    "If you're in danger right now, please call 999."
-)
-CONTACT_NO = (
-    "That's OK. We've passed on what you wrote without your name, so the team knows. "
-    "Childline is there any time on 0800 1111."
-)
-
-
-# --- erasing your data ---------------------------------------------------------------------------
-
-ERASE_ASK = (
-    "🗑️ Delete your data?\n\n"
-    "We will delete: that you agreed to take part, your place in any consultation, and every answer "
-    "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
-    "you ask).\n\n"
-    "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
-    "anonymous); totals already published; any message you sent that said someone was in "
-    "danger, which the team may need to keep you or others safe; and copies in our backups, which "
-    "are replaced within a few weeks.\n\n"
-    "This can't be undone."
-)
-ERASE_YES_BUTTON = "🗑️ Yes, delete my data"
-ERASE_NO_BUTTON = "Keep my data"
-ERASE_KEPT = "OK, nothing has been deleted."
-NOTHING_STORED = "We don't have anything stored about you, so there's nothing to delete."
-ERASE_DONE = (
-    "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
-    "part. If you send /start again, we'll ask you first, like new."
-)
-
-REMINDER = (
-    "👋 You started “{title}” but haven't finished. Your answers so far are saved: "
-    "tap below to carry on. (This is the only reminder.)"
-)
-CARRY_ON_BUTTON = "▶️ Carry on"
-
-
-# --- ideas (suggestion questions) --------------------------------------------------------------
-
-IDEA_HINT = "Type your idea and send it (up to {limit} characters). You can send up to {most}."
-IDEAS_FULL = "That's the most ideas you can send. Tap Next to carry on, or take one back to send a new one."
-YOUR_IDEAS = "Your ideas so far:"
-ASK_WHY = (
-    "✅ Got it: “{idea}”. The team checks every idea before anyone else sees it.\n\n"
-    "Why did you pick it? Type a few words — or tap the button if you'd rather not say."
-)
-NO_REASON_BUTTON = "No reason, carry on ➡️"
-IDEA_NEEDS_WORDS = "Please use some letters or numbers — emoji or punctuation on their own can't be a name."
-IDEA_ALREADY_SENT = "You've already sent that idea. Try a different one, or tap Next."
-WITHDRAW_BUTTON = "🗑️ Take an idea back"
-WITHDRAW_ASK = "Which idea do you want to take back? We'll remove it."
-KEEP_IDEAS_BUTTON = "↩️ Keep them all"
+    return _say("FEEDBACK_TOO_LONG", length=length, limit=limit)
 
 
 def too_many_ideas(most: int) -> str:
-    return f"You've sent {most} ideas, which is the most. Take one back to send a different one."
-
-
-# --- ranking (votes) ---------------------------------------------------------------------------
-
-RANK_HINT = (
-    "Tap them in order: your favourite first, then your next favourite, and so on. "
-    "Stop whenever you like, then tap Done."
-)
-RANKING_EMPTY = "Your order so far: nothing yet."
-RANKING_SO_FAR = "Your order so far:"
-UNDO_BUTTON = "↩️ Undo"
-RESTART_BUTTON = "🔄 Start again"
-DONE_RANKING_BUTTON = "Done ➡️"
-ALREADY_RANKED = "That one is already in your list."
-ALREADY_SENT_TITLE = "You've already sent your answers to “{title}”:"
-CHANGE_ASK = "Changed your mind? You can change them until it closes; only your newest answers count."
-CHANGE_BUTTON = "✏️ Change my answers"
-NOT_READY = "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it."
-RESULT_BUTTON = "🏆 Result: {title}"
-NO_RESULT_YET = "The result of “{title}” isn't out yet. We'll share it once voting has closed."
-
-INVITATION = (
-    "📣 New: “{title}”\n\n{intro}\n\nTap below to have your say. (You get these because you asked "
-    "for updates; send /updates to stop them.)"
-)
-TAKE_PART_BUTTON = "▶️ Take part"
+    return _say("TOO_MANY_IDEAS", most=most)

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection
 
+from bot.core import i18n
 from bot.core.engine import Answer, AnswerValue, Progress
+from bot.core.i18n import Reading
 
 
 def _stamp(moment: datetime) -> str:
@@ -25,23 +27,37 @@ def _stamp(moment: datetime) -> str:
 class Participant:
     user_id: int
     current_consultation: str | None
+    language: str = "en"
+    easy_read: bool = False
 
 
 def get_participant(db: Connection, user_id: int) -> Participant | None:
     row = db.execute(
-        "SELECT user_id, current_consultation FROM participants WHERE user_id = ?", (user_id,)
+        "SELECT user_id, current_consultation, language, easy_read FROM participants WHERE user_id = ?",
+        (user_id,),
     ).fetchone()
-    return Participant(row["user_id"], row["current_consultation"]) if row else None
+    if row is None:
+        return None
+    return Participant(row["user_id"], row["current_consultation"], row["language"], bool(row["easy_read"]))
 
 
-def record_consent(db: Connection, user_id: int, now: datetime, privacy_version: int) -> bool:
-    """Record agreement to the privacy notice; False if they had already agreed."""
+def record_consent(
+    db: Connection, user_id: int, now: datetime, privacy_version: int, reading: Reading
+) -> bool:
+    """Record agreement to the privacy notice, with how they read; False if they had already agreed."""
     cursor = db.execute(
-        "INSERT INTO participants (user_id, consented_at, privacy_version) VALUES (?, ?, ?) "
-        "ON CONFLICT (user_id) DO NOTHING",
-        (user_id, _stamp(now), privacy_version),
+        "INSERT INTO participants (user_id, consented_at, privacy_version, language, easy_read)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id, _stamp(now), privacy_version, reading.language, int(reading.easy)),
     )
     return cursor.rowcount == 1
+
+
+def set_reading(db: Connection, user_id: int, reading: Reading) -> None:
+    db.execute(
+        "UPDATE participants SET language = ?, easy_read = ? WHERE user_id = ?",
+        (reading.language, int(reading.easy), user_id),
+    )
 
 
 def set_current_consultation(db: Connection, user_id: int, consultation_id: str | None) -> None:
@@ -130,10 +146,10 @@ def save_progress(db: Connection, stored: StoredResponse, progress: Progress, no
         if stored.progress.answers.get(question_id) == answer:
             continue
         db.execute(
-            "INSERT INTO answers (response_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (response_id, question_id)"
-            " DO UPDATE SET value = excluded.value, answered_at = excluded.answered_at",
-            (stored.id, question_id, _encode_value(answer), _stamp(now)),
+            "INSERT INTO answers (response_id, question_id, value, answered_at, language)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, question_id) DO UPDATE SET"
+            " value = excluded.value, answered_at = excluded.answered_at, language = excluded.language",
+            (stored.id, question_id, _encode_value(answer), _stamp(now), i18n.current().language),
         )
     status = "submitted" if progress.submitted else "in_progress"
     db.execute(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.alerts import Person
 from bot.conversation import Conversation
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.core.screens import Reply, Screen
 from bot.photos import PHOTO_MAX_BYTES
 from bot.telegram.access import staff_help
@@ -30,6 +30,7 @@ from bot.telegram.render import keyboard, split_text
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
 async def send_screen(bot: Bot, chat_id: int, screen: Screen, pictures: Pictures | None = None) -> None:
@@ -56,23 +57,40 @@ class YoungPeople:
         self._wake_outbox = wake_outbox
 
     def register(self, application: Application) -> None:
+        spoken = self.in_their_language
         application.add_handlers(
             [
-                CommandHandler("start", self.start, filters=PRIVATE),
-                CommandHandler("help", self.help, filters=PRIVATE),
-                CommandHandler("privacy", self.privacy, filters=PRIVATE),
-                CommandHandler("cancel", self.cancel, filters=PRIVATE),
-                CommandHandler("feedback", self.feedback, filters=PRIVATE),
-                CommandHandler("updates", self.updates, filters=PRIVATE),
-                CommandHandler("deleteme", self.delete_me, filters=PRIVATE),
-                CallbackQueryHandler(self.press),
-                MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.edited),
-                MessageHandler(PRIVATE & filters.COMMAND, self.unknown_command),
-                MessageHandler(PRIVATE & filters.TEXT, self.text),
-                MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), self.picture),
-                MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, self.unreadable),
+                CommandHandler("start", spoken(self.start), filters=PRIVATE),
+                CommandHandler("help", spoken(self.help), filters=PRIVATE),
+                CommandHandler("privacy", spoken(self.privacy), filters=PRIVATE),
+                CommandHandler("cancel", spoken(self.cancel), filters=PRIVATE),
+                CommandHandler("feedback", spoken(self.feedback), filters=PRIVATE),
+                CommandHandler("updates", spoken(self.updates), filters=PRIVATE),
+                CommandHandler("deleteme", spoken(self.delete_me), filters=PRIVATE),
+                CommandHandler("language", spoken(self.language), filters=PRIVATE),
+                CommandHandler("easyread", spoken(self.easy_read), filters=PRIVATE),
+                CallbackQueryHandler(spoken(self.press)),
+                MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, spoken(self.edited)),
+                MessageHandler(PRIVATE & filters.COMMAND, spoken(self.unknown_command)),
+                MessageHandler(PRIVATE & filters.TEXT, spoken(self.text)),
+                MessageHandler(PRIVATE & (filters.PHOTO | filters.Document.ALL), spoken(self.picture)),
+                MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, spoken(self.unreadable)),
             ]
         )
+
+    def in_their_language(self, handler: Handler) -> Handler:
+        """The handler, speaking the language (and wording) of whoever sent the update."""
+
+        async def spoken(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            user = update.effective_user
+            if user is None:
+                await handler(update, context)
+                return
+            reading = await self.conversation.reading_of(user.id, user.language_code)
+            with i18n.speaking(reading.language, reading.easy):
+                await handler(update, context)
+
+        return spoken
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Welcome and consent, then the open consultations (or the one a deep link named)."""
@@ -98,6 +116,14 @@ class YoungPeople:
     async def feedback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Anonymous feedback on a topic."""
         await self.show(update, await self.conversation.start_feedback(_user_id(update)))
+
+    async def language(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Choose the language the bot speaks to them."""
+        await self.show(update, self.conversation.languages())
+
+    async def easy_read(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Switch between easy-read and standard wording."""
+        await self.show(update, await self.conversation.easy_read(_user_id(update)))
 
     async def updates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opt in or out of "you said, we did" updates."""

@@ -53,7 +53,7 @@ async def test_pictures_faces_ranking_and_branches(fake: FakeTelegram, bot: Runn
     assert [m.caption for m in album] == [
         "1. A: small flats around a garden",
         "2. B: one big family-style house",
-        "3. C: bedrooms + activity building",
+        "3. C: bedrooms + activity hall",
     ]
     assert all(m.photo and m.photo.startswith(b"\x89PNG") for m in album)
     question = first[-1]
@@ -68,7 +68,7 @@ async def test_pictures_faces_ranking_and_branches(fake: FakeTelegram, bot: Runn
     assert "attach://" not in str(second_album["media"])
 
     [feel] = await sam.press("2. B: one big family-style house")
-    assert feel.button_labels[:5] == list(texts.FACES[5])  # faces with words, a big button each
+    assert feel.button_labels[:5] == list(texts.faces(5))  # faces with words, a big button each
     await sam.press("🙂 Good")
     await sam.press("🍳 Kitchen to cook together")
     await sam.press(texts.NEXT_BUTTON)
@@ -92,7 +92,7 @@ async def test_pictures_faces_ranking_and_branches(fake: FakeTelegram, bot: Runn
     await sam.press("🚌 A bus that runs often")
     await sam.press(texts.BACK_BUTTON)
     await sam.press(texts.BACK_BUTTON)
-    [lived_in] = await sam.press("🏙️ In town, near shops and buses")
+    [lived_in] = await sam.press("🏙️ In town, near shops, buses")
     assert heading(lived_in) == (6, TOTAL_WITHOUT_BRANCHES)
     assert "getting-there" not in answers(bot)
 

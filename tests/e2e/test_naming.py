@@ -19,7 +19,7 @@ from tests.fake_telegram.server import SentMessage
 
 SHIPPED = Path(__file__).parents[2] / "surveys"
 IDEAS = "Name the new service"
-VOTE = "Vote for the service's new name"
+VOTE = "Vote for the new service name"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

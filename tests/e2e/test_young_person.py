@@ -35,6 +35,10 @@ async def agree(user: User, payload: str = "") -> None:
     await user.press(texts.CONSENT_BUTTON)
 
 
+# Under every list: the language and easy read, never more than a tap away.
+READING_ROW = [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON]
+
+
 async def reach_the_text_question(user: User, scale_point: str = "3") -> None:
     """Agree and answer the first three pets questions: Yes, Cat, Next, a scale point."""
     await agree(user, "pets")
@@ -49,12 +53,12 @@ async def test_consent_comes_first_and_nothing_is_stored_before_it(
     [welcome] = await sam.send("/start")
     assert "Your privacy, in plain words" in welcome.text
     assert "anonymous" in welcome.text and "in danger" in welcome.text
-    assert welcome.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]
+    assert welcome.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]
     assert rows(bot, "SELECT * FROM participants") == []
 
     # Anything before consent leads back to the notice.
     replies = await sam.send("hello?")
-    assert replies[-1].button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]
+    assert replies[-1].button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]
 
     await sam.press(texts.DECLINE_BUTTON)
     assert sam.messages[-1].text.startswith("That's fine. Nothing about you has been saved.")
@@ -66,7 +70,7 @@ async def test_consent_comes_first_and_nothing_is_stored_before_it(
     listing = replies[-1]
     assert listing.text == texts.CHOOSE_CONSULTATION
     # Open consultations only: the closed one is not offered.
-    assert listing.button_labels == ["Come to our open day", "Pets at the hub"]  # file order
+    assert listing.button_labels == ["Come to our open day", "Pets at the hub", *READING_ROW]  # file order
 
 
 async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: RunningBot) -> None:
@@ -411,7 +415,7 @@ async def test_a_bad_consultation_file_is_skipped_and_the_rest_still_run(
     try:
         sam = fake.user(1001, "Sam", "sam_k")
         await agree(sam)
-        assert sam.last_message.button_labels == ["Pets at the hub"]
+        assert sam.last_message.button_labels == ["Pets at the hub", *READING_ROW]
     finally:
         await running.stop()
     assert f"{folder / 'broken.yaml'}: -: questions: List should have at least 1 item" in caplog.text
@@ -466,7 +470,7 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]  # Kim's stays
     assert rows(bot, "SELECT count(*) FROM answers") == [(4,)]
     [again] = await sam.send("/start")
-    assert again.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON]  # asked like new
+    assert again.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]  # asked like new
     [nothing] = await sam.send("/deleteme")
     assert nothing.text == texts.NOTHING_STORED
 

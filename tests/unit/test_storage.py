@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.engine import Answer, Progress
+from bot.core.i18n import Reading
 from bot.storage import repos
 from bot.storage.db import BUSY_TIMEOUT_MS, Database
 from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, available, migrate
@@ -115,7 +116,7 @@ async def test_an_update_is_claimed_once_and_forgotten_later(db: Database) -> No
 
 async def test_a_failed_transaction_rolls_back(db: Database) -> None:
     def consent_then_fail(tx: sqlite3.Connection) -> None:
-        repos.record_consent(tx, 7, NOW, 1)
+        repos.record_consent(tx, 7, NOW, 1, Reading())
         raise RuntimeError("killed mid-way")
 
     with pytest.raises(RuntimeError):

@@ -159,7 +159,7 @@ def test_scale_points_outside_the_range_are_ignored() -> None:
 def test_face_scales_use_the_face_words() -> None:
     q = question("scale", "How do you feel about school?", min=1, max=3, faces=True)
     result = tally(q, answers(1, 3, 3))
-    sad, ok, happy = texts.FACES[3]
+    sad, ok, happy = texts.faces(3)
     assert describe(result) == [
         "How do you feel about school? — 3 answered",
         "• average 2.3 of 3",

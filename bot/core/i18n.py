@@ -1,0 +1,90 @@
+"""Which language the bot is speaking (and whether in easy-read wording), and the translations of
+its sentences.
+
+The language is per young person and per update: `speaking(language, easy)` sets it for the code
+that answers them (a context variable, so no other task sees it), and `translate` looks sentences up in
+`bot/locale/<language>.po`, read once with Babel. A translation is used only while its English
+original is unchanged, so a sentence that changed in English is never shown with an old meaning.
+In right-to-left languages every value put into a sentence (a title, a number) is wrapped in
+Unicode direction isolates, so English titles and digits cannot scramble the Arabic around them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+DEFAULT = "en"
+# The languages young people can choose, each named in itself.
+LANGUAGES = {"en": "English", "ar": "العربية"}
+RIGHT_TO_LEFT = {"ar"}
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """How a young person reads: their language, and whether they want easy-read wording."""
+
+    language: str = DEFAULT
+    easy: bool = False
+
+
+_current: ContextVar[Reading] = ContextVar("reading", default=Reading())  # noqa: B039 (frozen)
+
+
+def current() -> Reading:
+    return _current.get()
+
+
+@contextmanager
+def speaking(language: str, easy: bool = False) -> Iterator[None]:
+    """Everything said inside is in `language` (English if it is not one we have)."""
+    token = _current.set(Reading(language if language in LANGUAGES else DEFAULT, easy))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def supported(language_code: str | None) -> str | None:
+    """Ours for a Telegram language_code ("ar", "ar-EG", "en-GB"), or None."""
+    base = (language_code or "").split("-")[0].lower()
+    return base if base in LANGUAGES else None
+
+
+def translate(name: str, english: str) -> str:
+    language = _current.get().language
+    if language == DEFAULT:
+        return english
+    text = catalog(language).get((name, english), english)
+    if language in RIGHT_TO_LEFT:
+        text = _PLACEHOLDER.sub(rf"{FIRST_STRONG_ISOLATE}{{\1}}{POP_DIRECTIONAL_ISOLATE}", text)
+    return text
+
+
+def isolate(value: str) -> str:
+    """A value (a title, a label) set apart from the text around it, in right-to-left languages."""
+    if _current.get().language in RIGHT_TO_LEFT:
+        return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
+    return value
+
+
+@cache
+def catalog(language: str) -> dict[tuple[str, str], str]:
+    """{(name, English): translation} from `bot/locale/<language>.po`; fuzzy and empty entries
+    are left out."""
+    with (LOCALE_DIR / f"{language}.po").open("rb") as file:
+        messages = read_po(file, locale=language)
+    return {
+        (str(m.context), str(m.id)): str(m.string)
+        for m in messages
+        if m.id and m.string and not m.fuzzy and m.context
+    }

@@ -1,0 +1,84 @@
+"""Translations inside a consultation file. Any wording field (`title`, `intro`, `text`,
+`easy_text`, `label`, a scale's `labels`) may be a plain string (English) or a mapping of
+languages, `text: {en: "...", ar: "..."}`. This splits a file's parsed YAML into one plain
+version per language, and finds what each language is missing. Ids are never translated, so
+answers are the same in every language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+WORDING = frozenset({"title", "intro", "text", "easy_text", "label"})
+SCALE_LABELS = "labels"  # {point: wording}
+ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One wording field: where it is (e.g. "why.text"), and its text in each language given."""
+
+    path: str
+    question: str  # the question's id, or "" for the consultation's own fields
+    texts: dict[str, str]
+
+
+def fields(raw: dict[str, Any]) -> list[Field]:
+    """Every wording field of a consultation file, in file order."""
+    found = [Field(key, "", _languages(raw[key])) for key in ("title", "intro") if key in raw]
+    for number, question in enumerate(raw.get("questions") or [], 1):
+        if not isinstance(question, dict):
+            continue
+        question_id = str(question.get("id") or f"question {number}")
+        found += [Field(path, question_id, _languages(value)) for path, value in _question_wording(question)]
+    return found
+
+
+def _question_wording(question: dict[str, Any]) -> list[tuple[str, Any]]:
+    found = [(key, question[key]) for key in ("text", "easy_text") if key in question]
+    for number, option in enumerate(question.get("options") or [], 1):
+        if isinstance(option, dict) and "label" in option:
+            found.append((f"options.{option.get('id', number)}.label", option["label"]))
+    labels = question.get(SCALE_LABELS)
+    if isinstance(labels, dict):
+        found += [(f"labels.{point}", value) for point, value in labels.items()]
+    return found
+
+
+def _languages(value: Any) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {str(language): str(text) for language, text in value.items() if text is not None}
+    return {ENGLISH: str(value)}
+
+
+def languages_given(raw: dict[str, Any]) -> set[str]:
+    return {language for field in fields(raw) for language in field.texts} - {ENGLISH}
+
+
+def missing(raw: dict[str, Any], language: str) -> list[Field]:
+    """The wording fields with no text in `language` (they would show in English)."""
+    return [field for field in fields(raw) if language not in field.texts]
+
+
+def without_english(raw: dict[str, Any]) -> list[Field]:
+    return [field for field in fields(raw) if ENGLISH not in field.texts]
+
+
+def in_language(raw: Any, language: str) -> Any:
+    """The file's YAML with every wording field in `language` (English where it has none)."""
+    if isinstance(raw, list):
+        return [in_language(item, language) for item in raw]
+    if not isinstance(raw, dict):
+        return raw
+    plain = {}
+    for key, value in raw.items():
+        if key in WORDING and isinstance(value, dict):
+            plain[key] = value.get(language, value.get(ENGLISH))
+        elif key == SCALE_LABELS and isinstance(value, dict):
+            plain[key] = {
+                point: text.get(language, text.get(ENGLISH)) if isinstance(text, dict) else text
+                for point, text in value.items()
+            }
+        else:
+            plain[key] = in_language(value, language)
+    return plain
