@@ -10,7 +10,7 @@ from html import escape
 from sqlite3 import Connection
 
 from bot.charts import rounds_chart
-from bot.core import irv
+from bot.core import irv, texts
 from bot.core.engine import Progress, ranking
 from bot.core.models import IDEA_OPTION_PREFIX, Consultation, Option, RankedQuestion
 from bot.core.privacy import recorded_time
@@ -155,16 +155,14 @@ def team_result_sections(result: VoteResult) -> list[str]:
 
 def young_person_result_text(result: VoteResult) -> str:
     """For young people, after it closes: short and plain."""
-    count = result.count
+    count, title = result.count, result.consultation.title
     if count.winner is None:
-        why = "Nobody voted" if count.ballots == 0 else "No option got any votes"
-        return f"🗳️ “{result.consultation.title}” has closed. {why}, so there's no result."
+        return (texts.RESULT_NOBODY_VOTED if count.ballots == 0 else texts.RESULT_NO_VOTES).format(
+            title=title
+        )
     rounds = len(count.rounds)
-    how = "in the first count" if rounds == 1 else f"after {rounds} rounds of counting"
-    return (
-        f"🗳️ “{result.consultation.title}” has closed. Thank you to the {count.ballots} young people who "
-        f"voted!\n\n🏆 The winner is “{result.label(count.winner)}”, {how}."
-    )
+    won = texts.RESULT_WON_AT_ONCE if rounds == 1 else texts.RESULT_WON_IN_ROUNDS
+    return won.format(title=title, ballots=count.ballots, winner=result.label(count.winner), rounds=rounds)
 
 
 def result_chart(result: VoteResult) -> bytes:

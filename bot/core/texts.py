@@ -123,10 +123,22 @@ ENGLISH: dict[str, str] = {
         "/cancel – pause what you're doing; your answers so far are kept\n"
         "/deleteme – delete your data\n"
         "/privacy – what we keep and who sees it\n"
+        "/language – change the language\n"
+        "/easyread – easy read: shorter, simpler questions\n"
         "/help – this message\n"
         "\n"
         "Answer by tapping the buttons. For questions that ask you to type, just send a message."
     ),
+    # The command menu beside the message box (a description each, at most 256 characters).
+    "MENU_START": "See what you can have your say on",
+    "MENU_FEEDBACK": "Tell the team anything, anonymously",
+    "MENU_UPDATES": "Hear what changed because of you",
+    "MENU_CANCEL": "Pause what you're answering",
+    "MENU_LANGUAGE": "Change the language",
+    "MENU_EASYREAD": "Easy read: shorter, simpler questions",
+    "MENU_PRIVACY": "What we keep and who sees it",
+    "MENU_DELETEME": "Delete your data",
+    "MENU_HELP": "What I can do",
     "SOMETHING_WENT_WRONG": (
         "Sorry, something went wrong on our side. Your answers so far are safe — please try again in a "
         "moment."
@@ -167,6 +179,7 @@ ENGLISH: dict[str, str] = {
     "UPDATES_YES_BUTTON": "🔔 Yes please",
     "UPDATES_NO_BUTTON": "🔕 No thanks",
     "UPDATES_ON": "🔔 You'll get updates. Send /updates to stop them.",
+    "YOU_SAID": "📣 You said, we did\n\n{words}\n\n(Send /updates to stop these.)",
     "UPDATES_OFF": "🔕 No updates. Send /updates if you change your mind.",
     # --- safeguarding ------------------------------------------------------------------------------
     "SIGNPOST": (
@@ -253,6 +266,16 @@ ENGLISH: dict[str, str] = {
     "NOT_READY": "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it.",
     "RESULT_BUTTON": "🏆 Result: {title}",
     "NO_RESULT_YET": "The result of “{title}” isn't out yet. We'll share it once voting has closed.",
+    "RESULT_NOBODY_VOTED": "🗳️ “{title}” has closed. Nobody voted, so there's no result.",
+    "RESULT_NO_VOTES": "🗳️ “{title}” has closed. No option got any votes, so there's no result.",
+    "RESULT_WON_AT_ONCE": (
+        "🗳️ “{title}” has closed. Thank you to the {ballots} young people who voted!\n\n"
+        "🏆 The winner is “{winner}”, in the first count."
+    ),
+    "RESULT_WON_IN_ROUNDS": (
+        "🗳️ “{title}” has closed. Thank you to the {ballots} young people who voted!\n\n"
+        "🏆 The winner is “{winner}”, after {rounds} rounds of counting."
+    ),
     "INVITATION": (
         "📣 New: “{title}”\n"
         "\n"

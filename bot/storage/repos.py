@@ -53,6 +53,12 @@ def record_consent(
     return cursor.rowcount == 1
 
 
+def reading(db: Connection, user_id: int) -> Reading:
+    """How a young person reads, for messages the bot sends them unasked (reminders, invitations)."""
+    participant = get_participant(db, user_id)
+    return Reading(participant.language, participant.easy_read) if participant else Reading()
+
+
 def set_reading(db: Connection, user_id: int, reading: Reading) -> None:
     db.execute(
         "UPDATE participants SET language = ?, easy_read = ? WHERE user_id = ?",

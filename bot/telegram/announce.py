@@ -17,10 +17,10 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.core.actions import Action, Kind
 from bot.core.screens import Button, Screen
-from bot.storage import announce_repo, feedback_repo
+from bot.storage import announce_repo, feedback_repo, repos
 from bot.storage.db import Database
 from bot.surveys import Catalogue
 from bot.telegram.handlers import send_screen
@@ -114,10 +114,12 @@ class Announcer:
         consultation = self.catalogue.find(consultation_id)
         if consultation is None or not consultation.is_open(self.clock()):
             return "failed"  # it closed (or went) before they were reached: no invitation to it
+        reading = await self.db.read(lambda db: repos.reading(db, user_id))
+        with i18n.speaking(reading.language, reading.easy):
+            worded = consultation.worded_for(reading.language, reading.easy)
+            screen = invitation(worded.title, worded.intro, worded.id)
         try:
-            await send_screen(
-                bot, user_id, invitation(consultation.title, consultation.intro, consultation.id)
-            )
+            await send_screen(bot, user_id, screen)
         except Forbidden:
             await self.db.transaction(lambda db: feedback_repo.mark_inactive(db, user_id))
             return "failed"

@@ -17,7 +17,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRa
 
 from bot.config import Settings
 from bot.conversation import Conversation
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.lifecycle import Lifecycle
 from bot.quickpolls import QuickPolls
 from bot.summaries import Summaries
@@ -34,15 +34,24 @@ from bot.telegram.team import TeamChat
 
 log = logging.getLogger(__name__)
 
-COMMANDS = [
-    BotCommand("start", "See what you can have your say on"),
-    BotCommand("feedback", "Tell the team anything, anonymously"),
-    BotCommand("updates", "Hear what changed because of you"),
-    BotCommand("cancel", "Pause what you're answering"),
-    BotCommand("privacy", "What we keep and who sees it"),
-    BotCommand("deleteme", "Delete your data"),
-    BotCommand("help", "What I can do"),
-]
+YOUNG_COMMANDS = (
+    "start",
+    "feedback",
+    "updates",
+    "cancel",
+    "language",
+    "easyread",
+    "privacy",
+    "deleteme",
+    "help",
+)
+
+
+def young_commands() -> list[BotCommand]:
+    """Young people's command menu, in the language being spoken."""
+    return [BotCommand(name, getattr(texts, f"MENU_{name.upper()}")) for name in YOUNG_COMMANDS]
+
+
 ACCESS = "access"  # bot_data key: the role commands, whose menus are set at start-up
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
@@ -100,7 +109,7 @@ def build_application(
     moderation = Moderation(
         team, conversation.ideas, conversation.votes, conversation.photos, conversation.catalogue
     )
-    access = Access(conversation.roles, COMMANDS)
+    access = Access(conversation.roles, young_commands())  # staff menus are in English
     access.register(application)
     application.bot_data[ACCESS] = access
     moderation.register(application)
@@ -141,7 +150,10 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
         raise
     async with application:  # already initialised: on exit this shuts it down
         assert application.updater is not None
-        await application.bot.set_my_commands(COMMANDS)
+        await application.bot.set_my_commands(young_commands())
+        for language in i18n.LANGUAGES:  # Telegram shows each app the menu in its own language
+            with i18n.speaking(language):
+                await application.bot.set_my_commands(young_commands(), language_code=language)
         await application.bot_data[ACCESS].set_menus(application.bot)
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
         await application.start()

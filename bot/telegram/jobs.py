@@ -19,9 +19,10 @@ from telegram.ext import Application, ContextTypes, JobQueue
 from bot import backups
 from bot.config import Settings
 from bot.conversation import Conversation
+from bot.core import i18n
 from bot.core.screens import reminder_screen
 from bot.lifecycle import Lifecycle
-from bot.storage import feedback_repo
+from bot.storage import feedback_repo, repos
 from bot.telegram.announce import Announcer
 from bot.telegram.handlers import send_screen
 from bot.telegram.moderation import Moderation
@@ -116,8 +117,11 @@ async def run_start_jobs(application: Application) -> None:
 async def remind(bot: Bot, conversation: Conversation, lifecycle: Lifecycle) -> None:
     """One reminder per unfinished response, recorded once Telegram took it."""
     for reminder in await lifecycle.reminders_due():
+        reading = await conversation.db.read(lambda db, u=reminder.user_id: repos.reading(db, u))
         try:
-            await send_screen(bot, reminder.user_id, reminder_screen(reminder.consultation))
+            with i18n.speaking(reading.language, reading.easy):
+                screen = reminder_screen(reminder.consultation.worded_for(reading.language, reading.easy))
+            await send_screen(bot, reminder.user_id, screen)
         except Forbidden:
             await conversation.db.transaction(
                 lambda db, u=reminder.user_id: feedback_repo.mark_inactive(db, u)

@@ -22,12 +22,13 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.alerts import Safeguarding
 from bot.config import Settings
+from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
 from bot.core.models import Consultation
 from bot.feedback import Feedback
 from bot.lifecycle import Lifecycle
 from bot.roles import Roles
-from bot.storage import feedback_repo
+from bot.storage import feedback_repo, repos
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
 from bot.summaries import Summaries
@@ -380,8 +381,10 @@ class TeamChat:
     ) -> None:
         db = self.feedback.db
         sent = failed = 0
-        text = f"📣 You said, we did\n\n{words}\n\n(Send /updates to stop these.)"
         for user_id in subscribers:
+            reading = await db.read(lambda connection, u=user_id: repos.reading(connection, u))
+            with i18n.speaking(reading.language):
+                text = texts.YOU_SAID.format(words=words)  # their words as the team wrote them
             try:
                 # The rate limiter paces these below Telegram's limits and waits out any 429.
                 await bot.send_message(user_id, text)

@@ -86,10 +86,15 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
         "feedback",
         "updates",
         "cancel",
+        "language",
+        "easyread",
         "privacy",
         "deleteme",
         "help",
     ]
+    # Telegram shows Arabic apps the menu in Arabic.
+    arabic = fake.my_commands(language_code="ar")
+    assert arabic[0] == {"command": "start", "description": "اعرض ما يمكنك قول رأيك فيه"}
 
 
 async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
@@ -470,7 +475,11 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]  # Kim's stays
     assert rows(bot, "SELECT count(*) FROM answers") == [(4,)]
     [again] = await sam.send("/start")
-    assert again.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]  # asked like new
+    assert again.button_labels == [
+        texts.CONSENT_BUTTON,
+        texts.DECLINE_BUTTON,
+        texts.LANGUAGE_BUTTON,
+    ]  # asked like new
     [nothing] = await sam.send("/deleteme")
     assert nothing.text == texts.NOTHING_STORED
 
