@@ -1,4 +1,5 @@
-"""python -m bot [run | simulate | migrate | check-surveys]: parse arguments, build, run."""
+"""python -m bot [run | simulate | migrate | check-surveys | update-catalogs]: parse arguments, build,
+run."""
 
 from __future__ import annotations
 
@@ -115,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_file", type=Path, help="a file from BACKUP_DIR")
     check = commands.add_parser("check-surveys", help="validate consultation files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: SURVEYS_DIR)")
+    commands.add_parser(
+        "update-catalogs", help="bring bot/locale/*.po in line with the English sentences (for translators)"
+    )
     return parser
 
 
@@ -131,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if command == "check-surveys":
             return _check_surveys(settings, args.paths)
+        if command == "update-catalogs":
+            from bot import catalogs
+
+            for path in catalogs.update_all():
+                print(f"Updated {path}: new sentences are untranslated, changed ones marked fuzzy")
+            return 0
         if command == "migrate":
             return asyncio.run(_migrate(settings))
         if command == "backup":

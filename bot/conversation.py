@@ -141,7 +141,7 @@ class Conversation:
             return await self._consent(user_id, action.consultation)
         if action.kind is Kind.LANGUAGE:  # before consent too: they may not read this language
             if not action.value:
-                return Reply(replace=language_screen())
+                return Reply(replace=language_screen(action.consultation))
             return await self._set_reading(
                 user_id, language=action.value, consultation_id=action.consultation
             )

@@ -279,6 +279,12 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
         return None, [Problem(file, WHOLE_FILE, f"not valid YAML{where}: {error}")]
     if not isinstance(raw, dict):
         return None, [Problem(file, WHOLE_FILE, "the file should be a YAML mapping (id:, title:, ...)")]
+    no_english = [
+        Problem(file, field.question or WHOLE_FILE, f"{field.path}: needs English too (en: ...)")
+        for field in translations.without_english(raw)
+    ]
+    if no_english:
+        return None, no_english
     try:
         consultation = Consultation.model_validate(translations.in_language(raw, translations.ENGLISH))
     except ValidationError as error:
@@ -338,12 +344,9 @@ def _length_warnings(file: str, consultation: Consultation, language: str = "") 
 
 
 def _translation_problems(file: str, raw: dict[str, Any], consultation: Consultation) -> list[Problem]:
-    """Every wording needs English; a language the file declares must be complete (an error);
-    one it translates without declaring may be partial (a warning for each gap)."""
-    problems = [
-        Problem(file, field.question or WHOLE_FILE, f"{field.path}: needs English too (en: ...)")
-        for field in translations.without_english(raw)
-    ]
+    """A language the file declares must be complete (an error); one it translates without
+    declaring may be partial (a warning for each gap)."""
+    problems = []
     speaks = ", ".join(LANGUAGES)
     declared = set(consultation.languages)
     for language in sorted(declared - set(LANGUAGES)):

@@ -56,8 +56,13 @@ def languages_given(raw: dict[str, Any]) -> set[str]:
 
 
 def missing(raw: dict[str, Any], language: str) -> list[Field]:
-    """The wording fields with no text in `language` (they would show in English)."""
-    return [field for field in fields(raw) if language not in field.texts]
+    """The wording fields with no text in `language` (they would show in English). Wording with
+    no letters (an emoji, a number) reads the same in every language."""
+    return [
+        field
+        for field in fields(raw)
+        if language not in field.texts and any(c.isalpha() for c in field.texts.get(ENGLISH, ""))
+    ]
 
 
 def without_english(raw: dict[str, Any]) -> list[Field]:

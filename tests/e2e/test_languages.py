@@ -1,0 +1,151 @@
+"""Every young person can take part in their language, and in easy-read wording: Arabic from
+Telegram's language_code or chosen with /language (before consent too), switching mid-way without
+losing answers, and the answers stored the same whatever the language."""
+
+from __future__ import annotations
+
+import json
+
+from bot.core import i18n, texts
+from tests.conftest import RunningBot
+from tests.e2e.test_young_person import rows
+from tests.fake_telegram import FakeTelegram, User
+
+ISOLATE, POP = i18n.FIRST_STRONG_ISOLATE, i18n.POP_DIRECTIONAL_ISOLATE
+
+
+def arabic(name: str) -> str:
+    with i18n.speaking("ar"):
+        return str(getattr(texts, name))
+
+
+async def take_pets(user: User, labels: dict[str, str], next_button: str, submit: str) -> None:
+    """Yes, Cat, Next, 3 on the scale, a typed name, Send, in whichever language they read."""
+    await user.press(labels["yes"])
+    await user.press(labels["cat"])
+    await user.press(next_button)
+    await user.press("3")
+    await user.send("Biscuit")
+    [sent] = await user.press(submit)
+    assert sent.text is not None
+
+
+def answers(bot: RunningBot, respondent_filter: str) -> dict[str, tuple[object, str]]:
+    stored = rows(
+        bot,
+        "SELECT a.question_id, a.value, a.language FROM answers a JOIN responses r ON r.id = a.response_id"
+        f" WHERE r.consultation_id = 'pets' AND r.id = {respondent_filter}",
+    )
+    return {q: (None if v is None else json.loads(v), language) for q, v, language in stored}
+
+
+async def test_an_arabic_speaker_reads_arabic_and_answers_the_same_as_an_english_speaker(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    amal = fake.user(8201, "Amal", "amal_a", language_code="ar")
+    [welcome] = await amal.send("/start")
+    assert welcome.text is not None and welcome.text.startswith("👋 مرحبًا!")
+    assert welcome.button_labels[:2] == [arabic("CONSENT_BUTTON"), arabic("DECLINE_BUTTON")]
+    [listing] = (await amal.press(arabic("CONSENT_BUTTON")))[-1:]
+    assert listing.text == arabic("CHOOSE_CONSULTATION")
+    assert "الحيوانات الأليفة في المركز" in listing.button_labels
+    [first] = await amal.press("الحيوانات الأليفة في المركز")
+    assert first.text is not None
+    # Numbers and titles are isolated, so they read right inside right-to-left Arabic.
+    assert f"السؤال {ISOLATE}1{POP} من {ISOLATE}4{POP}" in first.text
+    assert "هل يُسمح بالحيوانات الأليفة؟" in first.text
+    assert first.button_labels[:2] == ["👍 نعم", "👎 لا"]
+    await take_pets(amal, {"yes": "👍 نعم", "cat": "🐱 قطة"}, arabic("NEXT_BUTTON"), arabic("SUBMIT_BUTTON"))
+    assert amal.last_message.text is not None and amal.last_message.text.startswith(arabic("SENT_TITLE"))
+
+    sam = fake.user(8202, "Sam", "sam_e", language_code="en-GB")
+    await sam.send("/start")
+    await sam.press(texts.CONSENT_BUTTON)
+    await sam.press("Pets at the hub")
+    await take_pets(sam, {"yes": "👍 Yes", "cat": "🐱 Cat"}, texts.NEXT_BUTTON, texts.SUBMIT_BUTTON)
+
+    [(amal_response,), (sam_response,)] = rows(bot, "SELECT id FROM responses ORDER BY id")
+    amal_answers, sam_answers = answers(bot, amal_response), answers(bot, sam_response)
+    assert (
+        {q: v for q, (v, _) in amal_answers.items()}
+        == {q: v for q, (v, _) in sam_answers.items()}
+        == {
+            "allowed": "yes",
+            "kinds": ["cat"],
+            "happy": 3,
+            "names": "Biscuit",
+        }
+    )
+    assert {language for _, language in amal_answers.values()} == {"ar"}
+    assert {language for _, language in sam_answers.values()} == {"en"}
+    assert rows(bot, "SELECT user_id, language FROM participants ORDER BY user_id") == [
+        (8201, "ar"),
+        (8202, "en"),
+    ]
+
+
+async def test_switching_language_mid_way_keeps_every_answer(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(8203, "Sam", "sam_s", language_code="en")
+    await sam.send("/start")
+    await sam.press(texts.CONSENT_BUTTON)
+    await sam.press("Pets at the hub")
+    await sam.press("👍 Yes")
+    [chooser] = await sam.send("/language")
+    assert chooser.button_labels == ["✅ English", "العربية"]
+    [said, question] = await sam.press("العربية")
+    assert said.text == "✅ حسنًا، سأستخدم العربية."
+    assert question.text is not None and "أي حيوانات؟ اختر حتى 2." in question.text
+    await sam.press("🐶 كلب")
+    await sam.press(arabic("NEXT_BUTTON"))
+
+    await bot.restart()  # the choice is remembered
+    [again] = await sam.send("/start")
+    assert again.text is not None and "كم ستسعدك الحيوانات الأليفة؟" in again.text
+    await sam.press("4")
+    await sam.press(arabic("SKIP_BUTTON"))
+    [review] = await sam.press(arabic("BACK_BUTTON"))
+    assert review.text is not None
+    [(response,)] = rows(bot, "SELECT id FROM responses")
+    assert {q: v for q, (v, _) in answers(bot, response).items()} == {
+        "allowed": "yes",
+        "kinds": ["dog"],
+        "happy": 4,
+        "names": None,
+    }
+
+
+async def test_language_can_be_chosen_before_consent_and_is_kept_from_then(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(8204, "Sam", "sam_b", language_code="de")  # a language we don't have: English
+    [welcome] = await sam.send("/start pets")
+    assert welcome.text is not None and welcome.text.startswith("👋 Hi!")
+    [chooser] = await sam.press(texts.LANGUAGE_BUTTON)
+    assert chooser.text == texts.LANGUAGE_ASK
+    [said, consent] = await sam.press("العربية")
+    assert said.text == "✅ حسنًا، سأستخدم العربية."
+    assert consent.text is not None and consent.text.startswith("👋 مرحبًا!")
+    assert rows(bot, "SELECT * FROM participants") == []  # nothing stored before they agree
+    replies = await sam.press(arabic("CONSENT_BUTTON"))
+    assert "هل يُسمح بالحيوانات الأليفة؟" in (replies[-1].text or "")  # the deep link's consultation
+    assert rows(bot, "SELECT language FROM participants") == [("ar",)]
+
+
+async def test_easy_read_words_questions_simply_where_the_file_has_it(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(8205, "Sam", "sam_r", language_code="en")
+    await sam.send("/start")
+    [listing] = (await sam.press(texts.CONSENT_BUTTON))[-1:]
+    assert listing.button_labels[-2:] == [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON]
+    [said, listing] = await sam.press(texts.EASY_READ_BUTTON)
+    assert said.text == texts.EASY_READ_ON
+    assert listing.button_labels[-1] == texts.STANDARD_WORDING_BUTTON
+    [first] = await sam.press("Pets at the hub")
+    assert first.text is not None and "Can we have pets?" in first.text
+    assert "Should pets be allowed?" not in first.text
+    await sam.press("👍 Yes")
+    [second, *_] = await sam.send("/easyread")  # off again, straight back to the question
+    assert second.text == texts.EASY_READ_OFF
+    assert "Which pets? Pick up to 2." in (sam.last_message.text or "")
+    assert rows(bot, "SELECT easy_read FROM participants") == [(0,)]

@@ -1,0 +1,197 @@
+"""Languages: the catalogs hold every sentence the bot says to young people, nothing young people
+read is left outside them, and consultation files' translations are checked."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import catalogs, surveys
+from bot.__main__ import main
+from bot.core import i18n, texts
+from bot.core.i18n import FIRST_STRONG_ISOLATE as FSI
+from bot.core.i18n import POP_DIRECTIONAL_ISOLATE as PDI
+
+ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+# Modules whose words reach young people: any sentence in them must come from bot/core/texts.py.
+YOUNG_PEOPLES_MODULES = [
+    "bot/conversation.py",
+    "bot/core/screens.py",
+    "bot/core/engine.py",
+    "bot/feedback.py",
+    "bot/alerts.py",
+    "bot/votes.py",
+    "bot/telegram/handlers.py",
+]
+# What in those modules young people never read: the team's pages, and ids and markers.
+TEAM_ONLY = {"_rounds_table", "team_result_sections"}
+NOT_FOR_YOUNG_PEOPLE = re.compile(
+    r"^(in_progress|one_of|at_least|at_most|safeguarding-alert-|message is not modified|"
+    r"\x00rather-not-say|: cannot read it: |progress points at .*|no more choices)$"
+)
+
+
+@pytest.mark.parametrize("language", [code for code in i18n.LANGUAGES if code != i18n.DEFAULT])
+def test_every_sentence_is_translated_with_the_same_placeholders(language: str) -> None:
+    catalog = catalogs.read(language)
+    entries = {(str(m.context), str(m.id)): m for m in catalog if m.id}
+    for name, english in texts.ENGLISH.items():
+        message = entries.get((name, english))
+        assert message is not None, f"{language}.po lacks {name} (run python -m bot update-catalogs)"
+        assert message.string and not message.fuzzy, f"{language}.po: {name} is not translated"
+        assert set(PLACEHOLDER.findall(str(message.string))) == set(PLACEHOLDER.findall(english)), name
+    stale = set(entries) - set(texts.ENGLISH.items())
+    assert stale == set(), f"{language}.po holds sentences the bot no longer says"
+
+
+def test_updating_the_catalogs_changes_no_translation(tmp_path: Path) -> None:
+    shutil.copytree(i18n.LOCALE_DIR, tmp_path, dirs_exist_ok=True)
+    catalogs.update_all(tmp_path)
+    for language in i18n.LANGUAGES:
+        if language == i18n.DEFAULT:
+            continue
+        before = {(m.context, m.id, m.string) for m in catalogs.read(language) if m.id}
+        after = {(m.context, m.id, m.string) for m in catalogs.read(language, tmp_path) if m.id}
+        assert before == after
+
+
+@pytest.mark.parametrize("module", YOUNG_PEOPLES_MODULES)
+def test_no_sentence_for_young_people_is_outside_the_catalog(module: str) -> None:
+    tree = ast.parse((ROOT / module).read_text(encoding="utf-8"))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            skipped.add(id(body[0].value))  # docstrings
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") in {
+            "debug",
+            "info",
+            "warning",
+            "error",
+        }:
+            skipped.update(id(sub) for sub in ast.walk(node))  # log lines are for the team
+        if isinstance(node, ast.FunctionDef) and node.name in TEAM_ONLY:
+            skipped.update(id(sub) for sub in ast.walk(node))
+    words = re.compile(r"[A-Za-z]{2,}\W+[A-Za-z]{2,}")
+    loose = [
+        f"{module}:{node.lineno}: {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skipped
+        and words.search(node.value)
+        and not NOT_FOR_YOUNG_PEOPLE.match(node.value)
+    ]
+    assert loose == [], "put these in bot/core/texts.py so they can be translated"
+
+
+def test_sentences_follow_the_language_being_spoken_and_isolate_values_in_arabic() -> None:
+    assert texts.NOT_OPEN.format(title="Pets") == "Sorry, “Pets” isn't open right now."
+    with i18n.speaking("ar"):
+        assert texts.NOT_OPEN.format(title="Pets") == f"عذرًا، «{FSI}Pets{PDI}» غير مفتوح الآن."
+        assert texts.faces(3)[0] == "🙁 غير جيد"
+        with i18n.speaking("xx"):  # not one we have: English
+            assert texts.PICK_ONE == "Tap one answer."
+    assert texts.PICK_ONE == "Tap one answer."  # back to English once the update is answered
+    assert [i18n.supported(code) for code in ("ar-EG", "AR", "en-GB", "ps", None)] == [
+        "ar",
+        "ar",
+        "en",
+        None,
+        None,
+    ]
+
+
+def test_a_translation_whose_english_changed_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(texts.ENGLISH, "PICK_ONE", "Tap the answer you want.")
+    with i18n.speaking("ar"):
+        assert texts.PICK_ONE == "Tap the answer you want."  # never an Arabic sentence of old meaning
+
+
+TRANSLATED = """\
+id: pets
+languages: [en, ar]
+title: {en: Pets, ar: الحيوانات}
+intro: {en: About pets., ar: عن الحيوانات.}
+questions:
+  - id: allowed
+    type: single_choice
+    text: {en: "Allowed?", ar: "مسموح؟"}
+    easy_text: {en: "Pets ok?", ar: "حيوانات؟"}
+    options:
+      - {id: "yes", label: {en: "Yes", ar: "نعم"}}
+      - {id: "no", label: {en: "No", ar: "لا"}}
+  - id: happy
+    type: scale
+    text: {en: "How happy?", ar: "كم أنت سعيد؟"}
+    min: 1
+    max: 5
+    labels: {1: "😞", 5: "😍"}
+"""
+
+
+def check(text: str) -> tuple[object, list[str]]:
+    consultation, problems = surveys.parse(surveys.Source("f.yaml", text, Path(".")))
+    return consultation, [str(p) for p in problems]
+
+
+def test_a_translated_file_gives_each_reader_their_wording_with_the_same_ids() -> None:
+    consultation, problems = check(TRANSLATED)
+    assert problems == []
+    assert consultation is not None
+    arabic = consultation.worded_for("ar", easy=False)  # type: ignore[attr-defined]
+    assert (arabic.title, arabic.questions[0].text) == ("الحيوانات", "مسموح؟")
+    assert [(o.id, o.label) for o in arabic.questions[0].options] == [("yes", "نعم"), ("no", "لا")]
+    assert arabic.questions[1].labels == {1: "😞", 5: "😍"}  # no words: the same in every language
+    easy = consultation.worded_for("ar", easy=True)  # type: ignore[attr-defined]
+    assert easy.questions[0].text == "حيوانات؟"
+    assert consultation.worded_for("en", easy=False) is consultation  # type: ignore[attr-defined]
+
+
+def test_translation_error_messages() -> None:
+    _, problems = check(TRANSLATED.replace('{en: "Yes", ar: "نعم"}', '"Yes"'))
+    assert problems == [
+        "f.yaml: allowed: options.yes.label: no ar translation, and the file declares languages: ar"
+    ]
+    _, problems = check(TRANSLATED.replace('{en: "How happy?", ar: "كم أنت سعيد؟"}', '{ar: "كم أنت سعيد؟"}'))
+    assert "f.yaml: happy: text: needs English too (en: ...)" in problems
+    _, problems = check(TRANSLATED.replace("languages: [en, ar]", "languages: [en, ar, ps]"))
+    assert problems == ["f.yaml: -: languages: the bot doesn't speak 'ps' yet (it speaks en, ar)"]
+
+
+def test_an_undeclared_partial_translation_loads_with_a_warning_per_gap() -> None:
+    partial = TRANSLATED.replace("languages: [en, ar]\n", "").replace('{en: "No", ar: "لا"}', '"No"')
+    consultation, problems = check(partial)
+    assert consultation is not None
+    assert problems == [
+        "f.yaml: allowed: warning: options.no.label: no ar translation, so it shows in English"
+    ]
+    _, problems = check(partial.replace("ar: ", "ps: "))
+    assert (
+        "f.yaml: -: warning: translations in 'ps' are not used: the bot doesn't speak it yet (en, ar)"
+        in problems
+    )
+
+
+def test_long_questions_and_labels_are_warnings_naming_the_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_text = "Tell us everything. " * 12  # 240 characters
+    text = TRANSLATED.replace('"How happy?"', f'"{long_text}"').replace(
+        'en: "No"', 'en: "No, not at all, never, no way, no"'
+    )
+    (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
+    assert main(["check-surveys", str(tmp_path)]) == 0  # warnings only: it still loads
+    out = capsys.readouterr().out
+    assert (
+        f"{tmp_path / 'f.yaml'}: happy: warning: text: 240 characters; keep a question under about 200" in out
+    )
+    assert "allowed: warning: options.no.label: 33 characters; a phone shows about 30" in out
+    assert "1 file(s) checked: 1 valid, 0 problem(s), 2 warning(s)." in out
+    (tmp_path / "f.yaml").write_text(text.replace('ar: "نعم"', 'xx: "نعم"'), encoding="utf-8")
+    assert main(["check-surveys", str(tmp_path)]) == 1  # a declared language is incomplete
