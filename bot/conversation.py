@@ -139,16 +139,18 @@ class Conversation:
             return Reply(replace=Screen(texts.DECLINED))
         if action.kind is Kind.CONSENT:
             return await self._consent(user_id, action.consultation)
-        if action.kind is Kind.LANGUAGE:  # before consent too: they may not read this language
-            if not action.value:
-                return Reply(replace=language_screen(action.consultation))
-            return await self._set_reading(
-                user_id, language=action.value, consultation_id=action.consultation
-            )
-        if action.kind is Kind.EASY_READ:
-            return await self._set_reading(
-                user_id, easy=action.value == "1", consultation_id=action.consultation
-            )
+        # How they read can change before consent too: they may not read this language.
+        reading = i18n.current()
+        if action.kind is Kind.LANGUAGE and action.value not in i18n.LANGUAGES:
+            return Reply(replace=language_screen(action.consultation))
+        if action.kind is Kind.LANGUAGE:
+            reading = replace(reading, language=action.value)
+        elif action.kind is Kind.EASY_READ:
+            reading = replace(reading, easy=action.value == "1")
+        elif action.kind is Kind.LISTEN:
+            reading = replace(reading, listen=action.value == "1")
+        if action.kind in (Kind.LANGUAGE, Kind.EASY_READ, Kind.LISTEN):
+            return await self._set_reading(user_id, reading, action.consultation)
         if await self._participant(user_id) is None:
             return Reply([consent_screen()], notice=texts.NEED_CONSENT)
         match action.kind:
@@ -213,7 +215,7 @@ class Conversation:
         language if we have it, else English."""
         participant = await self._participant(user_id)
         if participant is not None:
-            return Reading(participant.language, participant.easy_read)
+            return participant.reading
         chosen = self._reading_before_consent.get(user_id)
         return chosen or Reading(i18n.supported(language_code) or i18n.DEFAULT)
 
@@ -224,38 +226,36 @@ class Conversation:
 
     async def easy_read(self, user_id: int) -> Reply:
         """/easyread: switch between easy-read and standard wording."""
-        return await self._set_reading(user_id, easy=not i18n.current().easy, replace=False)
+        now = i18n.current()
+        return await self._set_reading(user_id, replace(now, easy=not now.easy), in_place=False)
+
+    async def listen(self, user_id: int) -> Reply:
+        """/listen: voice notes with the questions that have them, or not."""
+        now = i18n.current()
+        return await self._set_reading(user_id, replace(now, listen=not now.listen), in_place=False)
 
     async def _set_reading(
-        self,
-        user_id: int,
-        language: str | None = None,
-        easy: bool | None = None,
-        consultation_id: str = "",
-        replace: bool = True,
+        self, user_id: int, reading: Reading, consultation_id: str = "", in_place: bool = True
     ) -> Reply:
         """Change how they read; say so in the new way, then carry on where they were."""
-        now = i18n.current()
-        language = language if language in i18n.LANGUAGES else now.language
-        reading = Reading(language, now.easy if easy is None else easy)
+        before = i18n.current()
         participant = await self._participant(user_id)
         if participant is None:
             self._reading_before_consent[user_id] = reading
         else:
             await self.db.transaction(lambda db: repos.set_reading(db, user_id, reading))
-        with i18n.speaking(reading.language, reading.easy):
-            said = (
-                texts.EASY_READ_ON
-                if easy
-                else texts.EASY_READ_OFF
-                if easy is not None
-                else texts.LANGUAGE_SET
-            )
+        with i18n.speaking(reading):
+            if reading.easy != before.easy:
+                said = texts.EASY_READ_ON if reading.easy else texts.EASY_READ_OFF
+            elif reading.listen != before.listen:
+                said = texts.LISTEN_ON if reading.listen else texts.LISTEN_OFF
+            else:
+                said = texts.LANGUAGE_SET
             if participant is None:
                 reply = Reply([consent_screen(consultation_id)])
             else:
                 reply = await self._resume_or_list(user_id)
-        if replace:
+        if in_place:
             reply.replace = Screen(said)
         else:
             reply.screens.insert(0, Screen(said))

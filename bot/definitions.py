@@ -19,9 +19,10 @@ import yaml
 
 from bot import surveys
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES
+from bot.core.i18n import LANGUAGES
 from bot.core.models import CONSULTATION_ID_MAX, Consultation
 from bot.photo_answers import PhotoAnswers
-from bot.storage import definitions_repo, repos
+from bot.storage import definitions_repo, recordings_repo, repos
 from bot.storage.db import Database
 from bot.storage.definitions_repo import Definition, Origin
 from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source, longest_button
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 UPLOAD_MAX_BYTES = 256 * 1024  # a consultation file is a few KB; this is plenty
 PROBLEMS_SHOWN = 12  # in one message; the rest are counted
 NOT_TEXT = "I couldn't read {name}: a consultation file is plain text (UTF-8), like the ones in surveys/."
+RECORD_HOW = (
+    "To give a question a voice note: /preview the consultation, then reply to the question's "
+    "message (hold it, tap Reply) with a voice note. It plays in the language you read me in."
+)
 SAVED = (
     "Young people can't see it yet.\n"
     "• Try it as they would: /preview {id}\n"
@@ -367,6 +372,27 @@ class Definitions:
         return (
             f"🗄 {consultation_id} archived. Young people no longer see it or its result; its results "
             f"stay for the team (/results {consultation_id})."
+        )
+
+    async def record_voice(
+        self, worker_id: int, consultation_id: str, question_id: str, language: str, file_id: str
+    ) -> str:
+        """A worker's voice note for a question (from a preview, or the consultation itself), in
+        the language they read the bot in. What to tell them."""
+        consultation_id = consultation_id.removesuffix(PREVIEW_MARK)
+        consultation = self.catalogue.with_drafts().get(consultation_id)
+        question = consultation.question(question_id) if consultation else None
+        if consultation is None or question is None:
+            return RECORD_HOW
+        now = self.clock()
+        await self.db.transaction(
+            lambda db: recordings_repo.record(
+                db, consultation_id, question_id, language, file_id, worker_id, now
+            )
+        )
+        return (
+            f"🔊 Saved: young people who listen ({LANGUAGES[language]}) will hear this with question "
+            f"{question_id} of {consultation_id}. Send another the same way to replace it."
         )
 
     def unknown(self, consultation_id: str) -> str:

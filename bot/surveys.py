@@ -205,31 +205,52 @@ def _whole_consultation_problems(source: Source, consultation: Consultation) -> 
                     "or option ids",
                 )
             )
-        if isinstance(question, ImageChoiceQuestion):
-            problems += [Problem(file, question.id, p) for p in _image_problems(source.folder, question)]
+        problems += [Problem(file, question.id, p) for p in _media_problems(source.folder, question)]
     return problems
 
 
-IMAGE_MAX_BYTES = 10 * 1024 * 1024  # Telegram takes photos up to 10 MB
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+@dataclass(frozen=True)
+class MediaKind:
+    suffixes: tuple[str, ...]
+    described: str  # "a PNG or JPEG picture"
+    max_bytes: int
+    max_described: str
+    starts_with: bytes = b""  # the file format's signature, where we check it
 
 
-def _image_problems(folder: Path, question: ImageChoiceQuestion) -> list[str]:
-    """Each picture must be a PNG or JPEG under the consultation file's folder, small enough to send."""
-    folder = folder.resolve()
+PICTURE = MediaKind((".png", ".jpg", ".jpeg"), "a PNG or JPEG picture", 10 * 1024 * 1024, "10 MB")
+# Telegram plays OGG/Opus as a voice note; a voice note over 1 MB arrives as a file instead.
+RECORDING = MediaKind((".ogg", ".oga", ".opus"), "an OGG/Opus recording", 1024 * 1024, "1 MB", b"OggS")
+
+
+def _media_problems(folder: Path, question: Question) -> list[str]:
+    """Pictures and recordings must be files of the right kind under the consultation file's
+    folder, small enough to send."""
+    files = [(f"audio: '{question.audio}'", question.audio, RECORDING)] if question.audio else []
+    if isinstance(question, ImageChoiceQuestion):
+        files += [(f"options.{o.id}.image: '{o.image}'", o.image, PICTURE) for o in question.options]
     problems = []
-    for option in question.options:
-        path = (folder / option.image).resolve()
-        where = f"options.{option.id}.image: '{option.image}'"
-        if not path.is_relative_to(folder):
-            problems.append(f"{where} must be inside the consultation's folder (e.g. media/picture.png)")
-        elif path.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.append(f"{where} must be a PNG or JPEG picture")
-        elif not path.is_file():
-            problems.append(f"{where} does not exist (put it in {folder / 'media'})")
-        elif path.stat().st_size > IMAGE_MAX_BYTES:
-            problems.append(f"{where} is over 10 MB: Telegram will not send it")
+    for where, relative, kind in files:
+        problem = _file_problem(folder.resolve(), relative, kind)
+        if problem:
+            problems.append(f"{where} {problem}")
     return problems
+
+
+def _file_problem(folder: Path, relative: str, kind: MediaKind) -> str | None:
+    path = (folder / relative).resolve()
+    if not path.is_relative_to(folder):
+        return "must be inside the consultation's folder (e.g. media/file)"
+    if path.suffix.lower() not in kind.suffixes:
+        return f"must be {kind.described}"
+    if not path.is_file():
+        return f"does not exist (put it in {folder / 'media'})"
+    if path.stat().st_size > kind.max_bytes:
+        return f"is over {kind.max_described}: Telegram will not send it as it should"
+    with path.open("rb") as file:
+        if not file.read(len(kind.starts_with)).startswith(kind.starts_with):
+            return f"is not {kind.described} inside (save it as OGG with the Opus codec)"
+    return None
 
 
 def _question_id_at(raw: Any, location: tuple[int | str, ...]) -> str:
@@ -302,6 +323,11 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
             ]
             continue
         problems += _length_warnings(file, translated, language)
+        problems += [  # a recording per language (pictures are the same in every language)
+            Problem(file, q.id, f"audio (in {language}): '{q.audio}' {problem}")
+            for q in translated.questions
+            if q.audio and (problem := _file_problem(source.folder.resolve(), q.audio, RECORDING))
+        ]
         consultation.add_wording(language, translated)
     errors = [p for p in problems if not p.warning]
     return (None if errors else consultation), problems

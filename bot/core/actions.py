@@ -36,6 +36,7 @@ class Kind(StrEnum):
     CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
     LANGUAGE = "lg"  # without a value, the languages to choose from; with one, that language
     EASY_READ = "er"  # value "1" for easy-read wording, "0" for standard
+    LISTEN = "ls"  # value "1" for voice notes with questions, "0" for none
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status

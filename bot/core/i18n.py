@@ -1,7 +1,7 @@
 """Which language the bot is speaking (and whether in easy-read wording), and the translations of
 its sentences.
 
-The language is per young person and per update: `speaking(language, easy)` sets it for the code
+The language is per young person and per update: `speaking(reading)` sets it for the code
 that answers them (a context variable, so no other task sees it), and `translate` looks sentences up in
 `bot/locale/<language>.po`, read once with Babel. A translation is used only while its English
 original is unchanged, so a sentence that changed in English is never shown with an old meaning.
@@ -35,6 +35,7 @@ class Reading:
 
     language: str = DEFAULT
     easy: bool = False
+    listen: bool = False  # a voice note with each question that has one
 
 
 _current: ContextVar[Reading] = ContextVar("reading", default=Reading())  # noqa: B039 (frozen)
@@ -45,9 +46,14 @@ def current() -> Reading:
 
 
 @contextmanager
-def speaking(language: str, easy: bool = False) -> Iterator[None]:
-    """Everything said inside is in `language` (English if it is not one we have)."""
-    token = _current.set(Reading(language if language in LANGUAGES else DEFAULT, easy))
+def speaking(reading: Reading | str) -> Iterator[None]:
+    """Everything said inside is for this reader (a language alone: standard wording), in
+    English if theirs is not a language we have."""
+    if isinstance(reading, str):
+        reading = Reading(reading)
+    if reading.language not in LANGUAGES:
+        reading = Reading(DEFAULT, reading.easy, reading.listen)
+    token = _current.set(reading)
     try:
         yield
     finally:

@@ -89,6 +89,8 @@ class _QuestionBase(_Strict):
     text: Annotated[str, Field(min_length=1, max_length=QUESTION_TEXT_MAX)]
     # A shorter, simpler wording for young people who chose easy read.
     easy_text: Annotated[str | None, Field(min_length=1, max_length=QUESTION_TEXT_MAX)] = None
+    # A voice note (OGG/Opus, under the surveys folder) sent with the question to those who listen.
+    audio: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     optional: bool = False
     # Offer "I'd rather not say" (recorded as such, unlike a skip): for sensitive questions.
     rather_not_say: bool = False

@@ -46,11 +46,23 @@ class Picture:
 
 
 @dataclass(frozen=True)
+class Voice:
+    """The voice note for a question, for someone who asked to listen: one a worker recorded in
+    chat (found by consultation, question and language), else the file's `audio`, if any."""
+
+    consultation: str
+    question: str
+    language: str
+    path: str = ""  # under the surveys folder
+
+
+@dataclass(frozen=True)
 class Screen:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = field(default_factory=tuple)
     image: bytes | None = None  # a PNG shown above the text (a chart)
     album: tuple[Picture, ...] = ()  # pictures shown above the text, as one album
+    voice: Voice | None = None  # a voice note sent before the text
 
 
 @dataclass
@@ -111,15 +123,22 @@ def language_screen(consultation_id: str = "") -> Screen:
     )
 
 
-def _reading_row() -> list[Button]:
-    """Language and easy read, under the list of consultations: never more than a tap away."""
-    easy = i18n.current().easy
+def _reading_rows() -> list[list[Button]]:
+    """Language, easy read and voice notes, under the list of consultations: never more than a
+    tap away."""
+    reading = i18n.current()
     return [
-        Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE)),
-        Button(
-            texts.STANDARD_WORDING_BUTTON if easy else texts.EASY_READ_BUTTON,
-            Action(Kind.EASY_READ, value="0" if easy else "1"),
-        ),
+        [Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE))],
+        [
+            Button(
+                texts.STANDARD_WORDING_BUTTON if reading.easy else texts.EASY_READ_BUTTON,
+                Action(Kind.EASY_READ, value="0" if reading.easy else "1"),
+            ),
+            Button(
+                texts.STOP_LISTENING_BUTTON if reading.listen else texts.LISTEN_BUTTON,
+                Action(Kind.LISTEN, value="0" if reading.listen else "1"),
+            ),
+        ],
     ]
 
 
@@ -142,8 +161,8 @@ def consultation_list(
         label = texts.RESULT_BUTTON.format(title=consultation.title)
         buttons.append([Button(label, Action(Kind.RESULTS, consultation.id))])
     if not buttons:
-        return Screen(texts.NOTHING_OPEN, _rows(_reading_row()))
-    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons, _reading_row()))
+        return Screen(texts.NOTHING_OPEN, _rows(*_reading_rows()))
+    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons, *_reading_rows()))
 
 
 @dataclass(frozen=True)
@@ -180,10 +199,17 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
         navigation.append(Button(texts.SKIP_BUTTON, act(Kind.SKIP)))
     declining = [Button(texts.RATHER_NOT_BUTTON, act(Kind.RATHER_NOT))] if question.rather_not_say else []
     heading = texts.QUESTION_OF.format(n=n, total=total)
+    reading = i18n.current()
+    voice = (
+        Voice(consultation.id, question.id, reading.language, question.audio or "")
+        if reading.listen
+        else None
+    )
     return Screen(
         f"{heading}\n\n{question.text}\n\n{body.hint}",
         _rows(*body.rows, declining, navigation),
         album=body.album,
+        voice=voice,
     )
 
 

@@ -45,6 +45,11 @@ ENGLISH: dict[str, str] = {
     "EASY_READ_ON": (
         "📖 Easy read is on: shorter, simpler questions where we have them. /easyread turns it off."
     ),
+    "LISTEN_BUTTON": "🔊 Listen",
+    "STOP_LISTENING_BUTTON": "🔇 No voice notes",
+    "LISTEN_ON": "🔊 I'll send a voice note with each question that has one. /listen turns them off.",
+    "LISTEN_OFF": "🔇 No more voice notes. /listen turns them on again.",
+    "MENU_LISTEN": "Hear questions as voice notes",
     "EASY_READ_OFF": "📖 Easy read is off. /easyread turns it on again.",
     "CHOOSE_CONSULTATION": "Here's what you can have your say on right now. Tap one to start:",
     "NOTHING_OPEN": (
@@ -125,6 +130,7 @@ ENGLISH: dict[str, str] = {
         "/privacy – what we keep and who sees it\n"
         "/language – change the language\n"
         "/easyread – easy read: shorter, simpler questions\n"
+        "/listen – hear questions as voice notes, where we have them\n"
         "/help – this message\n"
         "\n"
         "Answer by tapping the buttons. For questions that ask you to type, just send a message."

@@ -1,8 +1,8 @@
 """Translations inside a consultation file. Any wording field (`title`, `intro`, `text`,
 `easy_text`, `label`, a scale's `labels`) may be a plain string (English) or a mapping of
-languages, `text: {en: "...", ar: "..."}`. This splits a file's parsed YAML into one plain
-version per language, and finds what each language is missing. Ids are never translated, so
-answers are the same in every language."""
+languages, `text: {en: "...", ar: "..."}`; so may a question's `audio` recording. This splits a
+file's parsed YAML into one plain version per language, and finds what each language is missing.
+Ids are never translated, so answers are the same in every language."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from typing import Any
 
 WORDING = frozenset({"title", "intro", "text", "easy_text", "label"})
 SCALE_LABELS = "labels"  # {point: wording}
+# A recording is in one language: `audio: media/q1.ogg` is English, `audio: {ar: ...}` per language.
+# Nobody is played a recording in a language other than theirs.
+AUDIO = "audio"
 ENGLISH = "en"
 
 
@@ -79,6 +82,10 @@ def in_language(raw: Any, language: str) -> Any:
     for key, value in raw.items():
         if key in WORDING and isinstance(value, dict):
             plain[key] = value.get(language, value.get(ENGLISH))
+        elif key == AUDIO:
+            plain[key] = (
+                value.get(language) if isinstance(value, dict) else value if language == ENGLISH else None
+            )
         elif key == SCALE_LABELS and isinstance(value, dict):
             plain[key] = {
                 point: text.get(language, text.get(ENGLISH)) if isinstance(text, dict) else text

@@ -27,18 +27,19 @@ def _stamp(moment: datetime) -> str:
 class Participant:
     user_id: int
     current_consultation: str | None
-    language: str = "en"
-    easy_read: bool = False
+    reading: Reading
 
 
 def get_participant(db: Connection, user_id: int) -> Participant | None:
     row = db.execute(
-        "SELECT user_id, current_consultation, language, easy_read FROM participants WHERE user_id = ?",
+        "SELECT user_id, current_consultation, language, easy_read, listen FROM participants"
+        " WHERE user_id = ?",
         (user_id,),
     ).fetchone()
     if row is None:
         return None
-    return Participant(row["user_id"], row["current_consultation"], row["language"], bool(row["easy_read"]))
+    reading = Reading(row["language"], bool(row["easy_read"]), bool(row["listen"]))
+    return Participant(row["user_id"], row["current_consultation"], reading)
 
 
 def record_consent(
@@ -46,9 +47,9 @@ def record_consent(
 ) -> bool:
     """Record agreement to the privacy notice, with how they read; False if they had already agreed."""
     cursor = db.execute(
-        "INSERT INTO participants (user_id, consented_at, privacy_version, language, easy_read)"
-        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
-        (user_id, _stamp(now), privacy_version, reading.language, int(reading.easy)),
+        "INSERT INTO participants (user_id, consented_at, privacy_version, language, easy_read, listen)"
+        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
+        (user_id, _stamp(now), privacy_version, reading.language, int(reading.easy), int(reading.listen)),
     )
     return cursor.rowcount == 1
 
@@ -56,13 +57,13 @@ def record_consent(
 def reading(db: Connection, user_id: int) -> Reading:
     """How a young person reads, for messages the bot sends them unasked (reminders, invitations)."""
     participant = get_participant(db, user_id)
-    return Reading(participant.language, participant.easy_read) if participant else Reading()
+    return participant.reading if participant else Reading()
 
 
 def set_reading(db: Connection, user_id: int, reading: Reading) -> None:
     db.execute(
-        "UPDATE participants SET language = ?, easy_read = ? WHERE user_id = ?",
-        (reading.language, int(reading.easy), user_id),
+        "UPDATE participants SET language = ?, easy_read = ?, listen = ? WHERE user_id = ?",
+        (reading.language, int(reading.easy), int(reading.listen), user_id),
     )
 
 

@@ -115,7 +115,7 @@ class Announcer:
         if consultation is None or not consultation.is_open(self.clock()):
             return "failed"  # it closed (or went) before they were reached: no invitation to it
         reading = await self.db.read(lambda db: repos.reading(db, user_id))
-        with i18n.speaking(reading.language, reading.easy):
+        with i18n.speaking(reading):
             worded = consultation.worded_for(reading.language, reading.easy)
             screen = invitation(worded.title, worded.intro, worded.id)
         try:

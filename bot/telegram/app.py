@@ -26,7 +26,7 @@ from bot.telegram.access import Access
 from bot.telegram.announce import Announcer
 from bot.telegram.drafts import DraftsChat
 from bot.telegram.handlers import YoungPeople
-from bot.telegram.media import Pictures
+from bot.telegram.media import QuestionMedia
 from bot.telegram.moderation import Moderation
 from bot.telegram.quickpoll import QuickPollChat
 from bot.telegram.reports import Reports
@@ -41,6 +41,7 @@ YOUNG_COMMANDS = (
     "cancel",
     "language",
     "easyread",
+    "listen",
     "privacy",
     "deleteme",
     "help",
@@ -119,8 +120,8 @@ def build_application(
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
     announcer.register(application)
     wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, announcer, lifecycle)
-    pictures = Pictures(conversation.db, settings.surveys_dir)
-    young_people = YoungPeople(conversation, pictures, wake_outbox)
+    media = QuestionMedia(conversation.db, settings.surveys_dir)
+    young_people = YoungPeople(conversation, media, wake_outbox)
     DraftsChat(team, conversation.definitions, conversation, young_people).register(application)
     young_people.register(application)
     application.add_error_handler(_on_error)

@@ -20,7 +20,9 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
-from bot.definitions import UPLOAD_MAX_BYTES, Definitions, Launched
+from bot.core.actions import decode
+from bot.definitions import RECORD_HOW, UPLOAD_MAX_BYTES, Definitions, Launched
+from bot.surveys import RECORDING
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, TeamChat
@@ -55,6 +57,7 @@ class DraftsChat:
         application.add_handlers(
             [
                 MessageHandler(filters.ChatType.PRIVATE & YAML_FILE, self.upload),
+                MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, self.record),
                 CommandHandler("preview", self.preview),
                 CommandHandler("launch", self.launch),
                 CommandHandler("archive", self.archive),
@@ -83,6 +86,25 @@ class DraftsChat:
             raise ApplicationHandlerStop
         reply = await self.definitions.upload(user.id, document.file_name or "consultation.yaml", data)
         await _reply(message, reply)
+        raise ApplicationHandlerStop
+
+    async def record(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A worker's voice note in reply to a question's message becomes that question's
+        recording; a young person's voice note is left to their handlers."""
+        message, user = update.effective_message, update.effective_user
+        assert message is not None and message.voice is not None and user is not None
+        if not self.conversation.roles.is_staff(user.id):
+            return
+        asked = _question_of(message.reply_to_message)
+        if asked is None:
+            await message.reply_text(RECORD_HOW)
+        elif (message.voice.file_size or 0) > RECORDING.max_bytes:
+            await message.reply_text("That voice note is over 1 MB: please keep it to a minute or two.")
+        else:
+            reading = await self.conversation.reading_of(user.id, user.language_code)
+            await message.reply_text(
+                await self.definitions.record_voice(user.id, *asked, reading.language, message.voice.file_id)
+            )
         raise ApplicationHandlerStop
 
     async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,6 +162,17 @@ class DraftsChat:
     def _drafts_line(self) -> str:
         drafts = ", ".join(self.definitions.catalogue.drafts)
         return f"Drafts: {drafts}." if drafts else "There are no drafts: send me a consultation file (.yaml)."
+
+
+def _question_of(message: Message | None) -> tuple[str, str] | None:
+    """(consultation id, question id) of a question's message, read off its buttons."""
+    markup = message.reply_markup if message is not None else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            action = decode(button.callback_data) if isinstance(button.callback_data, str) else None
+            if action is not None and action.consultation and action.question:
+                return action.consultation, action.question
+    return None
 
 
 def _launched_text(launched: Launched, bot_username: str, now: datetime, zone: ZoneInfo) -> str:

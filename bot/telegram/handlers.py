@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
@@ -24,7 +25,7 @@ from bot.core import i18n, texts
 from bot.core.screens import Reply, Screen
 from bot.photos import PHOTO_MAX_BYTES
 from bot.telegram.access import staff_help
-from bot.telegram.media import Pictures
+from bot.telegram.media import QuestionMedia
 from bot.telegram.render import keyboard, split_text
 
 log = logging.getLogger(__name__)
@@ -33,11 +34,13 @@ PRIVATE = filters.ChatType.PRIVATE
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
-async def send_screen(bot: Bot, chat_id: int, screen: Screen, pictures: Pictures | None = None) -> None:
+async def send_screen(bot: Bot, chat_id: int, screen: Screen, media: QuestionMedia | None = None) -> None:
     """Send a screen as one or more messages (its album or chart first); the buttons go under the
     last part."""
-    if screen.album and pictures is not None:
-        await pictures.send_album(bot, chat_id, screen.album)
+    if screen.album and media is not None:
+        await media.send_album(bot, chat_id, screen.album)
+    if screen.voice and media is not None:
+        await media.send_voice(bot, chat_id, screen.voice)
     if screen.image is not None:
         await bot.send_photo(chat_id, screen.image)
     parts = split_text(screen.text)
@@ -50,10 +53,10 @@ class YoungPeople:
     """Commands, typed messages and button taps from young people in private chats."""
 
     def __init__(
-        self, conversation: Conversation, pictures: Pictures, wake_outbox: Callable[[], None]
+        self, conversation: Conversation, media: QuestionMedia, wake_outbox: Callable[[], None]
     ) -> None:
         self.conversation = conversation
-        self.pictures = pictures
+        self.media = media
         self._wake_outbox = wake_outbox
 
     def register(self, application: Application) -> None:
@@ -69,6 +72,7 @@ class YoungPeople:
                 CommandHandler("deleteme", spoken(self.delete_me), filters=PRIVATE),
                 CommandHandler("language", spoken(self.language), filters=PRIVATE),
                 CommandHandler("easyread", spoken(self.easy_read), filters=PRIVATE),
+                CommandHandler("listen", spoken(self.listen), filters=PRIVATE),
                 CallbackQueryHandler(spoken(self.press)),
                 MessageHandler(PRIVATE & filters.UpdateType.EDITED_MESSAGE, spoken(self.edited)),
                 MessageHandler(PRIVATE & filters.COMMAND, spoken(self.unknown_command)),
@@ -87,7 +91,7 @@ class YoungPeople:
                 await handler(update, context)
                 return
             reading = await self.conversation.reading_of(user.id, user.language_code)
-            with i18n.speaking(reading.language, reading.easy):
+            with i18n.speaking(reading):
                 await handler(update, context)
 
         return spoken
@@ -124,6 +128,10 @@ class YoungPeople:
     async def easy_read(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Switch between easy-read and standard wording."""
         await self.show(update, await self.conversation.easy_read(_user_id(update)))
+
+    async def listen(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Voice notes with the questions that have them, or not."""
+        await self.show(update, await self.conversation.listen(_user_id(update)))
 
     async def updates(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Opt in or out of "you said, we did" updates."""
@@ -206,11 +214,14 @@ class YoungPeople:
         screens = reply.screens
         try:
             if query is not None and reply.replace is not None:
-                edited = isinstance(query.message, Message) and await _edit(query.message, reply.replace)
+                replacing = reply.replace
+                if replacing.voice is not None and not await self.media.has_voice(replacing.voice):
+                    replacing = replace(replacing, voice=None)  # nothing to play: edit it in place
+                edited = isinstance(query.message, Message) and await _edit(query.message, replacing)
                 if not edited:  # never leave them without the next step
-                    screens = [reply.replace, *screens]
+                    screens = [replacing, *screens]
             for screen in screens:
-                await send_screen(update.get_bot(), chat.id, screen, self.pictures)
+                await send_screen(update.get_bot(), chat.id, screen, self.media)
         except Forbidden:
             # They blocked the bot; whatever they sent before that is saved already.
             log.info("A young person has blocked the bot; reply not delivered")
@@ -245,9 +256,9 @@ async def _answer_query(update: Update, notice: str | None) -> None:
 async def _edit(message: Message, screen: Screen) -> bool:
     """Turn the tapped message into `screen`; False if Telegram would not (e.g. it was deleted)."""
     parts = split_text(screen.text)
-    if screen.album or screen.image is not None:
-        # Pictures cannot be edited into a text message: the tapped one keeps its words, loses
-        # its buttons, and the screen comes as new messages below.
+    if screen.album or screen.image is not None or screen.voice is not None:
+        # Pictures and voice notes cannot be edited into a text message: the tapped one keeps its
+        # words, loses its buttons, and the screen comes as new messages below.
         with contextlib.suppress(BadRequest):
             await message.edit_reply_markup(None)
         return False

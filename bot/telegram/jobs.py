@@ -119,7 +119,7 @@ async def remind(bot: Bot, conversation: Conversation, lifecycle: Lifecycle) -> 
     for reminder in await lifecycle.reminders_due():
         reading = await conversation.db.read(lambda db, u=reminder.user_id: repos.reading(db, u))
         try:
-            with i18n.speaking(reading.language, reading.easy):
+            with i18n.speaking(reading):
                 screen = reminder_screen(reminder.consultation.worded_for(reading.language, reading.easy))
             await send_screen(bot, reminder.user_id, screen)
         except Forbidden:

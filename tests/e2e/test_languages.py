@@ -5,11 +5,16 @@ losing answers, and the answers stored the same whatever the language."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
 from bot.core import i18n, texts
-from tests.conftest import RunningBot
+from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.e2e.test_young_person import rows
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, SentMessage, User
 
 ISOLATE, POP = i18n.FIRST_STRONG_ISOLATE, i18n.POP_DIRECTIONAL_ISOLATE
 
@@ -137,10 +142,10 @@ async def test_easy_read_words_questions_simply_where_the_file_has_it(
     sam = fake.user(8205, "Sam", "sam_r", language_code="en")
     await sam.send("/start")
     [listing] = (await sam.press(texts.CONSENT_BUTTON))[-1:]
-    assert listing.button_labels[-2:] == [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON]
+    assert listing.button_labels[-3:] == [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON, texts.LISTEN_BUTTON]
     [said, listing] = await sam.press(texts.EASY_READ_BUTTON)
     assert said.text == texts.EASY_READ_ON
-    assert listing.button_labels[-1] == texts.STANDARD_WORDING_BUTTON
+    assert listing.button_labels[-2] == texts.STANDARD_WORDING_BUTTON
     [first] = await sam.press("Pets at the hub")
     assert first.text is not None and "Can we have pets?" in first.text
     assert "Should pets be allowed?" not in first.text
@@ -149,3 +154,71 @@ async def test_easy_read_words_questions_simply_where_the_file_has_it(
     assert second.text == texts.EASY_READ_OFF
     assert "Which pets? Pick up to 2." in (sam.last_message.text or "")
     assert rows(bot, "SELECT easy_read FROM participants") == [(0,)]
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The e2e consultations, with an English recording for the pets question 'allowed'."""
+    folder = tmp_path / "surveys"
+    shutil.copytree(E2E_SURVEYS, folder)
+    (folder / "media").mkdir(exist_ok=True)
+    (folder / "media" / "allowed.ogg").write_bytes(OGG)
+    pets = folder / "pets.yaml"
+    pets.write_text(
+        pets.read_text(encoding="utf-8").replace(
+            '    easy_text: {en: "Can we have pets?"',
+            '    audio: media/allowed.ogg\n    easy_text: {en: "Can we have pets?"',
+        ),
+        encoding="utf-8",
+    )
+    return settings.model_copy(update={"surveys_dir": folder})
+
+
+OGG = b"OggS\x00\x02" + bytes(40)  # enough of an OGG page for the checks and the fake
+
+
+def voices(user: User) -> list[SentMessage]:
+    return [m for m in user.messages if m.media is not None and m.media[0] == "voice"]
+
+
+async def test_listeners_hear_the_files_recording_and_one_a_worker_made_in_chat(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    sam = fake.user(8206, "Sam", "sam_l", language_code="en")
+    await sam.send("/start")
+    await sam.press(texts.CONSENT_BUTTON)
+    [said, *_] = await sam.send("/listen")
+    assert said.text == texts.LISTEN_ON
+    await sam.press("Pets at the hub")
+    [voice] = voices(sam)  # the file's recording, just above the question
+    assert sam.messages[-1].text is not None and "Should pets be allowed?" in sam.messages[-1].text
+    assert sam.messages[-2] is voice
+
+    # A worker records the next question while previewing it, replying to its message.
+    await worker.send("/preview pets")
+    await worker.press(texts.CONSENT_BUTTON)
+    await worker.press("👍 Yes")
+    question = worker.last_message
+    assert question.text is not None and "Which pets?" in question.text
+    recording = fake.store_file("voice", OGG, duration=4, mime_type="audio/ogg")
+    update = worker.make_message_update(voice=recording.to_json())
+    update["message"]["reply_to_message"] = fake.message_json(question)
+    [saved] = await worker.send_raw_update(update)
+    assert saved.text == (
+        "🔊 Saved: young people who listen (English) will hear this with question kinds of pets. "
+        "Send another the same way to replace it."
+    )
+    [not_a_reply] = await worker.send_voice()
+    assert (not_a_reply.text or "").startswith("To give a question a voice note: /preview")
+
+    await sam.press("👍 Yes")
+    assert len(voices(sam)) == 2 and voices(sam)[-1].media[1]["file_id"] == recording.file_id  # type: ignore[index]
+    assert "Which pets?" in (sam.messages[-1].text or "")
+
+    # Nobody else hears anything: not those who did not ask, nor Arabic readers (no Arabic recording).
+    amal = fake.user(8207, "Amal", "amal_l", language_code="ar")
+    await amal.send("/listen")
+    await amal.send("/start")
+    await amal.press(arabic("CONSENT_BUTTON"))
+    await amal.press("الحيوانات الأليفة في المركز")
+    assert voices(amal) == []

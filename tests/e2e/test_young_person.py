@@ -36,7 +36,7 @@ async def agree(user: User, payload: str = "") -> None:
 
 
 # Under every list: the language and easy read, never more than a tap away.
-READING_ROW = [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON]
+READING_ROW = [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON, texts.LISTEN_BUTTON]
 
 
 async def reach_the_text_question(user: User, scale_point: str = "3") -> None:
@@ -88,6 +88,7 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
         "cancel",
         "language",
         "easyread",
+        "listen",
         "privacy",
         "deleteme",
         "help",
