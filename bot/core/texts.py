@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.core.i18n import translate
 
-PRIVACY_VERSION = 1
+PRIVACY_VERSION = 2  # 2: the language and reading settings are kept too
 
 # Each sentence by name; the name is its msgctxt in the catalogs, so a translation follows its
 # sentence even where two sentences read the same in English.
@@ -19,8 +19,9 @@ ENGLISH: dict[str, str] = {
     "PRIVACY_NOTICE": (
         "🔒 Your privacy, in plain words\n"
         "\n"
-        "• What we keep: your answers, that you agreed to this notice, and your Telegram number so we know "
-        "where you're up to. We never keep your name or username.\n"
+        "• What we keep: your answers, that you agreed to this notice, the language and reading settings "
+        "you choose, and your Telegram number so we know where you're up to. We never keep your name or "
+        "username.\n"
         "• Who sees it: only the User Voice and Participation team. People who read the results see "
         "totals, never who said what.\n"
         "• Anonymous: when a consultation says it is anonymous, your answers are saved under a scrambled "

@@ -195,3 +195,25 @@ def test_long_questions_and_labels_are_warnings_naming_the_field(
     assert "1 file(s) checked: 1 valid, 0 problem(s), 2 warning(s)." in out
     (tmp_path / "f.yaml").write_text(text.replace('ar: "نعم"', 'xx: "نعم"'), encoding="utf-8")
     assert main(["check-surveys", str(tmp_path)]) == 1  # a declared language is incomplete
+
+
+def test_recordings_are_checked_per_language(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "en.ogg").write_bytes(b"OggS" + bytes(20))
+    (tmp_path / "media" / "fake.ogg").write_bytes(b"ID3 an mp3 renamed")
+    text = TRANSLATED.replace(
+        '    easy_text: {en: "Pets ok?"',
+        '    audio: {en: media/en.ogg, ar: media/missing.ogg}\n    easy_text: {en: "Pets ok?"',
+    )
+    _, problems = surveys.parse(surveys.Source("f.yaml", text, tmp_path))
+    assert [str(p) for p in problems] == [
+        f"f.yaml: allowed: audio (in ar): 'media/missing.ogg' does not exist (put it in {tmp_path / 'media'})"
+    ]
+    _, problems = surveys.parse(surveys.Source("f.yaml", text.replace("en.ogg", "fake.ogg"), tmp_path))
+    assert "is not an OGG/Opus recording inside (save it as OGG with the Opus codec)" in str(problems[0])
+    consultation, _ = surveys.parse(
+        surveys.Source("f.yaml", text.replace(", ar: media/missing.ogg", ""), tmp_path)
+    )
+    assert consultation is not None
+    assert consultation.worded_for("en", easy=False).questions[0].audio == "media/en.ogg"
+    assert consultation.worded_for("ar", easy=False).questions[0].audio is None  # never English to them
