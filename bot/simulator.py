@@ -32,6 +32,8 @@ def format_screen(screen: Screen) -> str:
     pictures = [f"[picture {p.caption}]" for p in screen.album]
     if screen.image is not None:
         pictures.append("[a chart: Telegram shows it as a picture]")
+    if screen.voice is not None and screen.voice.path:
+        pictures.append(f"[a voice note: {screen.voice.path}]")
     lines = ["", *pictures, screen.text]
     numbered = itertools.count(1)
     for row in screen.buttons:
