@@ -64,6 +64,15 @@ async def rows(bot: RunningBot, sql: str) -> list[tuple]:
     return await bot.conversation.db.read(lambda db: [tuple(row) for row in db.execute(sql)])
 
 
+async def someone_answering_pets(fake: FakeTelegram, user_id: int) -> User:
+    """A young person who has answered pets' first question: from then on its questions are frozen."""
+    young = fake.user(user_id, "Young", f"young_{user_id}")
+    await agree(young)
+    await young.press("Pets at the hub")
+    await young.press("Yes")
+    return young
+
+
 async def answer_garden(user: User) -> str:
     await user.press("Yes")
     await user.press("Flowers")
@@ -184,10 +193,7 @@ async def test_sending_a_launched_consultation_again_makes_a_new_version(
 async def test_an_answered_file_whose_questions_change_becomes_a_new_version(
     fake: FakeTelegram, bot: RunningBot, worker: User, settings: Settings
 ) -> None:
-    young = fake.user(8102, "Young", "young_pets")
-    await agree(young)
-    await young.press("Pets at the hub")
-    await young.press("Yes")  # an answer: from now on these questions are frozen
+    young = await someone_answering_pets(fake, 8102)
     pets = settings.surveys_dir / "pets.yaml"
     original = pets.read_text(encoding="utf-8")
 
@@ -265,10 +271,7 @@ async def test_an_archived_draft_stays_away_and_team_commands_never_take_a_previ
 async def test_renamed_and_added_files_at_one_restart(
     fake: FakeTelegram, bot: RunningBot, worker: User, settings: Settings
 ) -> None:
-    young = fake.user(8105, "Young", "young_files")
-    await agree(young)
-    await young.press("Pets at the hub")
-    await young.press("Yes")
+    await someone_answering_pets(fake, 8105)
     pets = settings.surveys_dir / "pets.yaml"
     original = pets.read_text(encoding="utf-8")
     # Questions changed, and a file that takes the id the new version would have had.
