@@ -35,7 +35,7 @@ from bot.core.engine import (
 )
 from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
-from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion
+from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.safeguarding import (
     DEFAULT_PHRASEBOOK_PATH,
@@ -136,6 +136,7 @@ class Conversation:
         if action.kind is Kind.DECLINE:
             if await self._participant(user_id) is not None:
                 return await self._moved_on(user_id)
+            self._reading_before_consent.pop(user_id, None)  # "nothing about you has been saved"
             return Reply(replace=Screen(texts.DECLINED))
         if action.kind is Kind.CONSENT:
             return await self._consent(user_id, action.consultation)
@@ -150,7 +151,7 @@ class Conversation:
         elif action.kind is Kind.LISTEN:
             reading = replace(reading, listen=action.value == "1")
         if action.kind in (Kind.LANGUAGE, Kind.EASY_READ, Kind.LISTEN):
-            return await self._set_reading(user_id, reading, action.consultation)
+            return await self._set_reading(user_id, reading, action.kind, action.consultation)
         if await self._participant(user_id) is None:
             return Reply([consent_screen()], notice=texts.NEED_CONSENT)
         match action.kind:
@@ -227,27 +228,31 @@ class Conversation:
     async def easy_read(self, user_id: int) -> Reply:
         """/easyread: switch between easy-read and standard wording."""
         now = i18n.current()
-        return await self._set_reading(user_id, replace(now, easy=not now.easy), in_place=False)
+        return await self._set_reading(
+            user_id, replace(now, easy=not now.easy), Kind.EASY_READ, in_place=False
+        )
 
     async def listen(self, user_id: int) -> Reply:
         """/listen: voice notes with the questions that have them, or not."""
         now = i18n.current()
-        return await self._set_reading(user_id, replace(now, listen=not now.listen), in_place=False)
+        return await self._set_reading(
+            user_id, replace(now, listen=not now.listen), Kind.LISTEN, in_place=False
+        )
 
     async def _set_reading(
-        self, user_id: int, reading: Reading, consultation_id: str = "", in_place: bool = True
+        self, user_id: int, reading: Reading, changed: Kind, consultation_id: str = "", in_place: bool = True
     ) -> Reply:
-        """Change how they read; say so in the new way, then carry on where they were."""
-        before = i18n.current()
+        """Change how they read (`changed`: their language, easy read or listening); say so in the
+        new way, then carry on where they were."""
         participant = await self._participant(user_id)
         if participant is None:
             self._reading_before_consent[user_id] = reading
         else:
             await self.db.transaction(lambda db: repos.set_reading(db, user_id, reading))
         with i18n.speaking(reading):
-            if reading.easy != before.easy:
+            if changed is Kind.EASY_READ:
                 said = texts.EASY_READ_ON if reading.easy else texts.EASY_READ_OFF
-            elif reading.listen != before.listen:
+            elif changed is Kind.LISTEN:
                 said = texts.LISTEN_ON if reading.listen else texts.LISTEN_OFF
             else:
                 said = texts.LANGUAGE_SET
@@ -436,7 +441,9 @@ class Conversation:
             if stored is None or not stored.progress.submitted:
                 return None
             progress = reopen(live, stored.progress)
-            repos.save_progress(db, stored, progress, self._time_to_record(consultation))
+            repos.save_progress(
+                db, stored, progress, self._time_to_record(consultation), _typed(consultation)
+            )
             repos.set_current_consultation(db, user_id, consultation.id)
             return progress
 
@@ -586,7 +593,7 @@ class Conversation:
     ) -> list[str]:
         """Everything an accepted step writes: progress, ideas sent or taken back, photos, ballots.
         Returns the photos it let go, whose files to delete once it has committed."""
-        repos.save_progress(db, stored, after, self._time_to_record(consultation))
+        repos.save_progress(db, stored, after, self._time_to_record(consultation), _typed(consultation))
         photos_gone = self.photos.file(db, consultation, stored.id, stored.progress, after)
         respondent = self._respondent(consultation, user_id)
         typed = user_input if isinstance(user_input, str) else None
@@ -612,14 +619,16 @@ class Conversation:
             # they are, in case the bot stopped before its first reply went out.
             return Reply([self._current_screen(consultation, stored.progress)])
         if outcome.result is Result.ACCEPTED:
-            return self._after_step(consultation, outcome.progress, isinstance(user_input, Action))
+            return self._after_step(
+                consultation, stored.progress, outcome.progress, isinstance(user_input, Action)
+            )
         if outcome.result is Result.REJECTED:
             assert outcome.problem is not None
             if isinstance(user_input, Action):  # a toast under the buttons they just tapped
                 return Reply(notice=outcome.problem)
             # A typed message: say what was wrong, then put the question back within reach (its
             # words and buttons: pictures already sent are still just above).
-            again = replace(question_screen(consultation, stored.progress), album=())
+            again = replace(question_screen(consultation, stored.progress), album=(), voice=None)
             return Reply([Screen(outcome.problem), again])
         if isinstance(user_input, Action) and is_repeat_of_last_step(
             consultation, stored.progress, user_input
@@ -628,11 +637,14 @@ class Conversation:
         return Reply([self._current_screen(consultation, stored.progress)], notice=texts.MOVED_ON)
 
     @staticmethod
-    def _after_step(consultation: Consultation, after: Progress, via_button: bool) -> Reply:
+    def _after_step(consultation: Consultation, before: Progress, after: Progress, via_button: bool) -> Reply:
         """A tap turns its own message into what comes next, so buttons stay where the thumb is;
-        after a typed answer the next question is a new message below it."""
+        after a typed answer the next question is a new message below it. A question's voice
+        note comes once, when they reach it, not again with each tap on it."""
         done = after.submitted
         screen = sent_screen(consultation, after) if done else question_screen(consultation, after)
+        if after.position == before.position:
+            screen = replace(screen, voice=None)
         return Reply(replace=screen) if via_button else Reply([screen])
 
     @staticmethod
@@ -651,6 +663,11 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+def _typed(consultation: Consultation) -> set[str]:
+    """The questions answered in words, whose language is worth keeping with the answer."""
+    return {q.id for q in consultation.questions if isinstance(q, TextQuestion | SuggestionQuestion)}
 
 
 @dataclass(frozen=True)

@@ -217,8 +217,9 @@ class Definitions:
         consultation, problems = surveys.parse(source)
         if consultation is not None:
             _, problems = surveys.load_sources([source], self.catalogue.with_drafts())
-        if consultation is None or problems:
-            return problems_text(file_name, text, problems)
+        warnings = [p for p in problems if p.warning]
+        if consultation is None or len(warnings) < len(problems):
+            return problems_text(file_name, text, [p for p in problems if not p.warning])
         now = self.clock()
 
         def save(db: Connection) -> tuple[str, Consultation | None, list[Problem], str]:
@@ -282,7 +283,10 @@ class Definitions:
             "new version": f"✅ {consultation.id} {was}, so this is saved as a new version: "
             f"draft {saved.id} (“{saved.title}”, {questions}).",
         }[outcome]
-        return f"{heading}\n{SAVED.format(id=saved.id)}"
+        said = f"{heading}\n{SAVED.format(id=saved.id)}"
+        if warnings:
+            said += "\n\n⚠️ Saved, but worth a look:\n" + "\n".join(_problem_lines(text, warnings))
+        return said
 
     async def preview(self, consultation_id: str) -> Consultation | str:
         """A fresh hidden copy of a draft or launched consultation, open now whatever its dates
@@ -415,17 +419,27 @@ class Definitions:
 
 def problems_text(file_name: str, text: str, problems: list[Problem]) -> str:
     """What was wrong with an uploaded file, in plain words, each with the question it concerns."""
+    return "\n".join(
+        [
+            f"❌ I couldn't save {file_name}: nothing was saved. Please fix this and send it again:",
+            *_problem_lines(text, problems),
+            "surveys/README.md describes every field, with examples.",
+        ]
+    )
+
+
+def _problem_lines(text: str, problems: list[Problem]) -> list[str]:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError:
         raw = None
     questions = raw.get("questions") if isinstance(raw, dict) else None
     named = {
-        str(q.get("id")): (number, str(q.get("text") or ""))
+        str(q.get("id")): (number, _english(q.get("text")))
         for number, q in enumerate(questions if isinstance(questions, list) else [], 1)
         if isinstance(q, dict)
     }
-    lines = [f"❌ I couldn't save {file_name}: nothing was saved. Please fix this and send it again:"]
+    lines = []
     for problem in problems[:PROBLEMS_SHOWN]:
         if problem.question in named:
             number, words = named[problem.question]
@@ -438,5 +452,11 @@ def problems_text(file_name: str, text: str, problems: list[Problem]) -> str:
         lines.append(f"• {where}: {problem.reason}")
     if len(problems) > PROBLEMS_SHOWN:
         lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more.")
-    lines.append("surveys/README.md describes every field, with examples.")
-    return "\n".join(lines)
+    return lines
+
+
+def _english(wording: object) -> str:
+    """A wording field's English, whether it is written plainly or per language."""
+    if isinstance(wording, dict):
+        wording = wording.get("en")
+    return str(wording or "")

@@ -11,12 +11,13 @@ Unicode direction isolates, so English titles and digits cannot scramble the Ara
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from babel.messages.pofile import read_po
 
@@ -27,6 +28,7 @@ LANGUAGES = {"en": "English", "ar": "العربية"}
 RIGHT_TO_LEFT = {"ar"}
 FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,14 @@ def speaking(reading: Reading | str) -> Iterator[None]:
         _current.reset(token)
 
 
+def for_nobody(function: Callable[..., T], *args: object) -> T:
+    """Call `function` as if for no young person: for scheduling work that outlives the update
+    (the scheduler keeps the context it was called in, and would run later jobs in it)."""
+    context = copy_context()
+    context.run(_current.set, Reading())
+    return context.run(function, *args)
+
+
 def supported(language_code: str | None) -> str | None:
     """Ours for a Telegram language_code ("ar", "ar-EG", "en-GB"), or None."""
     base = (language_code or "").split("-")[0].lower()
@@ -74,13 +84,6 @@ def translate(name: str, english: str) -> str:
     if language in RIGHT_TO_LEFT:
         text = _PLACEHOLDER.sub(rf"{FIRST_STRONG_ISOLATE}{{\1}}{POP_DIRECTIONAL_ISOLATE}", text)
     return text
-
-
-def isolate(value: str) -> str:
-    """A value (a title, a label) set apart from the text around it, in right-to-left languages."""
-    if _current.get().language in RIGHT_TO_LEFT:
-        return f"{FIRST_STRONG_ISOLATE}{value}{POP_DIRECTIONAL_ISOLATE}"
-    return value
 
 
 @cache

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+ENGLISH = "en"  # every consultation's own language; others are translations of it
 # Ids appear in deep links (t.me/<bot>?start=<id>) and in button data, so keep them short and plain.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 CONSULTATION_ID_MAX = 32
@@ -316,18 +317,24 @@ class Consultation(_Strict):
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
 
+    def model_post_init(self, context: object) -> None:
+        self._wording[ENGLISH] = (self.title, self.intro, self.questions)
+
     def add_wording(self, language: str, translated: Consultation) -> None:
         self._wording[language] = (translated.title, translated.intro, translated.questions)
 
     def worded_for(self, language: str, easy: bool) -> Consultation:
         """This consultation as a reader sees it: in their language where the file translates it
-        (English elsewhere), with the easy-read question texts if they asked for them. Everything
-        else (ids, dates, settings) is this one's, so answers are the same in every wording."""
-        if language not in self._wording and not easy:
-            return self
-        title, intro, questions = self._wording.get(language, (self.title, self.intro, self.questions))
+        (English elsewhere, without English recordings), with the easy-read question texts if they
+        asked for them. Everything else (ids, dates, settings) is this one's, so answers are the
+        same in every wording. Works from any wording of it, not only the English."""
+        title, intro, questions = self._wording.get(language, self._wording[ENGLISH])
+        if language not in self._wording:  # nobody hears a recording in another language
+            questions = [q.model_copy(update={"audio": None}) if q.audio else q for q in questions]
         if easy:
             questions = [q.model_copy(update={"text": q.easy_text}) if q.easy_text else q for q in questions]
+        if (title, intro) == (self.title, self.intro) and questions == self.questions:
+            return self
         return self.model_copy(update={"title": title, "intro": intro, "questions": questions})
 
     @property

@@ -29,7 +29,8 @@ class Field:
 def fields(raw: dict[str, Any]) -> list[Field]:
     """Every wording field of a consultation file, in file order."""
     found = [Field(key, "", _languages(raw[key])) for key in ("title", "intro") if key in raw]
-    for number, question in enumerate(raw.get("questions") or [], 1):
+    questions = raw.get("questions")
+    for number, question in enumerate(questions if isinstance(questions, list) else [], 1):
         if not isinstance(question, dict):
             continue
         question_id = str(question.get("id") or f"question {number}")
@@ -39,7 +40,8 @@ def fields(raw: dict[str, Any]) -> list[Field]:
 
 def _question_wording(question: dict[str, Any]) -> list[tuple[str, Any]]:
     found = [(key, question[key]) for key in ("text", "easy_text") if key in question]
-    for number, option in enumerate(question.get("options") or [], 1):
+    options = question.get("options")
+    for number, option in enumerate(options if isinstance(options, list) else [], 1):
         if isinstance(option, dict) and "label" in option:
             found.append((f"options.{option.get('id', number)}.label", option["label"]))
     labels = question.get(SCALE_LABELS)
@@ -55,7 +57,15 @@ def _languages(value: Any) -> dict[str, str]:
 
 
 def languages_given(raw: dict[str, Any]) -> set[str]:
-    return {language for field in fields(raw) for language in field.texts} - {ENGLISH}
+    """Every language the file has words or recordings in, besides English."""
+    questions = raw.get("questions")
+    recorded = {
+        str(language)
+        for question in (questions if isinstance(questions, list) else [])
+        if isinstance(question, dict) and isinstance(question.get(AUDIO), dict)
+        for language in question[AUDIO]
+    }
+    return ({language for field in fields(raw) for language in field.texts} | recorded) - {ENGLISH}
 
 
 def missing(raw: dict[str, Any], language: str) -> list[Field]:
@@ -81,14 +91,14 @@ def in_language(raw: Any, language: str) -> Any:
     plain = {}
     for key, value in raw.items():
         if key in WORDING and isinstance(value, dict):
-            plain[key] = value.get(language, value.get(ENGLISH))
+            plain[key] = value.get(language) or value.get(ENGLISH)
         elif key == AUDIO:
             plain[key] = (
                 value.get(language) if isinstance(value, dict) else value if language == ENGLISH else None
             )
         elif key == SCALE_LABELS and isinstance(value, dict):
             plain[key] = {
-                point: text.get(language, text.get(ENGLISH)) if isinstance(text, dict) else text
+                point: (text.get(language) or text.get(ENGLISH)) if isinstance(text, dict) else text
                 for point, text in value.items()
             }
         else:

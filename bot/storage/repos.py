@@ -7,6 +7,7 @@ through `Database.transaction` or `Database.read`, several to one crossing.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection
@@ -145,8 +146,13 @@ def create_response(
     return StoredResponse(cursor.lastrowid, progress)
 
 
-def save_progress(db: Connection, stored: StoredResponse, progress: Progress, now: datetime) -> None:
-    """Write what changed between the stored progress and the new one."""
+def save_progress(
+    db: Connection, stored: StoredResponse, progress: Progress, now: datetime, typed: Iterable[str] = ()
+) -> None:
+    """Write what changed between the stored progress and the new one. Answers to the `typed`
+    questions (words as written) record the language they were written in; choices do not, since
+    an option id means the same in every language and the language could single someone out."""
+    typed = set(typed)
     for question_id in stored.progress.answers.keys() - progress.answers.keys():
         db.execute("DELETE FROM answers WHERE response_id = ? AND question_id = ?", (stored.id, question_id))
     for question_id, answer in progress.answers.items():
@@ -156,7 +162,13 @@ def save_progress(db: Connection, stored: StoredResponse, progress: Progress, no
             "INSERT INTO answers (response_id, question_id, value, answered_at, language)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, question_id) DO UPDATE SET"
             " value = excluded.value, answered_at = excluded.answered_at, language = excluded.language",
-            (stored.id, question_id, _encode_value(answer), _stamp(now), i18n.current().language),
+            (
+                stored.id,
+                question_id,
+                _encode_value(answer),
+                _stamp(now),
+                i18n.current().language if question_id in typed else None,
+            ),
         )
     status = "submitted" if progress.submitted else "in_progress"
     db.execute(

@@ -7,7 +7,8 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
@@ -124,20 +125,32 @@ def build_application(
     young_people = YoungPeople(conversation, media, wake_outbox)
     DraftsChat(team, conversation.definitions, conversation, young_people).register(application)
     young_people.register(application)
-    application.add_error_handler(_on_error)
+    application.add_error_handler(_error_handler(conversation))
     return application
 
 
-async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the failure and tell the young person kindly; never show them an error."""
-    log.error("Error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    if update.callback_query is not None:
-        with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
-    with contextlib.suppress(Forbidden, TelegramError):
-        await context.bot.send_message(update.effective_chat.id, texts.SOMETHING_WENT_WRONG)
+def _error_handler(
+    conversation: Conversation,
+) -> Callable[[object, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure and tell the young person kindly, in their language; never show them
+        an error."""
+        log.error("Error while handling an update", exc_info=context.error)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        if update.callback_query is not None:
+            with contextlib.suppress(TelegramError):
+                await update.callback_query.answer()
+        user, reading = update.effective_user, i18n.Reading()
+        if user is not None:
+            with contextlib.suppress(sqlite3.Error):  # the database may be what went wrong
+                reading = await conversation.reading_of(user.id, user.language_code)
+        with i18n.speaking(reading):
+            sorry = texts.SOMETHING_WENT_WRONG
+        with contextlib.suppress(Forbidden, TelegramError):
+            await context.bot.send_message(update.effective_chat.id, sorry)
+
+    return on_error
 
 
 @asynccontextmanager

@@ -58,7 +58,7 @@ class DraftsChat:
             [
                 MessageHandler(filters.ChatType.PRIVATE & YAML_FILE, self.upload),
                 MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, self.record),
-                CommandHandler("preview", self.preview),
+                CommandHandler("preview", self.young_people.in_their_language(self.preview)),
                 CommandHandler("launch", self.launch),
                 CommandHandler("archive", self.archive),
             ],

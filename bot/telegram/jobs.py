@@ -104,7 +104,7 @@ def schedule(
         ("retention", retention, RETENTION_TIME),
     ):
         job_queue.run_daily(callback, time=at.replace(tzinfo=tz), name=name, job_kwargs=RUN_EVEN_IF_LATE)
-    return lambda: job_queue.run_once(outbox, 0)
+    return lambda: i18n.for_nobody(job_queue.run_once, outbox, 0)
 
 
 async def run_start_jobs(application: Application) -> None:

@@ -173,6 +173,14 @@ async def test_sending_a_launched_consultation_again_makes_a_new_version(
     assert "The earlier version garden is still open: /close garden when only this one should be." in (
         launched.text or ""
     )
+    long_label = await upload(
+        worker, GARDEN.replace("id: garden", "id: wordy").replace("Vegetables", "V" * 33)
+    )
+    assert long_label.startswith("✅ Saved “The hub garden” (2 questions) as a draft: wordy.")
+    assert (
+        "⚠️ Saved, but worth a look:\n• Question 2 (grow: “What should grow there?”): options.veg.label"
+        in long_label
+    )
     past = GARDEN.replace("id: garden", "id: old-garden\ncloses_at: 2020-01-31T17:00:00+00:00")
     await upload(worker, past)
     [refused] = await worker.send("/launch old-garden")

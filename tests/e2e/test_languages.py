@@ -81,8 +81,14 @@ async def test_an_arabic_speaker_reads_arabic_and_answers_the_same_as_an_english
             "names": "Biscuit",
         }
     )
-    assert {language for _, language in amal_answers.values()} == {"ar"}
-    assert {language for _, language in sam_answers.values()} == {"en"}
+    # Words keep the language they were written in; choices do not (that could single someone out).
+    assert {q: language for q, (_, language) in amal_answers.items()} == {
+        "allowed": None,
+        "kinds": None,
+        "happy": None,
+        "names": "ar",
+    }
+    assert sam_answers["names"] == ("Biscuit", "en")
     assert rows(bot, "SELECT user_id, language FROM participants ORDER BY user_id") == [
         (8201, "ar"),
         (8202, "en"),
@@ -214,6 +220,8 @@ async def test_listeners_hear_the_files_recording_and_one_a_worker_made_in_chat(
     await sam.press("👍 Yes")
     assert len(voices(sam)) == 2 and voices(sam)[-1].media[1]["file_id"] == recording.file_id  # type: ignore[index]
     assert "Which pets?" in (sam.messages[-1].text or "")
+    await sam.press("🐱 Cat")  # taps on the same question: the voice note came once, when they got there
+    assert len(voices(sam)) == 2 and sam.messages[-1].edits == 1
 
     # Nobody else hears anything: not those who did not ask, nor Arabic readers (no Arabic recording).
     amal = fake.user(8207, "Amal", "amal_l", language_code="ar")

@@ -107,6 +107,12 @@ def test_sentences_follow_the_language_being_spoken_and_isolate_values_in_arabic
     ]
 
 
+def test_work_scheduled_while_answering_someone_is_not_done_in_their_language() -> None:
+    with i18n.speaking(i18n.Reading("ar", easy=True)):
+        assert i18n.for_nobody(i18n.current) == i18n.Reading()
+        assert i18n.current() == i18n.Reading("ar", easy=True)
+
+
 def test_a_translation_whose_english_changed_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(texts.ENGLISH, "PICK_ONE", "Tap the answer you want.")
     with i18n.speaking("ar"):
@@ -151,6 +157,8 @@ def test_a_translated_file_gives_each_reader_their_wording_with_the_same_ids() -
     easy = consultation.worded_for("ar", easy=True)  # type: ignore[attr-defined]
     assert easy.questions[0].text == "حيوانات؟"
     assert consultation.worded_for("en", easy=False) is consultation  # type: ignore[attr-defined]
+    back = easy.worded_for("en", easy=False)  # from any wording back to English
+    assert (back.title, back.questions[0].text) == ("Pets", "Allowed?")
 
 
 def test_translation_error_messages() -> None:
