@@ -117,7 +117,14 @@ _CONFUSABLES = {
     "\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'",
 }  # fmt: skip
 _INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x180E], None)
-_TRANSLATE = {**{ord(k): v for k, v in _CONFUSABLES.items()}, **_INVISIBLE}
+# Arabic written many ways: hamza forms and vowel marks go with the accents (below); the stretch
+# character goes, and letters often written for one another are read as one.
+_ARABIC_FOLDS = {"ى": "ي", "ة": "ه", "ک": "ك", "ی": "ي", "ـ": None}
+_TRANSLATE = {
+    **{ord(k): v for k, v in _CONFUSABLES.items()},
+    **{ord(k): v for k, v in _ARABIC_FOLDS.items()},
+    **_INVISIBLE,
+}
 
 _CONTRACTIONS = [
     (re.compile(r"\bcan'?t\b"), "can not"),
@@ -137,7 +144,9 @@ _CONTRACTION_HINT = re.compile(r"(?:can'?t|ain'?t|')")
 # Symbols used as letters inside words: "k!ll", "my$elf", "@buse", "$uicide".
 _SYMBOL_LETTERS = {"@": "a", "$": "s", "!": "i", "|": "l"}
 _INWORD_SYMBOL = re.compile(r"(?<=[a-z0-9])[@$!|]+(?=[a-z0-9])|(?<![a-z0-9])[@$](?=[a-z]{2})")
-_WORD = re.compile(r"[a-z0-9]+")
+# Letters the checker reads: Latin (after folding look-alikes), digits, and Arabic.
+_LETTER = "a-z0-9\u0621-\u064a"
+_WORD = re.compile(f"[{_LETTER}]+")
 _LEET_DIGITS = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "ate", "9": "g"})
 # A number with a short unit after it ("3am", "10pm", "2nd", "7yrs") is a number, not leet.
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{0,3}")
@@ -235,8 +244,11 @@ _WILD = object()  # symbol: any further letters in this word
 _GAP = object()  # symbol: up to GAP_WORDS whole words
 _END = ""  # trie key: a phrase ends here
 _CHAR_CLASS = {"i": "[i1]", "l": "[l1]"}
-_BOUNDARY_START = "(?<![a-z0-9])"
-_BOUNDARY_END = "(?![a-z0-9])"
+_BOUNDARY_START = f"(?<![{_LETTER}])"
+_BOUNDARY_END = f"(?![{_LETTER}])"
+# Arabic joins "and", "so", "with", "to", "like", "will" and "the" to the front of a word
+# ("سأقتل" is "I will kill"): a phrase may follow them. (No Latin letter is one of them.)
+_ARABIC_PREFIX = "(?:[وفبلكس]?(?:ال)?)"
 _BAD_WILDCARD = re.compile(r"\*(?!\s|$)|(?<![^\W\d_]{3})\*")
 
 
@@ -286,7 +298,8 @@ def _pattern(sequences: Iterable[tuple[object, ...]], search: bool = True) -> re
         return None
     if not search:
         return re.compile(_emit(root, first=True))
-    return re.compile(_BOUNDARY_START + "(?=(" + _emit(root, first=True) + "))")
+    # The clitics are outside group 1, so the match names the phrase as listed.
+    return re.compile(_BOUNDARY_START + _ARABIC_PREFIX + "(?=(" + _emit(root, first=True) + "))")
 
 
 def _emit(node: dict, first: bool) -> str:
@@ -295,9 +308,9 @@ def _emit(node: dict, first: bool) -> str:
         if symbol == _END:
             continue
         if symbol is _WILD:
-            piece = "[a-z0-9]*"
+            piece = f"[{_LETTER}]*"
         elif symbol is _GAP:
-            piece = f"(?: [a-z0-9]+){{0,{GAP_WORDS}}}"
+            piece = f"(?: [{_LETTER}]+){{0,{GAP_WORDS}}}"
         else:
             letter = _CHAR_CLASS.get(symbol, re.escape(symbol))
             piece = ("" if first else " ?") + letter + letter + "*"  # "kil" matches "kill"

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core import i18n, texts
 from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.e2e.test_young_person import rows
-from tests.fake_telegram import FakeTelegram, SentMessage, User
+from tests.fake_telegram import FakeTelegram, Group, SentMessage, User
 
 ISOLATE, POP = i18n.FIRST_STRONG_ISOLATE, i18n.POP_DIRECTIONAL_ISOLATE
 
@@ -230,3 +230,17 @@ async def test_listeners_hear_the_files_recording_and_one_a_worker_made_in_chat(
     await amal.press(arabic("CONSENT_BUTTON"))
     await amal.press("الحيوانات الأليفة في المركز")
     assert voices(amal) == []
+
+
+async def test_an_arabic_disclosure_gets_arabic_help_and_reaches_the_team(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    amal = fake.user(8208, "Amal", "amal_s", language_code="ar")
+    await amal.send("/start")
+    await amal.press(arabic("CONSENT_BUTTON"))
+    [signpost] = await amal.send("سأقتل نفسي")
+    assert signpost.text == arabic("SIGNPOST")
+    await amal.press(arabic("CONTACT_NO_BUTTON"))
+    await bot.run_outbox()
+    [alert] = [m.text for m in team.messages if m.text and m.text.startswith("🚨")]
+    assert "سأقتل نفسي" in alert and "(self harm)" in alert  # the team reads English, her words as written

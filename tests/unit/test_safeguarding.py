@@ -359,3 +359,25 @@ def test_labelled_set_precision_and_recall(book: Phrasebook) -> None:
     # Messages written after the list was frozen: the honest estimate, and much lower.
     assert by_set["held-out"].recall >= 0.55
     assert by_set["held-out"].precision >= 0.90
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("أنا أريدُ أنْ أموتَ", "self_harm"),  # vowel marks and hamza forms do not matter
+        ("انا اريد ان اموت", "self_harm"),
+        ("سأقتل نفسي الليلة", "self_harm"),  # "will" joined to the front
+        ("أفكر في الانتحار", "self_harm"),  # "the" joined to the front
+        ("أبي يضربني كل يوم", "abuse"),
+        ("يبتزني بصوري", "sexual_exploitation"),
+        ("هربت من البيت أمس", "missing"),
+        ("معي سكين", "violence"),
+        ("يجبرني على بيع أشياء", "drugs_pressure"),
+        ("يتنمرون علي في المدرسة", "bullying"),
+        ("المركز جميل وأريد غرفة خاصة", None),
+        ("سكين المطبخ", None),
+        ("الحياة جميلة", None),
+    ],
+)
+def test_arabic_messages(book: Phrasebook, text: str, expected: str | None) -> None:
+    assert category(book, text) == expected
