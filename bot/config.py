@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core import texts
 from bot.core.schedule import Slot, parse_schedule
 
 log = logging.getLogger(__name__)
@@ -27,12 +28,10 @@ class FeedbackTopic(NamedTuple):
     label: str
 
 
-DEFAULT_FEEDBACK_TOPICS = (
-    FeedbackTopic("hub", "🏠 The hub"),
-    FeedbackTopic("staff", "🧑 Staff"),
-    FeedbackTopic("service", "🤝 The service"),
-    FeedbackTopic("bot", "🤖 This bot"),
-    FeedbackTopic("other", "✏️ Something else"),
+# Their labels are sentences of the bot's, translated in the catalogs (a council's own are not).
+DEFAULT_FEEDBACK_TOPICS = tuple(
+    FeedbackTopic(topic, texts.ENGLISH[f"TOPIC_{topic.upper()}"])
+    for topic in ("hub", "staff", "service", "bot", "other")
 )
 
 

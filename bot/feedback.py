@@ -58,7 +58,9 @@ class RateLimit:
 
 
 def topic_screen(topics: tuple[FeedbackTopic, ...]) -> Screen:
-    rows = tuple((Button(t.label, Action(Kind.FEEDBACK, value=t.id)),) for t in topics)
+    rows = tuple(
+        (Button(texts.topic_label(t.id, t.label), Action(Kind.FEEDBACK, value=t.id)),) for t in topics
+    )
     return Screen(texts.FEEDBACK_TOPIC, rows)
 
 
@@ -98,7 +100,8 @@ class Feedback:
         if topic is None:
             return Reply([topic_screen(self.topics)], notice=texts.MOVED_ON)
         self._drafts[user_id] = Draft(topic)
-        return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=topic.label, limit=FEEDBACK_MAX)))
+        label = texts.topic_label(topic.id, topic.label)
+        return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=label, limit=FEEDBACK_MAX)))
 
     def add(self, user_id: int, text: str) -> Reply:
         """A typed message while writing feedback: checked, then held until they tap Send."""

@@ -165,6 +165,11 @@ ENGLISH: dict[str, str] = {
         "\n"
         "Tap Send to pass it to the team, or type another message to add to it."
     ),
+    "TOPIC_HUB": "🏠 The hub",
+    "TOPIC_STAFF": "🧑 Staff",
+    "TOPIC_SERVICE": "🤝 The service",
+    "TOPIC_BOT": "🤖 This bot",
+    "TOPIC_OTHER": "✏️ Something else",
     "FEEDBACK_SEND_BUTTON": "✅ Send",
     "FEEDBACK_CANCEL_BUTTON": "❌ Don't send",
     "FEEDBACK_SENT": "✅ Sent. Thank you for telling us — the team reads every message.",
@@ -325,6 +330,13 @@ def __getattr__(name: str) -> str:
 
 def _say(name: str, **values: object) -> str:
     return translate(name, ENGLISH[name]).format(**values)
+
+
+def topic_label(topic_id: str, label: str) -> str:
+    """A feedback topic's label in the reader's language: ours are translated; one a council set
+    (FEEDBACK_TOPICS) is shown as written."""
+    name = f"TOPIC_{topic_id.upper()}"
+    return translate(name, label) if ENGLISH.get(name) == label else label
 
 
 def faces(points: int) -> tuple[str, ...]:

@@ -244,3 +244,14 @@ async def test_an_arabic_disclosure_gets_arabic_help_and_reaches_the_team(
     await bot.run_outbox()
     [alert] = [m.text for m in team.messages if m.text and m.text.startswith("🚨")]
     assert "سأقتل نفسي" in alert and "(self harm)" in alert  # the team reads English, her words as written
+
+
+async def test_feedback_in_arabic_with_our_topics_translated(fake: FakeTelegram, bot: RunningBot) -> None:
+    amal = fake.user(8209, "Amal", "amal_f", language_code="ar")
+    await amal.send("/start")
+    await amal.press(arabic("CONSENT_BUTTON"))
+    [topics] = await amal.send("/feedback")
+    assert topics.text == arabic("FEEDBACK_TOPIC")
+    assert topics.button_labels[0] == "🏠 المركز"
+    [write] = await amal.press("🏠 المركز")
+    assert write.text is not None and write.text.startswith(f"✏️ {ISOLATE}🏠 المركز{POP}:")
