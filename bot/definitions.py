@@ -385,13 +385,15 @@ class Definitions:
         the language they read the bot in. What to tell them."""
         consultation_id = consultation_id.removesuffix(PREVIEW_MARK)
         consultation = self.catalogue.with_drafts().get(consultation_id)
-        question = consultation.question(question_id) if consultation else None
+        question = (
+            consultation.worded_for(language, easy=False).question(question_id) if consultation else None
+        )
         if consultation is None or question is None:
             return RECORD_HOW
-        now = self.clock()
+        now, words = self.clock(), recordings_repo.wording_sha256(question.text)
         await self.db.transaction(
             lambda db: recordings_repo.record(
-                db, consultation_id, question_id, language, file_id, worker_id, now
+                db, consultation_id, question_id, language, file_id, words, worker_id, now
             )
         )
         return (

@@ -53,6 +53,7 @@ class Voice:
     consultation: str
     question: str
     language: str
+    words: str  # the question as shown: a recording of other words is not played
     path: str = ""  # under the surveys folder
 
 
@@ -201,7 +202,7 @@ def question_screen(consultation: Consultation, progress: Progress) -> Screen:
     heading = texts.QUESTION_OF.format(n=n, total=total)
     reading = i18n.current()
     voice = (
-        Voice(consultation.id, question.id, reading.language, question.audio or "")
+        Voice(consultation.id, question.id, reading.language, question.text, question.audio or "")
         if reading.listen
         else None
     )

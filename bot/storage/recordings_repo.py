@@ -3,14 +3,19 @@ question and language."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from sqlite3 import Connection
 
 
-def file_id(db: Connection, consultation_id: str, question_id: str, language: str) -> str | None:
+def file_id(
+    db: Connection, consultation_id: str, question_id: str, language: str, wording_sha256: str
+) -> str | None:
+    """The recording of these very words, if there is one."""
     row = db.execute(
-        "SELECT file_id FROM recordings WHERE consultation_id = ? AND question_id = ? AND language = ?",
-        (consultation_id, question_id, language),
+        "SELECT file_id FROM recordings WHERE consultation_id = ? AND question_id = ? AND language = ?"
+        " AND wording_sha256 = ?",
+        (consultation_id, question_id, language, wording_sha256),
     ).fetchone()
     return row[0] if row else None
 
@@ -21,12 +26,23 @@ def record(
     question_id: str,
     language: str,
     file_id: str,
+    wording_sha256: str,
     worker_id: int,
     now: datetime,
 ) -> None:
     db.execute(
-        "INSERT INTO recordings (consultation_id, question_id, language, file_id, recorded_by, recorded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (consultation_id, question_id, language) DO UPDATE SET"
-        " file_id = excluded.file_id, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
-        (consultation_id, question_id, language, file_id, worker_id, now.isoformat(timespec="seconds")),
+        "INSERT INTO recordings (consultation_id, question_id, language, file_id, wording_sha256,"
+        " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (consultation_id, question_id, language) DO UPDATE SET file_id = excluded.file_id,"
+        " wording_sha256 = excluded.wording_sha256, recorded_by = excluded.recorded_by,"
+        " recorded_at = excluded.recorded_at",
+        (consultation_id, question_id, language, file_id, wording_sha256, worker_id, _at(now)),
     )
+
+
+def wording_sha256(words: str) -> str:
+    return hashlib.sha256(words.encode()).hexdigest()
+
+
+def _at(now: datetime) -> str:
+    return now.isoformat(timespec="seconds")

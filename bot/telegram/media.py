@@ -70,8 +70,9 @@ class QuestionMedia:
     async def recorded(self, voice: Voice) -> str | None:
         """The file_id of a worker's recording for this question in this language, if any."""
         consultation = voice.consultation.removesuffix(PREVIEW_MARK)  # a preview plays the real one's
+        words = recordings_repo.wording_sha256(voice.words)
         return await self.db.read(
-            lambda db: recordings_repo.file_id(db, consultation, voice.question, voice.language)
+            lambda db: recordings_repo.file_id(db, consultation, voice.question, voice.language, words)
         )
 
     async def has_voice(self, voice: Voice) -> bool:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.engine import Answer, Progress
 from bot.core.i18n import Reading
-from bot.storage import repos
+from bot.storage import recordings_repo, repos
 from bot.storage.db import BUSY_TIMEOUT_MS, Database
 from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, available, migrate
 
@@ -162,3 +162,12 @@ def test_backup_and_restore_commands(
     assert main(["restore", str(tmp_path / "nope.sqlite3")]) == 1
     err = capsys.readouterr().err
     assert "Backup problem: " in err and "nope.sqlite3: there is no such backup file" in err
+
+
+async def test_a_recording_plays_only_for_the_words_it_reads_out(db: Database) -> None:
+    said = recordings_repo.wording_sha256("Which pets?")
+    await db.transaction(lambda tx: recordings_repo.record(tx, "pets", "kinds", "en", "VO1", said, 2001, NOW))
+    assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets", "kinds", "en", said)) == "VO1"
+    reworded = recordings_repo.wording_sha256("Which animals?")
+    assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets", "kinds", "en", reworded)) is None
+    assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets", "kinds", "ar", said)) is None
