@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.alerts import Person
 from bot.conversation import Conversation
+from bot.core import i18n
 from bot.core.screens import Button, Reply, Screen
 
 SIMULATED_USER_ID = 1
@@ -63,7 +64,13 @@ class Simulator:
                 self._buttons = [button for row in screen.buttons for button in row]
 
     async def handle(self, line: str) -> bool:
-        """Act on one line of input; False when the person wants to leave."""
+        """Act on one line of input, in the language and wording they chose; False when the
+        person wants to leave."""
+        reading = await self.conversation.reading_of(SIMULATED_USER_ID, None)
+        with i18n.speaking(reading):
+            return await self._handle(line)
+
+    async def _handle(self, line: str) -> bool:
         user = SIMULATED_USER_ID
         text = line.strip()
         command, _, argument = text.partition(" ")
@@ -83,6 +90,12 @@ class Simulator:
             reply = self.conversation.help()
         elif command == "/privacy":
             reply = self.conversation.privacy()
+        elif command == "/language":
+            reply = self.conversation.languages()
+        elif command == "/easyread":
+            reply = await self.conversation.easy_read(user)
+        elif command == "/listen":
+            reply = await self.conversation.listen(user)
         elif command.startswith("/"):
             reply = self.conversation.unknown_command()
         elif text.isdigit() and 1 <= int(text) <= len(self._buttons):

@@ -10,7 +10,7 @@ import pytest
 
 from bot import logs
 from bot.conversation import open_conversation
-from bot.core import texts
+from bot.core import i18n, texts
 from bot.simulator import Simulator
 from tests.conftest import E2E_SURVEYS
 
@@ -82,3 +82,23 @@ async def test_the_simulator_stops_on_quit(tmp_path: Path, line: str) -> None:
     settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
     async with open_conversation(settings, tmp_path / "sim.sqlite3") as conversation:
         assert await Simulator(conversation, say=lambda _: None).handle(line) is False
+
+
+async def test_the_simulator_speaks_the_language_chosen(tmp_path: Path) -> None:
+    from bot.config import load_settings
+
+    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
+    typed = iter(["1", "/language", "2", "/help"])  # agree, then العربية
+    said: list[str] = []
+
+    async def ask(prompt: str) -> str:
+        try:
+            return next(typed)
+        except StopIteration:
+            raise EOFError from None
+
+    async with open_conversation(settings, tmp_path / "sim.sqlite3") as conversation:
+        await Simulator(conversation, ask=ask, say=said.append).run()
+    with i18n.speaking("ar"):
+        arabic_help = texts.HELP
+    assert said[-1].strip() == arabic_help
