@@ -13,12 +13,13 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from bot import surveys
+from bot.core import texts
+from bot.core.i18n import LANGUAGES, speaking
 from bot.core.models import BUTTON_LABEL_MAX
 from bot.definitions import Definitions
 
 OPTIONS_MIN, OPTIONS_MAX = 2, 10
 QUESTION_MAX = 300
-INTRO = "A quick poll from the participation team. One tap, and it's anonymous."
 IN_DAYS = re.compile(r"^in (\d{1,3}) days?$")
 
 
@@ -31,6 +32,15 @@ class Draft:
 ASK_QUESTION = "📊 Quick poll. What's the question? (Send /cancel to stop.)"
 ASK_OPTIONS = f"Now the answers: send {OPTIONS_MIN} to {OPTIONS_MAX}, one per line, in one message."
 ASK_CLOSE = "When should it close? Send a date like 2026-12-31, or 'in 7 days'."
+
+
+def _in_every_language(name: str) -> dict[str, str]:
+    """One of the bot's sentences in each language, for a poll's YAML (its words are the worker's)."""
+    said = {}
+    for language in LANGUAGES:
+        with speaking(language):
+            said[language] = str(getattr(texts, name))
+    return said
 
 
 class QuickPolls:
@@ -97,7 +107,7 @@ class QuickPolls:
                 "title": draft.question
                 if len(draft.question) <= BUTTON_LABEL_MAX
                 else draft.question[: BUTTON_LABEL_MAX - 1] + "…",
-                "intro": INTRO,
+                "intro": _in_every_language("QUICK_POLL_INTRO"),
                 "anonymous": True,
                 "closes_at": closes.isoformat(),
                 "questions": [

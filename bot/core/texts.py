@@ -288,6 +288,7 @@ ENGLISH: dict[str, str] = {
         "🗳️ “{title}” has closed. Thank you to the {ballots} young people who voted!\n\n"
         "🏆 The winner is “{winner}”, after {rounds} rounds of counting."
     ),
+    "QUICK_POLL_INTRO": "A quick poll from the participation team. One tap, and it's anonymous.",
     "INVITATION": (
         "📣 New: “{title}”\n"
         "\n"
