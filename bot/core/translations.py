@@ -23,18 +23,19 @@ class Field:
 
     path: str
     question: str  # the question's id, or "" for the consultation's own fields
-    texts: dict[str, str]
+    texts: dict[str, str]  # the languages it has words in
+    named: frozenset[str]  # the languages it mentions, words or not (`ar: null` is a gap)
 
 
 def fields(raw: dict[str, Any]) -> list[Field]:
     """Every wording field of a consultation file, in file order."""
-    found = [Field(key, "", _languages(raw[key])) for key in ("title", "intro") if key in raw]
+    found = [_field(key, "", raw[key]) for key in ("title", "intro") if key in raw]
     questions = raw.get("questions")
     for number, question in enumerate(questions if isinstance(questions, list) else [], 1):
         if not isinstance(question, dict):
             continue
         question_id = str(question.get("id") or f"question {number}")
-        found += [Field(path, question_id, _languages(value)) for path, value in _question_wording(question)]
+        found += [_field(path, question_id, value) for path, value in _question_wording(question)]
     return found
 
 
@@ -50,10 +51,11 @@ def _question_wording(question: dict[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
-def _languages(value: Any) -> dict[str, str]:
-    if isinstance(value, dict):
-        return {str(language): str(text) for language, text in value.items() if text is not None}
-    return {ENGLISH: str(value)}
+def _field(path: str, question: str, value: Any) -> Field:
+    if not isinstance(value, dict):
+        return Field(path, question, {ENGLISH: str(value)}, frozenset({ENGLISH}))
+    texts = {str(language): str(text) for language, text in value.items() if text is not None}
+    return Field(path, question, texts, frozenset(str(language) for language in value))
 
 
 def languages_given(raw: dict[str, Any]) -> set[str]:
@@ -65,7 +67,7 @@ def languages_given(raw: dict[str, Any]) -> set[str]:
         if isinstance(question, dict) and isinstance(question.get(AUDIO), dict)
         for language in question[AUDIO]
     }
-    return ({language for field in fields(raw) for language in field.texts} | recorded) - {ENGLISH}
+    return ({language for field in fields(raw) for language in field.named} | recorded) - {ENGLISH}
 
 
 def missing(raw: dict[str, Any], language: str) -> list[Field]:
