@@ -179,6 +179,8 @@ def test_an_undeclared_partial_translation_loads_with_a_warning_per_gap() -> Non
     assert problems == [
         "f.yaml: allowed: warning: options.no.label: no ar translation, so it shows in English"
     ]
+    _, problems = check(partial.replace('ar: "مسموح؟"', "ar: null"))  # a gap written out is a gap too
+    assert "f.yaml: allowed: warning: text: no ar translation, so it shows in English" in problems
     _, problems = check(partial.replace("ar: ", "ps: "))
     assert (
         "f.yaml: -: warning: translations in 'ps' are not used: the bot doesn't speak it yet (en, ar)"
