@@ -35,7 +35,7 @@ from bot.core.engine import (
 )
 from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
-from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
+from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.safeguarding import (
     DEFAULT_PHRASEBOOK_PATH,
@@ -210,6 +210,19 @@ class Conversation:
         if await self._participant(user_id) is None:
             return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         return self.feedback.begin()
+
+    async def current_question(self, user_id: int) -> tuple[Consultation, Question] | None:
+        """The consultation (worded for them) and question they stand on, if any."""
+        participant = await self._participant(user_id)
+        consultation = (
+            self._available(user_id, participant.current_consultation or "") if participant else None
+        )
+        if consultation is None:
+            return None
+        stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
+        position = stored.progress.position if stored is not None else None
+        question = consultation.question(position) if position else None
+        return (consultation, question) if question is not None else None
 
     async def reading_of(self, user_id: int, language_code: str | None) -> Reading:
         """How to speak to them: their choice (stored once they agreed), else their Telegram app's

@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 
 from bot.conversation import Conversation
+from bot.core import i18n
 from bot.core.actions import decode
 from bot.definitions import RECORD_HOW, UPLOAD_MAX_BYTES, Definitions, Launched
 from bot.surveys import RECORDING
@@ -57,7 +58,9 @@ class DraftsChat:
         application.add_handlers(
             [
                 MessageHandler(filters.ChatType.PRIVATE & YAML_FILE, self.upload),
-                MessageHandler(filters.ChatType.PRIVATE & filters.VOICE, self.record),
+                MessageHandler(
+                    filters.ChatType.PRIVATE & filters.VOICE, self.young_people.in_their_language(self.record)
+                ),
                 CommandHandler("preview", self.young_people.in_their_language(self.preview)),
                 CommandHandler("launch", self.launch),
                 CommandHandler("archive", self.archive),
@@ -95,17 +98,27 @@ class DraftsChat:
         assert message is not None and message.voice is not None and user is not None
         if not self.conversation.roles.is_staff(user.id):
             return
-        asked = _question_of(message.reply_to_message)
+        replied = message.reply_to_message
+        asked = _question_of(replied) or await self._question_shown_in(replied, user.id)
         if asked is None:
             await message.reply_text(RECORD_HOW)
         elif (message.voice.file_size or 0) > RECORDING.max_bytes:
             await message.reply_text("That voice note is over 1 MB: please keep it to a minute or two.")
         else:
-            reading = await self.conversation.reading_of(user.id, user.language_code)
+            language = i18n.current().language  # the language they were shown the question in
             await message.reply_text(
-                await self.definitions.record_voice(user.id, *asked, reading.language, message.voice.file_id)
+                await self.definitions.record_voice(user.id, *asked, language, message.voice.file_id)
             )
         raise ApplicationHandlerStop
+
+    async def _question_shown_in(self, replied: Message | None, worker_id: int) -> tuple[str, str] | None:
+        """A question's message with no buttons (a first question answered by typing): the
+        question the worker stands on, if that is the one the message shows."""
+        current = await self.conversation.current_question(worker_id)
+        if replied is None or not replied.text or current is None:
+            return None
+        consultation, question = current
+        return (consultation.id, question.id) if question.text in replied.text else None
 
     async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/preview <id>: take a draft (or a launched consultation) as a young person would."""

@@ -304,3 +304,21 @@ async def test_renamed_and_added_files_at_one_restart(
     await agree(other)
     data = [button.get("callback_data") for row in other.last_message.inline_keyboard for button in row]
     assert "o|named-two" in data and "o|named" not in data
+
+
+async def test_a_worker_records_a_question_whose_message_has_no_buttons(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    typed = "id: story\ntitle: Your story\nintro: Tell us.\nquestions:\n  - {id: tell, type: text, text: 'What happened?'}\n"
+    await upload(worker, typed, "story.yaml")
+    await worker.send("/preview story")
+    await worker.press(texts.CONSENT_BUTTON)
+    question = worker.last_message
+    assert "What happened?" in (question.text or "") and not question.inline_keyboard
+    recording = fake.store_file("voice", b"OggS" + bytes(20), duration=3, mime_type="audio/ogg")
+    update = worker.make_message_update(voice=recording.to_json())
+    update["message"]["reply_to_message"] = fake.message_json(question)
+    [saved] = await worker.send_raw_update(update)
+    assert (saved.text or "").startswith(
+        "🔊 Saved: young people who listen (English) will hear this with question tell"
+    )
