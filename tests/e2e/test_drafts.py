@@ -309,7 +309,10 @@ async def test_renamed_and_added_files_at_one_restart(
 async def test_a_worker_records_a_question_whose_message_has_no_buttons(
     fake: FakeTelegram, bot: RunningBot, worker: User
 ) -> None:
-    typed = "id: story\ntitle: Your story\nintro: Tell us.\nquestions:\n  - {id: tell, type: text, text: 'What happened?'}\n"
+    typed = (
+        "id: story\ntitle: Your story\nintro: Tell us.\n"
+        "questions:\n  - {id: tell, type: text, text: 'What happened?'}\n"
+    )
     await upload(worker, typed, "story.yaml")
     await worker.send("/preview story")
     await worker.press(texts.CONSENT_BUTTON)
