@@ -150,8 +150,8 @@ _WORD = re.compile(f"[{_LETTER}]+")
 _LEET_DIGITS = str.maketrans({"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "8": "ate", "9": "g"})
 # A number with a short unit after it ("3am", "10pm", "2nd", "7yrs") is a number, not leet.
 _NUMBER_WITH_UNIT = re.compile(r"\d+[a-z]{0,3}")
-_REPEATS = re.compile(r"([a-z])\1{2,}")
-_DOUBLES = re.compile(r"([a-z0-9])\1+")
+_REPEATS = re.compile("([a-z\u0621-\u064a])\\1{2,}")  # "killlll", "اموووت"
+_DOUBLES = re.compile("([a-z0-9\u0621-\u064a])\\1+")
 
 # Whole words only. Text-speak and contractions written without an apostrophe.
 _TEXT_SPEAK = {
@@ -248,7 +248,7 @@ _BOUNDARY_START = f"(?<![{_LETTER}])"
 _BOUNDARY_END = f"(?![{_LETTER}])"
 # Arabic joins "and", "so", "with", "to", "like", "will" and "the" to the front of a word
 # ("سأقتل" is "I will kill"): a phrase may follow them. (No Latin letter is one of them.)
-_ARABIC_PREFIX = "(?:[وفبلكس]?(?:ال)?)"
+_ARABIC_PREFIX = "(?:[وف]?[بلكس]?(?:ال)?)"  # "وسأقتل": and + will + kill
 _BAD_WILDCARD = re.compile(r"\*(?!\s|$)|(?<![^\W\d_]{3})\*")
 
 
@@ -474,7 +474,9 @@ class Phrasebook:
     def _correct(self, word: str) -> str:
         """`word`, or the listed word it is one typo away from."""
         compiled = self._compiled
-        if len(word) < _FUZZY_TYPED_MIN:
+        # Tuned for English: in Arabic one letter apart is often another everyday word
+        # ("انتصار", victory, is one letter from "انتحار").
+        if len(word) < _FUZZY_TYPED_MIN or not word.isascii():
             return word
         cached = compiled.fuzzy_cache.get(word)
         if cached is not None:

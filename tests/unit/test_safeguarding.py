@@ -367,6 +367,10 @@ def test_labelled_set_precision_and_recall(book: Phrasebook) -> None:
         ("أنا أريدُ أنْ أموتَ", "self_harm"),  # vowel marks and hamza forms do not matter
         ("انا اريد ان اموت", "self_harm"),
         ("سأقتل نفسي الليلة", "self_harm"),  # "will" joined to the front
+        ("وسأقتل نفسي", "self_harm"),  # "and" + "will"
+        ("بدي اموووت", "self_harm"),  # stretched letters
+        ("انتحاااار", "self_harm"),
+        ("المتنمرين في المدرسة", "bullying"),
         ("أفكر في الانتحار", "self_harm"),  # "the" joined to the front
         ("أبي يضربني كل يوم", "abuse"),
         ("يبتزني بصوري", "sexual_exploitation"),
@@ -377,6 +381,10 @@ def test_labelled_set_precision_and_recall(book: Phrasebook) -> None:
         ("المركز جميل وأريد غرفة خاصة", None),
         ("سكين المطبخ", None),
         ("الحياة جميلة", None),
+        # One letter from a listed word is another everyday word in Arabic: no typo forgiveness.
+        ("في انتظار الحافلة", None),
+        ("انتصار فريقنا", None),
+        ("يضربون الكرة", None),
     ],
 )
 def test_arabic_messages(book: Phrasebook, text: str, expected: str | None) -> None:
