@@ -747,7 +747,10 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         catalogue = Catalogue({})
         definitions = Definitions(db, catalogue, settings.surveys_dir, photos, _utc_now)
         for problem in await definitions.load():
-            log.error("Skipped a consultation: %s", problem)
+            if problem.warning:  # it loaded: worth a look, nothing more
+                log.info("Consultation note: %s", problem)
+            else:
+                log.error("Skipped a consultation: %s", problem)
         log.info(
             "Serving %d consultation(s) from %s and chat: %s; %d draft(s)",
             len(catalogue.consultations),

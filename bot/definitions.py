@@ -19,8 +19,8 @@ import yaml
 
 from bot import surveys
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES
-from bot.core.i18n import LANGUAGES
-from bot.core.models import CONSULTATION_ID_MAX, Consultation
+from bot.core.i18n import LANGUAGES, Reading
+from bot.core.models import CONSULTATION_ID_MAX, ENGLISH, Consultation, Question
 from bot.photo_answers import PhotoAnswers
 from bot.storage import definitions_repo, recordings_repo, repos
 from bot.storage.db import Database
@@ -72,9 +72,15 @@ def _erase_previews(db: Connection) -> list[str]:
 
 
 def same_questions(a: Consultation, b: Consultation) -> bool:
-    """Whether an answer to one means the same in the other: the same questions and anonymity.
-    Titles, introductions and dates may change under answers; these may not."""
-    return a.anonymous == b.anonymous and a.questions == b.questions
+    """Whether an answer to one means the same in the other: the same anonymity and the same
+    questions and options, in English. Titles, introductions, dates, easy-read wording,
+    recordings and translations may change under answers (translators keep the meaning; a
+    translation completed later must not split the results)."""
+
+    def meaning(consultation: Consultation) -> list[Question]:
+        return [q.model_copy(update={"easy_text": None, "audio": None}) for q in consultation.questions]
+
+    return a.anonymous == b.anonymous and meaning(a) == meaning(b)
 
 
 class Definitions:
@@ -189,6 +195,7 @@ class Definitions:
             text = _with_id(source.text, new_id)
             row = Definition(new_id, base_id, version, "file", source.name, text, "draft")
             definitions_repo.add(db, row, None, now)
+            recordings_repo.copy(db, latest.id, new_id)
             rows.append(row)
             log.warning(
                 "%s: its questions changed after young people began answering '%s', who carry on with the "
@@ -261,6 +268,7 @@ class Definitions:
                 return "updated", saved, [], ""
             new = Definition(target_id, row.base_id, version, "upload", file_name, final_text, "draft")
             definitions_repo.add(db, new, worker_id, now)
+            recordings_repo.copy(db, latest.id, target_id)
             return "new version", saved, [], latest.state
 
         outcome, saved, problems, earlier = await self.db.transaction(save)
@@ -379,16 +387,18 @@ class Definitions:
         )
 
     async def record_voice(
-        self, worker_id: int, consultation_id: str, question_id: str, language: str, file_id: str
+        self, worker_id: int, consultation_id: str, question_id: str, reading: Reading, file_id: str
     ) -> str:
-        """A worker's voice note for a question (from a preview, or the consultation itself), in
-        the language they read the bot in. What to tell them."""
+        """A worker's voice note for a question (from a preview, or the consultation itself), of
+        the words they were shown: in their language if the consultation has it (else English),
+        easy read or not. It plays for young people shown those same words. What to tell them."""
         consultation_id = consultation_id.removesuffix(PREVIEW_MARK)
         consultation = self.catalogue.with_drafts().get(consultation_id)
-        question = (
-            consultation.worded_for(language, easy=False).question(question_id) if consultation else None
-        )
-        if consultation is None or question is None:
+        if consultation is None:
+            return RECORD_HOW
+        language = reading.language if reading.language in consultation.worded_in else ENGLISH
+        question = consultation.worded_for(language, reading.easy).question(question_id)
+        if question is None:
             return RECORD_HOW
         now, words = self.clock(), recordings_repo.wording_sha256(question.text)
         await self.db.transaction(
@@ -396,9 +406,10 @@ class Definitions:
                 db, consultation_id, question_id, language, file_id, words, worker_id, now
             )
         )
+        wording = ", easy read" if reading.easy and question.easy_text else ""
         return (
-            f"🔊 Saved: young people who listen ({LANGUAGES[language]}) will hear this with question "
-            f"{question_id} of {consultation_id}. Send another the same way to replace it."
+            f"🔊 Saved: young people who listen ({LANGUAGES[language]}{wording}) will hear this with "
+            f"question {question_id} of {consultation_id}. Send another the same way to replace it."
         )
 
     def unknown(self, consultation_id: str) -> str:

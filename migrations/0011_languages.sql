@@ -19,5 +19,5 @@ CREATE TABLE recordings (
     wording_sha256 TEXT NOT NULL,
     recorded_by INTEGER NOT NULL,
     recorded_at TEXT NOT NULL,
-    PRIMARY KEY (consultation_id, question_id, language)
+    PRIMARY KEY (consultation_id, question_id, language, wording_sha256)  -- standard and easy read
 );

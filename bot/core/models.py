@@ -323,6 +323,11 @@ class Consultation(_Strict):
     def add_wording(self, language: str, translated: Consultation) -> None:
         self._wording[language] = (translated.title, translated.intro, translated.questions)
 
+    @property
+    def worded_in(self) -> frozenset[str]:
+        """The languages the file words it in (English always)."""
+        return frozenset(self._wording)
+
     def worded_for(self, language: str, easy: bool) -> Consultation:
         """This consultation as a reader sees it: in their language where the file translates it
         (English elsewhere, without English recordings), with the easy-read question texts if they

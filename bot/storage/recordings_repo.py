@@ -33,10 +33,19 @@ def record(
     db.execute(
         "INSERT INTO recordings (consultation_id, question_id, language, file_id, wording_sha256,"
         " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (consultation_id, question_id, language) DO UPDATE SET file_id = excluded.file_id,"
-        " wording_sha256 = excluded.wording_sha256, recorded_by = excluded.recorded_by,"
-        " recorded_at = excluded.recorded_at",
+        " ON CONFLICT (consultation_id, question_id, language, wording_sha256) DO UPDATE SET"
+        " file_id = excluded.file_id, recorded_by = excluded.recorded_by, recorded_at = excluded.recorded_at",
         (consultation_id, question_id, language, file_id, wording_sha256, worker_id, _at(now)),
+    )
+
+
+def copy(db: Connection, from_id: str, to_id: str) -> None:
+    """A new version keeps the recordings of its predecessor (each plays only while its words do)."""
+    db.execute(
+        "INSERT OR IGNORE INTO recordings (consultation_id, question_id, language, file_id, wording_sha256,"
+        " recorded_by, recorded_at) SELECT ?, question_id, language, file_id, wording_sha256, recorded_by,"
+        " recorded_at FROM recordings WHERE consultation_id = ?",
+        (to_id, from_id),
     )
 
 

@@ -73,6 +73,9 @@ class DraftsChat:
         people's handlers (who say what they can send)."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and message.document is not None and user is not None
+        if self.conversation.roles.of(user.id) == "officer":
+            await message.reply_text(NOT_ALLOWED)  # they know what they sent: not a young person's file
+            raise ApplicationHandlerStop
         if not self.conversation.roles.is_staff(user.id):
             return
         document = message.document
@@ -105,9 +108,9 @@ class DraftsChat:
         elif (message.voice.file_size or 0) > RECORDING.max_bytes:
             await message.reply_text("That voice note is over 1 MB: please keep it to a minute or two.")
         else:
-            language = i18n.current().language  # the language they were shown the question in
+            reading = i18n.current()  # how they were shown the question
             await message.reply_text(
-                await self.definitions.record_voice(user.id, *asked, language, message.voice.file_id)
+                await self.definitions.record_voice(user.id, *asked, reading, message.voice.file_id)
             )
         raise ApplicationHandlerStop
 

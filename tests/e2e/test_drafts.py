@@ -18,6 +18,7 @@ from tests.e2e.test_feedback_and_safeguarding import agree
 from tests.e2e.test_hub_design import say_in
 from tests.fake_telegram import FakeTelegram, Group, User
 
+OFFICER = 3001
 GARDEN = """\
 id: garden
 title: The hub garden
@@ -51,7 +52,7 @@ def settings(settings: Settings, tmp_path: Path) -> Settings:
     """The e2e consultation files in a folder the test may edit."""
     folder = tmp_path / "surveys"
     shutil.copytree(E2E_SURVEYS, folder)
-    return settings.model_copy(update={"surveys_dir": folder})
+    return settings.model_copy(update={"surveys_dir": folder, "officer_ids": frozenset({OFFICER})})
 
 
 async def upload(user: User, text: str, name: str = "garden.yaml") -> str:
@@ -238,6 +239,9 @@ async def test_who_may_send_files_and_preview(
     assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []
     for command in ("/preview pets", "/launch pets", "/archive pets"):
         assert (await young.send(command))[0].text == NOT_ALLOWED
+    officer = fake.user(OFFICER, "Olu", "olu_officer", started=True)
+    [refused] = await officer.send_document(GARDEN.encode(), file_name="garden.yaml", mime_type="text/yaml")
+    assert refused.text == NOT_ALLOWED
 
     too_big = await upload(worker, GARDEN + "#" * 300_000)
     assert too_big == TOO_BIG.format(kb=256)
@@ -325,3 +329,12 @@ async def test_a_worker_records_a_question_whose_message_has_no_buttons(
     assert (saved.text or "").startswith(
         "🔊 Saved: young people who listen (English) will hear this with question tell"
     )
+    # A worker reading Arabic records an English-only consultation: it is an English recording.
+    await worker.send("/language")
+    await worker.press("العربية")
+    await worker.send("/preview story")
+    question = worker.last_message
+    update = worker.make_message_update(voice=recording.to_json())
+    update["message"]["reply_to_message"] = fake.message_json(question)
+    [saved] = await worker.send_raw_update(update)
+    assert "(English)" in (saved.text or "")

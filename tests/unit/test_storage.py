@@ -171,3 +171,10 @@ async def test_a_recording_plays_only_for_the_words_it_reads_out(db: Database) -
     reworded = recordings_repo.wording_sha256("Which animals?")
     assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets", "kinds", "en", reworded)) is None
     assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets", "kinds", "ar", said)) is None
+
+
+async def test_a_new_version_keeps_the_recordings_of_the_one_before(db: Database) -> None:
+    said = recordings_repo.wording_sha256("Which pets?")
+    await db.transaction(lambda tx: recordings_repo.record(tx, "pets", "kinds", "en", "VO1", said, 2001, NOW))
+    await db.transaction(lambda tx: recordings_repo.copy(tx, "pets", "pets-v2"))
+    assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets-v2", "kinds", "en", said)) == "VO1"

@@ -15,6 +15,7 @@ from bot.__main__ import main
 from bot.core import i18n, texts
 from bot.core.i18n import FIRST_STRONG_ISOLATE as FSI
 from bot.core.i18n import POP_DIRECTIONAL_ISOLATE as PDI
+from bot.core.models import Consultation
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -227,3 +228,20 @@ def test_recordings_are_checked_per_language(tmp_path: Path) -> None:
     assert consultation is not None
     assert consultation.worded_for("en", easy=False).questions[0].audio == "media/en.ogg"
     assert consultation.worded_for("ar", easy=False).questions[0].audio is None  # never English to them
+
+
+def test_what_freezes_an_answered_consultation_across_languages() -> None:
+    from bot.definitions import same_questions
+
+    def parsed(text: str) -> Consultation:
+        consultation, problems = check(text)
+        assert consultation is not None, problems
+        return consultation  # type: ignore[return-value]
+
+    base = parsed(TRANSLATED)
+    partial = parsed(TRANSLATED.replace("languages: [en, ar]\n", "").replace(', ar: "لا"', ""))
+    assert same_questions(partial, base)  # completing a translation must not split the results
+    assert same_questions(base, parsed(TRANSLATED.replace('"Pets ok?"', '"Can we have pets?"')))  # easy read
+    assert not same_questions(
+        base, parsed(TRANSLATED.replace('en: "No"', 'en: "Never"'))
+    )  # English is the meaning
