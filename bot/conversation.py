@@ -430,7 +430,9 @@ class Conversation:
         statuses = await self.db.read(lambda db: repos.response_statuses(db, respondents))
         started = {cid for cid, status in statuses.items() if status == "in_progress"}
         submitted = {cid for cid, status in statuses.items() if status == "submitted"}
-        return Reply([consultation_list(open_now, started, submitted, self.catalogue.results_to_share(now))])
+        # An earlier version still open is for those who began it: others see only the newest.
+        listed = [c for c in open_now if c.id not in self.catalogue.superseded or c.id in statuses]
+        return Reply([consultation_list(listed, started, submitted, self.catalogue.results_to_share(now))])
 
     async def _result(self, consultation: Consultation) -> Reply:
         """A closed vote's result, if young people may see it; otherwise what is open."""

@@ -155,7 +155,19 @@ class Definitions:
                 self.catalogue.consultations[row.id] = consultation
             if row.state == "archived":
                 self.catalogue.archived.add(row.id)
+        self._mark_superseded(served)
         return problems + found
+
+    def _mark_superseded(self, rows: list[Definition]) -> None:
+        """Launched versions with a newer launched one: young people who have not begun them see
+        only the newest (two buttons with one title would be a guess)."""
+        launched = [r for r in rows if r.id in self.catalogue.consultations]
+        newest: dict[str, Definition] = {}
+        for row in launched:
+            if row.base_id not in newest or row.version > newest[row.base_id].version:
+                newest[row.base_id] = row
+        self.catalogue.superseded.clear()
+        self.catalogue.superseded.update(r.id for r in launched if newest[r.base_id] is not r)
 
     def _record_files(
         self, db: Connection, files: dict[str, tuple[Source, Consultation]], now: datetime
@@ -347,6 +359,7 @@ class Definitions:
         self.catalogue.previews.pop(consultation_id + PREVIEW_MARK, None)
         self.catalogue.consultations[consultation_id] = self.catalogue.drafts.pop(consultation_id)
         rows = await self.db.read(definitions_repo.all_definitions)
+        self._mark_superseded(rows)
         base_id = next(r.base_id for r in rows if r.id == consultation_id)
         earlier = [
             r.id

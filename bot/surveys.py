@@ -67,6 +67,7 @@ class Catalogue:
     drafts: dict[str, Consultation] = field(default_factory=dict)
     archived: set[str] = field(default_factory=set)  # launched ones put away: hidden from young people
     previews: dict[str, Consultation] = field(default_factory=dict)
+    superseded: set[str] = field(default_factory=set)  # earlier versions of a launched newer one
 
     def get(self, consultation_id: str) -> Consultation | None:
         """What a young person's step can be on: a launched consultation not archived, or a

@@ -134,7 +134,9 @@ class DraftsChat:
         elif isinstance(copy := await self.definitions.preview(consultation_id), str):
             await message.reply_text(copy)
         else:
-            await message.reply_text(PREVIEW_INTRO.format(title=copy.title, id=consultation_id))
+            reading = i18n.current()  # the title as the worker will see it in the preview
+            title = copy.worded_for(reading.language, reading.easy).title
+            await message.reply_text(PREVIEW_INTRO.format(title=title, id=consultation_id))
             await self.young_people.show(update, await self.conversation.start(worker_id, copy.id))
         raise ApplicationHandlerStop
 
@@ -206,7 +208,8 @@ def _launched_text(launched: Launched, bot_username: str, now: datetime, zone: Z
         f"https://t.me/{bot_username}?start={consultation.id}",
     ]
     lines += [
-        f"The earlier version {e} is still open: /close {e} when only this one should be."
+        f"The earlier version {e} is still open for those who began it (others see only this one): "
+        f"/close {e} when it should end."
         for e in launched.earlier_open
     ]
     return "\n".join(lines)

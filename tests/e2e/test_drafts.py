@@ -171,9 +171,11 @@ async def test_sending_a_launched_consultation_again_makes_a_new_version(
         "✅ garden is already launched, so this is saved as a new version: draft garden-v2"
     )
     [launched] = await worker.send("/launch garden-v2")
-    assert "The earlier version garden is still open: /close garden when only this one should be." in (
-        launched.text or ""
-    )
+    assert "The earlier version garden is still open for those who began it" in (launched.text or "")
+    young = fake.user(8110, "Young", "young_versions")
+    await agree(young)  # someone new sees one button for the garden: the newest version
+    data = [button.get("callback_data") for row in young.last_message.inline_keyboard for button in row]
+    assert "o|garden-v2" in data and "o|garden" not in data
     long_label = await upload(
         worker, GARDEN.replace("id: garden", "id: wordy").replace("Vegetables", "V" * 33)
     )
