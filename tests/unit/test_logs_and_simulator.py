@@ -46,11 +46,12 @@ def test_configure_quietens_httpx_which_logs_urls() -> None:
         logging.basicConfig(force=True, handlers=[logging.NullHandler()])
 
 
-async def test_the_simulator_takes_a_consultation_with_numbers(tmp_path: Path) -> None:
+async def simulate(tmp_path: Path, lines: list[str], consultation: str = "") -> tuple[list[str], list]:
+    """What the simulator said to someone typing `lines`, and the answers it stored."""
     from bot.config import load_settings
 
     settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
-    typed = iter(["1", "1", "2", "/help", "4", "5", "Biscuit", "1"])
+    typed = iter(lines)
     said: list[str] = []
 
     async def ask(prompt: str) -> str:
@@ -60,8 +61,13 @@ async def test_the_simulator_takes_a_consultation_with_numbers(tmp_path: Path) -
             raise EOFError from None
 
     async with open_conversation(settings, tmp_path / "sim.sqlite3") as conversation:
-        await Simulator(conversation, ask=ask, say=said.append).run("pets")
+        await Simulator(conversation, ask=ask, say=said.append).run(consultation)
         rows = await conversation.db.fetch_all("SELECT question_id, value FROM answers ORDER BY question_id")
+    return said, rows
+
+
+async def test_the_simulator_takes_a_consultation_with_numbers(tmp_path: Path) -> None:
+    said, rows = await simulate(tmp_path, ["1", "1", "2", "/help", "4", "5", "Biscuit", "1"], "pets")
     transcript = "\n".join(said)
     assert "[1] ✅ Yes, I agree" in transcript
     assert "Question 2 of 4" in transcript and "[3] ▫️ 🐟 Fish" in transcript
@@ -85,20 +91,7 @@ async def test_the_simulator_stops_on_quit(tmp_path: Path, line: str) -> None:
 
 
 async def test_the_simulator_speaks_the_language_chosen(tmp_path: Path) -> None:
-    from bot.config import load_settings
-
-    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
-    typed = iter(["1", "/language", "2", "/help"])  # agree, then العربية
-    said: list[str] = []
-
-    async def ask(prompt: str) -> str:
-        try:
-            return next(typed)
-        except StopIteration:
-            raise EOFError from None
-
-    async with open_conversation(settings, tmp_path / "sim.sqlite3") as conversation:
-        await Simulator(conversation, ask=ask, say=said.append).run()
+    said, _ = await simulate(tmp_path, ["1", "/language", "2", "/help"])  # agree, then العربية
     with i18n.speaking("ar"):
         arabic_help = texts.HELP
     assert said[-1].strip() == arabic_help
