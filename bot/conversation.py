@@ -80,6 +80,10 @@ from bot.votes import (
 log = logging.getLogger(__name__)
 
 
+# Choices of language made before consent, kept in memory at most (about 100 bytes each).
+READINGS_BEFORE_CONSENT_MAX = 10_000
+
+
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -259,7 +263,10 @@ class Conversation:
         new way, then carry on where they were."""
         participant = await self._participant(user_id)
         if participant is None:
-            self._reading_before_consent[user_id] = reading
+            waiting = self._reading_before_consent
+            waiting[user_id] = reading
+            if len(waiting) > READINGS_BEFORE_CONSENT_MAX:  # those who never came back: the oldest go
+                del waiting[next(iter(waiting))]
         else:
             await self.db.transaction(lambda db: repos.set_reading(db, user_id, reading))
         with i18n.speaking(reading):
