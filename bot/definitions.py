@@ -195,6 +195,8 @@ class Definitions:
             wanted = consultation.model_copy(update={"id": latest.id})
             if stored == wanted and latest.source == source.name:
                 continue
+            for stale in surveys.stale_translations(source.name, latest.definition, source.text):
+                log.warning("%s", stale)
             # A recorded definition that no longer passes the checks is still what was answered.
             if latest.id not in answered or (stored is not None and same_questions(stored, wanted)):
                 text = _with_id(source.text, latest.id)
@@ -241,9 +243,9 @@ class Definitions:
             return problems_text(file_name, text, [p for p in problems if not p.warning])
         now = self.clock()
 
-        def save(db: Connection) -> tuple[str, Consultation | None, list[Problem], str]:
-            """(what happened, the draft saved, problems with it under its new id, the state of the
-            version it follows)."""
+        def save(db: Connection) -> tuple[str, Consultation | None, list[Problem], Definition | None]:
+            """(what happened, the draft saved, problems with it under its new id, the version it
+            follows)."""
             rows = {r.id: r for r in definitions_repo.all_definitions(db)}
             row = rows.get(consultation.id)
             if row is None:
@@ -253,9 +255,9 @@ class Definitions:
                     worker_id,
                     now,
                 )
-                return "new", consultation, [], ""
+                return "new", consultation, [], None
             if row.origin != "upload":
-                return "taken", None, [], ""
+                return "taken", None, [], None
             latest = max((r for r in rows.values() if r.base_id == row.base_id), key=lambda r: r.version)
             target_id = latest.id
             # A draft archived without being launched comes back as the draft; anything launched
@@ -264,7 +266,7 @@ class Definitions:
             if latest.state != "draft" and not revive:
                 stored, _ = surveys.parse(self._source(latest))
                 if stored == consultation.model_copy(update={"id": latest.id}):
-                    return "same", stored, [], latest.state
+                    return "same", stored, [], latest
                 version = latest.version + 1
                 while version_id(row.base_id, version) in rows:
                     version += 1
@@ -272,19 +274,21 @@ class Definitions:
             final_text = _with_id(text, target_id)
             saved, found = surveys.parse(Source(file_name, final_text, self.surveys_dir))
             if saved is None:
-                return "problems", None, found, ""
+                return "problems", None, found, None
             if target_id == latest.id:
                 definitions_repo.update_definition(db, target_id, file_name, final_text, worker_id, now)
                 if revive:
                     definitions_repo.set_state(db, target_id, "draft", worker_id, now)
-                return "updated", saved, [], ""
+                return "updated", saved, [], latest
             new = Definition(target_id, row.base_id, version, "upload", file_name, final_text, "draft")
             definitions_repo.add(db, new, worker_id, now)
             recordings_repo.copy(db, latest.id, target_id)
-            return "new version", saved, [], latest.state
+            return "new version", saved, [], latest
 
         outcome, saved, problems, earlier = await self.db.transaction(save)
-        was = "was archived" if earlier == "archived" else "is already launched"
+        was = "was archived" if earlier is not None and earlier.state == "archived" else "is already launched"
+        if earlier is not None:
+            warnings += surveys.stale_translations(file_name, earlier.definition, text)
         if outcome == "problems":
             return problems_text(file_name, text, problems)
         if outcome == "taken":

@@ -334,6 +334,23 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
     return (None if errors else consultation), problems
 
 
+def stale_translations(file: str, before: str, after: str) -> list[Problem]:
+    """Warnings for translations left as they were when their English changed (`before` and
+    `after` are two versions of one consultation's YAML, both already parsed without errors)."""
+    earlier, later = yaml.safe_load(before), yaml.safe_load(after)
+    if not isinstance(earlier, dict) or not isinstance(later, dict):
+        return []
+    return [
+        Problem(
+            file,
+            field.question or WHOLE_FILE,
+            f"{field.path}: the English changed but the {language} did not: check it still says the same",
+            warning=True,
+        )
+        for field, language in translations.stale(earlier, later)
+    ]
+
+
 TEXT_LINT = 200  # characters: a question longer than this is a lot to read on a phone
 LABEL_LINT = 30  # characters: about what a phone shows on a button before cutting it off
 

@@ -106,3 +106,20 @@ def in_language(raw: Any, language: str) -> Any:
         else:
             plain[key] = in_language(value, language)
     return plain
+
+
+def stale(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[Field, str]]:
+    """Wording whose English changed between two versions of a file while a translation of it
+    stayed the same: (the field, the language) of each such translation."""
+    earlier = {(f.question, f.path): f for f in fields(before)}
+    found = []
+    for field in fields(after):
+        previous = earlier.get((field.question, field.path))
+        if previous is None or previous.texts.get(ENGLISH) == field.texts.get(ENGLISH):
+            continue
+        found += [
+            (field, language)
+            for language, text in field.texts.items()
+            if language != ENGLISH and previous.texts.get(language) == text
+        ]
+    return found

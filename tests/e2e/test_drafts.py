@@ -340,3 +340,15 @@ async def test_a_worker_records_a_question_whose_message_has_no_buttons(
     update["message"]["reply_to_message"] = fake.message_json(question)
     [saved] = await worker.send_raw_update(update)
     assert "(English)" in (saved.text or "")
+
+
+async def test_a_translation_left_behind_is_pointed_out(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    translated = GARDEN.replace(
+        "{id: veg, label: Vegetables}", "{id: veg, label: {en: Vegetables, ar: خضروات}}"
+    )
+    await upload(worker, translated)
+    stale = await upload(worker, translated.replace("en: Vegetables", "en: Fruit and veg"))
+    assert stale.startswith("✅ Draft garden updated")
+    assert "options.veg.label: the English changed but the ar did not: check it still says the same" in stale

@@ -245,3 +245,12 @@ def test_what_freezes_an_answered_consultation_across_languages() -> None:
     assert not same_questions(
         base, parsed(TRANSLATED.replace('en: "No"', 'en: "Never"'))
     )  # English is the meaning
+
+
+def test_a_translation_left_behind_when_its_english_changed_is_flagged() -> None:
+    changed = TRANSLATED.replace('en: "Allowed?"', 'en: "Should pets be allowed?"')
+    assert [str(p) for p in surveys.stale_translations("f.yaml", TRANSLATED, changed)] == [
+        "f.yaml: allowed: warning: text: the English changed but the ar did not: check it still says the same"
+    ]
+    both = changed.replace('ar: "مسموح؟"', 'ar: "هل يُسمح بالحيوانات؟"')
+    assert surveys.stale_translations("f.yaml", TRANSLATED, both) == []
