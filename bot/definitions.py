@@ -115,13 +115,14 @@ class Definitions:
         files: dict[str, tuple[Source, Consultation]] = {}
         for source in sources:
             consultation, found = surveys.parse(source)
-            problems += found
-            if consultation is not None and consultation.id in files:
+            if consultation is None:  # the warnings of those served come with loading them below
+                problems += found
+            elif consultation.id in files:
                 reason = (
                     f"consultation id '{consultation.id}' is already used by {files[consultation.id][0].name}"
                 )
                 problems.append(Problem(source.name, WHOLE_FILE, reason))
-            elif consultation is not None:
+            else:
                 files[consultation.id] = (source, consultation)
         now = self.clock()
         problems += await self.db.transaction(lambda db: self._record_files(db, files, now))
@@ -235,9 +236,8 @@ class Definitions:
         except UnicodeDecodeError:
             return NOT_TEXT.format(name=file_name)
         source = Source(file_name, text, self.surveys_dir)
-        consultation, problems = surveys.parse(source)
-        if consultation is not None:
-            _, problems = surveys.load_sources([source], self.catalogue.with_drafts())
+        loaded, problems = surveys.load_sources([source], self.catalogue.with_drafts())
+        consultation = next(iter(loaded.values()), None)
         warnings = [p for p in problems if p.warning]
         if consultation is None or len(warnings) < len(problems):
             return problems_text(file_name, text, [p for p in problems if not p.warning])

@@ -24,7 +24,7 @@ from bot.storage import announce_repo, feedback_repo, repos
 from bot.storage.db import Database
 from bot.surveys import Catalogue
 from bot.telegram.handlers import send_screen
-from bot.telegram.team import NOT_ALLOWED, TeamChat, consultation_named
+from bot.telegram.team import TeamChat, staff_consultation
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,9 @@ class Announcer:
         """/announce <id>: invite everyone who asked for updates, once per consultation."""
         message, worker = update.effective_message, update.effective_user
         assert message is not None and worker is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        consultation = await consultation_named(self.catalogue, message, context.args, "/announce <id>")
+        consultation = await staff_consultation(
+            self.team, self.catalogue, update, context.args, "/announce <id>"
+        )
         if consultation is None:
             return
         if not consultation.is_open(self.clock()):

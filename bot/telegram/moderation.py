@@ -19,7 +19,7 @@ from bot.ideas import Ideas, Shortlisting
 from bot.photo_answers import PhotoAnswers
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 from bot.surveys import Catalogue
-from bot.telegram.team import NOT_ALLOWED, TeamChat, consultation_named, edit_quietly
+from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly, staff_consultation
 from bot.votes import Votes
 
 log = logging.getLogger(__name__)
@@ -137,17 +137,6 @@ class Moderation:
                     return
                 await self.ideas.posted(idea.id)
 
-    async def _consultation_argument(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
-    ) -> Consultation | None:
-        """The staff member's consultation id argument, or None after saying what went wrong."""
-        message = update.effective_message
-        assert message is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return None
-        return await consultation_named(self.catalogue, message, context.args, usage)
-
     # --- moderation ------------------------------------------------------------------------------
 
     async def moderate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -246,7 +235,9 @@ class Moderation:
         """/shortlist <vote id>: choose which approved ideas go on the ballot."""
         message = update.effective_message
         assert message is not None
-        vote = await self._consultation_argument(update, context, "/shortlist <vote id>")
+        vote = await staff_consultation(
+            self.team, self.catalogue, update, context.args, "/shortlist <vote id>"
+        )
         if vote is None:
             return
         question = _ranked_from_ideas(vote)
@@ -288,7 +279,9 @@ class Moderation:
         """/close <id>: close a consultation now, after a confirming tap."""
         message = update.effective_message
         assert message is not None
-        consultation = await self._consultation_argument(update, context, "/close <consultation id>")
+        consultation = await staff_consultation(
+            self.team, self.catalogue, update, context.args, "/close <consultation id>"
+        )
         if consultation is None:
             return
         await message.reply_text(

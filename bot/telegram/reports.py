@@ -24,7 +24,7 @@ from bot.results import gather
 from bot.storage import repos, summary_repo
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
-from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named
+from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named, staff_consultation
 from bot.votes import Votes, count_votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
@@ -171,11 +171,8 @@ class Reports:
         """/poster <id>: a printable A4 poster with a QR code that opens the consultation."""
         message = update.effective_message
         assert message is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        consultation = await consultation_named(
-            self.catalogue, message, context.args, "/poster <consultation id>"
+        consultation = await staff_consultation(
+            self.team, self.catalogue, update, context.args, "/poster <consultation id>"
         )
         if consultation is None:
             return

@@ -404,6 +404,18 @@ class TeamChat:
         await edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
 
 
+async def staff_consultation(
+    team: TeamChat, catalogue: Catalogue, update: Update, args: list[str] | None, usage: str
+) -> Consultation | None:
+    """The consultation a staff command names; None once a refusal or how to use it is sent."""
+    message = update.effective_message
+    assert message is not None
+    if not team.is_staff(update):
+        await message.reply_text(NOT_ALLOWED)
+        return None
+    return await consultation_named(catalogue, message, args, usage)
+
+
 async def consultation_named(
     catalogue: Catalogue, message: Message, args: list[str] | None, usage: str
 ) -> Consultation | None:
