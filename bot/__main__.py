@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Configuration problem: {error}", file=sys.stderr)
         return EXIT_CONFIG
     token = settings.telegram_bot_token
-    logs.configure([token.get_secret_value()] if token else [])
+    logs.configure([s.get_secret_value() for s in (token, settings.webhook_secret) if s is not None])
     command = args.command or "run"
     try:
         if command == "check-surveys":

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core import texts
@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 IdList = Annotated[frozenset[int], NoDecode]
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class FeedbackTopic(NamedTuple):
@@ -73,6 +74,11 @@ class Settings(BaseSettings):
     # Officers' results and exports show any count below this as "fewer than N" (and hide enough
     # else that it cannot be worked out).
     min_cell_size: Annotated[int, Field(ge=3, le=50)] = 5
+    # Webhook mode (instead of polling): the public HTTPS address Telegram posts updates to, the
+    # secret it must send with each, and the address this process listens on behind the proxy.
+    webhook_url: AnyHttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8443"
 
     @field_validator(
         "telegram_bot_token",
@@ -81,6 +87,8 @@ class Settings(BaseSettings):
         "safeguarding_chat_id",
         "safeguarding_phrases_file",
         "idea_blocklist_file",
+        "webhook_url",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
@@ -97,6 +105,30 @@ class Settings(BaseSettings):
             # Never echo the value: it is a secret even when malformed.
             raise ValueError("should look like 123456789:ABC... (the token @BotFather gave you)")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _telegram_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError(
+                "should be 1 to 256 letters, digits, _ or -; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_and_port(cls, value: str) -> str:
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError(f"should be host:port, e.g. 0.0.0.0:8443; not {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_has_secret(self) -> Settings:
+        if self.webhook_url is not None and self.webhook_secret is None:
+            raise ValueError("WEBHOOK_SECRET: needed when WEBHOOK_URL is set")
+        return self
 
     @field_validator("pseudonym_key")
     @classmethod
@@ -190,7 +222,7 @@ def load_settings(**overrides: object) -> Settings:
         for problem in error.errors():
             variable = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
             reason = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{variable}: {reason}")
+            lines.append(f"{variable}: {reason}" if problem["loc"] else reason)
         raise ConfigError("\n".join(lines)) from None
 
 

@@ -15,8 +15,9 @@ from bot.config import Settings, load_settings
 from bot.conversation import Conversation, open_conversation
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
-from bot.telegram.app import build_application, running
+from bot.telegram.app import INTAKE, build_application, running
 from tests.fake_telegram import FakeTelegram, Group, User, tracked_application_class
+from tests.fake_telegram.harness import REPORTS_FINISHED
 
 # PTB 22 warns (an error under filterwarnings=error) when RetryAfter is built without this opt-in.
 os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -44,6 +45,9 @@ class RunningBot:
         self.application = build_application(
             self.settings, self.conversation, application_class=tracked_application_class(self.fake)
         )
+        # The driver waits until the intake is done with an update, retries included.
+        self.application.bot_data[INTAKE].finished.append(self.fake.mark_processed)
+        self.application.bot_data[REPORTS_FINISHED] = True
         await stack.enter_async_context(running(self.application, poll_timeout=1))
         self._stack = stack
 

@@ -7,17 +7,41 @@ than the work: the benchmark measured 0.45x the echo bot with aiosqlite (a cross
 0.61x with one worker thread (a crossing per unit), and 0.87x here. A unit never awaits, so no
 other task can run in the middle of a transaction: handlers and scheduled jobs cannot interleave.
 The methods stay `async` so callers need not change if a slow disk ever calls for a thread again.
+
+Another process holding the write lock (a migration or a backup run by hand) is never waited for
+on the loop: SQLite is told not to wait (busy_timeout 0) and `transaction` sleeps between tries,
+so everyone else's updates go on being read and answered meanwhile. After `WRITE_WAIT_SECONDS` it
+gives up with the `sqlite3.OperationalError`; the intake keeps the update and tries it again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-# Another process holding the write lock (a migration run by hand) makes us wait this long at most.
-BUSY_TIMEOUT_MS = 2000
+# How long one transaction waits for another process's write lock, in short sleeps off the loop.
+WRITE_WAIT_SECONDS = 5.0
+_FIRST_WAIT, _LONGEST_WAIT = 0.005, 0.25
+
+# Errors of the storage, not of the update: the same work may well succeed later.
+_TRANSIENT = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR}
+
+
+def is_storage_trouble(error: BaseException) -> bool:
+    """Contention, a full disk or an I/O error: worth trying again, and no fault of the update."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF in _TRANSIENT
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
 
 T = TypeVar("T")
 Work = Callable[[sqlite3.Connection], T]
@@ -32,29 +56,59 @@ class Database:
     async def open(cls, path: Path) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so nothing commits behind our back.
-        connection = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        # timeout=0: SQLite must never sleep on the loop's thread waiting for a lock (see above).
+        connection = sqlite3.connect(path, isolation_level=None, timeout=0)
         connection.row_factory = sqlite3.Row
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # The inbox holds each update as Telegram sent it (the sender's id and name with it) until
+        # it is handled; then its row is blanked, and this makes SQLite overwrite what it held
+        # rather than leave it in free space in the file.
+        connection.execute("PRAGMA secure_delete=ON")
+        # The same for the write-ahead log: cut it back to nothing after each checkpoint, so old
+        # page images (an update's words among them) do not linger in it.
+        connection.execute("PRAGMA journal_size_limit=0")
         # In WAL mode NORMAL is durable across application crashes; only power loss can drop
         # the latest commits.
         connection.execute("PRAGMA synchronous=NORMAL")
         return cls(connection, path)
 
     async def close(self) -> None:
+        # Fold the write-ahead log into the file and empty it, even if another connection is open.
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._connection.close()
 
     async def transaction(self, work: Work[T]) -> T:
-        """Run `work` in one transaction: everything it writes commits together, or not at all."""
-        self._connection.execute("BEGIN IMMEDIATE")
+        """Run `work` in one transaction: everything it writes commits together, or not at all
+        (a failed COMMIT, say on a full disk, is rolled back too)."""
+        await self._begin()
         try:
             result = work(self._connection)
+            self._connection.execute("COMMIT")
         except BaseException:
-            self._connection.execute("ROLLBACK")
+            self._rollback()
             raise
-        self._connection.execute("COMMIT")
         return result
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, sleeping (not blocking the loop) while another process holds the lock."""
+        deadline, wait = time.monotonic() + WRITE_WAIT_SECONDS, _FIRST_WAIT
+        while True:
+            try:
+                self._connection.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() + wait > deadline:
+                    raise
+            await asyncio.sleep(wait)
+            wait = min(wait * 2, _LONGEST_WAIT)
+
+    def _rollback(self) -> None:
+        if self._connection.in_transaction:
+            # The connection may be what failed; the transaction is gone either way.
+            with contextlib.suppress(sqlite3.Error):
+                self._connection.execute("ROLLBACK")
 
     async def read(self, work: Work[T]) -> T:
         """Run read-only `work` (each statement sees committed data only)."""
@@ -68,9 +122,16 @@ class Database:
 
     async def run_script(self, script: str) -> None:
         """Run a multi-statement script (used by migrations, which bring their own BEGIN/COMMIT)."""
-        try:
-            self._connection.executescript(script)
-        except BaseException:
-            if self._connection.in_transaction:
-                self._connection.execute("ROLLBACK")
-            raise
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        while True:
+            try:
+                self._connection.executescript(script)
+                return
+            except sqlite3.OperationalError as error:
+                self._rollback()
+                if not _is_busy(error) or time.monotonic() > deadline:
+                    raise
+            except BaseException:
+                self._rollback()
+                raise
+            await asyncio.sleep(_LONGEST_WAIT)

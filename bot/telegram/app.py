@@ -8,19 +8,24 @@ import contextlib
 import logging
 import signal
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, BaseRateLimiter, ContextTypes
 
 from bot.config import Settings
 from bot.conversation import Conversation
 from bot.core import i18n, texts
+from bot.intake import lanes
+from bot.intake.inbox import Inbox
+from bot.intake.intake import Intake, Webhook
 from bot.lifecycle import Lifecycle
 from bot.quickpolls import QuickPolls
+from bot.storage.db import is_storage_trouble
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
@@ -55,6 +60,7 @@ def young_commands() -> list[BotCommand]:
 
 
 ACCESS = "access"  # bot_data key: the role commands, whose menus are set at start-up
+INTAKE = "intake"  # bot_data key: the durable intake, started and stopped with the bot
 ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
 
 
@@ -79,6 +85,7 @@ def build_application(
         .base_url(f"{settings.api_root}/bot")
         .base_file_url(f"{settings.api_root}/file/bot")
         .rate_limiter(rate_limiter or default_rate_limiter())
+        .updater(None)  # updates come through the durable intake (bot/intake/), not PTB's Updater
         .build()
     )
     summaries = Summaries(
@@ -125,32 +132,61 @@ def build_application(
     young_people = YoungPeople(conversation, media, wake_outbox)
     DraftsChat(team, conversation.definitions, conversation, young_people).register(application)
     young_people.register(application)
-    application.add_error_handler(_error_handler(conversation))
+    application.add_error_handler(_on_error)
+    application.bot_data[INTAKE] = _intake(settings, application, conversation)
     return application
 
 
-def _error_handler(
-    conversation: Conversation,
-) -> Callable[[object, ContextTypes.DEFAULT_TYPE], Awaitable[None]]:
-    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure and tell the young person kindly, in their language; never show them
-        an error."""
-        log.error("Error while handling an update", exc_info=context.error)
-        if not isinstance(update, Update) or update.effective_chat is None:
-            return
+def _intake(settings: Settings, application: Application, conversation: Conversation) -> Intake:
+    webhook = None
+    if settings.webhook_url is not None and settings.webhook_secret is not None:
+        host, _, port = settings.webhook_listen.rpartition(":")
+        webhook = Webhook(
+            str(settings.webhook_url), settings.webhook_secret.get_secret_value(), host, int(port)
+        )
+    assert settings.telegram_bot_token is not None
+
+    async def apologise(update: Update) -> None:
+        """Their update was set aside: say so kindly, in their language, only in their own chat."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or chat.type != ChatType.PRIVATE:
+            return  # never a young person's "sorry" in the team chat
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):
                 await update.callback_query.answer()
-        user, reading = update.effective_user, i18n.Reading()
-        if user is not None:
-            with contextlib.suppress(sqlite3.Error):  # the database may be what went wrong
-                reading = await conversation.reading_of(user.id, user.language_code)
+        reading = i18n.Reading()
+        with contextlib.suppress(sqlite3.Error):  # the database may be what went wrong
+            reading = await conversation.reading_of(user.id, user.language_code)
         with i18n.speaking(reading):
             sorry = texts.SOMETHING_WENT_WRONG
         with contextlib.suppress(Forbidden, TelegramError):
-            await context.bot.send_message(update.effective_chat.id, sorry)
+            await application.bot.send_message(chat.id, sorry)
 
-    return on_error
+    async def tell_team(text: str) -> None:
+        """A word to the team about the bot itself (it cannot save updates); never raises."""
+        if settings.team_chat_id is not None:
+            with contextlib.suppress(TelegramError):
+                await application.bot.send_message(settings.team_chat_id, text)
+
+    return Intake(
+        application,
+        Inbox(conversation.db, conversation.clock),
+        apologise,
+        tell_team,
+        settings.api_root,
+        settings.telegram_bot_token.get_secret_value(),
+        ALLOWED_UPDATES,
+        webhook,
+    )
+
+
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the failure. The update stays in the inbox, to be tried again and, should it keep
+    failing, set aside with a kind word to its sender (bot/intake/lanes.py)."""
+    if lanes.note_failure(context.error) and is_storage_trouble(context.error):
+        log.warning("Storage trouble while handling an update (%s); it will be tried again", context.error)
+        return
+    log.error("Error while handling an update", exc_info=context.error)
 
 
 @asynccontextmanager
@@ -163,24 +199,24 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
         await application.bot.request.shutdown()
         raise
     async with application:  # already initialised: on exit this shuts it down
-        assert application.updater is not None
         await application.bot.set_my_commands(young_commands())
         for language in i18n.LANGUAGES:  # Telegram shows each app the menu in its own language
             with i18n.speaking(language):
                 await application.bot.set_my_commands(young_commands(), language_code=language)
         await application.bot_data[ACCESS].set_menus(application.bot)
-        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=poll_timeout)
         await application.start()
+        intake: Intake = application.bot_data[INTAKE]
+        await intake.start(poll_timeout)
         await jobs.run_start_jobs(application)
         try:
             yield application
         finally:
-            await application.updater.stop()
+            await intake.stop()
             await application.stop()
 
 
 async def run_until_stopped(application: Application) -> None:
-    """Run until SIGINT or SIGTERM."""
+    """Run until SIGINT or SIGTERM; raise if the intake failed (the database is unusable)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
@@ -189,7 +225,12 @@ async def run_until_stopped(application: Application) -> None:
     try:
         async with running(application):
             log.info("youthvoice is running as @%s. Press Ctrl+C to stop.", application.bot.username)
-            await stop.wait()
+            failed = application.bot_data[INTAKE].failed
+            stopping = asyncio.ensure_future(stop.wait())
+            await asyncio.wait([stopping, failed], return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            if failed.done():
+                failed.result()  # raises what stopped the intake
     finally:
         for sig in signals:
             loop.remove_signal_handler(sig)

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core import texts
+from bot.intake.lanes import MAX_ATTEMPTS
 from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.fake_telegram import FakeTelegram, User
 
@@ -216,30 +217,30 @@ async def test_a_restart_mid_consultation_continues_at_the_same_question(
 
 
 async def test_a_duplicated_update_is_recorded_once(fake: FakeTelegram, bot: RunningBot) -> None:
+    """Telegram delivering an update again (say, the bot stopped before confirming it) changes
+    nothing: the inbox knows it, so it is neither applied nor answered twice."""
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
     pick = sam.make_callback_update("Yes")
     await fake.deliver(pick)
     sent = len(sam.messages)
-    await fake.deliver(pick)  # applied once; the current question is shown again, in case it was lost
-    assert len(sam.messages) == sent + 1
-    assert sam.last_text.startswith("Question 2 of 4")
-    assert fake.callback_answer(pick["callback_query"]["id"]).text is None  # no "moved on"
+    fake.push_raw_update(pick)
     toggle = sam.make_callback_update("Cat")
-    await fake.deliver(toggle)
-    await fake.deliver(toggle)  # Telegram redelivers the very same update
-    assert answers(bot)["kinds"] == '["cat"]'  # a second toggle would have removed it
-    assert "✅ 🐱 Cat" in sam.last_message.button_labels
-
+    await fake.deliver(toggle)  # handled after the copy (one person's updates are in order)
+    assert len(sam.messages) == sent  # the tap edited the question in place; no reply to the copy
+    fake.push_raw_update(toggle)  # Telegram redelivers the very same update
     await sam.press(texts.NEXT_BUTTON)
+    assert answers(bot)["kinds"] == '["cat"]'  # a second toggle would have removed it
+
     await sam.press("5")
     assert sam.last_text.startswith("Question 4 of 4")
     message = sam.make_message_update("Rex")
     await fake.deliver(message)
-    await fake.deliver(message)
+    fake.push_raw_update(message)
+    await sam.press(texts.BACK_BUTTON)
     assert answers(bot)["names"] == '"Rex"'
     assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]
-    assert sam.last_text.startswith(texts.REVIEW_TITLE)
+    assert rows(bot, "SELECT count(*) FROM inbox WHERE done = 0") == [(0,)]
 
 
 async def test_an_old_button_gets_a_gentle_moved_on(fake: FakeTelegram, bot: RunningBot) -> None:
@@ -380,17 +381,32 @@ async def test_a_young_person_who_blocked_the_bot_causes_no_error(
     # ...and the `fake` fixture checks the bot raised nothing while handling it.
 
 
-async def test_a_failure_is_apologised_for_and_saved_answers_stay(
+async def test_a_failure_is_tried_again_and_they_see_where_they_are(
     fake: FakeTelegram, bot: RunningBot
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
     fake.fail_next("editMessageText", 500, "Internal Server Error")
+    await sam.press("Yes")  # saved, then the reply failed: tried again, it shows where they are
+    assert sam.last_text.startswith("Question 2 of 4")
+    assert all(m.text != texts.SOMETHING_WENT_WRONG for m in sam.messages)
+    assert answers(bot) == {"allowed": '"yes"'}
+    fake.bot_errors.clear()  # the error was meant to happen
+
+
+async def test_an_update_that_keeps_failing_is_set_aside_with_an_apology(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    # Every try fails at its first call to Telegram, after the answer was saved.
+    fake.fail_next("answerCallbackQuery", 500, "Internal Server Error", times=MAX_ATTEMPTS)
     await sam.press("Yes")
     assert sam.last_text == texts.SOMETHING_WENT_WRONG
     assert "Traceback" not in sam.last_text
     assert answers(bot) == {"allowed": '"yes"'}
-    fake.bot_errors.clear()  # the error was meant to happen
+    assert rows(bot, "SELECT count(*) FROM quarantine") == [(1,)]
+    fake.bot_errors.clear()  # the errors were meant to happen
     [question] = await sam.send("/start")
     assert question.text.startswith("Question 2 of 4")
 
