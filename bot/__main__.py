@@ -1,5 +1,5 @@
-"""python -m bot [run | simulate | migrate | check-surveys | update-catalogs]: parse arguments, build,
-run."""
+"""python -m bot [run | simulate | migrate | backup | restore | health | check-surveys | update-catalogs]:
+parse arguments, build, run."""
 
 from __future__ import annotations
 
@@ -103,6 +103,15 @@ def _check_surveys(settings: Settings, paths: list[Path]) -> int:
     return EXIT_PROBLEM if errors else 0
 
 
+def _health(settings: Settings) -> int:
+    """One line on whether the bot is taking updates and keeping up, from the database alone."""
+    from bot.intake import health
+
+    healthy, line = health.check(settings.database_path)
+    print(line)
+    return 0 if healthy else EXIT_PROBLEM
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
@@ -114,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("backup", help="copy the database into BACKUP_DIR now (safe while the bot runs)")
     restore = commands.add_parser("restore", help="put a backup back (stop the bot first)")
     restore.add_argument("backup_file", type=Path, help="a file from BACKUP_DIR")
+    commands.add_parser(
+        "health",
+        help="say in one line whether the bot is taking updates and keeping up; exit 0 if so, 1 if not",
+    )
     check = commands.add_parser("check-surveys", help="validate consultation files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: SURVEYS_DIR)")
     commands.add_parser(
@@ -128,11 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as error:
         print(f"Configuration problem: {error}", file=sys.stderr)
-        return EXIT_CONFIG
+        # For a health check any failure is "unhealthy" (1): Docker reserves exit code 2.
+        return EXIT_PROBLEM if args.command == "health" else EXIT_CONFIG
     token = settings.telegram_bot_token
     logs.configure([s.get_secret_value() for s in (token, settings.webhook_secret) if s is not None])
     command = args.command or "run"
     try:
+        if command == "health":
+            return _health(settings)
         if command == "check-surveys":
             return _check_surveys(settings, args.paths)
         if command == "update-catalogs":

@@ -636,10 +636,11 @@ class Conversation:
     ) -> Reply:
         if stored is None:
             return await self._moved_on(user_id)
+        here = self._current_screen(consultation, stored.progress)
         if outcome is None:
-            # Telegram delivered this update again; it was applied the first time. Show where
-            # they are, in case the bot stopped before its first reply went out.
-            return Reply([self._current_screen(consultation, stored.progress)])
+            # This update was applied before (the bot stopped, or its reply failed, before it was
+            # done): show where they are, on the tapped message itself if it was a tap.
+            return Reply(replace=here) if isinstance(user_input, Action) else Reply([here])
         if outcome.result is Result.ACCEPTED:
             return self._after_step(
                 consultation, stored.progress, outcome.progress, isinstance(user_input, Action)
@@ -655,8 +656,10 @@ class Conversation:
         if isinstance(user_input, Action) and is_repeat_of_last_step(
             consultation, stored.progress, user_input
         ):
-            return Reply(notice=texts.MOVED_ON)  # a double tap: the first tap already moved them on
-        return Reply([self._current_screen(consultation, stored.progress)], notice=texts.MOVED_ON)
+            # A double tap, or a tap again on a question whose reply never came: the tapped
+            # message becomes where they are (unchanged if the first tap already made it so).
+            return Reply(replace=here, notice=texts.MOVED_ON)
+        return Reply([here], notice=texts.MOVED_ON)
 
     @staticmethod
     def _after_step(consultation: Consultation, before: Progress, after: Progress, via_button: bool) -> Reply:

@@ -29,7 +29,7 @@ from bot.core.models import (
     YesNoQuestion,
 )
 from bot.core.schedule import Slot, latest_due
-from bot.storage import ideas_repo, repos, summary_repo
+from bot.storage import ideas_repo, inbox_repo, repos, summary_repo
 from bot.storage.db import Database
 from bot.storage.summary_repo import Marks
 from bot.surveys import Catalogue
@@ -196,6 +196,12 @@ class Summaries:
                 f"🚨 <b>Safeguarding</b>: {raised} alert(s) since the last summary; "
                 f"{waiting} not yet taken on by anyone"
             )
+            set_aside = inbox_repo.quarantined(db)
+            if set_aside:
+                lines.append(
+                    f"⚠️ <b>Messages set aside</b>: {set_aside} in the last 7 days could not be handled "
+                    "(the bot's log says why; the young people were told something went wrong)"
+                )
             lines += self._coming_up(now)
             return Summary("\n".join(lines), responses_chart(bars), summary_repo.current_marks(db))
 

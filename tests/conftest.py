@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from datetime import datetime
@@ -65,6 +66,12 @@ class RunningBot:
             await self._stack.aclose()
             self._stack = None
 
+    async def crash(self) -> None:
+        """Stop as a killed process would: whatever is being handled is abandoned mid-way."""
+        assert self.application is not None
+        await self.application.bot_data[INTAKE].stop(grace=0)
+        await self.stop()
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()
@@ -99,9 +106,34 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         assert server.bot_errors == [], "the bot raised while handling an update"
 
 
+WEBHOOK_SECRET = "test-webhook-secret_1"
+BOTH_INTAKES = pytest.mark.parametrize("intake_mode", ["polling", "webhook"], indirect=True)
+
+
 @pytest.fixture
-def settings(fake: FakeTelegram, tmp_path: Path) -> Settings:
+def intake_mode(request: pytest.FixtureRequest) -> str:
+    """How the bot takes updates: polling unless a test module runs in both (BOTH_INTAKES)."""
+    return getattr(request, "param", "polling")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def settings(fake: FakeTelegram, tmp_path: Path, intake_mode: str) -> Settings:
+    webhook: dict[str, object] = {}
+    if intake_mode == "webhook":  # the fake posts each update to the bot, as Telegram would
+        port = _free_port()
+        webhook = {
+            "webhook_url": f"http://127.0.0.1:{port}/telegram",
+            "webhook_secret": WEBHOOK_SECRET,
+            "webhook_listen": f"127.0.0.1:{port}",
+        }
     return load_settings(
+        **webhook,
         telegram_bot_token=fake.token,
         telegram_api_url=fake.base_url,
         database_path=tmp_path / "youthvoice.sqlite3",

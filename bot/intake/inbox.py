@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from sqlite3 import Connection
 from typing import Any
@@ -11,6 +12,8 @@ from typing import Any
 from bot.storage import inbox_repo
 from bot.storage.db import Database
 from bot.storage.inbox_repo import Pending
+
+log = logging.getLogger(__name__)
 
 # Telegram keeps an unconfirmed update for 24 hours; a handled one is remembered twice that long.
 REMEMBER_HANDLED = timedelta(days=2)
@@ -26,6 +29,25 @@ def update_id_of(update: Any) -> int | None:
     if isinstance(update, dict) and type(update.get("update_id")) is int:
         return update["update_id"]
     return None
+
+
+NAMES = ("first_name", "last_name", "username")
+
+
+def _without_names(payload: str) -> str:
+    try:
+        update = json.loads(payload)
+    except ValueError:
+        return payload  # not even JSON: nothing to pick out
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in NAMES}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return json.dumps(strip(update), ensure_ascii=False)
 
 
 class Inbox:
@@ -50,11 +72,11 @@ class Inbox:
         await self.db.transaction(lambda db: inbox_repo.count_failure(db, update_id))
 
     async def set_aside(self, update_id: int, payload: str, reason: str) -> None:
+        """Quarantine an update, without the names and usernames in it (a developer reading why
+        it failed needs its shape and words, not who sent it by name)."""
         now = self.clock()
-        await self.db.transaction(lambda db: inbox_repo.quarantine(db, update_id, payload, reason, now))
-
-    async def set_aside_since(self, moment: datetime) -> int:
-        return await self.db.read(lambda db: inbox_repo.quarantined_since(db, moment))
+        kept = _without_names(payload)
+        await self.db.transaction(lambda db: inbox_repo.quarantine(db, update_id, kept, reason, now))
 
     async def beat(self, mode: str) -> None:
         """Show `bot health` that the intake is alive; also forget what is no longer needed."""
@@ -65,3 +87,29 @@ class Inbox:
             inbox_repo.forget_before(db, now - REMEMBER_HANDLED, now - KEEP_QUARANTINED)
 
         await self.db.transaction(beat_and_tidy)
+
+
+class StorageAlarm:
+    """Says once, in the log and to the team, that incoming updates cannot be saved (a full disk),
+    and once that they can again; in between, Telegram keeps them."""
+
+    def __init__(self, tell_team: Callable[[str], Awaitable[None]]) -> None:
+        self._tell_team = tell_team
+        self.raised = False
+
+    async def cannot_save(self, error: Exception) -> None:
+        if self.raised:
+            return
+        self.raised = True
+        log.error("Cannot save incoming messages (%s); they stay with Telegram until I can", error)
+        await self._tell_team(
+            f"⚠️ youthvoice cannot save incoming messages right now ({error}). Nothing is lost: "
+            "Telegram keeps them until the bot can save them. If the disk is full, free some space."
+        )
+
+    async def saving_again(self) -> None:
+        if not self.raised:
+            return
+        self.raised = False
+        log.warning("Saving incoming messages again")
+        await self._tell_team("✅ youthvoice is saving incoming messages again.")

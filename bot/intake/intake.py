@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
-from bot.intake.inbox import Inbox
+from bot.intake.inbox import Inbox, StorageAlarm
 from bot.intake.lanes import Apology, Lanes
 from bot.intake.polling import Poller
 from bot.intake.webhook import WebhookServer
@@ -48,7 +48,7 @@ class Intake:
         self.application = application
         self.inbox = inbox
         self._apologise = apologise
-        self._tell_team = tell_team
+        self._alarm = StorageAlarm(tell_team)
         self._api_root, self._token = api_root, token
         self._allowed = allowed_updates
         self._webhook = webhook
@@ -78,7 +78,7 @@ class Intake:
                 self._token,
                 self.inbox,
                 self._received,
-                self._tell_team,
+                self._alarm,
                 self._allowed,
                 poll_timeout,
             )
@@ -86,14 +86,21 @@ class Intake:
         else:
             hook = self._webhook
             self._server = WebhookServer(
-                self.inbox, self._received, hook.secret, hook.host, hook.port, urlsplit(hook.url).path
+                self.inbox,
+                self._received,
+                self._alarm,
+                hook.secret,
+                hook.host,
+                hook.port,
+                urlsplit(hook.url).path,
             )
             await self._server.start()
             await bot.set_webhook(hook.url, secret_token=hook.secret, allowed_updates=self._allowed)
         self._watch(self._beat(), "heartbeat")
 
-    async def stop(self) -> None:
-        """Stop taking updates; let those being handled finish. The rest wait in the inbox."""
+    async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
+        """Stop taking updates; let those being handled finish (for `grace` seconds at most).
+        The rest wait in the inbox. Stopping twice is harmless."""
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -101,7 +108,7 @@ class Intake:
         if self._server is not None:
             await self._server.stop()
         if self._lanes is not None:
-            await self._lanes.stop(STOP_GRACE_SECONDS)
+            await self._lanes.stop(grace)
 
     def _received(self, already_known: list[int]) -> None:
         """New updates are in the inbox; those it already had need nothing more."""

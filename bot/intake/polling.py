@@ -12,13 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import httpx
 from telegram.error import InvalidToken
 
-from bot.intake.inbox import Inbox, update_id_of
+from bot.intake.inbox import Inbox, StorageAlarm, update_id_of
 from bot.storage.db import is_storage_trouble
 
 log = logging.getLogger(__name__)
@@ -35,14 +35,14 @@ class Poller:
         token: str,
         inbox: Inbox,
         stored: Callable[[list[int]], None],
-        tell_team: Callable[[str], Awaitable[None]],
+        alarm: StorageAlarm,
         allowed_updates: Sequence[str],
         timeout: int,
     ) -> None:
         self._url = f"{api_root}/bot{token}/getUpdates"
         self.inbox = inbox
         self._stored = stored
-        self._tell_team = tell_team
+        self._alarm = alarm
         self._allowed = list(allowed_updates)
         self._timeout = timeout
 
@@ -95,29 +95,18 @@ class Poller:
     async def _keep(self, updates: list[dict[str, Any]]) -> list[int]:
         """Store the batch, however long the storage takes to allow it; returns the update_ids
         the inbox already had."""
-        pause, troubled = _FIRST_PAUSE, False
+        pause = _FIRST_PAUSE
         while True:
             try:
                 known = await self.inbox.store(updates)
             except sqlite3.Error as error:
                 if not is_storage_trouble(error):
                     raise  # the database is unusable: stop, so a supervisor restarts the bot
-                if not troubled:
-                    troubled = True
-                    log.error(
-                        "Cannot save incoming messages (%s); they stay with Telegram until I can", error
-                    )
-                    await self._tell_team(
-                        "⚠️ youthvoice cannot save incoming messages right now "
-                        f"({error}). Nothing is lost: Telegram keeps them until the bot can save "
-                        "them. If the disk is full, free some space."
-                    )
+                await self._alarm.cannot_save(error)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, _LONGEST_PAUSE)
                 continue
-            if troubled:
-                log.warning("Saving incoming messages again")
-                await self._tell_team("✅ youthvoice is saving incoming messages again.")
+            await self._alarm.saving_again()
             return known
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.intake.inbox import Inbox, update_id_of
+from bot.intake.inbox import Inbox, StorageAlarm, update_id_of
 from bot.storage.db import is_storage_trouble
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,17 @@ MAX_BODY = 1024 * 1024  # an update is a few kilobytes; files come by file_id, n
 
 class WebhookServer:
     def __init__(
-        self, inbox: Inbox, stored: Callable[[list[int]], None], secret: str, host: str, port: int, path: str
+        self,
+        inbox: Inbox,
+        stored: Callable[[list[int]], None],
+        alarm: StorageAlarm,
+        secret: str,
+        host: str,
+        port: int,
+        path: str,
     ) -> None:
         self.inbox = inbox
+        self._alarm = alarm
         self._stored = stored
         self._secret = secret.encode()
         self._host, self._port, self._path = host, port, path or "/"
@@ -65,7 +73,8 @@ class WebhookServer:
         except sqlite3.Error as error:
             if not is_storage_trouble(error):
                 raise
-            log.error("Cannot save an incoming update (%s); Telegram will send it again", error)
-            return web.Response(status=503, text="Try again later")
+            await self._alarm.cannot_save(error)
+            return web.Response(status=503, text="Try again later")  # Telegram sends it again
+        await self._alarm.saving_again()
         self._stored(known)
         return web.Response(text="ok")

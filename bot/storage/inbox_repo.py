@@ -63,10 +63,9 @@ def quarantine(db: Connection, update_id: int, payload: str, reason: str, now: d
     )
 
 
-def quarantined_since(db: Connection, moment: datetime) -> int:
-    return db.execute(
-        "SELECT COUNT(*) FROM quarantine WHERE quarantined_at >= ?", (_stamp(moment),)
-    ).fetchone()[0]
+def quarantined(db: Connection) -> int:
+    """Updates set aside and still kept (those of the last week)."""
+    return db.execute("SELECT COUNT(*) FROM quarantine").fetchone()[0]
 
 
 def forget_before(db: Connection, handled: datetime, quarantined: datetime) -> None:

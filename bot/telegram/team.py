@@ -369,7 +369,7 @@ class TeamChat:
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
         progress = await message.reply_text(f"Sending to {len(subscribers)} young people…")
-        # In the background: updates are handled one at a time, and nobody's message (least of all
+        # In the background: a worker's own messages are handled in order, and none of theirs (least of all
         # a cry for help) should wait behind a broadcast.
         context.application.create_task(
             self._broadcast(context.bot, words, subscribers, update.effective_user.id, progress),

@@ -17,8 +17,10 @@ from bot.config import Settings
 from bot.core import texts
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
-from tests.conftest import WORKER, RunningBot
+from tests.conftest import BOTH_INTAKES, WORKER, RunningBot
 from tests.fake_telegram import FakeTelegram, Group, User
+
+pytestmark = BOTH_INTAKES  # the same tests, polling and with a webhook
 
 DISCLOSURE = "my step dad hits me when he's drunk"
 

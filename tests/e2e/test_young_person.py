@@ -12,8 +12,10 @@ from pydantic import SecretStr
 from bot.config import Settings
 from bot.core import texts
 from bot.intake.lanes import MAX_ATTEMPTS
-from tests.conftest import E2E_SURVEYS, RunningBot
+from tests.conftest import BOTH_INTAKES, E2E_SURVEYS, RunningBot
 from tests.fake_telegram import FakeTelegram, User
+
+pytestmark = BOTH_INTAKES  # the same tests, polling and with a webhook
 
 
 def rows(bot: RunningBot, sql: str) -> list[tuple]:

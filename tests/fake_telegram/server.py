@@ -6,6 +6,9 @@ Telegram's status codes and error descriptions) so the bot under test runs unmod
 only ``base_url``/``base_file_url`` pointed here.  Only the methods the bot needs exist; any
 other method answers 404 like an unknown method would, which is the hint to extend this file.
 
+Updates reach the bot by getUpdates or, once it has called setWebhook, by POSTs to its
+webhook, which a background task of the fake sends as Telegram would (see _deliver_to_webhook).
+
 Error descriptions copy the real Bot API where known.  Where the fake had to choose a
 wording, the comment at the raise says so.
 """
@@ -17,8 +20,11 @@ wording, the comment at the raise says so.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import itertools
 import json
+import os
+import re
 import secrets
 import time
 from collections import Counter, deque
@@ -26,7 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
+from urllib.parse import SplitResult, parse_qsl, urlsplit
 
+import aiohttp
 from aiohttp import web
 
 from .driver import Group, User
@@ -53,6 +61,20 @@ ALBUM_ITEM_FAILED = 'Bad Request: failed to send message #{position} with the er
 GET_UPDATES_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
+TERMINATED_BY_SET_WEBHOOK = "Conflict: terminated by setWebhook request"
+WEBHOOK_ACTIVE = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the"
+    " webhook first"
+)
+INVALID_WEBHOOK_URL = "Bad Request: invalid webhook URL specified"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Telegram sends a failed update again at once, then after 2, 4, 8... seconds up to a minute or
+# two; the fake retries after this pause every time so tests of a refusing bot stay quick.
+WEBHOOK_RETRY_DELAY = 0.2
+WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
+DEFAULT_MAX_CONNECTIONS = 40
+# A webhook's secret token: at most 256 of these characters ("" means none).
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]*")
 
 # The fields that give an inline button its action; Telegram wants exactly one.
 _BUTTON_ACTIONS = (
@@ -84,6 +106,37 @@ _CHAT_ACTIONS = frozenset(
 )
 # Update types Telegram sends when a bot never asked for specific ones.
 _DEFAULT_UPDATE_EXCLUSIONS = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# Every update type of Bot API 10.0, in the order of Update's fields (getWebhookInfo lists a bot's
+# allowed_updates in a fixed order, and leaves out names Telegram does not know).
+_UPDATE_TYPES = (
+    "message",
+    "edited_message",
+    "channel_post",
+    "edited_channel_post",
+    "business_connection",
+    "business_message",
+    "edited_business_message",
+    "deleted_business_messages",
+    "guest_message",
+    "message_reaction",
+    "message_reaction_count",
+    "inline_query",
+    "chosen_inline_result",
+    "callback_query",
+    "shipping_query",
+    "pre_checkout_query",
+    "purchased_paid_media",
+    "poll",
+    "poll_answer",
+    "my_chat_member",
+    "chat_member",
+    "chat_join_request",
+    "chat_boost",
+    "removed_chat_boost",
+    "managed_bot",
+)
+# Methods Telegram will not run when a bot names them in its answer to a webhook request.
+_NOT_IN_WEBHOOK_REPLY = frozenset({"setwebhook", "deletewebhook", "close", "logout"})
 # Magic numbers of the image formats Telegram accepts for sendPhoto.
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
 
@@ -116,10 +169,94 @@ def bad_request(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+class _Described(NamedTuple):
+    """A result whose envelope also carries a description, as setWebhook's and deleteWebhook's do."""
+
+    result: Any
+    description: str
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _webhook_address(url: str) -> SplitResult:
+    """The URL Telegram posts to: one without a scheme is https (td's parse_url)."""
+    target = url if "://" in url else f"https://{url}"
+    try:
+        parts = urlsplit(target)
+        port = parts.port
+    except ValueError:
+        raise ApiError(400, INVALID_WEBHOOK_URL) from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or port == 0:
+        raise ApiError(400, INVALID_WEBHOOK_URL)
+    return parts
+
+
+def _webhook_refusal(address: SplitResult) -> str | None:
+    """Why Telegram would not take this webhook once it checks the address, or None.
+
+    Real Telegram wants https on port 443, 80, 88 or 8443 and a public IPv4 address (so it
+    refuses 127.0.0.1 as reserved).  The fake accepts http or https on any port of a loopback
+    address (127.0.0.0/8, ::1, localhost), so tests can run a bot's webhook on loopback.
+    """
+    host = address.hostname or ""
+    if _is_loopback(host):
+        return None
+    if address.scheme.lower() != "https":
+        return "An HTTPS URL must be provided for webhook"
+    if (address.port or 443) not in WEBHOOK_PORTS:
+        return "Webhook can be set up only on ports 80, 88, 443 or 8443"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None  # a host name: Telegram would resolve it; the fake accepts it, but never posts there
+    if ip.version == 6:
+        return "IPv6-only addresses are not allowed"
+    if not ip.is_global:
+        return f"IP address {ip} is reserved"
+    return None
+
+
 @dataclass
 class _Queued:
     update: dict
-    handed_out: bool = False  # returned by getUpdates at least once
+    handed_out: bool = False  # returned by getUpdates (or posted to the webhook) at least once
+
+
+@dataclass
+class _Webhook:
+    """The webhook setWebhook set, and the last error delivering to it (getWebhookInfo)."""
+
+    url: str  # as the bot gave it, as getWebhookInfo reports it
+    address: SplitResult  # where the updates go
+    secret: str  # "" for none
+    max_connections: int
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+    @property
+    def loopback(self) -> bool:
+        return _is_loopback(self.address.hostname or "")
+
+    @property
+    def ip_address(self) -> str:
+        host = self.address.hostname or ""
+        if host.lower() == "localhost":
+            return "127.0.0.1"
+        try:
+            return str(ipaddress.ip_address(host))
+        except ValueError:
+            return "<unknown>"  # Telegram's word before it has resolved a host name
+
+    def failed(self, message: str) -> None:
+        self.last_error_date = int(time.time())
+        self.last_error_message = message
 
 
 class Call(NamedTuple):
@@ -326,7 +463,7 @@ class FakeTelegram:
 
         # Update queue.  Entries leave it when getUpdates confirms them (offset > update_id),
         # but only once they have been handed out, so a re-delivered update with an old id
-        # (push_raw_update) is still delivered once.
+        # (push_raw_update) is still delivered once; or when the webhook answers 2xx.
         self._queue: list[_Queued] = []
         self._next_update_id = 1
         self._queued_count: Counter[int] = Counter()
@@ -335,6 +472,14 @@ class FakeTelegram:
         self._discarded: dict[int, str] = {}  # update_id -> type, dropped by allowed_updates
         self._allowed_updates: frozenset[str] | None = None  # None: Telegram's default set
         self._poll_generation = 0
+        self._waiting_poll: int | None = None  # generation of the getUpdates waiting, if any
+        self._ended_polls: dict[int, str] = {}  # generation -> why it was ended (a 409)
+
+        # Webhook (setWebhook): updates are posted to it by a background task instead.
+        self._webhook: _Webhook | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._next_set_webhook_time = 0.0  # Telegram takes one setWebhook with a URL a second
+        self.webhook_timeout = 60.0  # seconds Telegram waits for the webhook's answer (read at setWebhook)
         self._open_queries: set[str] = set()
         self._answered_queries: dict[str, CallbackAnswer] = {}
         self._query_ids = itertools.count(int(time.time()) * 1000)
@@ -350,6 +495,7 @@ class FakeTelegram:
             name.lower(): (name, handler)
             for name, handler in {
                 "getMe": self._get_me,
+                "setWebhook": self._set_webhook,
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "setMyCommands": self._set_my_commands,
@@ -394,9 +540,12 @@ class FakeTelegram:
     async def stop(self) -> None:
         self._stopping = True
         self._wake()  # open long polls return [] at once
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        try:
+            await self._close_webhook()
+        finally:
+            if self._runner is not None:
+                await self._runner.cleanup()
+                self._runner = None
 
     async def __aenter__(self) -> FakeTelegram:
         await self.start()
@@ -625,16 +774,152 @@ class FakeTelegram:
         wanted = self._queued_count[update_id] if times is None else times
         if await self._wait_until(lambda: self._processed_count[update_id] >= wanted, timeout):
             return
+        hook = self._webhook
+        webhook_error = ""
+        if hook is not None and hook.last_error_message is not None:
+            webhook_error = f"; the webhook's last error: {hook.last_error_message}"
         if update_id in self._discarded:
             why = f"Telegram discarded it: the bot's allowed_updates exclude {self._discarded[update_id]!r}"
+        elif self._fetched_count[update_id] < wanted and hook is not None:
+            why = f"it never reached the bot's webhook {hook.url}{webhook_error}"
         elif self._fetched_count[update_id] < wanted:
             why = "the bot never fetched it with getUpdates (is it polling?)"
         else:
-            why = "the bot fetched it but did not finish processing it (stuck or crashed?)"
+            why = f"the bot fetched it but did not finish processing it (stuck or crashed?){webhook_error}"
         raise AssertionError(
             f"Update {update_id} was not processed {wanted} time(s) within {timeout}s"
             f" (processed {self._processed_count[update_id]}): {why}"
         )
+
+    # ------------------------------------------------------------------ webhook
+
+    @property
+    def webhook_url(self) -> str | None:
+        """The URL the bot gave setWebhook, or None while it has no webhook (polls)."""
+        return self._webhook.url if self._webhook is not None else None
+
+    async def wait_delivered(self, timeout: float = 10.0) -> None:
+        """Wait until the webhook has taken every queued update (answered each with 2xx)."""
+        done = await self._wait_until(lambda: self._webhook is None or not self._deliverable(), timeout)
+        hook = self._webhook
+        if hook is None:
+            raise AssertionError("No webhook is set: the bot has not called setWebhook (or deleted it)")
+        if done:
+            return
+        raise AssertionError(
+            f"The webhook {hook.url} did not take {len(self._deliverable())} update(s) within {timeout}s;"
+            f" its last error: {hook.last_error_message}"
+        )
+
+    async def post_to_webhook(self, update: dict, secret: str | None) -> int:
+        """POST `update` to the webhook now, outside Telegram's queue, with `secret` in the
+        secret-token header (no header for None), and return the HTTP status.
+
+        What anyone who learnt the URL could send: for checking that the bot refuses a request
+        without the right secret.  The fake's counts (fetched, processed) do not change.
+        """
+        hook = self._webhook
+        if hook is None:
+            raise AssertionError("No webhook is set: the bot has not called setWebhook")
+        if not hook.loopback:
+            raise AssertionError(f"The fake posts only to loopback addresses, not to {hook.url}")
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers[SECRET_HEADER] = secret
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(hook.address.geturl(), data=self._webhook_body(update), headers=headers) as response,
+        ):
+            await response.read()
+            return response.status
+
+    @staticmethod
+    def _webhook_body(update: dict) -> bytes:
+        return json.dumps(update, ensure_ascii=False, separators=(",", ":")).encode()
+
+    async def _close_webhook(self) -> None:
+        """Forget the webhook and stop posting to it (an update being posted stays queued)."""
+        task, self._webhook, self._webhook_task = self._webhook_task, None, None
+        if task is None:
+            return
+        task.cancel()
+        await asyncio.wait([task])
+        if not task.cancelled() and (error := task.exception()) is not None:
+            raise error  # a bug in the fake's delivery: loud, not a silent stall
+
+    async def _deliver_to_webhook(self, hook: _Webhook) -> None:
+        """Post the queued updates to `hook` until the webhook is closed: one at a time, the
+        lowest update_id first, each again after WEBHOOK_RETRY_DELAY until the bot answers 2xx.
+
+        Telegram keeps up to max_connections requests going at once (each chat's updates in
+        order), so a bot must not rely on one at a time; the fake keeps it simple.
+        """
+        timeout = aiohttp.ClientTimeout(total=self.webhook_timeout)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            while True:
+                while not self._deliverable():
+                    await self._changed.wait()
+                queued = min(self._deliverable(), key=lambda q: q.update["update_id"])
+                error = await self._post_update(session, hook, queued)
+                self._wake()  # wait_delivered, wait_processed
+                if error is not None:
+                    hook.failed(error)
+                    await asyncio.sleep(WEBHOOK_RETRY_DELAY)
+
+    async def _post_update(
+        self, session: aiohttp.ClientSession, hook: _Webhook, queued: _Queued
+    ) -> str | None:
+        """One attempt at posting an update; the error getWebhookInfo would report, or None."""
+        if not hook.loopback:
+            # Fake's wording: Telegram would resolve the host name and post there.
+            host = hook.address.hostname
+            return f"the fake Telegram server posts only to loopback addresses, not to {host}"
+        headers = {"Content-Type": "application/json"}
+        if hook.secret:
+            headers[SECRET_HEADER] = hook.secret
+        try:
+            async with session.post(
+                hook.address.geturl(), data=self._webhook_body(queued.update), headers=headers
+            ) as response:
+                reply = await response.read()
+        except aiohttp.ClientSSLError as error:
+            return f"SSL error: {error}"  # fake's wording
+        except aiohttp.ClientConnectorError as error:  # the bot never saw the update
+            errno = error.os_error.errno
+            return os.strerror(errno) if errno else str(error)  # e.g. "Connection refused"
+        except TimeoutError:
+            self._hand_out(queued)
+            return "Read timeout expired"
+        except aiohttp.ClientError:
+            self._hand_out(queued)
+            return "Webhook connection closed"  # fake's wording
+        self._hand_out(queued)
+        if not 200 <= response.status <= 299:
+            return f"Wrong response from the webhook: {response.status} {response.reason}"
+        self._queue = [q for q in self._queue if q is not queued]
+        await self._run_webhook_reply(response.content_type, reply)
+        return None
+
+    async def _run_webhook_reply(self, content_type: str, body: bytes) -> None:
+        """Run the method a bot may name in its 2xx answer to a webhook request, as Telegram does:
+        the bot never sees the result, and getX, setWebhook, deleteWebhook, close and logOut are
+        not run (nor methods the fake does not implement)."""
+        values: Any = None
+        if content_type == "application/json":
+            try:
+                values = json.loads(body)
+            except ValueError:
+                return
+        elif content_type == "application/x-www-form-urlencoded":
+            values = dict(parse_qsl(body.decode(errors="replace")))
+        if not isinstance(values, dict):
+            return
+        method = str(values.pop("method", "")).lower()
+        if not method or method in _NOT_IN_WEBHOOK_REPLY or method.startswith("get"):
+            return
+        entry = self._methods.get(method)
+        if entry is not None:
+            await self._call(entry, _Params(values, {}))
 
     # ------------------------------------------------------------------ HTTP
 
@@ -644,8 +929,11 @@ class FakeTelegram:
         entry = self._methods.get(request.match_info["method"].lower())
         if entry is None:
             return ApiError(404, "Not Found").response()
+        return await self._call(entry, await self._read_params(request))
+
+    async def _call(self, entry: tuple[str, Callable[[_Params], Any]], params: _Params) -> web.Response:
+        """Run a method (recorded, failed if fail_next said so) and answer with its envelope."""
         name, handler = entry
-        params = await self._read_params(request)
         self.calls.append(Call(name, {**params.values, **{k: v[2] for k, v in params.files.items()}}))
         failures = self._failures.get(name.lower())
         try:
@@ -654,6 +942,8 @@ class FakeTelegram:
             result = await handler(params)
         except ApiError as error:
             return error.response()
+        if isinstance(result, _Described):
+            return web.json_response({"ok": True, "result": result.result, "description": result.description})
         return web.json_response({"ok": True, "result": result})
 
     @staticmethod
@@ -857,13 +1147,89 @@ class FakeTelegram:
     async def _get_me(self, params: _Params) -> dict:
         return self.bot_user
 
-    async def _delete_webhook(self, params: _Params) -> bool:
-        if params.flag("drop_pending_updates"):
+    async def _set_webhook(self, params: _Params) -> _Described:
+        # The Bot API server reads a missing url as an empty one: it removes the webhook.
+        return await self._change_webhook(params, params.text("url") or "")
+
+    async def _delete_webhook(self, params: _Params) -> _Described:
+        return await self._change_webhook(params, "")
+
+    async def _change_webhook(self, params: _Params, url: str) -> _Described:
+        """setWebhook ("" removes it) and deleteWebhook, step by step as the Bot API server does.
+
+        Like Telegram, a changed webhook first ends any waiting getUpdates and removes the old
+        webhook (and drops pending updates if asked), and only then checks the new URL and
+        secret: a refused setWebhook leaves no webhook behind.
+        """
+        for unsupported in ("certificate", "ip_address"):
+            if params.get(unsupported) is not None or unsupported in params.files:
+                raise bad_request(
+                    f"the fake Telegram server does not implement setWebhook's {unsupported};"
+                    " extend tests/fake_telegram"
+                )
+        allowed = self._allowed_updates_param(params)
+        now = time.monotonic()
+        if url:
+            if now < self._next_set_webhook_time:
+                raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+            self._next_set_webhook_time = now + 1
+        secret = (params.text("secret_token") or "") if url else ""
+        max_connections = self._max_connections(params) if url else 0
+        drop = params.flag("drop_pending_updates")
+        hook = self._webhook
+        current = (hook.url, hook.secret, hook.max_connections) if hook is not None else ("", "", 0)
+        if current == (url, secret, max_connections) and not drop:
+            self._remember_allowed_updates(allowed)
+            return _Described(True, "Webhook is already set" if url else "Webhook is already deleted")
+
+        if url:
+            self._end_long_poll(TERMINATED_BY_SET_WEBHOOK)
+        was_set = hook is not None
+        await self._close_webhook()
+        if drop:
             self._queue.clear()
-        return True
+        self._wake()
+        if not url:
+            return _Described(True, "Webhook was deleted" if was_set else "Webhook is already deleted")
+        address = _webhook_address(url)
+        if len(secret.encode()) > 256:
+            raise bad_request("secret token is too long")
+        if not _SECRET_TOKEN.fullmatch(secret):
+            raise bad_request("secret token contains unallowed characters")
+        self._remember_allowed_updates(allowed)
+        refusal = _webhook_refusal(address)
+        if refusal is not None:
+            raise bad_request(f"bad webhook: {refusal}")
+        self._webhook = _Webhook(url, address, secret, max_connections)
+        self._webhook_task = asyncio.create_task(self._deliver_to_webhook(self._webhook))
+        return _Described(True, "Webhook was set")
+
+    @staticmethod
+    def _max_connections(params: _Params) -> int:
+        """max_connections as Telegram reads it: default 40, junk as 0, then kept within 1-100."""
+        raw = params.text("max_connections")
+        try:
+            value = DEFAULT_MAX_CONNECTIONS if raw is None else int(raw)
+        except ValueError:
+            value = 0
+        return min(max(value, 1), 100)
 
     async def _get_webhook_info(self, params: _Params) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": len(self._queue)}
+        hook = self._webhook
+        info: dict[str, Any] = {
+            "url": hook.url if hook is not None else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._deliverable()),
+        }
+        if hook is not None:
+            if hook.last_error_date is not None:
+                info["last_error_date"] = hook.last_error_date
+                info["last_error_message"] = hook.last_error_message
+            info["max_connections"] = hook.max_connections
+            info["ip_address"] = hook.ip_address
+        if self._allowed_updates is not None:
+            info["allowed_updates"] = [kind for kind in _UPDATE_TYPES if kind in self._allowed_updates]
+        return info
 
     async def _set_my_commands(self, params: _Params) -> bool:
         commands = params.json("commands", "can't parse commands JSON object")
@@ -891,31 +1257,57 @@ class FakeTelegram:
         return self.my_commands(scope, params.text("language_code") or "")
 
     async def _get_updates(self, params: _Params) -> list[dict]:
+        if self._webhook is not None:
+            # Telegram answers repeated conflicts at most once every 3 s (the others wait); the
+            # fake answers at once.
+            raise ApiError(409, WEBHOOK_ACTIVE)
         offset = params.integer("offset", 0)
         limit = min(max(params.integer("limit", 100), 1), 100)
         timeout = params.number("timeout", 0)
-        allowed = params.json("allowed_updates", "can't parse allowed_updates JSON object")
-        if allowed is not None:  # remembered across calls, like Telegram; [] means default
-            self._allowed_updates = frozenset(allowed) or None
+        self._remember_allowed_updates(self._allowed_updates_param(params))
         if offset > 0:  # confirm every handed-out update before the offset
             self._queue = [q for q in self._queue if not (q.handed_out and q.update["update_id"] < offset)]
         # A newer getUpdates ends an older one still waiting, as on Telegram.
-        self._poll_generation += 1
-        generation = self._poll_generation
-        self._wake()
-        await self._wait_until(
-            lambda: bool(self._deliverable()) or self._stopping or self._poll_generation != generation,
-            timeout,
-        )
-        if self._poll_generation != generation:
-            raise ApiError(409, GET_UPDATES_CONFLICT)
+        self._end_long_poll(GET_UPDATES_CONFLICT)
+        generation = self._waiting_poll = self._poll_generation
+        try:
+            await self._wait_until(
+                lambda: bool(self._deliverable()) or self._stopping or self._poll_generation != generation,
+                timeout,
+            )
+        finally:
+            if self._waiting_poll == generation:
+                self._waiting_poll = None
+        ended = self._ended_polls.pop(generation, None)
+        if ended is not None:
+            raise ApiError(409, ended)
         if self._stopping:
             return []
         batch = self._deliverable()[:limit]
         for queued in batch:
-            queued.handed_out = True
-            self._fetched_count[queued.update["update_id"]] += 1
+            self._hand_out(queued)
         return [queued.update for queued in batch]
+
+    def _end_long_poll(self, reason: str) -> None:
+        """Make the getUpdates still waiting, if any, fail with 409 `reason` (abort_long_poll)."""
+        if self._waiting_poll is not None:
+            self._ended_polls[self._waiting_poll] = reason
+            self._waiting_poll = None
+        self._poll_generation += 1
+        self._wake()
+
+    @staticmethod
+    def _allowed_updates_param(params: _Params) -> list[str] | None:
+        return params.json("allowed_updates", "can't parse allowed_updates JSON object")
+
+    def _remember_allowed_updates(self, allowed: list[str] | None) -> None:
+        if allowed is not None:  # remembered across calls, like Telegram; [] means default
+            self._allowed_updates = frozenset(allowed) or None
+
+    def _hand_out(self, queued: _Queued) -> None:
+        """Count a delivery of the update to the bot (getUpdates or the webhook)."""
+        queued.handed_out = True
+        self._fetched_count[queued.update["update_id"]] += 1
 
     def _deliverable(self) -> list[_Queued]:
         """Queued updates of allowed types; the others are discarded as Telegram would."""

@@ -3,10 +3,15 @@
 import asyncio
 import datetime as dtm
 import json
+import socket
 import time
+from collections import deque
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 import aiohttp
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     InlineKeyboardButton,
@@ -38,6 +43,7 @@ from telegram.ext import (
 
 from tests.fake_telegram import FakeTelegram, configure_builder, polling
 from tests.fake_telegram.entities import parse_html
+from tests.fake_telegram.server import SECRET_HEADER
 
 
 @pytest.fixture
@@ -621,3 +627,360 @@ async def test_application_end_to_end(fake):
         stopping = time.monotonic()
     assert time.monotonic() - stopping < 2
     assert fake.calls_to("getUpdates")[-1]["timeout"] == "0"  # PTB's final confirming poll
+
+
+# ---------------------------------------------------------------------- webhook
+
+
+class Received(NamedTuple):
+    headers: Mapping[str, str]
+    update: dict
+
+
+class WebhookEndpoint:
+    """A tiny aiohttp server on loopback playing the bot's webhook.
+
+    It records every request and answers the next of `statuses` (200 once they run out), after
+    the next of `delays`; with `secret` set, a request without it gets 401.  An update it takes
+    (2xx) counts as processed, as the harness would report, so fake.deliver() works.
+    """
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+        self.statuses: deque[int] = deque()
+        self.delays: deque[float] = deque()
+        self.secret: str | None = None
+        self.reply: dict[str, Any] | None = None  # a JSON answer naming a method, for Telegram to run
+        self.requests: list[Received] = []
+        self.url = ""
+        self._arrived = asyncio.Event()  # set (and replaced) at each request
+        self._runner: web.AppRunner | None = None
+
+    async def __aenter__(self) -> "WebhookEndpoint":
+        app = web.Application()
+        app.router.add_post("/hook", self._receive)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self.url = f"http://{host}:{port}/hook"
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    @property
+    def update_ids(self) -> list[int]:
+        return [received.update["update_id"] for received in self.requests]
+
+    async def wait_requests(self, count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(self.requests) < count:
+                await self._arrived.wait()
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        assert request.content_type == "application/json"
+        update = await request.json()
+        self.requests.append(Received(request.headers.copy(), update))
+        self._arrived.set()
+        self._arrived = asyncio.Event()
+        if self.delays:
+            await asyncio.sleep(self.delays.popleft())
+        if self.secret is not None and request.headers.get(SECRET_HEADER) != self.secret:
+            return web.Response(status=401, text="Unauthorized")
+        status = self.statuses.popleft() if self.statuses else 200
+        if not 200 <= status <= 299:
+            return web.Response(status=status, text="not now")
+        self.fake.mark_processed(update["update_id"])
+        if self.reply is not None:
+            return web.json_response(self.reply, status=status)
+        return web.Response(status=status)
+
+
+@pytest.fixture
+async def endpoint(fake):
+    async with WebhookEndpoint(fake) as server:
+        yield server
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def message_update(fake: FakeTelegram, text: str) -> dict:
+    """A complete (minimal) message update with a fresh update_id, for fake.deliver()."""
+    return {"update_id": fake.next_update_id(), "message": {"message_id": 1, "text": text}}
+
+
+async def raw_call(fake: FakeTelegram, method: str, **params: Any) -> dict:
+    """Call the fake without PTB, to see Telegram's envelope (descriptions included)."""
+    url = f"{fake.base_url}/bot{fake.token}/{method}"
+    async with aiohttp.ClientSession() as session, session.post(url, json=params) as response:
+        return await response.json()
+
+
+async def test_webhook_gets_queued_and_new_updates_in_update_id_order(fake, bot, endpoint):
+    sam = fake.user(1001)
+    first, second = sam.make_message_update("one"), sam.make_message_update("two")
+    fake.push_raw_update(second)
+    fake.push_raw_update(first)
+    assert (await bot.get_webhook_info()).pending_update_count == 2
+
+    assert await bot.set_webhook(endpoint.url, secret_token="s3cret_-Token") is True
+    assert fake.webhook_url == endpoint.url
+    await fake.wait_delivered()
+    assert endpoint.update_ids == [first["update_id"], second["update_id"]]
+    assert [r.update for r in endpoint.requests] == [first, second]
+    for received in endpoint.requests:
+        assert received.headers["Content-Type"] == "application/json"
+        assert received.headers[SECRET_HEADER] == "s3cret_-Token"
+
+    # Updates pushed later are posted at once; drivers wait for the bot as with polling.
+    third = await fake.deliver(sam.make_message_update("three"))
+    assert endpoint.update_ids[-1] == third["update_id"]
+    info = await bot.get_webhook_info()
+    assert (info.pending_update_count, info.last_error_message) == (0, None)
+
+
+async def test_webhook_retries_an_update_until_the_bot_answers_2xx(fake, bot, endpoint):
+    endpoint.statuses.extend([500, 503, 204])  # any 2xx will do, as on Telegram
+    update = fake.push_update({"message": {"message_id": 1, "text": "hi"}})
+    await bot.set_webhook(endpoint.url)
+    started = time.monotonic()
+    await fake.wait_delivered()
+    assert time.monotonic() - started >= 2 * 0.2  # a pause after each refusal
+    assert endpoint.update_ids == [update["update_id"]] * 3
+    assert SECRET_HEADER not in endpoint.requests[0].headers  # no secret_token given
+    info = await bot.get_webhook_info()
+    assert info.pending_update_count == 0
+    assert info.last_error_message == "Wrong response from the webhook: 503 Service Unavailable"
+    assert abs(info.last_error_date.timestamp() - time.time()) < 5
+
+
+async def test_webhook_connection_refused_keeps_the_update(fake, bot):
+    url = f"http://127.0.0.1:{free_port()}/hook"
+    await bot.set_webhook(url)
+    update = fake.push_raw_update(fake.user(1001).make_message_update("hi"))
+    with pytest.raises(AssertionError, match="its last error: Connection refused"):
+        await fake.wait_delivered(timeout=0.5)
+    with pytest.raises(AssertionError, match=r"never reached the bot's webhook .*Connection refused"):
+        await fake.wait_processed(update["update_id"], timeout=0.1)
+    info = await bot.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.last_error_message) == (url, 1, "Connection refused")
+
+    assert await bot.delete_webhook() is True
+    assert fake.webhook_url is None
+    [polled] = await bot.get_updates()  # still queued for getUpdates
+    assert polled.update_id == update["update_id"]
+
+
+async def test_webhook_read_timeout(fake, bot, endpoint):
+    fake.webhook_timeout = 0.2
+    endpoint.delays.append(1.0)  # the first answer comes too late
+    update = fake.push_update({"message": {"message_id": 1, "text": "hi"}})
+    await bot.set_webhook(endpoint.url)
+    await fake.wait_delivered()
+    assert endpoint.update_ids == [update["update_id"]] * 2
+    assert (await bot.get_webhook_info()).last_error_message == "Read timeout expired"
+
+
+async def test_post_to_webhook_checks_the_secret(fake, bot, endpoint):
+    sam = fake.user(1001)
+    with pytest.raises(AssertionError, match="No webhook is set"):
+        await fake.post_to_webhook(sam.make_message_update("x"), "right")
+    endpoint.secret = "right"
+    await bot.set_webhook(endpoint.url, secret_token="right")
+    forged = sam.make_message_update("forged")
+    assert await fake.post_to_webhook(forged, "wrong") == 401
+    assert await fake.post_to_webhook(forged, None) == 401
+    assert await fake.post_to_webhook(forged, "right") == 200
+    assert [SECRET_HEADER in r.headers for r in endpoint.requests] == [True, False, True]
+    assert fake.updates == []  # not queued: Telegram never had it
+    await fake.deliver(sam.make_message_update("real"))  # Telegram's own requests carry it
+
+
+async def test_get_updates_while_a_webhook_is_set(fake, bot, endpoint):
+    await bot.set_webhook(endpoint.url)
+    with pytest.raises(Conflict, match="can't use getUpdates method while webhook is active"):
+        await bot.get_updates()
+    assert await raw_call(fake, "getUpdates") == {
+        "ok": False,
+        "error_code": 409,
+        "description": "Conflict: can't use getUpdates method while webhook is active; use"
+        " deleteWebhook to delete the webhook first",
+    }
+    await bot.delete_webhook()
+    assert await bot.get_updates() == ()
+
+
+async def test_set_webhook_ends_a_waiting_long_poll(fake, bot, endpoint):
+    poll = asyncio.create_task(bot.get_updates(timeout=5))
+    await asyncio.sleep(0.1)
+    await bot.set_webhook(endpoint.url)
+    with pytest.raises(Conflict, match="terminated by setWebhook request"):
+        await poll
+
+
+async def test_set_and_delete_webhook_descriptions(fake, endpoint):
+    said = [
+        (await raw_call(fake, method, **params))["description"]
+        for method, params in [
+            ("deleteWebhook", {}),
+            ("setWebhook", {"url": endpoint.url}),
+            ("setWebhook", {"url": endpoint.url}),  # within a second: refused
+        ]
+    ]
+    assert said == ["Webhook is already deleted", "Webhook was set", "Too Many Requests: retry after 1"]
+    fake._next_set_webhook_time = 0  # skip Telegram's one-setWebhook-a-second limit
+    assert (await raw_call(fake, "setWebhook", url=endpoint.url))["description"] == "Webhook is already set"
+    assert await raw_call(fake, "deleteWebhook") == {
+        "ok": True,
+        "result": True,
+        "description": "Webhook was deleted",
+    }
+    assert (await raw_call(fake, "setWebhook", url=""))["description"] == "Webhook is already deleted"
+
+
+async def test_set_webhook_is_limited_to_one_a_second(fake, bot, endpoint):
+    await bot.set_webhook(endpoint.url)
+    with pytest.raises(RetryAfter):
+        await bot.set_webhook(endpoint.url, secret_token="other")
+    await asyncio.sleep(1.0)
+    assert await bot.set_webhook(endpoint.url, secret_token="other")
+    await bot.delete_webhook()  # removing one is not limited
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"secret_token": "not secret!"}, "Bad Request: secret token contains unallowed characters"),
+        ({"secret_token": "é"}, "Bad Request: secret token contains unallowed characters"),
+        ({"secret_token": "a" * 257}, "Bad Request: secret token is too long"),
+        ({"url": "ftp://127.0.0.1/hook"}, "Bad Request: invalid webhook URL specified"),
+        ({"url": "http://127.0.0.1:99999/hook"}, "Bad Request: invalid webhook URL specified"),
+        (
+            {"url": "http://bot.example.org/hook"},
+            "Bad Request: bad webhook: An HTTPS URL must be provided for webhook",
+        ),
+        (
+            {"url": "https://bot.example.org:8080/hook"},
+            "Bad Request: bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443",
+        ),
+        ({"url": "https://10.1.2.3/hook"}, "Bad Request: bad webhook: IP address 10.1.2.3 is reserved"),
+        ({"url": "https://[2a00:1450::1]/"}, "Bad Request: bad webhook: IPv6-only addresses are not allowed"),
+        ({"ip_address": "8.8.8.8"}, "does not implement setWebhook's ip_address"),
+    ],
+)
+async def test_set_webhook_refusals(fake, endpoint, params, error):
+    assert (await raw_call(fake, "setWebhook", url=endpoint.url))["ok"]
+    fake._next_set_webhook_time = 0  # skip Telegram's one-setWebhook-a-second limit
+    answer = await raw_call(fake, "setWebhook", **{"url": endpoint.url, **params})
+    assert (answer["ok"], answer["error_code"]) == (False, 400)
+    assert error in answer["description"]
+    if "does not implement" not in error:
+        # Telegram removes the old webhook before it checks the new one.
+        assert fake.webhook_url is None
+
+
+async def test_set_webhook_accepts_what_telegram_accepts(fake, bot):
+    for url, ip_address in [
+        (f"http://localhost:{free_port()}/hook", "127.0.0.1"),  # loopback: the fake's exception
+        ("bot.example.org:8443/hook", "<unknown>"),  # no scheme: https
+        ("https://bot.example.org/hook", "<unknown>"),
+        ("https://8.8.8.8:88/hook", "8.8.8.8"),
+    ]:
+        fake._next_set_webhook_time = 0  # skip Telegram's one-setWebhook-a-second limit
+        assert await bot.set_webhook(url, secret_token="a" * 256)
+        info = await bot.get_webhook_info()
+        assert (info.url, info.ip_address) == (url, ip_address)
+    # The fake posts nowhere but loopback, and says so.
+    fake.push_update({"message": {"message_id": 1, "text": "hi"}})
+    with pytest.raises(AssertionError, match=r"posts only to loopback addresses, not to 8\.8\.8\.8"):
+        await fake.wait_delivered(timeout=0.3)
+
+
+async def test_get_webhook_info(fake, bot, endpoint):
+    info = await bot.get_webhook_info()
+    assert (info.url, info.has_custom_certificate, info.pending_update_count) == ("", False, 0)
+    assert (info.max_connections, info.ip_address, info.allowed_updates) == (None, None, ())
+    fake.push_update({"message": {"message_id": 1, "text": "hi"}})
+    endpoint.statuses.append(500)
+    await bot.set_webhook(endpoint.url, max_connections=5, allowed_updates=["callback_query", "message"])
+    await fake.wait_delivered()
+    info = await bot.get_webhook_info()
+    assert info.to_dict() == {
+        "url": endpoint.url,
+        "has_custom_certificate": False,
+        "pending_update_count": 0,
+        "last_error_date": info.to_dict()["last_error_date"],
+        "last_error_message": "Wrong response from the webhook: 500 Internal Server Error",
+        "max_connections": 5,
+        "ip_address": "127.0.0.1",
+        "allowed_updates": ["message", "callback_query"],  # in Telegram's order
+    }
+    await bot.delete_webhook()  # forgets the webhook's error, not allowed_updates
+    assert (await raw_call(fake, "getWebhookInfo"))["result"] == {
+        "url": "",
+        "has_custom_certificate": False,
+        "pending_update_count": 0,
+        "allowed_updates": ["message", "callback_query"],
+    }
+
+
+async def test_webhook_respects_allowed_updates(fake, bot, endpoint):
+    sam = fake.user(1001, started=True)
+    await bot.send_message(1001, "Pick", reply_markup=keyboard(("A", "a")))
+    await bot.set_webhook(endpoint.url, allowed_updates=["message"])
+    tap = fake.push_raw_update(sam.make_callback_update("A"))
+    text = await fake.deliver(sam.make_message_update("hello"))
+    assert endpoint.update_ids == [text["update_id"]]
+    with pytest.raises(AssertionError, match="allowed_updates exclude 'callback_query'"):
+        await fake.wait_processed(tap["update_id"], timeout=0.1)
+
+
+async def test_delete_webhook_stops_delivery_and_can_drop_updates(fake, bot, endpoint):
+    sam = fake.user(1001)
+    await bot.set_webhook(endpoint.url)
+    await fake.deliver(sam.make_message_update("one"))
+    await bot.delete_webhook()
+    fake.push_raw_update(sam.make_message_update("two"))
+    await asyncio.sleep(0.3)
+    assert len(endpoint.requests) == 1
+    [polled] = await bot.get_updates()
+    assert polled.message.text == "two"
+    assert await bot.delete_webhook(drop_pending_updates=True)
+    assert (await bot.get_webhook_info()).pending_update_count == 0
+
+
+async def test_webhook_answer_can_call_a_method(fake, bot, endpoint):
+    fake.user(1001, started=True)
+    await bot.set_webhook(endpoint.url)
+    calls_before = len(fake.calls)
+    endpoint.reply = {"method": "sendMessage", "chat_id": 1001, "text": "answered in the webhook reply"}
+    await fake.deliver(message_update(fake, "hi"))
+    assert [m.text for m in fake.messages(1001)] == ["answered in the webhook reply"]
+    # Telegram runs no getX, setWebhook or deleteWebhook named in a webhook answer.
+    for method in ("getMe", "deleteWebhook"):
+        endpoint.reply = {"method": method}
+        await fake.deliver(message_update(fake, "hi"))
+    assert [c.method for c in fake.calls[calls_before:]] == ["sendMessage"]
+    assert fake.webhook_url == endpoint.url
+
+
+async def test_stop_with_a_webhook_busy_is_prompt():
+    fake = FakeTelegram()
+    await fake.start()
+    async with WebhookEndpoint(fake) as endpoint:
+        endpoint.delays.append(10.0)
+        async with Bot(fake.token, base_url=f"{fake.base_url}/bot") as tg_bot:
+            await tg_bot.set_webhook(endpoint.url)
+        fake.push_update({"message": {"message_id": 1, "text": "hi"}})
+        await endpoint.wait_requests(1)
+        started = time.monotonic()
+        await fake.stop()
+        assert time.monotonic() - started < 1

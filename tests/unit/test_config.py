@@ -14,7 +14,16 @@ from bot.config import load_settings, pseudonym_key
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)  # no stray .env
-    for name in ("TELEGRAM_BOT_TOKEN", "ADMIN_IDS", "TIMEZONE", "PSEUDONYM_KEY", "TEAM_CHAT_ID"):
+    for name in (
+        "TELEGRAM_BOT_TOKEN",
+        "ADMIN_IDS",
+        "TIMEZONE",
+        "PSEUDONYM_KEY",
+        "TEAM_CHAT_ID",
+        "WEBHOOK_URL",
+        "WEBHOOK_SECRET",
+        "WEBHOOK_LISTEN",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -25,6 +34,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("TIMEZONE", "Mars/Base", "TIMEZONE: 'Mars/Base' is not a known time zone, e.g. Europe/London"),
         ("TEAM_CHAT_ID", "team", "TEAM_CHAT_ID: Input should be a valid integer"),
         ("PSEUDONYM_KEY", "short", "PSEUDONYM_KEY: should be at least 32 characters; make one with"),
+        ("WEBHOOK_SECRET", "not secret!", "WEBHOOK_SECRET: should be 1 to 256 letters, digits, _ or -"),
+        ("WEBHOOK_LISTEN", "8443", "WEBHOOK_LISTEN: should be host:port, e.g. 0.0.0.0:8443; not '8443'"),
+        ("WEBHOOK_URL", "https://bot.example.org/hook", "WEBHOOK_SECRET: needed when WEBHOOK_URL is set"),
     ],
 )
 def test_a_bad_setting_is_one_line_and_exit_2(
