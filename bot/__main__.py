@@ -58,6 +58,11 @@ async def run_bot(settings: Settings) -> int:
         except NetworkError as error:
             print(f"Cannot reach Telegram at {settings.api_root}: {error}", file=sys.stderr)
             return EXIT_PROBLEM
+        except sqlite3.DatabaseError as error:
+            # Not a busy or full disk (those are waited out): the database itself cannot be used.
+            # Exit non-zero so a supervisor restarts the bot; what was saved stays saved.
+            print(f"Stopped: the database {settings.database_path} cannot be used: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
     return 0
 
 

@@ -67,9 +67,10 @@ class Intake:
         """Handle what an earlier run left in the inbox, then take new updates."""
         loop = asyncio.get_running_loop()
         self.failed = loop.create_future()
-        lanes = self._lanes = Lanes(self.application, self.inbox, self._apologise, self._tell_finished)
+        lanes = self._lanes = Lanes(
+            self.application, self.inbox, self._apologise, self._fail, self._tell_finished
+        )
         self._watch(lanes.run(), "inbox")
-        lanes.failure.add_done_callback(self._lanes_failed)
         bot = self.application.bot
         if self._webhook is None:
             await bot.delete_webhook()  # a webhook left set would refuse getUpdates
@@ -89,6 +90,7 @@ class Intake:
                 self.inbox,
                 self._received,
                 self._alarm,
+                self._fail,
                 hook.secret,
                 hook.host,
                 hook.port,
@@ -121,6 +123,12 @@ class Intake:
         for listener in self.finished:
             listener(update_id)
 
+    def _fail(self, error: BaseException) -> None:
+        """The database is unusable: the bot must stop (run_until_stopped raises this)."""
+        log.critical("Cannot go on taking updates: %s", error)
+        if self.failed is not None and not self.failed.done():
+            self.failed.set_exception(error)
+
     def _watch(self, work: Awaitable[None], name: str) -> None:
         async def watched() -> None:
             try:
@@ -128,19 +136,9 @@ class Intake:
             except asyncio.CancelledError:
                 raise
             except BaseException as error:
-                log.critical("The intake's %s stopped: %s", name, error)
-                if self.failed is not None and not self.failed.done():
-                    self.failed.set_exception(error)
+                self._fail(error)
 
         self._tasks.append(asyncio.create_task(watched(), name=f"intake {name}"))
-
-    def _lanes_failed(self, failure: asyncio.Future[None]) -> None:
-        if failure.cancelled() or self.failed is None or self.failed.done():
-            return
-        error = failure.exception()
-        if error is not None:
-            log.critical("Handling updates stopped: %s", error)
-            self.failed.set_exception(error)
 
     async def _beat(self) -> None:
         while True:

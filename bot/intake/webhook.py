@@ -30,6 +30,7 @@ class WebhookServer:
         inbox: Inbox,
         stored: Callable[[list[int]], None],
         alarm: StorageAlarm,
+        fail: Callable[[BaseException], None],
         secret: str,
         host: str,
         port: int,
@@ -37,6 +38,7 @@ class WebhookServer:
     ) -> None:
         self.inbox = inbox
         self._alarm = alarm
+        self._fail = fail  # told when the database turns out unusable
         self._stored = stored
         self._secret = secret.encode()
         self._host, self._port, self._path = host, port, path or "/"
@@ -72,7 +74,8 @@ class WebhookServer:
             known = await self.inbox.store([update])
         except sqlite3.Error as error:
             if not is_storage_trouble(error):
-                raise
+                self._fail(error)
+                return web.Response(status=500, text="Internal Server Error")
             await self._alarm.cannot_save(error)
             return web.Response(status=503, text="Try again later")  # Telegram sends it again
         await self._alarm.saving_again()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.__main__ import EXIT_PROBLEM, run_bot
 from bot.config import Settings
 from bot.core import texts
 from tests.conftest import BOTH_INTAKES, RunningBot
@@ -226,3 +227,16 @@ async def test_an_update_with_no_sender_is_ignored_quietly(
     await fake.deliver(anonymous)
     assert len(team.messages) == before  # nothing said, least of all a young person's "sorry"
     assert rows(bot, f"SELECT done FROM inbox WHERE update_id = {anonymous['update_id']}") == [(1,)]
+
+
+async def test_an_unusable_database_stops_the_bot_with_a_non_zero_exit(
+    fake: FakeTelegram, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    running = asyncio.create_task(run_bot(settings))
+    taking_updates = ("getUpdates", "setWebhook")
+    await eventually(lambda: any(fake.calls_to(m) for m in taking_updates), "taking updates", 10)
+    with closing(sqlite3.connect(settings.database_path)) as other:
+        other.execute("DROP TABLE inbox")  # not busy, not full: broken
+    fake.push_raw_update(fake.user(1001, "Sam", "sam_k").make_message_update("/start"))
+    assert await asyncio.wait_for(running, 10) == EXIT_PROBLEM
+    assert "cannot be used: no such table: inbox" in capsys.readouterr().err
