@@ -28,6 +28,9 @@ class Migration:
 
 
 def available(directory: Path = MIGRATIONS_DIR) -> list[Migration]:
+    if not any(directory.glob("*.sql")):
+        # e.g. a non-editable install, which leaves migrations/ behind: never run on no schema.
+        raise MigrationError(f"{directory}: no migrations found; run youthvoice from its source folder")
     migrations = []
     for path in sorted(directory.glob("*.sql")):
         match = _NAME.match(path.name)

@@ -179,3 +179,8 @@ async def test_a_new_version_keeps_the_recordings_of_the_one_before(db: Database
     await db.transaction(lambda tx: recordings_repo.record(tx, "pets", "kinds", "en", "VO1", said, 2001, NOW))
     await db.transaction(lambda tx: recordings_repo.copy(tx, "pets", "pets-v2"))
     assert await db.read(lambda tx: recordings_repo.file_id(tx, "pets-v2", "kinds", "en", said)) == "VO1"
+
+
+def test_no_migrations_to_be_found_is_an_error_not_an_empty_schema(tmp_path: Path) -> None:
+    with pytest.raises(MigrationError, match="no migrations found"):
+        available(tmp_path)
