@@ -421,12 +421,13 @@ class Conversation:
             lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION, i18n.current())
         )
         self._reading_before_consent.pop(user_id, None)
-        if not agreed_now:  # a double tap, or an old consent message
-            return Reply(notice=texts.MOVED_ON)
+        # Agreed before: the same tap handled again (the bot stopped before its reply went out),
+        # a double tap or an old consent message. Either way the notice shows it was given and
+        # they get where they are, never a toast alone (opening is idempotent).
         if consultation_id:
             reply = await self._open(user_id, consultation_id)
         else:
-            reply = await self._list(user_id)
+            reply = await (self._list(user_id) if agreed_now else self._resume_or_list(user_id))
         reply.replace = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_GIVEN}")
         return reply
 

@@ -240,3 +240,19 @@ async def test_an_unusable_database_stops_the_bot_with_a_non_zero_exit(
     fake.push_raw_update(fake.user(1001, "Sam", "sam_k").make_message_update("/start"))
     assert await asyncio.wait_for(running, 10) == EXIT_PROBLEM
     assert "cannot be used: no such table: inbox" in capsys.readouterr().err
+
+
+async def test_a_consent_whose_reply_was_lost_is_made_good_at_start_up(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/start pets")
+    notice = sam.last_message
+    fake.fail_next("answerCallbackQuery", 500, "Internal Server Error")  # the reply's first call fails
+    fake.push_raw_update(sam.make_callback_update(texts.CONSENT_BUTTON))
+    await eventually(lambda: rows(bot, "SELECT count(*) FROM participants") == [(1,)], "consent saved")
+    await bot.crash()
+    await bot.start()
+    await eventually(lambda: "Question 1 of 4" in (sam.last_text or ""), "the first question", 10)
+    assert texts.CONSENT_GIVEN in notice.text and not notice.inline_keyboard
+    fake.bot_errors.clear()
