@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from sqlite3 import Connection
 from typing import Any
@@ -31,6 +32,12 @@ def update_id_of(update: Any) -> int | None:
     return None
 
 
+@dataclass(frozen=True)
+class Stored:
+    new: list[Pending]  # to be handled
+    known: list[int]  # the inbox had them already (Telegram sent them again): nothing to do
+
+
 NAMES = ("first_name", "last_name", "username")
 
 
@@ -55,12 +62,16 @@ class Inbox:
         self.db = db
         self.clock = clock
 
-    async def store(self, updates: Sequence[dict[str, Any]]) -> list[int]:
-        """Keep a batch of updates as Telegram sent them, in one transaction; returns the
-        update_ids it already had (sent again: nothing more to do for them)."""
+    async def store(self, updates: Sequence[dict[str, Any]]) -> Stored:
+        """Keep a batch of updates as Telegram sent them, in one transaction, synced to disk (a
+        power cut must not lose what Telegram is about to forget)."""
         rows = [(update["update_id"], json.dumps(update, ensure_ascii=False)) for update in updates]
         now = self.clock()
-        return await self.db.transaction(lambda db: inbox_repo.store(db, rows, now))
+        known = set(await self.db.transaction(lambda db: inbox_repo.store(db, rows, now), durable=True))
+        return Stored(
+            [Pending(update_id, payload, 0) for update_id, payload in rows if update_id not in known],
+            sorted(known),
+        )
 
     async def pending_after(self, update_id: int, limit: int) -> list[Pending]:
         return await self.db.read(lambda db: inbox_repo.pending_after(db, update_id, limit))

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from telegram.ext import Application
 
-from bot.intake.inbox import Inbox, StorageAlarm
+from bot.intake.inbox import Inbox, StorageAlarm, Stored
 from bot.intake.lanes import Apology, Lanes
 from bot.intake.polling import Poller
 from bot.intake.webhook import WebhookServer
@@ -70,7 +70,7 @@ class Intake:
         lanes = self._lanes = Lanes(
             self.application, self.inbox, self._apologise, self._fail, self._tell_finished
         )
-        self._watch(lanes.run(), "inbox")
+        await lanes.recover()
         bot = self.application.bot
         if self._webhook is None:
             await bot.delete_webhook()  # a webhook left set would refuse getUpdates
@@ -112,11 +112,12 @@ class Intake:
         if self._lanes is not None:
             await self._lanes.stop(grace)
 
-    def _received(self, already_known: list[int]) -> None:
-        """New updates are in the inbox; those it already had need nothing more."""
+    def _received(self, stored: Stored) -> None:
+        """New updates are in the inbox: to their lanes. Those it already had need nothing more."""
         assert self._lanes is not None
-        self._lanes.wake()
-        for update_id in already_known:
+        for pending in stored.new:
+            self._lanes.route(pending)
+        for update_id in stored.known:
             self._tell_finished(update_id)
 
     def _tell_finished(self, update_id: int) -> None:

@@ -4,18 +4,22 @@ Each sender has a lane (a queue and a task that empties it). An update is handle
 real python-telegram-bot `Application.process_update`, so every handler, filter and the error
 handler run as they always did; the error handler tells the lane, through `note_failure`, that the
 update failed. Then:
-- storage trouble (a lock, a full disk): the update waits and is tried again, uncounted: it is not
-  the update's fault and nothing of it was saved;
+- trouble outside the update (the database locked or its disk full, Telegram unreachable, slow or
+  asking us to wait): the update waits and is tried again, uncounted, for as long as it takes;
 - any other failure: tried again after a pause, and after `MAX_ATTEMPTS` set aside (quarantined),
   with a kind word to the young person, so one bad update never holds up the rest;
 - success: marked done in the inbox.
 An update the library cannot read at all is set aside at once. Updates with no sender (nobody to
-answer, nobody whose order to keep) are marked done quietly.
+answer, nobody whose order to keep) are marked done quietly. A database found damaged stops the bot.
+
+Updates reach the lanes as they are stored (`route`), and at start-up from what an earlier run left
+in the inbox (`recover`), so the order Telegram numbered them in never matters.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import contextvars
 import json
 import logging
@@ -24,24 +28,26 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.intake.inbox import Inbox
-from bot.storage.db import is_storage_trouble
+from bot.storage.db import is_damage, is_storage_trouble
 from bot.storage.inbox_repo import Pending
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # a handler failing this many times on one update sets the update aside
-MAX_HANDLING = 32  # updates handled at once (different people's), to bound memory and Telegram calls
+MAX_HANDLING = 4  # updates handled at once (different people's), to bound memory and Telegram calls
 BATCH = 200  # updates read from the inbox at a time
 # A person may send this many updates at once; past that their own lane slows to FLOOD_RATE a
 # second, so one person's flood cannot use up Telegram's overall limit for everyone else.
 FLOOD_BURST, FLOOD_RATE = 20, 4.0
-_FIRST_PAUSE, _LONGEST_PAUSE = 0.2, 2.0  # while storage is in trouble
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.2, 5.0  # while the database or Telegram is in trouble
 _RETRY_PAUSE = 0.1  # before trying a failed update again: 0.2 s, then 0.4 s, then it is set aside
 
 Apology = Callable[[Update], Awaitable[None]]
@@ -65,6 +71,14 @@ def note_failure(error: BaseException) -> bool:
     return True
 
 
+def is_outside_trouble(error: BaseException) -> bool:
+    """Not the update's fault, and likely to pass: the database busy or full, Telegram unreachable,
+    failing (5xx), slow or asking us to wait. (PTB's BadRequest is a NetworkError too: not this.)"""
+    if is_storage_trouble(error) or isinstance(error, RetryAfter):
+        return True
+    return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
 def sender_of(update: dict[str, Any]) -> int | None:
     """Whose update this is: the `from` of its message, tap or edit."""
     for kind, body in update.items():
@@ -77,21 +91,30 @@ def sender_of(update: dict[str, Any]) -> int | None:
 
 
 @dataclass
-class _Lane:
-    waiting: deque[Pending] = field(default_factory=deque)
-    task: asyncio.Task[None] | None = None
+class _Bucket:
+    """The flood limit of one person: a token per update, refilled at FLOOD_RATE a second."""
+
     tokens: float = FLOOD_BURST
     filled_at: float = field(default_factory=time.monotonic)
 
-    async def wait_for_turn(self) -> None:
-        """The flood limit: a token per update, refilled at FLOOD_RATE a second."""
-        now = time.monotonic()
+    def refill(self, now: float) -> None:
         self.tokens = min(FLOOD_BURST, self.tokens + (now - self.filled_at) * FLOOD_RATE)
         self.filled_at = now
+
+    async def wait_for_turn(self) -> None:
+        self.refill(time.monotonic())
         if self.tokens < 1:
             await asyncio.sleep((1 - self.tokens) / FLOOD_RATE)
-            self.tokens, self.filled_at = 1, time.monotonic()
+            self.refill(time.monotonic())
         self.tokens -= 1
+
+
+@dataclass
+class _Lane:
+    """One person's updates waiting, and the task handling them in order."""
+
+    waiting: deque[Pending] = field(default_factory=deque)
+    task: asyncio.Task[None] | None = None
 
 
 class Lanes:
@@ -109,28 +132,21 @@ class Lanes:
         self._fail = fail  # told when the database turns out unusable
         self._finished = finished  # told each update_id once it is done or set aside
         self._lanes: dict[int | None, _Lane] = {}
-        self._read_up_to = 0  # the newest update handed to a lane
-        self._more = asyncio.Event()
+        # Kept while a person's lane empties and fills again, so a steady stream is limited too;
+        # forgotten once full again (a full bucket is the same as none).
+        self._buckets: dict[int | None, _Bucket] = {}
         self._handling = asyncio.Semaphore(MAX_HANDLING)
 
-    def wake(self) -> None:
-        """New updates are in the inbox."""
-        self._more.set()
-
-    async def run(self) -> None:
-        """Hand what the inbox holds to the lanes, oldest first, for as long as the bot runs."""
+    async def recover(self) -> None:
+        """Hand the lanes what an earlier run left unhandled, oldest first (before new arrivals)."""
+        read_up_to = -(2**63)
         while True:
-            self._more.clear()
-            batch = await self._persist(lambda: self.inbox.pending_after(self._read_up_to, BATCH))
+            batch = await self._persist(lambda after=read_up_to: self.inbox.pending_after(after, BATCH))
             for pending in batch:
-                self._read_up_to = pending.update_id
-                self._route(pending)
+                self.route(pending)
             if len(batch) < BATCH:
-                await self._more.wait()
-
-    @property
-    def busy(self) -> bool:
-        return bool(self._lanes)
+                return
+            read_up_to = batch[-1].update_id
 
     async def stop(self, grace: float) -> None:
         """Let updates being handled finish (for `grace` seconds at most); the rest stay in the inbox."""
@@ -143,31 +159,42 @@ class Lanes:
                 task.cancel()
             await asyncio.gather(*unfinished, return_exceptions=True)
 
-    def _route(self, pending: Pending) -> None:
+    def route(self, pending: Pending) -> None:
+        """Queue a stored update behind the same person's earlier ones."""
         try:
             sender = sender_of(json.loads(pending.payload))
         except ValueError:
             sender = None
         lane = self._lanes.setdefault(sender, _Lane())
-        lane.waiting.append(pending)
+        # In update_id order, which is Telegram's: a webhook may deliver them out of order.
+        bisect.insort(lane.waiting, pending, key=lambda waiting: waiting.update_id)
         if lane.task is None:
             lane.task = asyncio.create_task(self._empty(sender, lane), name=f"lane {sender}")
 
     async def _empty(self, sender: int | None, lane: _Lane) -> None:
+        bucket = self._buckets.setdefault(sender, _Bucket())
         try:
             while lane.waiting:
-                await lane.wait_for_turn()
-                pending = lane.waiting[0]
+                await bucket.wait_for_turn()
+                if not lane.waiting:  # stopping meanwhile
+                    break
+                pending = lane.waiting.popleft()
                 await self._handle(pending)
                 self._finished(pending.update_id)
-                if lane.waiting:
-                    lane.waiting.popleft()
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the database is unusable: the bot must stop
             self._fail(error)
         finally:
             self._lanes.pop(sender, None)
+            self._forget_full_buckets()
+
+    def _forget_full_buckets(self) -> None:
+        now = time.monotonic()
+        for sender, bucket in list(self._buckets.items()):
+            bucket.refill(now)
+            if bucket.tokens >= FLOOD_BURST and sender not in self._lanes:
+                del self._buckets[sender]
 
     async def _handle(self, pending: Pending) -> None:
         try:
@@ -185,8 +212,12 @@ class Lanes:
             error = await self._process(update)
             if error is None:
                 break
-            if is_storage_trouble(error):
-                await asyncio.sleep(pause)  # nothing of it was saved: try again when storage allows
+            if is_damage(error):
+                raise error  # the bot must stop; the update stays in the inbox
+            if is_outside_trouble(error):
+                # Nothing wrong with the update: try again, for as long as it takes.
+                wait = error.retry_after if isinstance(error, RetryAfter) else pause
+                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
                 pause = min(pause * 2, _LONGEST_PAUSE)
                 continue
             attempts += 1

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 from telegram.error import InvalidToken
 
-from bot.intake.inbox import Inbox, StorageAlarm, update_id_of
+from bot.intake.inbox import Inbox, StorageAlarm, Stored, update_id_of
 from bot.storage.db import is_storage_trouble
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ class Poller:
         api_root: str,
         token: str,
         inbox: Inbox,
-        stored: Callable[[list[int]], None],
+        stored: Callable[[Stored], None],
         alarm: StorageAlarm,
         allowed_updates: Sequence[str],
         timeout: int,
@@ -61,9 +61,9 @@ class Poller:
                     network_pause = min(network_pause * 2, _LONGEST_NETWORK_PAUSE)
                     continue
                 if updates:
-                    known = await self._keep(updates)
+                    stored = await self._keep(updates)
                     offset = updates[-1]["update_id"] + 1
-                    self._stored(known)
+                    self._stored(stored)
 
     async def _fetch(self, client: httpx.AsyncClient, offset: int | None) -> list[dict[str, Any]]:
         request: dict[str, Any] = {"timeout": self._timeout, "allowed_updates": self._allowed}
@@ -92,13 +92,12 @@ class Poller:
         log.warning("getUpdates failed (%s %s); trying again", code, description)
         raise _TryLater(float(retry_after) if isinstance(retry_after, int | float) else 0)
 
-    async def _keep(self, updates: list[dict[str, Any]]) -> list[int]:
-        """Store the batch, however long the storage takes to allow it; returns the update_ids
-        the inbox already had."""
+    async def _keep(self, updates: list[dict[str, Any]]) -> Stored:
+        """Store the batch, however long the storage takes to allow it."""
         pause = _FIRST_PAUSE
         while True:
             try:
-                known = await self.inbox.store(updates)
+                stored = await self.inbox.store(updates)
             except sqlite3.Error as error:
                 if not is_storage_trouble(error):
                     raise  # the database is unusable: stop, so a supervisor restarts the bot
@@ -107,7 +106,7 @@ class Poller:
                 pause = min(pause * 2, _LONGEST_PAUSE)
                 continue
             await self._alarm.saving_again()
-            return known
+            return stored
 
 
 class _TryLater(Exception):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from aiohttp import web
 
-from bot.intake.inbox import Inbox, StorageAlarm, update_id_of
+from bot.intake.inbox import Inbox, StorageAlarm, Stored, update_id_of
 from bot.storage.db import is_storage_trouble
 
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ class WebhookServer:
     def __init__(
         self,
         inbox: Inbox,
-        stored: Callable[[list[int]], None],
+        stored: Callable[[Stored], None],
         alarm: StorageAlarm,
         fail: Callable[[BaseException], None],
         secret: str,
@@ -71,7 +71,7 @@ class WebhookServer:
             log.warning("Ignored a webhook request that is not a Telegram update")
             return web.Response(text="ok")
         try:
-            known = await self.inbox.store([update])
+            stored = await self.inbox.store([update])
         except sqlite3.Error as error:
             if not is_storage_trouble(error):
                 self._fail(error)
@@ -79,5 +79,5 @@ class WebhookServer:
             await self._alarm.cannot_save(error)
             return web.Response(status=503, text="Try again later")  # Telegram sends it again
         await self._alarm.saving_again()
-        self._stored(known)
+        self._stored(stored)
         return web.Response(text="ok")

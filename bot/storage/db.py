@@ -38,6 +38,16 @@ def is_storage_trouble(error: BaseException) -> bool:
     return isinstance(error, sqlite3.OperationalError) and code is not None and code & 0xFF in _TRANSIENT
 
 
+# Errors that mean the database itself cannot be used: the bot must stop and be looked at.
+_DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}
+
+
+def is_damage(error: BaseException) -> bool:
+    """The database file is damaged, gone or not writable: retrying will not help."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return isinstance(error, sqlite3.DatabaseError) and code is not None and code & 0xFF in _DAMAGE
+
+
 def _is_busy(error: sqlite3.OperationalError) -> bool:
     code = getattr(error, "sqlite_errorcode", 0) & 0xFF
     return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -79,16 +89,23 @@ class Database:
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._connection.close()
 
-    async def transaction(self, work: Work[T]) -> T:
+    async def transaction(self, work: Work[T], *, durable: bool = False) -> T:
         """Run `work` in one transaction: everything it writes commits together, or not at all
-        (a failed COMMIT, say on a full disk, is rolled back too)."""
-        await self._begin()
+        (a failed COMMIT, say on a full disk, is rolled back too). `durable`: the commit is on
+        disk before this returns, whatever happens to the power (and so is every commit before)."""
+        if durable:
+            self._connection.execute("PRAGMA synchronous=FULL")
         try:
-            result = work(self._connection)
-            self._connection.execute("COMMIT")
-        except BaseException:
-            self._rollback()
-            raise
+            await self._begin()
+            try:
+                result = work(self._connection)
+                self._connection.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+        finally:
+            if durable:
+                self._connection.execute("PRAGMA synchronous=NORMAL")
         return result
 
     async def _begin(self) -> None:

@@ -101,7 +101,7 @@ async def test_a_reply_lost_after_the_answer_was_saved_is_made_good_on_the_same_
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
     question = sam.last_message
-    fake.fail_next("answerCallbackQuery", 500, "Internal Server Error")  # the reply's first call fails
+    fake.fail_next("answerCallbackQuery", 502, "Bad Gateway", times=3)  # the reply keeps failing
     yes = sam.make_callback_update("Yes")
     fake.push_raw_update(yes)
     await eventually(lambda: answers(bot) == {"allowed": '"yes"'}, "the answer saved")
@@ -248,7 +248,7 @@ async def test_a_consent_whose_reply_was_lost_is_made_good_at_start_up(
     sam = fake.user(1001, "Sam", "sam_k")
     await sam.send("/start pets")
     notice = sam.last_message
-    fake.fail_next("answerCallbackQuery", 500, "Internal Server Error")  # the reply's first call fails
+    fake.fail_next("answerCallbackQuery", 502, "Bad Gateway", times=3)  # the reply keeps failing
     fake.push_raw_update(sam.make_callback_update(texts.CONSENT_BUTTON))
     await eventually(lambda: rows(bot, "SELECT count(*) FROM participants") == [(1,)], "consent saved")
     await bot.crash()
