@@ -61,11 +61,17 @@ class Safeguarding:
     def concern_in(self, text: str) -> Concern | None:
         return self.phrasebook.check(text)
 
-    def raise_in(self, db: Connection, user_id: int, words: str, concern: Concern, source: str) -> int:
-        """Write the alert inside the caller's transaction, beside the message it comes from."""
+    def raise_in(
+        self, db: Connection, user_id: int, words: str, concern: Concern, source: str, update_id: int
+    ) -> int:
+        """Write the alert inside the caller's transaction, beside the message it comes from; the
+        same update handled again (after a failure or a restart) finds the alert it raised."""
+        existing = alerts_repo.raised_for_update(db, update_id)
+        if existing is not None:
+            return existing
         now = self._clock()
         alert_id = alerts_repo.raise_alert(
-            db, words, concern.category, source, user_id, now, now + self._choice_time
+            db, words, concern.category, source, user_id, now, now + self._choice_time, update_id
         )
         alerts_repo.set_asker(db, alert_id, self._asker(alert_id, user_id))
         return alert_id
@@ -73,9 +79,13 @@ class Safeguarding:
     def _asker(self, alert_id: int, user_id: int) -> str:
         return pseudonym(self._key, f"safeguarding-alert-{alert_id}", user_id)
 
-    async def raise_alert(self, user_id: int, words: str, concern: Concern, source: str) -> Screen:
+    async def raise_alert(
+        self, user_id: int, words: str, concern: Concern, source: str, update_id: int
+    ) -> Screen:
         """Write an alert on its own (the message itself is not stored) and return the signposting."""
-        alert_id = await self.db.transaction(lambda db: self.raise_in(db, user_id, words, concern, source))
+        alert_id = await self.db.transaction(
+            lambda db: self.raise_in(db, user_id, words, concern, source, update_id)
+        )
         return signpost_screen(alert_id)
 
     async def choose(self, person: Person, value: str) -> Reply:

@@ -203,11 +203,11 @@ class Conversation:
         if participant is None:
             reply = Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         elif self.feedback.is_writing(user_id):
-            reply = self.feedback.add(user_id, text)
+            reply = self.feedback.add(user_id, text, update_id)
         else:
             reply = Reply([Screen(texts.NOT_UNDERSTOOD)])
         source = "feedback" if self.feedback.is_writing(user_id) else "message"
-        return await self._with_safeguarding(reply, user_id, text, source)
+        return await self._with_safeguarding(reply, user_id, text, source, update_id)
 
     async def start_feedback(self, user_id: int) -> Reply:
         """/feedback: anonymous feedback on a topic, any time."""
@@ -334,7 +334,7 @@ class Conversation:
         participant = await self._participant(user_id)
         consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
         if consultation is None:
-            return await self.unreadable(user_id, caption)
+            return await self.unreadable(user_id, update_id, caption)
         try:
             name = await self.photos.keep(data)
         except PhotoRejected as rejected:
@@ -343,34 +343,37 @@ class Conversation:
                 if rejected.reason is Rejection.NOT_AN_IMAGE
                 else texts.PHOTO_TOO_BIG
             )
-            return await self.photo_refused(user_id, problem, caption)
+            return await self.photo_refused(user_id, problem, update_id, caption)
         reply = await self._step(user_id, consultation, update_id, SentPhoto(name))
-        return await self._with_safeguarding(reply, user_id, caption, "message")
+        return await self._with_safeguarding(reply, user_id, caption, "message", update_id)
 
-    async def photo_refused(self, user_id: int, problem: str, caption: str = "") -> Reply:
+    async def photo_refused(self, user_id: int, problem: str, update_id: int, caption: str = "") -> Reply:
         """A file that cannot be their photo: say why kindly; the question stays as it was."""
         reply = await self._resume_or_list(user_id, quiet=True)
         reply.screens.insert(0, Screen(problem))
-        return await self._with_safeguarding(reply, user_id, caption, "message")
+        return await self._with_safeguarding(reply, user_id, caption, "message", update_id)
 
-    async def unreadable(self, user_id: int, caption: str = "") -> Reply:
+    async def unreadable(self, user_id: int, update_id: int, caption: str = "") -> Reply:
         """A sticker, photo, voice note... where none was asked for; its caption is still read."""
         reply = await self._resume_or_list(user_id, quiet=True)
         reply.screens.insert(0, Screen(texts.STICKER_OR_MEDIA))
-        return await self._with_safeguarding(reply, user_id, caption, "message")
+        return await self._with_safeguarding(reply, user_id, caption, "message", update_id)
 
-    async def edited(self, user_id: int, text: str) -> Reply:
+    async def edited(self, user_id: int, text: str, update_id: int) -> Reply:
         """An edited message: edits cannot change a saved answer, but the new words are still read."""
         reply = Reply([Screen(texts.EDITS_NOT_SEEN)])
-        return await self._with_safeguarding(reply, user_id, text, "message")
+        return await self._with_safeguarding(reply, user_id, text, "message", update_id)
 
-    async def _with_safeguarding(self, reply: Reply, user_id: int, words: str, source: str) -> Reply:
-        """If the words may disclose harm: signposting before anything else, and an alert.
-        A bare "I'm not sure what you mean" would be the wrong thing to say after it: dropped."""
+    async def _with_safeguarding(
+        self, reply: Reply, user_id: int, words: str, source: str, update_id: int
+    ) -> Reply:
+        """If the words may disclose harm: signposting before anything else, and an alert (one
+        per update, however often it is handled). A bare "I'm not sure what you mean" would be the
+        wrong thing to say after it: dropped."""
         concern = self.safeguarding.concern_in(words) if words else None
         if concern is None:
             return reply
-        signpost = await self.safeguarding.raise_alert(user_id, words, concern, source)
+        signpost = await self.safeguarding.raise_alert(user_id, words, concern, source, update_id)
         pointers = (texts.NOT_UNDERSTOOD, texts.STICKER_OR_MEDIA)
         kept = [screen for screen in reply.screens if screen.text not in pointers]
         return Reply([signpost, *kept], reply.replace, reply.notice, outbox=True)
@@ -559,7 +562,7 @@ class Conversation:
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             if isinstance(user_input, str):  # not an answer any more, but still read for harm
-                return await self._with_safeguarding(reply, user_id, user_input, "message")
+                return await self._with_safeguarding(reply, user_id, user_input, "message", update_id)
             if isinstance(user_input, SentPhoto):  # it closed while the photo was on its way
                 self.photos.forget([user_input.name])
             return reply
@@ -573,7 +576,9 @@ class Conversation:
             first_delivery = repos.claim_update(db, update_id, self.clock())
             if concern is not None and first_delivery:
                 assert isinstance(user_input, str)
-                alert_ids.append(self.safeguarding.raise_in(db, user_id, user_input, concern, "answer"))
+                alert_ids.append(
+                    self.safeguarding.raise_in(db, user_id, user_input, concern, "answer", update_id)
+                )
             stored = self._load(db, consultation, user_id)
             if stored is None or not first_delivery:
                 return stored, None
@@ -751,7 +756,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     db = await Database.open(database_path)
     try:
         await migrate(db)
-        # Telegram stops redelivering an update within a day; older records only take space.
+        # Telegram stops redelivering an update within a day (the inbox keeps its own record
+        # longer); older records only take space.
         a_day_ago = _utc_now() - timedelta(days=1)
         await db.transaction(lambda connection: repos.forget_updates_before(connection, a_day_ago))
         key = pseudonym_key(settings.pseudonym_key, database_path)

@@ -29,6 +29,7 @@ DOUBLE_TAP = timedelta(seconds=30)
 class Draft:
     topic: FeedbackTopic
     messages: list[str] = field(default_factory=list)
+    updates: set[int] = field(default_factory=set)  # the updates its messages came in
 
 
 class RateLimit:
@@ -103,9 +104,12 @@ class Feedback:
         label = texts.topic_label(topic.id, topic.label)
         return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=label, limit=FEEDBACK_MAX)))
 
-    def add(self, user_id: int, text: str) -> Reply:
-        """A typed message while writing feedback: checked, then held until they tap Send."""
+    def add(self, user_id: int, text: str, update_id: int) -> Reply:
+        """A typed message while writing feedback: checked, then held until they tap Send (once,
+        however often its update is handled)."""
         draft = self._drafts[user_id]
+        if update_id in draft.updates:
+            return Reply([_confirm_screen(draft)])
         message = text.strip()
         if not message:
             return Reply([Screen(texts.FEEDBACK_EMPTY)])
@@ -115,6 +119,7 @@ class Feedback:
             held = [_confirm_screen(draft)] if draft.messages else []
             return Reply([Screen(texts.FEEDBACK_TOO_MANY), *held])
         draft.messages.append(message)
+        draft.updates.add(update_id)
         return Reply([_confirm_screen(draft)])
 
     async def send(self, user_id: int) -> Reply:

@@ -41,15 +41,28 @@ def _alert(row: Row) -> Alert:
 
 
 def raise_alert(
-    db: Connection, words: str, category: str, source: str, user_id: int, now: datetime, choice_due: datetime
+    db: Connection,
+    words: str,
+    category: str,
+    source: str,
+    user_id: int,
+    now: datetime,
+    choice_due: datetime,
+    update_id: int,
 ) -> int:
     cursor = db.execute(
-        "INSERT INTO safeguarding_alerts (words, category, source, raised_at, user_id, choice_due_at, state)"
-        " VALUES (?, ?, ?, ?, ?, ?, 'awaiting_choice')",
-        (words, category, source, _stamp(now), user_id, _stamp(choice_due)),
+        "INSERT INTO safeguarding_alerts"
+        " (words, category, source, raised_at, user_id, choice_due_at, state, update_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, 'awaiting_choice', ?)",
+        (words, category, source, _stamp(now), user_id, _stamp(choice_due), update_id),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+def raised_for_update(db: Connection, update_id: int) -> int | None:
+    row = db.execute("SELECT id FROM safeguarding_alerts WHERE update_id = ?", (update_id,)).fetchone()
+    return row[0] if row else None
 
 
 def set_asker(db: Connection, alert_id: int, asker: str) -> None:

@@ -88,7 +88,13 @@ def claim_update(db: Connection, update_id: int, now: datetime) -> bool:
 
 
 def forget_updates_before(db: Connection, moment: datetime) -> None:
-    db.execute("DELETE FROM handled_updates WHERE handled_at < ?", (_stamp(moment),))
+    """Forget old records of handled updates, but never one still waiting in the inbox: handled
+    again after a long stop, it must still be recognised."""
+    db.execute(
+        "DELETE FROM handled_updates WHERE handled_at < ?"
+        " AND update_id NOT IN (SELECT update_id FROM inbox WHERE done = 0)",
+        (_stamp(moment),),
+    )
 
 
 # --- responses and answers ------------------------------------------------------------------

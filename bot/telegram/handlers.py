@@ -150,7 +150,7 @@ class YoungPeople:
         message = update.effective_message
         assert message is not None
         words = message.text or message.caption or ""
-        await self.show(update, await self.conversation.edited(_user_id(update), words))
+        await self.show(update, await self.conversation.edited(_user_id(update), words, update.update_id))
 
     async def text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A typed message: an answer to a text question, or a friendly pointer."""
@@ -179,7 +179,7 @@ class YoungPeople:
                 log.warning("Could not fetch a photo sent as an answer: %s", error)
                 problem = texts.PHOTO_NOT_FETCHED
         if problem is not None:
-            reply = await self.conversation.photo_refused(user_id, problem, caption)
+            reply = await self.conversation.photo_refused(user_id, problem, update.update_id, caption)
         else:
             reply = await self.conversation.photo(user_id, data, update.update_id, caption)
         await self.show(update, reply)
@@ -188,7 +188,9 @@ class YoungPeople:
         """Stickers, photos, voice notes and the like where none was asked for."""
         message = update.effective_message
         caption = (message.caption or "") if message else ""
-        await self.show(update, await self.conversation.unreadable(_user_id(update), caption))
+        await self.show(
+            update, await self.conversation.unreadable(_user_id(update), update.update_id, caption)
+        )
 
     async def press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A button tap: answer the tap, update the tapped message, then send what comes next."""

@@ -256,3 +256,23 @@ async def test_a_consent_whose_reply_was_lost_is_made_good_at_start_up(
     await eventually(lambda: "Question 1 of 4" in (sam.last_text or ""), "the first question", 10)
     assert texts.CONSENT_GIVEN in notice.text and not notice.inline_keyboard
     fake.bot_errors.clear()
+
+
+async def test_feedback_and_an_alert_handled_again_after_a_failure_are_kept_once(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    await sam.press("🧑 Staff")
+    fake.fail_next("sendMessage", 502, "Bad Gateway")  # the reply fails once: handled again
+    await sam.send("The night staff are really kind")
+    assert sam.last_text.count("The night staff are really kind") == 1
+    await sam.press(texts.FEEDBACK_SEND_BUTTON)
+    assert rows(bot, "SELECT body FROM feedback") == [("The night staff are really kind",)]
+
+    fake.fail_next("sendMessage", 502, "Bad Gateway")
+    await sam.send("I want to kill myself")  # test words, written for the project
+    assert sam.last_text == texts.SIGNPOST
+    assert rows(bot, "SELECT count(*) FROM safeguarding_alerts") == [(1,)]
+    fake.bot_errors.clear()
