@@ -19,9 +19,11 @@ CREATE TABLE quarantine (
     quarantined_at TEXT NOT NULL
 );
 
--- When the intake last showed it was alive (polling or serving its webhook), for `bot health`.
+-- For `bot health`: when the intake last showed it was alive (Telegram answered its getUpdates,
+-- or its webhook was serving), and when it last finished handling an update.
 CREATE TABLE intake_heartbeat (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     mode TEXT NOT NULL,
-    beat_at TEXT NOT NULL
+    beat_at TEXT NOT NULL,
+    progress_at TEXT
 );

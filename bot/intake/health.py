@@ -1,4 +1,4 @@
-"""`python -m bot health`: is the bot taking updates, and keeping up? Read from the database alone,
+"""`python -m bot health`: is the bot taking updates, and getting through them? Read from the database alone,
 so a supervisor (systemd, Docker's HEALTHCHECK) can ask without talking to the bot."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from bot.storage import inbox_repo
 
 # The intake writes its heartbeat every 15 s; missing four in a row means it has stopped.
 STALE_BEAT = timedelta(seconds=60)
-# An update waiting this long, or this many waiting, means the bot is not keeping up.
+# An update waiting this long while nothing at all was handled for as long: stuck. (Waiting long
+# while others are handled is one person's flood draining at its own pace: healthy.)
 STALE_UPDATE = timedelta(seconds=120)
-MAX_WAITING = 1000
 
 
 def check(database: Path, now: datetime | None = None) -> tuple[bool, str]:
@@ -34,9 +34,10 @@ def check(database: Path, now: datetime | None = None) -> tuple[bool, str]:
         return False, f"not {backlog.mode}: last sign of life {int(silent.total_seconds())} s ago"
     if backlog.oldest_pending is not None:
         waited = now - datetime.fromisoformat(backlog.oldest_pending)
-        if waited > STALE_UPDATE or backlog.pending > MAX_WAITING:
+        idle = now - datetime.fromisoformat(backlog.last_progress) if backlog.last_progress else waited
+        if waited > STALE_UPDATE and idle > STALE_UPDATE:
             return False, (
-                f"backing up: {backlog.pending} update(s) waiting, the oldest for "
-                f"{int(waited.total_seconds())} s"
+                f"stuck: {backlog.pending} update(s) waiting, the oldest for "
+                f"{int(waited.total_seconds())} s, and none handled for {int(idle.total_seconds())} s"
             )
     return True, f"ok: {backlog.mode}, {backlog.pending} update(s) waiting"

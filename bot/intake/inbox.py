@@ -89,12 +89,13 @@ class Inbox:
         kept = _without_names(payload)
         await self.db.transaction(lambda db: inbox_repo.quarantine(db, update_id, kept, reason, now))
 
-    async def beat(self, mode: str) -> None:
-        """Show `bot health` that the intake is alive; also forget what is no longer needed."""
+    async def beat(self, mode: str, progress_at: datetime | None) -> None:
+        """Show `bot health` that the intake is alive (and when it last finished an update); also
+        forget what is no longer needed."""
         now = self.clock()
 
         def beat_and_tidy(db: Connection) -> None:
-            inbox_repo.beat(db, mode, now)
+            inbox_repo.beat(db, mode, now, progress_at)
             inbox_repo.forget_before(db, now - REMEMBER_HANDLED, now - KEEP_QUARANTINED)
 
         await self.db.transaction(beat_and_tidy)

@@ -22,6 +22,7 @@ from bot.storage.db import is_storage_trouble
 log = logging.getLogger(__name__)
 
 BEAT_SECONDS = 15.0
+SILENCE_SECONDS = 30.0  # beyond a long poll's own time: no answer from Telegram this long, not alive
 STOP_GRACE_SECONDS = 10.0
 
 
@@ -54,6 +55,8 @@ class Intake:
         self._webhook = webhook
         self._tasks: list[asyncio.Task[None]] = []
         self._server: WebhookServer | None = None
+        self._poller: Poller | None = None
+        self._poll_timeout = 0
         self._lanes: Lanes | None = None
         self.failed: asyncio.Future[None] | None = None
         # Told each update_id once it is handled or set aside (the tests wait on this).
@@ -74,7 +77,8 @@ class Intake:
         bot = self.application.bot
         if self._webhook is None:
             await bot.delete_webhook()  # a webhook left set would refuse getUpdates
-            poller = Poller(
+            self._poll_timeout = poll_timeout
+            poller = self._poller = Poller(
                 self._api_root,
                 self._token,
                 self.inbox,
@@ -141,11 +145,18 @@ class Intake:
 
         self._tasks.append(asyncio.create_task(watched(), name=f"intake {name}"))
 
+    def _alive(self) -> bool:
+        """Taking updates: Telegram answered a getUpdates lately, or the webhook is serving."""
+        if self._poller is not None:
+            return time.monotonic() - self._poller.last_answer < self._poll_timeout + SILENCE_SECONDS
+        return self._server is not None
+
     async def _beat(self) -> None:
         while True:
             started = time.monotonic()
             try:
-                await self.inbox.beat(self.mode)
+                if self._alive():
+                    await self.inbox.beat(self.mode, self._lanes.last_finished if self._lanes else None)
             except sqlite3.Error as error:
                 if not is_storage_trouble(error):
                     raise

@@ -28,7 +28,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -136,6 +136,7 @@ class Lanes:
         # forgotten once full again (a full bucket is the same as none).
         self._buckets: dict[int | None, _Bucket] = {}
         self._handling = asyncio.Semaphore(MAX_HANDLING)
+        self.last_finished: datetime | None = None  # when an update was last done or set aside
 
     async def recover(self) -> None:
         """Hand the lanes what an earlier run left unhandled, oldest first (before new arrivals)."""
@@ -180,6 +181,7 @@ class Lanes:
                     break
                 pending = lane.waiting.popleft()
                 await self._handle(pending)
+                self.last_finished = datetime.now(UTC)
                 self._finished(pending.update_id)
         except asyncio.CancelledError:
             raise

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ class Poller:
         self._alarm = alarm
         self._allowed = list(allowed_updates)
         self._timeout = timeout
+        self.last_answer = time.monotonic()  # when Telegram last answered a getUpdates (health)
 
     async def run(self) -> None:
         """Fetch, store, confirm, for as long as the bot runs."""
@@ -79,6 +81,7 @@ class Poller:
         if not isinstance(body, dict):
             raise _TryLater(0)
         if body.get("ok") is True and isinstance(body.get("result"), list):
+            self.last_answer = time.monotonic()
             # Telegram sends them in order; anything without an update_id is not an update.
             updates = [u for u in body["result"] if update_id_of(u) is not None]
             return sorted(updates, key=lambda u: u["update_id"])

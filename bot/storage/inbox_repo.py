@@ -74,11 +74,13 @@ def forget_before(db: Connection, handled: datetime, quarantined: datetime) -> N
     db.execute("DELETE FROM quarantine WHERE quarantined_at < ?", (_stamp(quarantined),))
 
 
-def beat(db: Connection, mode: str, now: datetime) -> None:
+def beat(db: Connection, mode: str, now: datetime, progress_at: datetime | None) -> None:
+    progress = _stamp(progress_at) if progress_at else None
     db.execute(
-        "INSERT INTO intake_heartbeat (id, mode, beat_at) VALUES (1, ?, ?)"
-        " ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, beat_at = excluded.beat_at",
-        (mode, _stamp(now)),
+        "INSERT INTO intake_heartbeat (id, mode, beat_at, progress_at) VALUES (1, ?, ?, ?)"
+        " ON CONFLICT (id) DO UPDATE SET mode = excluded.mode, beat_at = excluded.beat_at,"
+        " progress_at = coalesce(excluded.progress_at, progress_at)",
+        (mode, _stamp(now), progress),
     )
 
 
@@ -86,11 +88,13 @@ def beat(db: Connection, mode: str, now: datetime) -> None:
 class Backlog:
     mode: str | None
     last_beat: str | None
+    last_progress: str | None
     pending: int
     oldest_pending: str | None
 
 
 def backlog(db: Connection) -> Backlog:
-    beat_row = db.execute("SELECT mode, beat_at FROM intake_heartbeat WHERE id = 1").fetchone()
+    beat_row = db.execute("SELECT mode, beat_at, progress_at FROM intake_heartbeat WHERE id = 1").fetchone()
     count, oldest = db.execute("SELECT COUNT(*), MIN(received_at) FROM inbox WHERE done = 0").fetchone()
-    return Backlog(beat_row[0] if beat_row else None, beat_row[1] if beat_row else None, count, oldest)
+    mode, beat_at, progress_at = beat_row if beat_row else (None, None, None)
+    return Backlog(mode, beat_at, progress_at, count, oldest)

@@ -11,6 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ import pytest
 from bot.__main__ import EXIT_PROBLEM, run_bot
 from bot.config import Settings
 from bot.core import texts
+from bot.intake import health
 from tests.conftest import BOTH_INTAKES, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import eventually
 from tests.e2e.test_young_person import agree, answers, rows
@@ -276,3 +278,16 @@ async def test_feedback_and_an_alert_handled_again_after_a_failure_are_kept_once
     assert sam.last_text == texts.SIGNPOST
     assert rows(bot, "SELECT count(*) FROM safeguarding_alerts") == [(1,)]
     fake.bot_errors.clear()
+
+
+async def test_the_health_check_sees_the_bot_taking_updates(
+    fake: FakeTelegram, bot: RunningBot, intake_mode: str
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/start")
+    healthy, line = health.check(bot.settings.database_path)
+    assert healthy and line == f"ok: {intake_mode}, 0 update(s) waiting"
+    await bot.stop()
+    much_later = datetime.now(UTC) + health.STALE_BEAT * 2
+    healthy, line = health.check(bot.settings.database_path, now=much_later)
+    assert not healthy and line.startswith(f"not {intake_mode}: last sign of life")
