@@ -200,7 +200,7 @@ class Summaries:
             if set_aside:
                 lines.append(
                     f"⚠️ <b>Messages set aside</b>: {set_aside} in the last 7 days could not be handled "
-                    "(the bot's log says why; the young people were told something went wrong)"
+                    "(the bot's log says why)"
                 )
             lines += self._coming_up(now)
             return Summary("\n".join(lines), responses_chart(bars), summary_repo.current_marks(db))

@@ -11,7 +11,7 @@ CREATE TABLE inbox (
 CREATE INDEX inbox_pending ON inbox (update_id) WHERE done = 0;
 
 -- Updates set aside: the library could not read them, or their handler failed again and again.
--- Kept for a week so a developer can see why, then deleted (they may hold a young person's words).
+-- Only their shape is kept (every word and id blanked), for a week, so a developer can see why.
 CREATE TABLE quarantine (
     update_id INTEGER PRIMARY KEY,
     payload TEXT NOT NULL,

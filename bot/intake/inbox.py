@@ -38,23 +38,26 @@ class Stored:
     known: list[int]  # the inbox had them already (Telegram sent them again): nothing to do
 
 
-NAMES = ("first_name", "last_name", "username")
-
-
-def _without_names(payload: str) -> str:
+def shape_of(payload: str) -> str:
+    """An update with every word and id taken out, its shape kept: what a developer needs to see
+    why it failed, and nothing that says who sent it or what they wrote."""
     try:
         update = json.loads(payload)
     except ValueError:
-        return payload  # not even JSON: nothing to pick out
+        return f"<not JSON, {len(payload)} characters>"
 
-    def strip(value: Any) -> Any:
+    def blank(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in NAMES}
+            return {k: blank(v, k) for k, v in value.items()}
         if isinstance(value, list):
-            return [strip(v) for v in value]
+            return [blank(v) for v in value]
+        if isinstance(value, str):
+            return f"<{len(value)} characters>"
+        if key.endswith("id") and key != "update_id" and isinstance(value, int):
+            return "<id>"
         return value
 
-    return json.dumps(strip(update), ensure_ascii=False)
+    return json.dumps(blank(update), ensure_ascii=False)
 
 
 class Inbox:
@@ -83,10 +86,9 @@ class Inbox:
         await self.db.transaction(lambda db: inbox_repo.count_failure(db, update_id))
 
     async def set_aside(self, update_id: int, payload: str, reason: str) -> None:
-        """Quarantine an update, without the names and usernames in it (a developer reading why
-        it failed needs its shape and words, not who sent it by name)."""
+        """Quarantine an update: only its shape is kept (see `shape_of`)."""
         now = self.clock()
-        kept = _without_names(payload)
+        kept = shape_of(payload)
         await self.db.transaction(lambda db: inbox_repo.quarantine(db, update_id, kept, reason, now))
 
     async def beat(self, mode: str, progress_at: datetime | None) -> None:

@@ -68,7 +68,7 @@ async def test_an_update_the_library_cannot_read_is_set_aside_and_the_rest_go_on
     [welcome] = await sam.send("/start")  # and the sender is not stuck
     assert "Your privacy, in plain words" in welcome.text
     assert rows(bot, "SELECT count(*) FROM inbox WHERE done = 0") == [(0,)]
-    assert "Sam" not in rows(bot, "SELECT payload FROM quarantine")[0][0]  # kept without names
+    assert "Sam" not in rows(bot, "SELECT payload FROM quarantine")[0][0]  # only its shape is kept
     replies = await worker.send("/summary")  # and the team hears of it
     assert any("Messages set aside: 1 in the last 7 days" in (m.text or "") for m in replies)
 
