@@ -66,11 +66,12 @@ class Inbox:
         self.clock = clock
 
     async def store(self, updates: Sequence[dict[str, Any]]) -> Stored:
-        """Keep a batch of updates as Telegram sent them, in one transaction, synced to disk (a
-        power cut must not lose what Telegram is about to forget)."""
+        """Keep a batch of updates as Telegram sent them, in one transaction, on disk before this
+        returns (a power cut must not lose what Telegram is about to forget)."""
         rows = [(update["update_id"], json.dumps(update, ensure_ascii=False)) for update in updates]
         now = self.clock()
-        known = set(await self.db.transaction(lambda db: inbox_repo.store(db, rows, now), durable=True))
+        known = set(await self.db.transaction(lambda db: inbox_repo.store(db, rows, now)))
+        await self.db.sync_to_disk()
         return Stored(
             [Pending(update_id, payload, 0) for update_id, payload in rows if update_id not in known],
             sorted(known),

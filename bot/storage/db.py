@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable
@@ -40,6 +41,14 @@ def is_storage_trouble(error: BaseException) -> bool:
 
 # Errors that mean the database itself cannot be used: the bot must stop and be looked at.
 _DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def is_damage(error: BaseException) -> bool:
@@ -89,24 +98,25 @@ class Database:
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._connection.close()
 
-    async def transaction(self, work: Work[T], *, durable: bool = False) -> T:
+    async def transaction(self, work: Work[T]) -> T:
         """Run `work` in one transaction: everything it writes commits together, or not at all
-        (a failed COMMIT, say on a full disk, is rolled back too). `durable`: the commit is on
-        disk before this returns, whatever happens to the power (and so is every commit before)."""
-        if durable:
-            self._connection.execute("PRAGMA synchronous=FULL")
+        (a failed COMMIT, say on a full disk, is rolled back too)."""
+        await self._begin()
         try:
-            await self._begin()
-            try:
-                result = work(self._connection)
-                self._connection.execute("COMMIT")
-            except BaseException:
-                self._rollback()
-                raise
-        finally:
-            if durable:
-                self._connection.execute("PRAGMA synchronous=NORMAL")
+            result = work(self._connection)
+            self._connection.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         return result
+
+    async def sync_to_disk(self) -> None:
+        """Make every commit so far survive a power cut, in a thread: the loop goes on meanwhile.
+        (Commits reach the write-ahead log at once, which survives the process being killed;
+        fsync makes the disk keep them. With synchronous=FULL each commit would wait for it on the
+        loop: 7% of the benchmark's throughput.)"""
+        log_file = self.path.with_name(self.path.name + "-wal")
+        await asyncio.to_thread(_fsync, log_file if log_file.exists() else self.path)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, sleeping (not blocking the loop) while another process holds the lock."""
