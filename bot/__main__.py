@@ -43,6 +43,7 @@ async def run_bot(settings: Settings) -> int:
     """Run the Telegram bot; a token Telegram refuses, or no way to reach it, is one clear line."""
     from telegram.error import InvalidToken, NetworkError
 
+    from bot.intake.webhook import CannotListen
     from bot.telegram.app import build_application, run_until_stopped
 
     async with open_conversation(settings, settings.database_path) as conversation:
@@ -57,6 +58,9 @@ async def run_bot(settings: Settings) -> int:
             return EXIT_CONFIG
         except NetworkError as error:
             print(f"Cannot reach Telegram at {settings.api_root}: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
+        except CannotListen as error:
+            print(f"Configuration problem: WEBHOOK_LISTEN: {error}", file=sys.stderr)
             return EXIT_PROBLEM
         except sqlite3.DatabaseError as error:
             # Not a busy or full disk (those are waited out): the database itself cannot be used.

@@ -26,15 +26,22 @@ log = logging.getLogger(__name__)
 OURS = re.compile(r"^(?:[0-9a-f]{32}\.(?:jpg|png)|\.incoming-.*\.part)$")
 
 
+CLEANING_AT_ONCE = 2
+
+
 class PhotoAnswers:
     def __init__(self, directory: Path, clock: Callable[[], datetime]) -> None:
         self.directory = directory
         self.clock = clock
+        # Different people's updates are handled side by side: a large photo can take 150 MB to
+        # decode, so only this many at once.
+        self._cleaning = asyncio.Semaphore(CLEANING_AT_ONCE)
 
     async def keep(self, data: bytes) -> str:
         """Clean and store a photo; its name. Raises PhotoRejected for anything that is not one.
         Decoding and re-encoding a phone photo takes a few hundred ms: off the event loop."""
-        cleaned = await asyncio.to_thread(clean_photo, data)
+        async with self._cleaning:
+            cleaned = await asyncio.to_thread(clean_photo, data)
         name = store_photo(self.directory, cleaned)
         # The file's own time would say when it was sent, to the second: keep only the day.
         day = recorded_time(self.clock(), anonymous=True).timestamp()

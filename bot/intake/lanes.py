@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import bisect
 import contextvars
+import errno
 import json
 import logging
 import sqlite3
@@ -72,9 +73,12 @@ def note_failure(error: BaseException) -> bool:
 
 
 def is_outside_trouble(error: BaseException) -> bool:
-    """Not the update's fault, and likely to pass: the database busy or full, Telegram unreachable,
-    failing (5xx), slow or asking us to wait. (PTB's BadRequest is a NetworkError too: not this.)"""
+    """Not the update's fault, and likely to pass: the database busy or full, the disk full (a
+    photo being saved), Telegram unreachable, failing (5xx), slow or asking us to wait. (PTB's
+    BadRequest is a NetworkError too: not this.)"""
     if is_storage_trouble(error) or isinstance(error, RetryAfter):
+        return True
+    if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
         return True
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
 

@@ -24,6 +24,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1024 * 1024  # an update is a few kilobytes; files come by file_id, not in the body
 
 
+class CannotListen(Exception):
+    """The webhook's address cannot be listened on; the message says which and why."""
+
+
 class WebhookServer:
     def __init__(
         self,
@@ -49,7 +53,10 @@ class WebhookServer:
         app.router.add_post(self._path, self._receive)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self._host, self._port).start()
+        try:
+            await web.TCPSite(self._runner, self._host, self._port).start()
+        except OSError as error:  # the port is taken, or the address is not this machine's
+            raise CannotListen(f"cannot listen on {self._host}:{self._port}: {error.strerror}") from None
         log.info("Receiving updates at %s:%d%s", self._host, self._port, self._path)
 
     async def stop(self) -> None:

@@ -206,9 +206,9 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
         await application.bot_data[ACCESS].set_menus(application.bot)
         await application.start()
         intake: Intake = application.bot_data[INTAKE]
-        await intake.start(poll_timeout)
-        await jobs.run_start_jobs(application)
         try:
+            await intake.start(poll_timeout)
+            await jobs.run_start_jobs(application)
             yield application
         finally:
             await intake.stop()

@@ -3,8 +3,12 @@ answered 200 before it is saved. Everything else runs in both modes in the other
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
+from bot.__main__ import EXIT_PROBLEM, run_bot
+from bot.config import Settings
 from bot.core import texts
 from tests.conftest import WEBHOOK_SECRET, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import eventually
@@ -48,3 +52,16 @@ async def test_a_kill_just_after_the_200_loses_nothing(fake: FakeTelegram, bot: 
     await eventually(lambda: "Question 2 of 4" in question.text, "the next question on screen", 10)
     assert rows(bot, "SELECT count(*) FROM inbox WHERE done = 0") == [(0,)]
     assert all(m.text != texts.SOMETHING_WENT_WRONG for m in sam.messages)
+
+
+async def test_a_webhook_address_already_in_use_is_one_clear_line(
+    fake: FakeTelegram, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    host, _, port = settings.webhook_listen.rpartition(":")
+    with socket.socket() as taken:
+        taken.bind((host, int(port)))
+        taken.listen()
+        assert await run_bot(settings) == EXIT_PROBLEM
+    err = capsys.readouterr().err
+    assert err.startswith(f"Configuration problem: WEBHOOK_LISTEN: cannot listen on {host}:{port}")
+    assert "Traceback" not in err

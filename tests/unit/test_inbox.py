@@ -3,6 +3,7 @@ storage errors the intake waits out versus those that stop the bot."""
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -111,6 +112,8 @@ def test_telegram_trouble_is_waited_out_but_a_refusal_is_not() -> None:
     assert is_outside_trouble(RetryAfter(timedelta(seconds=3)))
     assert not is_outside_trouble(BadRequest("message text is empty"))
     assert not is_outside_trouble(Forbidden("bot was blocked by the user"))
+    assert is_outside_trouble(OSError(errno.ENOSPC, "No space left on device"))  # saving a photo
+    assert not is_outside_trouble(OSError(errno.ENOENT, "No such file or directory"))
 
 
 async def test_a_failed_commit_is_rolled_back_and_the_connection_goes_on(db: Database) -> None:
