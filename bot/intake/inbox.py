@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,7 +12,7 @@ from sqlite3 import Connection
 from typing import Any
 
 from bot.storage import inbox_repo
-from bot.storage.db import Database
+from bot.storage.db import Database, is_storage_trouble
 from bot.storage.inbox_repo import Pending
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 # Telegram keeps an unconfirmed update for 24 hours; a handled one is remembered twice that long.
 REMEMBER_HANDLED = timedelta(days=2)
 KEEP_QUARANTINED = timedelta(days=7)
+TIDY_EVERY = timedelta(hours=1)
 
 
 def _utc_now() -> datetime:
@@ -64,6 +66,7 @@ class Inbox:
     def __init__(self, db: Database, clock: Callable[[], datetime] = _utc_now) -> None:
         self.db = db
         self.clock = clock
+        self._tidied_at: datetime | None = None
 
     async def store(self, updates: Sequence[dict[str, Any]]) -> Stored:
         """Keep a batch of updates as Telegram sent them, in one transaction, on disk before this
@@ -96,12 +99,16 @@ class Inbox:
         """Show `bot health` that the intake is alive (and when it last finished an update); also
         forget what is no longer needed."""
         now = self.clock()
+        tidy = self._tidied_at is None or now - self._tidied_at >= TIDY_EVERY
 
         def beat_and_tidy(db: Connection) -> None:
             inbox_repo.beat(db, mode, now, progress_at)
-            inbox_repo.forget_before(db, now - REMEMBER_HANDLED, now - KEEP_QUARANTINED)
+            if tidy:  # a scan of the whole inbox: not every beat
+                inbox_repo.forget_before(db, now - REMEMBER_HANDLED, now - KEEP_QUARANTINED)
 
         await self.db.transaction(beat_and_tidy)
+        if tidy:
+            self._tidied_at = now
 
 
 class StorageAlarm:
@@ -112,14 +119,16 @@ class StorageAlarm:
         self._tell_team = tell_team
         self.raised = False
 
-    async def cannot_save(self, error: Exception) -> None:
+    async def cannot_save(self, error: sqlite3.Error) -> None:
         if self.raised:
             return
         self.raised = True
         log.error("Cannot save incoming messages (%s); they stay with Telegram until I can", error)
+        full = is_storage_trouble(error) and error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_FULL
         await self._tell_team(
             f"⚠️ youthvoice cannot save incoming messages right now ({error}). Nothing is lost: "
-            "Telegram keeps them until the bot can save them. If the disk is full, free some space."
+            "Telegram keeps them until the bot can save them."
+            + (" The disk is full: please free some space." if full else "")
         )
 
     async def saving_again(self) -> None:

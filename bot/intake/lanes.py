@@ -57,6 +57,7 @@ Apology = Callable[[Update], Awaitable[None]]
 @dataclass
 class _Outcome:
     error: BaseException | None = None
+    over: bool = False  # the update is finished; a task it started may still report errors
 
 
 _handling: contextvars.ContextVar[_Outcome | None] = contextvars.ContextVar("handling", default=None)
@@ -64,9 +65,9 @@ _handling: contextvars.ContextVar[_Outcome | None] = contextvars.ContextVar("han
 
 def note_failure(error: BaseException) -> bool:
     """The error handler's word that the update being handled failed; False if no lane is
-    handling one (a job failed), so the caller deals with it itself."""
+    handling one (a job, or a task an update started, failed), so nothing will try it again."""
     outcome = _handling.get()
-    if outcome is None:
+    if outcome is None or outcome.over:
         return False
     outcome.error = error
     return True
@@ -243,6 +244,7 @@ class Lanes:
             try:
                 await self.application.process_update(update)
             finally:
+                outcome.over = True  # tasks it started (a broadcast) carry this context on
                 _handling.reset(token)
         return outcome.error
 

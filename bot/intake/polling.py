@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.2, 2.0  # between tries to store a batch
 _LONGEST_NETWORK_PAUSE = 30.0
 _CONFLICT_PAUSE = 5.0
+_TOO_QUICK = 0.5  # an empty answer sooner than this was no long poll
 
 
 class Poller:
@@ -55,6 +56,7 @@ class Poller:
             offset: int | None = None
             network_pause = 1.0
             while True:
+                asked = time.monotonic()
                 try:
                     updates = await self._fetch(client, offset)
                     network_pause = 1.0
@@ -66,6 +68,8 @@ class Poller:
                     stored = await self._keep(updates)
                     offset = updates[-1]["update_id"] + 1
                     self._stored(stored)
+                elif time.monotonic() - asked < _TOO_QUICK:
+                    await asyncio.sleep(_TOO_QUICK)  # no long poll (a proxy in the way?): do not spin
 
     async def _fetch(self, client: httpx.AsyncClient, offset: int | None) -> list[dict[str, Any]]:
         request: dict[str, Any] = {"timeout": self._timeout, "allowed_updates": self._allowed}

@@ -25,7 +25,6 @@ from bot.intake.inbox import Inbox
 from bot.intake.intake import Intake, Webhook
 from bot.lifecycle import Lifecycle
 from bot.quickpolls import QuickPolls
-from bot.storage.db import is_storage_trouble
 from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
@@ -183,8 +182,8 @@ def _intake(settings: Settings, application: Application, conversation: Conversa
 async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Log the failure. The update stays in the inbox, to be tried again and, should it keep
     failing, set aside with a kind word to its sender (bot/intake/lanes.py)."""
-    if lanes.note_failure(context.error) and is_storage_trouble(context.error):
-        log.warning("Storage trouble while handling an update (%s); it will be tried again", context.error)
+    if lanes.note_failure(context.error) and lanes.is_outside_trouble(context.error):
+        log.warning("Handling an update met %r; it will be tried again", context.error)
         return
     log.error("Error while handling an update", exc_info=context.error)
 
