@@ -5,7 +5,8 @@ CREATE TABLE inbox (
     update_id INTEGER PRIMARY KEY,
     payload TEXT,                       -- the update as Telegram sent it; NULL once handled
     received_at TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,  -- times its handler failed (not counting storage trouble)
+    attempts INTEGER NOT NULL DEFAULT 0,  -- times its handler failed (not counting outside trouble)
+    restarts INTEGER NOT NULL DEFAULT 0,  -- times the bot started with it still waiting
     done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX inbox_pending ON inbox (update_id) WHERE done = 0;

@@ -12,6 +12,7 @@ class Pending:
     update_id: int
     payload: str
     attempts: int
+    restarts: int = 0
 
 
 def _stamp(moment: datetime) -> str:
@@ -34,15 +35,20 @@ def store(db: Connection, updates: list[tuple[int, str]], now: datetime) -> list
 
 def pending_after(db: Connection, update_id: int, limit: int) -> list[Pending]:
     rows = db.execute(
-        "SELECT update_id, payload, attempts FROM inbox WHERE done = 0 AND update_id > ?"
+        "SELECT update_id, payload, attempts, restarts FROM inbox WHERE done = 0 AND update_id > ?"
         " ORDER BY update_id LIMIT ?",
         (update_id, limit),
     ).fetchall()
-    return [Pending(row[0], row[1], row[2]) for row in rows]
+    return [Pending(row[0], row[1], row[2], row[3]) for row in rows]
 
 
 def mark_done(db: Connection, update_id: int) -> None:
     db.execute("UPDATE inbox SET done = 1, payload = NULL WHERE update_id = ?", (update_id,))
+
+
+def count_restart(db: Connection) -> None:
+    """The bot is starting: every update still waiting was there when it stopped."""
+    db.execute("UPDATE inbox SET restarts = restarts + 1 WHERE done = 0")
 
 
 def count_failure(db: Connection, update_id: int) -> None:

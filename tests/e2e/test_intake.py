@@ -20,6 +20,7 @@ from bot.__main__ import EXIT_PROBLEM, run_bot
 from bot.config import Settings
 from bot.core import texts
 from bot.intake import health
+from bot.intake.lanes import MAX_RESTARTS
 from tests.conftest import BOTH_INTAKES, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import eventually
 from tests.e2e.test_young_person import agree, answers, rows
@@ -291,3 +292,23 @@ async def test_the_health_check_sees_the_bot_taking_updates(
     much_later = datetime.now(UTC) + health.STALE_BEAT * 2
     healthy, line = health.check(bot.settings.database_path, now=much_later)
     assert not healthy and line.startswith(f"not {intake_mode}: last sign of life")
+
+
+async def test_an_update_that_keeps_killing_the_bot_is_set_aside(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam, "pets")
+    deadly = sam.make_callback_update("Yes")
+    await bot.stop()
+    # As if the bot had died with it waiting every time it started so far.
+    with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
+        db.execute(
+            "INSERT INTO inbox (update_id, payload, received_at, restarts)"
+            " VALUES (?, ?, '2026-01-01T00:00:00', ?)",
+            (deadly["update_id"], json.dumps(deadly), MAX_RESTARTS - 1),
+        )
+    await bot.start()
+    await fake.wait_processed(deadly["update_id"], times=1)
+    assert rows(bot, "SELECT reason FROM quarantine") == [(f"still waiting after {MAX_RESTARTS} restarts",)]
+    assert sam.last_text == texts.SOMETHING_WENT_WRONG and answers(bot) == {}
+    [question] = await sam.send("/start")  # and they carry on
+    assert "Question 1 of 4" in question.text

@@ -134,7 +134,9 @@ async def test_a_failed_commit_is_rolled_back_and_the_connection_goes_on(db: Dat
 
 
 async def test_syncing_to_disk_works_with_or_without_a_write_ahead_log(db: Database) -> None:
-    await db.transaction(lambda tx: tx.execute("INSERT INTO inbox VALUES (1, NULL, 'x', 0, 1)"))
+    await db.transaction(
+        lambda tx: tx.execute("INSERT INTO inbox (update_id, received_at, done) VALUES (1, 'x', 1)")
+    )
     await db.sync_to_disk()  # the log holds the commit
     wal = db.path.with_name(db.path.name + "-wal")
     assert wal.exists()
