@@ -41,7 +41,7 @@ Meanwhile, you can try a consultation in this terminal with the simulator
 
 async def run_bot(settings: Settings) -> int:
     """Run the Telegram bot; a token Telegram refuses, or no way to reach it, is one clear line."""
-    from telegram.error import InvalidToken, NetworkError
+    from telegram.error import BadRequest, InvalidToken, NetworkError
 
     from bot.intake.webhook import CannotListen
     from bot.telegram.app import build_application, run_until_stopped
@@ -56,6 +56,9 @@ async def run_bot(settings: Settings) -> int:
                 file=sys.stderr,
             )
             return EXIT_CONFIG
+        except BadRequest as error:  # e.g. a WEBHOOK_URL Telegram will not post to
+            print(f"Telegram refused the bot's set-up: {error}", file=sys.stderr)
+            return EXIT_PROBLEM
         except NetworkError as error:
             print(f"Cannot reach Telegram at {settings.api_root}: {error}", file=sys.stderr)
             return EXIT_PROBLEM

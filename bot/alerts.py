@@ -66,10 +66,10 @@ class Safeguarding:
     ) -> int:
         """Write the alert inside the caller's transaction, beside the message it comes from; the
         same update handled again (after a failure or a restart) finds the alert it raised."""
-        existing = alerts_repo.raised_for_update(db, update_id)
+        now = self._clock()
+        existing = alerts_repo.raised_for_update(db, update_id, now - timedelta(days=2))
         if existing is not None:
             return existing
-        now = self._clock()
         alert_id = alerts_repo.raise_alert(
             db, words, concern.category, source, user_id, now, now + self._choice_time, update_id
         )

@@ -574,7 +574,7 @@ class Conversation:
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
             """(their response before, the outcome); no outcome for a redelivered update."""
             first_delivery = repos.claim_update(db, update_id, self.clock())
-            if concern is not None and first_delivery:
+            if concern is not None:  # handled again, this finds the alert it raised: signposting again
                 assert isinstance(user_input, str)
                 alert_ids.append(
                     self.safeguarding.raise_in(db, user_id, user_input, concern, "answer", update_id)

@@ -29,7 +29,7 @@ def _utc_now() -> datetime:
 
 def update_id_of(update: Any) -> int | None:
     """The update_id of something Telegram sent, if it is an update at all."""
-    if isinstance(update, dict) and type(update.get("update_id")) is int:
+    if isinstance(update, dict) and type(update.get("update_id")) is int and 0 <= update["update_id"] < 2**63:
         return update["update_id"]
     return None
 
@@ -71,10 +71,14 @@ class Inbox:
     async def store(self, updates: Sequence[dict[str, Any]]) -> Stored:
         """Keep a batch of updates as Telegram sent them, in one transaction, on disk before this
         returns (a power cut must not lose what Telegram is about to forget)."""
-        rows = [(update["update_id"], json.dumps(update, ensure_ascii=False)) for update in updates]
+        # ASCII: a lone surrogate (half an emoji) in a message cannot be stored as UTF-8.
+        rows = [(update["update_id"], json.dumps(update)) for update in updates]
         now = self.clock()
         known = set(await self.db.transaction(lambda db: inbox_repo.store(db, rows, now)))
-        await self.db.sync_to_disk()
+        try:
+            await self.db.sync_to_disk()
+        except OSError as error:  # stored all the same: safe unless the power goes too
+            log.warning("Could not make incoming updates safe from a power cut: %s", error)
         return Stored(
             [Pending(update_id, payload, 0) for update_id, payload in rows if update_id not in known],
             sorted(known),

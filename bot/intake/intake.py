@@ -101,7 +101,10 @@ class Intake:
                 urlsplit(hook.url).path,
             )
             await self._server.start()
-            await bot.set_webhook(hook.url, secret_token=hook.secret, allowed_updates=self._allowed)
+            # One at a time: Telegram then delivers each person's updates in order.
+            await bot.set_webhook(
+                hook.url, secret_token=hook.secret, allowed_updates=self._allowed, max_connections=1
+            )
         self._watch(self._beat(), "heartbeat")
 
     async def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:

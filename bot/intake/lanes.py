@@ -34,7 +34,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot.intake.inbox import Inbox
@@ -73,7 +73,8 @@ def note_failure(error: BaseException) -> bool:
     outcome = _handling.get()
     if outcome is None or outcome.over:
         return False
-    outcome.error = error
+    if outcome.error is None:  # the first failure is what went wrong; later ones follow from it
+        outcome.error = error
     return True
 
 
@@ -86,6 +87,12 @@ def is_outside_trouble(error: BaseException) -> bool:
     if isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT, errno.EIO):
         return True
     return isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+
+
+def _could_be_own(error: BaseException) -> bool:
+    """Telegram failing a call in a way that may be down to the call itself (PTB turns any status
+    it has no class for, e.g. 413, into a NetworkError). Not storage trouble, not flood control."""
+    return isinstance(error, NetworkError) and not isinstance(error, RetryAfter)
 
 
 def sender_of(update: dict[str, Any]) -> int | None:
@@ -146,6 +153,7 @@ class Lanes:
         self._buckets: dict[int | None, _Bucket] = {}
         self._handling = asyncio.Semaphore(MAX_HANDLING)
         self.last_finished: datetime | None = None  # when an update was last done or set aside
+        self._handled = 0  # updates done in this run (has anyone got through lately?)
 
     async def recover(self) -> None:
         """Hand the lanes what an earlier run left unhandled, oldest first (before new arrivals)."""
@@ -226,18 +234,24 @@ class Lanes:
             await self._persist(lambda: self.inbox.done(pending.update_id))
             return
         attempts, pause = pending.attempts, _FIRST_PAUSE
+        handled_when_trouble_began: int | None = None
         while True:
             error = await self._process(update)
             if error is None:
                 break
-            if is_damage(error):
+            if is_damage(error) or isinstance(error, InvalidToken):
                 raise error  # the bot must stop; the update stays in the inbox
             if is_outside_trouble(error):
-                # Nothing wrong with the update: try again, for as long as it takes.
-                wait = error.retry_after if isinstance(error, RetryAfter) else pause
-                await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
-                pause = min(pause * 2, _LONGEST_PAUSE)
-                continue
+                # Telegram unreachable or failing for everyone waits as long as it takes; but if
+                # other updates get through meanwhile, the trouble is this update's own (a file
+                # Telegram will not take, say), and it counts.
+                if handled_when_trouble_began is None:
+                    handled_when_trouble_began = self._handled
+                if not _could_be_own(error) or self._handled == handled_when_trouble_began:
+                    wait = error.retry_after if isinstance(error, RetryAfter) else pause
+                    await asyncio.sleep(wait.total_seconds() if isinstance(wait, timedelta) else wait)
+                    pause = min(pause * 2, _LONGEST_PAUSE)
+                    continue
             attempts += 1
             if attempts >= MAX_ATTEMPTS:
                 log.error("Update %s set aside after %d failures", pending.update_id, attempts)
@@ -247,6 +261,7 @@ class Lanes:
             await self._persist(lambda: self.inbox.failed(pending.update_id))
             await asyncio.sleep(_RETRY_PAUSE * 2**attempts)
         await self._persist(lambda: self.inbox.done(pending.update_id))
+        self._handled += 1
 
     async def _process(self, update: Update) -> BaseException | None:
         outcome = _Outcome()

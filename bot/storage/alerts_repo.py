@@ -60,8 +60,13 @@ def raise_alert(
     return cursor.lastrowid
 
 
-def raised_for_update(db: Connection, update_id: int) -> int | None:
-    row = db.execute("SELECT id FROM safeguarding_alerts WHERE update_id = ?", (update_id,)).fetchone()
+def raised_for_update(db: Connection, update_id: int, since: datetime) -> int | None:
+    """The alert raised from this update, if it was raised since `since` (Telegram may reuse an
+    update_id after a week without updates)."""
+    row = db.execute(
+        "SELECT id FROM safeguarding_alerts WHERE update_id = ? AND raised_at >= ?",
+        (update_id, _stamp(since)),
+    ).fetchone()
     return row[0] if row else None
 
 

@@ -115,8 +115,9 @@ class Database:
         (Commits reach the write-ahead log at once, which survives the process being killed;
         fsync makes the disk keep them. With synchronous=FULL each commit would wait for it on the
         loop: 7% of the benchmark's throughput.)"""
-        log_file = self.path.with_name(self.path.name + "-wal")
-        await asyncio.to_thread(_fsync, log_file if log_file.exists() else self.path)
+        real = self.path.resolve()  # SQLite keeps the log beside the file a link points to
+        log_file = real.with_name(real.name + "-wal")
+        await asyncio.to_thread(_fsync, log_file if log_file.exists() else real)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, sleeping (not blocking the loop) while another process holds the lock."""

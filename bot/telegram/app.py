@@ -210,8 +210,10 @@ async def running(application: Application, poll_timeout: int = 10) -> AsyncIter
             await jobs.run_start_jobs(application)
             yield application
         finally:
-            await intake.stop()
-            await application.stop()
+            try:
+                await intake.stop()
+            finally:
+                await application.stop()
 
 
 async def run_until_stopped(application: Application) -> None:

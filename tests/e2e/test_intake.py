@@ -23,7 +23,7 @@ from bot.intake import health
 from bot.intake.lanes import MAX_RESTARTS
 from tests.conftest import BOTH_INTAKES, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import eventually
-from tests.e2e.test_young_person import agree, answers, rows
+from tests.e2e.test_young_person import agree, answers, reach_the_text_question, rows
 from tests.fake_telegram import FakeTelegram, Group, User
 
 pytestmark = BOTH_INTAKES  # the same tests, polling and with a webhook
@@ -312,3 +312,32 @@ async def test_an_update_that_keeps_killing_the_bot_is_set_aside(fake: FakeTeleg
     assert sam.last_text == texts.SOMETHING_WENT_WRONG and answers(bot) == {}
     [question] = await sam.send("/start")  # and they carry on
     assert "Question 1 of 4" in question.text
+
+
+async def test_a_disclosure_in_an_answer_handled_again_still_brings_the_helplines(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await reach_the_text_question(sam)
+    fake.fail_next("sendMessage", 502, "Bad Gateway")  # saved, then the reply fails: handled again
+    replies = await sam.send("I want to kill myself")  # test words, written for the project
+    assert any(m.text == texts.SIGNPOST for m in replies)
+    assert rows(bot, "SELECT count(*) FROM safeguarding_alerts") == [(1,)]
+    fake.bot_errors.clear()
+
+
+async def test_a_reply_telegram_will_never_take_is_set_aside_once_others_get_through(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam, ali = fake.user(1001, "Sam", "sam_k"), fake.user(1002, "Ali", "ali_b")
+    await agree(sam, "pets")
+    # PTB has no class for a 413: it is a NetworkError, like a passing outage...
+    fake.fail_next("editMessageText", 413, "Request Entity Too Large", times=50)
+    tap = sam.make_callback_update("Yes")
+    fake.push_raw_update(tap)
+    await eventually(lambda: answers(bot) == {"allowed": '"yes"'}, "the answer saved")
+    await ali.send("/start")  # ...but others get through meanwhile: it is this update's own
+    await fake.wait_processed(tap["update_id"], timeout=20)
+    assert sam.last_text == texts.SOMETHING_WENT_WRONG
+    assert rows(bot, "SELECT count(*) FROM quarantine") == [(1,)]
+    fake.bot_errors.clear()

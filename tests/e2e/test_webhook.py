@@ -23,6 +23,7 @@ async def test_the_bot_sets_its_webhook_with_the_secret(fake: FakeTelegram, bot:
     [call] = fake.calls_to("setWebhook")
     assert call["secret_token"] == WEBHOOK_SECRET
     assert "callback_query" in call["allowed_updates"]
+    assert int(call["max_connections"]) == 1  # one at a time: each person's updates in order
 
 
 async def test_a_request_without_the_right_secret_is_refused_and_changes_nothing(
