@@ -6,7 +6,7 @@ CREATE TABLE inbox (
     payload TEXT,                       -- the update as Telegram sent it; NULL once handled
     received_at TEXT NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,  -- times its handler failed (not counting outside trouble)
-    restarts INTEGER NOT NULL DEFAULT 0,  -- times the bot started with it still waiting
+    restarts INTEGER NOT NULL DEFAULT 0,  -- times a new run of the bot took it up again
     done INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX inbox_pending ON inbox (update_id) WHERE done = 0;

@@ -90,8 +90,8 @@ class Inbox:
     async def done(self, update_id: int) -> None:
         await self.db.transaction(lambda db: inbox_repo.mark_done(db, update_id))
 
-    async def restarting(self) -> None:
-        await self.db.transaction(inbox_repo.count_restart)
+    async def restarted(self, update_id: int) -> None:
+        await self.db.transaction(lambda db: inbox_repo.count_restart(db, update_id))
 
     async def failed(self, update_id: int) -> None:
         await self.db.transaction(lambda db: inbox_repo.count_failure(db, update_id))

@@ -9,8 +9,8 @@ update failed. Then:
 - any other failure: tried again after a pause, and after `MAX_ATTEMPTS` set aside (quarantined),
   with a kind word to the young person, so one bad update never holds up the rest;
 - success: marked done in the inbox.
-An update the library cannot read at all is set aside at once, and so is one still waiting after
-`MAX_RESTARTS` starts of the bot (it is likely what kills it). Updates with no sender (nobody to
+An update the library cannot read at all is set aside at once, and so is one that `MAX_RESTARTS`
+runs of the bot took up and never finished (it is likely what kills it). Updates with no sender (nobody to
 answer, nobody whose order to keep) are marked done quietly. A database found damaged stops the bot.
 
 Updates reach the lanes as they are stored (`route`), and at start-up from what an earlier run left
@@ -44,9 +44,9 @@ from bot.storage.inbox_repo import Pending
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3  # a handler failing this many times on one update sets the update aside
-# An update still waiting after this many restarts is set aside too: one that kills the process
-# (memory, a crash in a library) would otherwise restart the bot for ever.
-MAX_RESTARTS = 5
+# An update taken up this many times by successive runs without finishing is set aside too: one
+# that kills the process (memory, a crash in a library) would otherwise restart the bot for ever.
+MAX_RESTARTS = 10
 MAX_HANDLING = 4  # updates handled at once (different people's), to bound memory and Telegram calls
 BATCH = 200  # updates read from the inbox at a time
 # A person may send this many updates at once; past that their own lane slows to FLOOD_RATE a
@@ -154,14 +154,15 @@ class Lanes:
         self._handling = asyncio.Semaphore(MAX_HANDLING)
         self.last_finished: datetime | None = None  # when an update was last done or set aside
         self._handled = 0  # updates done in this run (has anyone got through lately?)
+        self._recovered: set[int] = set()  # left by an earlier run, not yet taken up again
 
     async def recover(self) -> None:
         """Hand the lanes what an earlier run left unhandled, oldest first (before new arrivals)."""
-        await self._persist(self.inbox.restarting)
         read_up_to = -(2**63)
         while True:
             batch = await self._persist(lambda after=read_up_to: self.inbox.pending_after(after, BATCH))
             for pending in batch:
+                self._recovered.add(pending.update_id)
                 self.route(pending)
             if len(batch) < BATCH:
                 return
@@ -223,12 +224,20 @@ class Lanes:
             log.warning("Update %s set aside: it cannot be read (%s)", pending.update_id, error)
             await self._set_aside(pending, f"cannot be read: {error}")
             return
-        if pending.restarts >= MAX_RESTARTS:
-            # The bot died this often with it waiting: most likely it is what kills the bot.
-            log.error("Update %s set aside: still waiting after %d restarts", pending.update_id, MAX_RESTARTS)
-            await self._set_aside(pending, f"still waiting after {pending.restarts} restarts")
-            await self._apologise(update)
-            return
+        if pending.update_id in self._recovered:
+            # Left by a run that stopped; counted only now it is taken up again, so a run killed
+            # before reaching it does not count against it.
+            self._recovered.discard(pending.update_id)
+            async with self._handling:  # counted when its handling really begins
+                await self._persist(lambda: self.inbox.restarted(pending.update_id))
+            if pending.restarts + 1 >= MAX_RESTARTS:
+                # Taken up this often and never finished: most likely it is what kills the bot.
+                log.error(
+                    "Update %s set aside: taken up %d times, never finished", pending.update_id, MAX_RESTARTS
+                )
+                await self._set_aside(pending, f"never finished in {MAX_RESTARTS} runs of the bot")
+                await self._apologise(update)
+                return
         if update.effective_user is None:
             log.debug("Update %s has no sender: nothing to answer", pending.update_id)
             await self._persist(lambda: self.inbox.done(pending.update_id))

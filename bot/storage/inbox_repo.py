@@ -46,9 +46,9 @@ def mark_done(db: Connection, update_id: int) -> None:
     db.execute("UPDATE inbox SET done = 1, payload = NULL WHERE update_id = ?", (update_id,))
 
 
-def count_restart(db: Connection) -> None:
-    """The bot is starting: every update still waiting was there when it stopped."""
-    db.execute("UPDATE inbox SET restarts = restarts + 1 WHERE done = 0")
+def count_restart(db: Connection, update_id: int) -> None:
+    """Handling this update again after the bot stopped while it was waiting or being handled."""
+    db.execute("UPDATE inbox SET restarts = restarts + 1 WHERE update_id = ?", (update_id,))
 
 
 def count_failure(db: Connection, update_id: int) -> None:

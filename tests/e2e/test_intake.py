@@ -299,7 +299,7 @@ async def test_an_update_that_keeps_killing_the_bot_is_set_aside(fake: FakeTeleg
     await agree(sam, "pets")
     deadly = sam.make_callback_update("Yes")
     await bot.stop()
-    # As if the bot had died with it waiting every time it started so far.
+    # As if every run of the bot so far had taken it up and died.
     with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
         db.execute(
             "INSERT INTO inbox (update_id, payload, received_at, restarts)"
@@ -308,7 +308,9 @@ async def test_an_update_that_keeps_killing_the_bot_is_set_aside(fake: FakeTeleg
         )
     await bot.start()
     await fake.wait_processed(deadly["update_id"], times=1)
-    assert rows(bot, "SELECT reason FROM quarantine") == [(f"still waiting after {MAX_RESTARTS} restarts",)]
+    assert rows(bot, "SELECT reason FROM quarantine") == [
+        (f"never finished in {MAX_RESTARTS} runs of the bot",)
+    ]
     assert sam.last_text == texts.SOMETHING_WENT_WRONG and answers(bot) == {}
     [question] = await sam.send("/start")  # and they carry on
     assert "Question 1 of 4" in question.text
