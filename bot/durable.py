@@ -1,4 +1,5 @@
-"""Making a file written by rename survive a power cut (shared by backups and photos)."""
+"""Making what was written survive a power cut: a file written by rename (backups, photos), or
+the database's write-ahead log (the inbox)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,12 @@ from pathlib import Path
 
 def sync_dir(directory: Path) -> None:
     """Make a rename in `directory` survive a power cut."""
-    descriptor = os.open(directory, os.O_RDONLY)
+    sync(directory)
+
+
+def sync(path: Path) -> None:
+    """Make what was written to `path` (a file, or a folder's entries) survive a power cut."""
+    descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
     finally:

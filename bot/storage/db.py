@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
+
+from bot import durable
 
 # How long one transaction waits for another process's write lock, in short sleeps off the loop.
 WRITE_WAIT_SECONDS = 5.0
@@ -41,14 +42,6 @@ def is_storage_trouble(error: BaseException) -> bool:
 
 # Errors that mean the database itself cannot be used: the bot must stop and be looked at.
 _DAMAGE = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY}
-
-
-def _fsync(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def is_damage(error: BaseException) -> bool:
@@ -117,7 +110,7 @@ class Database:
         loop: 7% of the benchmark's throughput.)"""
         real = self.path.resolve()  # SQLite keeps the log beside the file a link points to
         log_file = real.with_name(real.name + "-wal")
-        await asyncio.to_thread(_fsync, log_file if log_file.exists() else real)
+        await asyncio.to_thread(durable.sync, log_file if log_file.exists() else real)
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, sleeping (not blocking the loop) while another process holds the lock."""
