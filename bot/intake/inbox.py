@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite3 import Connection
 from typing import Any
 
-from bot.storage import inbox_repo
+from bot.storage import inbox_repo, repos
 from bot.storage.db import Database, is_storage_trouble
 from bot.storage.inbox_repo import Pending
 
@@ -112,6 +112,7 @@ class Inbox:
             inbox_repo.beat(db, mode, now, progress_at)
             if tidy:  # a scan of the whole inbox: not every beat
                 inbox_repo.forget_before(db, now - REMEMBER_HANDLED, now - KEEP_QUARANTINED)
+                repos.forget_updates_before(db, now - REMEMBER_HANDLED)  # answers' records too
 
         await self.db.transaction(beat_and_tidy)
         if tidy:

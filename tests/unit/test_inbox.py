@@ -147,3 +147,9 @@ async def test_syncing_to_disk_works_with_or_without_a_write_ahead_log(db: Datab
         await reopened.sync_to_disk()
     finally:
         await reopened.close()
+
+
+async def test_the_hourly_tidy_forgets_old_records_of_handled_answers_too(inbox: Inbox, db: Database) -> None:
+    await db.transaction(lambda tx: repos.claim_update(tx, 77, NOW - timedelta(days=3)))
+    await inbox.beat("polling", None)
+    assert await db.transaction(lambda tx: repos.claim_update(tx, 77, NOW))  # forgotten: claimable again
