@@ -125,11 +125,19 @@ class _Bucket:
         self.tokens -= 1
 
 
+@dataclass(frozen=True)
+class _Arrival:
+    """A stored update and its JSON, read once (None if it is not JSON at all)."""
+
+    pending: Pending
+    raw: Any
+
+
 @dataclass
 class _Lane:
     """One person's updates waiting, and the task handling them in order."""
 
-    waiting: deque[Pending] = field(default_factory=deque)
+    waiting: deque[_Arrival] = field(default_factory=deque)
     task: asyncio.Task[None] | None = None
 
 
@@ -182,12 +190,13 @@ class Lanes:
     def route(self, pending: Pending) -> None:
         """Queue a stored update behind the same person's earlier ones."""
         try:
-            sender = sender_of(json.loads(pending.payload))
+            raw = json.loads(pending.payload)
         except ValueError:
-            sender = None
+            raw = None
+        sender = sender_of(raw) if isinstance(raw, dict) else None
         lane = self._lanes.setdefault(sender, _Lane())
         # In update_id order, which is Telegram's: a webhook may deliver them out of order.
-        bisect.insort(lane.waiting, pending, key=lambda waiting: waiting.update_id)
+        bisect.insort(lane.waiting, _Arrival(pending, raw), key=lambda waiting: waiting.pending.update_id)
         if lane.task is None:
             lane.task = asyncio.create_task(self._empty(sender, lane), name=f"lane {sender}")
 
@@ -198,10 +207,10 @@ class Lanes:
                 await bucket.wait_for_turn()
                 if not lane.waiting:  # stopping meanwhile
                     break
-                pending = lane.waiting.popleft()
-                await self._handle(pending)
+                arrival = lane.waiting.popleft()
+                await self._handle(arrival.pending, arrival.raw)
                 self.last_finished = datetime.now(UTC)
-                self._finished(pending.update_id)
+                self._finished(arrival.pending.update_id)
         except asyncio.CancelledError:
             raise
         except Exception as error:  # the database is unusable: the bot must stop
@@ -217,12 +226,13 @@ class Lanes:
             if bucket.tokens >= FLOOD_BURST and sender not in self._lanes:
                 del self._buckets[sender]
 
-    async def _handle(self, pending: Pending) -> None:
+    async def _handle(self, pending: Pending, raw: Any) -> None:
         try:
-            update = Update.de_json(json.loads(pending.payload), self.application.bot)
+            update = Update.de_json(raw, self.application.bot)
+            if update is None:
+                raise ValueError("not JSON, or empty")
         except Exception as error:
-            log.warning("Update %s set aside: it cannot be read (%s)", pending.update_id, error)
-            await self._set_aside(pending, f"cannot be read: {error}")
+            await self._give_up(pending, None, f"cannot be read: {error}")
             return
         if pending.update_id in self._recovered:
             # Left by a run that stopped; counted only now it is taken up again, so a run killed
@@ -232,11 +242,7 @@ class Lanes:
                 await self._persist(lambda: self.inbox.restarted(pending.update_id))
             if pending.restarts + 1 >= MAX_RESTARTS:
                 # Taken up this often and never finished: most likely it is what kills the bot.
-                log.error(
-                    "Update %s set aside: taken up %d times, never finished", pending.update_id, MAX_RESTARTS
-                )
-                await self._set_aside(pending, f"never finished in {MAX_RESTARTS} runs of the bot")
-                await self._apologise(update)
+                await self._give_up(pending, update, f"never finished in {MAX_RESTARTS} runs of the bot")
                 return
         if update.effective_user is None:
             log.debug("Update %s has no sender: nothing to answer", pending.update_id)
@@ -263,9 +269,7 @@ class Lanes:
                     continue
             attempts += 1
             if attempts >= MAX_ATTEMPTS:
-                log.error("Update %s set aside after %d failures", pending.update_id, attempts)
-                await self._set_aside(pending, f"{type(error).__name__}: {error}")
-                await self._apologise(update)
+                await self._give_up(pending, update, f"{type(error).__name__}: {error}")
                 return
             await self._persist(lambda: self.inbox.failed(pending.update_id))
             await asyncio.sleep(_RETRY_PAUSE * 2**attempts)
@@ -283,8 +287,12 @@ class Lanes:
                 _handling.reset(token)
         return outcome.error
 
-    async def _set_aside(self, pending: Pending, reason: str) -> None:
+    async def _give_up(self, pending: Pending, update: Update | None, reason: str) -> None:
+        """Set the update aside, with one log line and, if it could be read, a kind word to its sender."""
+        log.error("Update %s set aside: %s", pending.update_id, reason)
         await self._persist(lambda: self.inbox.set_aside(pending.update_id, pending.payload, reason))
+        if update is not None:
+            await self._apologise(update)
 
     @staticmethod
     async def _persist(write: Callable[[], Awaitable[Any]]) -> Any:

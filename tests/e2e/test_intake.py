@@ -29,6 +29,17 @@ from tests.fake_telegram import FakeTelegram, Group, User
 pytestmark = BOTH_INTAKES  # the same tests, polling and with a webhook
 
 
+def left_in_inbox(bot: RunningBot, updates: list[dict], restarts: int = 0) -> None:
+    """Put updates in the stopped bot's inbox as a run that died before finishing them left them
+    (Telegram has forgotten them: they were confirmed)."""
+    with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
+        db.executemany(
+            "INSERT INTO inbox (update_id, payload, received_at, restarts)"
+            " VALUES (?, ?, '2026-01-01T00:00:00', ?)",
+            [(update["update_id"], json.dumps(update), restarts) for update in updates],
+        )
+
+
 def said(chat: Group, words: str) -> bool:
     return any(words in (message.text or "") for message in chat.messages)
 
@@ -81,15 +92,10 @@ async def test_updates_saved_before_a_crash_are_handled_at_start_up_in_order(
     await agree(sam, "pets")
     yes = sam.make_callback_update("Yes")
     await bot.stop()
-    # As if the bot had saved these two and died before handling them: Telegram has forgotten
-    # them (they were confirmed), so only the inbox has them.
+    # As if the bot had saved these two and died before handling them.
     cat = {**yes, "update_id": yes["update_id"] + 1}
     cat["callback_query"] = {**yes["callback_query"], "id": "cat-tap", "data": "t|pets|kinds|cat"}
-    with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
-        db.executemany(
-            "INSERT INTO inbox (update_id, payload, received_at) VALUES (?, ?, '2026-01-01T00:00:00')",
-            [(u["update_id"], json.dumps(u)) for u in (yes, cat)],
-        )
+    left_in_inbox(bot, [yes, cat])
     await bot.start()
     await fake.wait_processed(cat["update_id"], times=1)
     assert answers(bot) == {"allowed": '"yes"', "kinds": '["cat"]'}
@@ -299,13 +305,7 @@ async def test_an_update_that_keeps_killing_the_bot_is_set_aside(fake: FakeTeleg
     await agree(sam, "pets")
     deadly = sam.make_callback_update("Yes")
     await bot.stop()
-    # As if every run of the bot so far had taken it up and died.
-    with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
-        db.execute(
-            "INSERT INTO inbox (update_id, payload, received_at, restarts)"
-            " VALUES (?, ?, '2026-01-01T00:00:00', ?)",
-            (deadly["update_id"], json.dumps(deadly), MAX_RESTARTS - 1),
-        )
+    left_in_inbox(bot, [deadly], restarts=MAX_RESTARTS - 1)  # as if each run had taken it up and died
     await bot.start()
     await fake.wait_processed(deadly["update_id"], times=1)
     assert rows(bot, "SELECT reason FROM quarantine") == [

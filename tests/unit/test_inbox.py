@@ -7,9 +7,11 @@ import errno
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from bot import durable
 from bot.intake.inbox import Inbox
 from bot.intake.lanes import is_outside_trouble, sender_of
 from bot.storage import inbox_repo, repos
@@ -133,20 +135,22 @@ async def test_a_failed_commit_is_rolled_back_and_the_connection_goes_on(db: Dat
     assert [row[0] for row in await db.fetch_all("SELECT id FROM parent")] == [1]
 
 
-async def test_syncing_to_disk_works_with_or_without_a_write_ahead_log(db: Database) -> None:
-    await db.transaction(
-        lambda tx: tx.execute("INSERT INTO inbox (update_id, received_at, done) VALUES (1, 'x', 1)")
-    )
-    await db.sync_to_disk()  # the log holds the commit
-    wal = db.path.with_name(db.path.name + "-wal")
-    assert wal.exists()
-    await db.close()  # folds the log into the file and removes it
-    assert not wal.exists()
-    reopened = await Database.open(db.path)
+async def test_syncing_to_disk_flushes_the_log_found_through_a_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[Path] = []
+    monkeypatch.setattr(durable, "sync", synced.append)
+    real = tmp_path / "real" / "youthvoice.sqlite3"
+    real.parent.mkdir()
+    link = tmp_path / "linked.sqlite3"
+    link.symlink_to(real)
+    db = await Database.open(link)
     try:
-        await reopened.sync_to_disk()
+        await db.transaction(lambda tx: tx.execute("CREATE TABLE t (x)"))
+        await db.sync_to_disk()
     finally:
-        await reopened.close()
+        await db.close()
+    assert synced == [real.with_name("youthvoice.sqlite3-wal")]  # where SQLite keeps it, not beside the link
 
 
 async def test_the_hourly_tidy_forgets_old_records_of_handled_answers_too(inbox: Inbox, db: Database) -> None:
