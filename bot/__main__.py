@@ -1,5 +1,5 @@
-"""python -m bot [run | simulate | migrate | backup | restore | health | check-surveys | update-catalogs]:
-parse arguments, build, run."""
+"""python -m bot [run | simulate | migrate | backup | restore | health | check-surveys | update-catalogs |
+triage | train-safeguarding]: parse arguments, build, run."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from pydantic import SecretStr
 
 from bot import backups, logs, surveys
 from bot.config import ConfigError, Settings, load_settings
-from bot.conversation import WordListProblem, open_conversation
+from bot.conversation import WordListProblem, load_phrasebook, open_conversation
+from bot.safeguarding.classifier import ModelError
 from bot.storage.db import Database
 from bot.storage.migrate import MigrationError, migrate
 
@@ -124,6 +125,21 @@ def _health(settings: Settings) -> int:
     return 0 if healthy else EXIT_PROBLEM
 
 
+def _triage(settings: Settings, path: Path | None) -> int:
+    from bot.safeguarding import classifier, commands
+    from bot.safeguarding.triage import Triage
+
+    triage = Triage(load_phrasebook(settings.safeguarding_phrases_file), classifier.shipped())
+    if path is None:
+        return commands.triage_file(triage, sys.stdin)
+    try:
+        with path.open(encoding="utf-8") as file:
+            return commands.triage_file(triage, file)
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"Cannot read {path}: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command")
@@ -141,6 +157,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     check = commands.add_parser("check-surveys", help="validate consultation files")
     check.add_argument("paths", nargs="*", type=Path, help="files or folders (default: SURVEYS_DIR)")
+    triage = commands.add_parser(
+        "triage",
+        help="read messages, one per line, and print for each: tier (alert, review, none), category, score",
+    )
+    triage.add_argument("file", nargs="?", type=Path, help="a text file (default: what you type or pipe in)")
+    commands.add_parser(
+        "train-safeguarding",
+        help="rebuild the safeguarding classifier's weights from bot/safeguarding/corpus (needs '.[dev]')",
+    )
     commands.add_parser(
         "update-catalogs", help="bring bot/locale/*.po in line with the English sentences (for translators)"
     )
@@ -171,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if command == "migrate":
             return asyncio.run(_migrate(settings))
+        if command == "triage":
+            return _triage(settings, args.file)
+        if command == "train-safeguarding":
+            from bot.safeguarding import commands
+
+            return commands.train()
         if command == "backup":
             made = backups.backup_database(
                 settings.database_path, settings.backup_dir, settings.backup_keep, datetime.now(UTC)
@@ -201,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     except WordListProblem as error:
         print(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    except ModelError as error:
+        print(f"Safeguarding problem: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
     except (OSError, sqlite3.Error) as error:
         print(f"Database problem: cannot use {settings.database_path}: {error}", file=sys.stderr)
         return EXIT_PROBLEM

@@ -16,6 +16,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core import texts
 from bot.core.schedule import Slot, parse_schedule
+from bot.safeguarding import team_hours
+from bot.safeguarding.team_hours import TeamHours
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Settings(BaseSettings):
     worker_ids: IdList = frozenset()
     officer_ids: IdList = frozenset()
     timezone: str = "Europe/London"
+    # When the team reads alerts, in TIMEZONE: what young people are told about when they'll hear.
+    team_hours: str = team_hours.DEFAULT
     pseudonym_key: SecretStr | None = None
     safeguarding_chat_id: int | None = None
     safeguarding_phrases_file: Path | None = None
@@ -181,6 +185,12 @@ class Settings(BaseSettings):
             raise ValueError(f"{value} is not a file")
         return value
 
+    @field_validator("team_hours")
+    @classmethod
+    def _readable_team_hours(cls, value: str) -> str:
+        TeamHours.parse(value)  # raises saying which part is wrong
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
@@ -197,6 +207,11 @@ class Settings(BaseSettings):
     @property
     def summary_slots(self) -> tuple[Slot, ...]:
         return parse_schedule(self.summary_schedule)
+
+    @property
+    def team_schedule(self) -> TeamHours:
+        """TEAM_HOURS in TIMEZONE: `is_open(moment)`, `next_open(moment)`, `describe()`."""
+        return TeamHours.parse(self.team_hours, self.timezone)
 
     @property
     def safeguarding_chat(self) -> int | None:

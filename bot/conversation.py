@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
 
-from bot.alerts import Person, Safeguarding, signpost_screen
 from bot.config import Settings, pseudonym_key
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
@@ -37,13 +36,6 @@ from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
 from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym, recorded_time
-from bot.core.safeguarding import (
-    DEFAULT_PHRASEBOOK_PATH,
-    Concern,
-    Phrasebook,
-    PhrasebookError,
-    parse_phrasebook,
-)
 from bot.core.screens import (
     KEEP,
     Reply,
@@ -64,6 +56,16 @@ from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
 from bot.roles import Roles
+from bot.safeguarding import classifier
+from bot.safeguarding.alerts import Person, Safeguarding, signpost_screen
+from bot.safeguarding.phrases import (
+    DEFAULT_PHRASEBOOK_PATH,
+    Phrasebook,
+    PhrasebookError,
+    parse_phrasebook,
+)
+from bot.safeguarding.review import ReviewQueue
+from bot.safeguarding.triage import NOTHING, Tier, Triage, Verdict
 from bot.storage import feedback_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -96,6 +98,7 @@ class Conversation:
         pseudonym_key: bytes,
         feedback: Feedback,
         safeguarding: Safeguarding,
+        review: ReviewQueue,
         ideas: Ideas,
         votes: Votes,
         photos: PhotoAnswers,
@@ -107,6 +110,7 @@ class Conversation:
         self.catalogue = catalogue
         self.feedback = feedback
         self.safeguarding = safeguarding
+        self.review = review
         self.ideas = ideas
         self.votes = votes
         self.photos = photos
@@ -197,9 +201,9 @@ class Conversation:
         participant = await self._participant(user_id)
         consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
         if participant is not None and consultation is not None and not self.feedback.is_writing(user_id):
-            # An answer: its alert, if any, is written in the answer's own transaction.
-            concern = self.safeguarding.concern_in(text)
-            return await self._step(user_id, consultation, update_id, text, concern)
+            # An answer: its alert or review item, if any, is written in the answer's own transaction.
+            verdict = self.safeguarding.check(text)
+            return await self._step(user_id, consultation, update_id, text, verdict)
         if participant is None:
             reply = Reply([Screen(texts.NEED_CONSENT), consent_screen()])
         elif self.feedback.is_writing(user_id):
@@ -369,11 +373,14 @@ class Conversation:
     ) -> Reply:
         """If the words may disclose harm: signposting before anything else, and an alert (one
         per update, however often it is handled). A bare "I'm not sure what you mean" would be the
-        wrong thing to say after it: dropped."""
-        concern = self.safeguarding.concern_in(words) if words else None
-        if concern is None:
+        wrong thing to say after it: dropped. If they might: quietly into the review queue."""
+        verdict = self.safeguarding.check(words) if words else NOTHING
+        if verdict.tier is Tier.REVIEW:
+            await self.review.add(user_id, words, verdict, source, update_id)
+            reply.outbox = reply.outbox or verdict.urgent_review
+        if verdict.tier is not Tier.ALERT:
             return reply
-        signpost = await self.safeguarding.raise_alert(user_id, words, concern, source, update_id)
+        signpost = await self.safeguarding.raise_alert(user_id, words, verdict.concern, source, update_id)
         pointers = (texts.NOT_UNDERSTOOD, texts.STICKER_OR_MEDIA)
         kept = [screen for screen in reply.screens if screen.text not in pointers]
         return Reply([signpost, *kept], reply.replace, reply.notice, outbox=True)
@@ -554,7 +561,7 @@ class Conversation:
         consultation: Consultation,
         update_id: int,
         user_input: Action | str | SentPhoto,
-        concern: Concern | None = None,
+        verdict: Verdict = NOTHING,
     ) -> Reply:
         """Apply one tap or typed answer to the stored progress and commit it, once per update."""
         if not consultation.is_open(self.clock()):
@@ -568,17 +575,22 @@ class Conversation:
             return reply
 
         alert_ids: list[int] = []
+        review_ids: list[int] = []
         photos_gone: list[str] = []
         consultation = await self.db.read(lambda db: with_ballot_options(db, consultation))
 
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
             """(their response before, the outcome); no outcome for a redelivered update."""
             first_delivery = repos.claim_update(db, update_id, self.clock())
-            if concern is not None:  # handled again, this finds the alert it raised: signposting again
+            # Handled again, this finds the alert it raised (signposting again) or its review item.
+            if verdict.tier is Tier.ALERT:
                 assert isinstance(user_input, str)
                 alert_ids.append(
-                    self.safeguarding.raise_in(db, user_id, user_input, concern, "answer", update_id)
+                    self.safeguarding.raise_in(db, user_id, user_input, verdict.concern, "answer", update_id)
                 )
+            elif verdict.tier is Tier.REVIEW:
+                assert isinstance(user_input, str)
+                review_ids.append(self.review.add_in(db, user_id, user_input, verdict, "answer", update_id))
             stored = self._load(db, consultation, user_id)
             if stored is None or not first_delivery:
                 return stored, None
@@ -589,8 +601,18 @@ class Conversation:
             else:
                 outcome = apply_text(consultation, stored.progress, user_input)
             if outcome.result is Result.ACCEPTED:
+                held_for = review_ids[0] if review_ids else None
                 photos_gone.extend(
-                    self._save_step(db, user_id, consultation, stored, outcome.progress, user_input)
+                    self._save_step(
+                        db,
+                        user_id,
+                        consultation,
+                        stored,
+                        outcome.progress,
+                        user_input,
+                        bool(alert_ids),
+                        held_for,
+                    )
                 )
             return stored, outcome
 
@@ -608,6 +630,7 @@ class Conversation:
         if alert_ids:
             reply.screens.insert(0, signpost_screen(alert_ids[0]))  # before anything else
             reply.outbox = True
+        reply.outbox = reply.outbox or verdict.urgent_review
         return reply
 
     def _save_step(
@@ -618,15 +641,19 @@ class Conversation:
         stored: repos.StoredResponse,
         after: Progress,
         user_input: Action | str | SentPhoto,
+        alerted: bool,
+        held_for: int | None,
     ) -> list[str]:
         """Everything an accepted step writes: progress, ideas sent or taken back, photos, ballots.
-        Returns the photos it let go, whose files to delete once it has committed."""
+        Typed words that raised an alert never reach moderation; words in the review queue
+        (`held_for`) wait for its decision. Returns the photos it let go, whose files to delete once
+        it has committed."""
         repos.save_progress(db, stored, after, self._time_to_record(consultation), _typed(consultation))
         photos_gone = self.photos.file(db, consultation, stored.id, stored.progress, after)
         respondent = self._respondent(consultation, user_id)
         typed = user_input if isinstance(user_input, str) else None
         if consultation.id not in self.catalogue.previews:  # a worker trying it: no ideas to moderate
-            self.ideas.file(db, consultation, respondent, stored.progress, after, typed)
+            self.ideas.file(db, consultation, respondent, stored.progress, after, typed, alerted, held_for)
         if after.submitted:
             record_ballots(db, consultation, respondent, after, self.clock())
         repos.set_current_consultation(db, user_id, None if after.submitted else consultation.id)
@@ -752,6 +779,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     """Open and migrate the database, load the consultations and the safeguarding phrases, and
     build the Conversation."""
     phrasebook = load_phrasebook(settings.safeguarding_phrases_file)
+    model = classifier.shipped()
     screener = Screener(load_blocklist(settings.idea_blocklist_file))
     db = await Database.open(database_path)
     try:
@@ -780,19 +808,21 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, _utc_now)
         safeguarding = Safeguarding(
             db,
-            phrasebook,
+            Triage(phrasebook, model),
             key,
             timedelta(minutes=settings.safeguarding_choice_minutes),
             timedelta(minutes=settings.alert_repost_minutes),
             _utc_now,
+            team_hours=settings.team_schedule,
         )
+        review = ReviewQueue(db, safeguarding, settings.team_schedule, _utc_now)
         votes = Votes(db, catalogue, _utc_now)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)
         roles = Roles(db, settings, _utc_now)
         await roles.load()
         yield Conversation(
-            db, catalogue, key, feedback, safeguarding, ideas, votes, photos, roles, definitions
+            db, catalogue, key, feedback, safeguarding, review, ideas, votes, photos, roles, definitions
         )
     finally:
         await db.close()

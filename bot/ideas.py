@@ -53,9 +53,13 @@ class Ideas:
         before: Progress,
         after: Progress,
         typed: str | None,
+        alerted: bool = False,
+        held_for: int | None = None,
     ) -> None:
         """Bring the ideas tables in line with a step just applied (in the step's transaction):
-        ideas added or taken back, and the reason typed for the idea just sent."""
+        ideas added or taken back, and the reason typed for the idea just sent. Typed words that
+        raised a safeguarding alert (`alerted`) are never filed for moderation, as an idea or as a
+        reason; words in the possible-concerns queue (`held_for`, the item) wait for its decision."""
         now = self.clock()
         day = recorded_time(now, anonymous=True).date().isoformat()
         for question in consultation.questions:
@@ -63,7 +67,7 @@ class Ideas:
                 continue
             old, new = ranking(before, question.id), ranking(after, question.id)
             for idea in new:
-                if idea not in old:
+                if idea not in old and not alerted:
                     flags = tuple(flag.value for flag in self.screener.flags(idea))
                     # Held back a while for the reason its sender is asked for next.
                     post_after = now + REASON_WAIT if question.ask_why else now
@@ -77,14 +81,17 @@ class Ideas:
                         flags,
                         day,
                         post_after,
+                        held_for,
                     )
             for idea in old:
                 if idea not in new:
                     ideas_repo.withdraw(db, consultation.id, question.id, respondent, normalise(idea))
         if before.asking_why is not None and after.asking_why is None and before.position is not None:
             idea = normalise(before.asking_why)
-            if typed is not None:
+            if typed is not None and not alerted:
                 ideas_repo.set_why(db, consultation.id, before.position, respondent, idea, typed.strip())
+            if held_for is not None:
+                ideas_repo.hold(db, consultation.id, before.position, idea, held_for)
             ideas_repo.ready_to_post(db, consultation.id, before.position, idea, now)
 
     # --- moderation ----------------------------------------------------------------------------

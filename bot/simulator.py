@@ -7,10 +7,10 @@ import itertools
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.alerts import Person
 from bot.conversation import Conversation
 from bot.core import i18n
 from bot.core.screens import Button, Reply, Screen
+from bot.safeguarding.alerts import Person
 
 SIMULATED_USER_ID = 1
 SIMULATED_PERSON = Person(SIMULATED_USER_ID, "Simulator", None)

@@ -29,7 +29,7 @@ from bot.core.models import (
     YesNoQuestion,
 )
 from bot.core.schedule import Slot, latest_due
-from bot.storage import ideas_repo, inbox_repo, repos, summary_repo
+from bot.storage import concerns_repo, ideas_repo, inbox_repo, repos, summary_repo
 from bot.storage.db import Database
 from bot.storage.summary_repo import Marks
 from bot.surveys import Catalogue
@@ -195,6 +195,11 @@ class Summaries:
             lines.append(
                 f"🚨 <b>Safeguarding</b>: {raised} alert(s) since the last summary; "
                 f"{waiting} not yet taken on by anyone"
+            )
+            queued, acted, dismissed, undecided = concerns_repo.figures(db, since.concerns)
+            lines.append(
+                f"🔎 <b>Possible concerns</b>: {queued} since the last summary ({acted} acted on, "
+                f"{dismissed} not a concern); {undecided} waiting to be read (/concerns)"
             )
             set_aside = inbox_repo.quarantined(db)
             if set_aside:

@@ -12,3 +12,21 @@ def test_quick_benchmark_run_completes_and_checks_its_database(capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "checked: 20 participants, 20/20 responses submitted, 80 answers" in out
     assert "ratio per round:" in out
+
+
+def test_safeguarding_benchmark_reports_every_language_and_the_time(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from benchmarks.safeguarding import main as safeguarding
+
+    assert safeguarding([]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "[en]",
+        "[ar]",
+        "recall (alert or review):",
+        "alert precision:",
+        "review share, ordinary answers:",
+    ):
+        assert line in out
+    assert "time for a 2,000-character message:" in out

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     LISTEN = "ls"  # value "1" for voice notes with questions, "0" for none
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
+    REVIEW = "rv"  # a possible concern: value "<id>:a" act on it, "<id>:n" not a concern
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status
     # question: idea id; value: "a" approve, "r" reject, "m" choose what to merge into, "m<id>" merge
     # into that idea, "c" back to the decision buttons

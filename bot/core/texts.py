@@ -4,7 +4,9 @@ language of the young person being answered (see `bot.core.i18n.speaking`)."""
 
 from __future__ import annotations
 
-from bot.core.i18n import translate
+from datetime import datetime
+
+from bot.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, translate
 
 PRIVACY_VERSION = 2  # 2: the language and reading settings are kept too
 
@@ -121,6 +123,8 @@ ENGLISH: dict[str, str] = {
         "I'm not sure what you mean. Send /start to see what you can answer, or /help for help."
     ),
     "HELP": (
+        "{HELPLINES}\n"
+        "\n"
         "Here's what I can do:\n"
         "\n"
         "/start – see the consultations you can answer (or carry on with one)\n"
@@ -194,25 +198,61 @@ ENGLISH: dict[str, str] = {
     "YOU_SAID": "📣 You said, we did\n\n{words}\n\n(Send /updates to stop these.)",
     "UPDATES_OFF": "🔕 No updates. Send /updates if you change your mind.",
     # --- safeguarding ------------------------------------------------------------------------------
-    "SIGNPOST": (
-        "💜 It sounds like things might be really hard right now. You don't have to deal with it alone.\n"
-        "\n"
+    # The helplines, in one place: in the signposting and at the top of /help ({HELPLINES}).
+    "HELPLINES": (
         "• Childline: call 0800 1111 (free, any time, day or night) or chat at childline.org.uk\n"
         "• Samaritans: call 116 123 (free, any time)\n"
         "• Shout: text SHOUT to 85258 (free, any time)\n"
-        "• If you or someone else is in danger right now, call 999.\n"
+        "• If you or someone else is in danger right now, call 999."
+    ),
+    "SIGNPOST": (
+        "💜 It sounds like things might be really hard right now. You don't have to deal with it alone.\n"
+        "\n"
+        "{HELPLINES}\n"
         "\n"
         "Would you like someone from the team to contact you?"
     ),
     "CONTACT_YES_BUTTON": "Yes, please contact me",
     "CONTACT_NO_BUTTON": "No thanks",
+    # The answer comes as a new message, so the helplines stay on screen above it.
     "CONTACT_YES": (
-        "Thank you. Someone from the team will message you here as soon as they can. If you're in danger "
-        "right now, please call 999."
+        "Thank you. Someone from the team will get in touch. They work {hours}, so they'll see this "
+        "{when}.\n"
+        "\n"
+        "If you're in danger now, call 999."
     ),
     "CONTACT_NO": (
-        "That's OK. We've passed on what you wrote without your name, so the team knows. Childline is "
-        "there any time on 0800 1111."
+        "That's OK. The team will still see what you wrote, without your name. They work {hours}, so "
+        "they'll see it {when}.\n"
+        "\n"
+        "The helplines above are free, any time."
+    ),
+    "CONTACT_CHANGED": "✅ Your answer is now: {answer}",
+    "CONTACT_ALREADY": "You've already told us: {answer}",
+    # {when} in CONTACT_YES and CONTACT_NO: the team is in now, or when they are next in.
+    "TEAM_SOON": "soon",
+    "TEAM_TODAY": "today after {time}",
+    "TEAM_TOMORROW": "tomorrow after {time}",
+    "TEAM_ON_DAY": "on {day} after {time}",
+    # {hours} when TEAM_HOURS is "always".
+    "TEAM_ANY_TIME": "every day, day and night",
+    "DAY_1": "Monday",
+    "DAY_2": "Tuesday",
+    "DAY_3": "Wednesday",
+    "DAY_4": "Thursday",
+    "DAY_5": "Friday",
+    "DAY_6": "Saturday",
+    "DAY_7": "Sunday",
+    # Days in the team's hours, e.g. "Mon" in "Mon-Fri 9:00-17:00".
+    "DAY_SHORT_1": "Mon",
+    "DAY_SHORT_2": "Tue",
+    "DAY_SHORT_3": "Wed",
+    "DAY_SHORT_4": "Thu",
+    "DAY_SHORT_5": "Fri",
+    "DAY_SHORT_6": "Sat",
+    "DAY_SHORT_7": "Sun",
+    "REVIEW_FOLLOW_UP": (
+        "💜 Someone from the team read something you sent us and wanted to check you're OK."
     ),
     # --- erasing your data -------------------------------------------------------------------------
     "ERASE_ASK": (
@@ -322,15 +362,31 @@ ENGLISH: dict[str, str] = {
 FACE_SCALES = (3, 5)
 
 
+# Sentences shown inside others, so their words live in one place: `{HELPLINES}` in a sentence
+# is that sentence, in the same language.
+INCLUDED = ("HELPLINES",)
+
+
 def __getattr__(name: str) -> str:
     """`texts.NAME`: the sentence in the current young person's language."""
     if name not in ENGLISH:
         raise AttributeError(f"bot.core.texts has no sentence {name!r}")
-    return translate(name, ENGLISH[name])
+    return _sentence(name)
+
+
+def _sentence(name: str) -> str:
+    text = translate(name, ENGLISH[name])
+    for part in INCLUDED:
+        mark = f"{{{part}}}"
+        if mark in text:
+            words = translate(part, ENGLISH[part])
+            isolated = f"{FIRST_STRONG_ISOLATE}{mark}{POP_DIRECTIONAL_ISOLATE}"  # right-to-left
+            text = text.replace(isolated, words).replace(mark, words)
+    return text
 
 
 def _say(name: str, **values: object) -> str:
-    return translate(name, ENGLISH[name]).format(**values)
+    return _sentence(name).format(**values)
 
 
 def topic_label(topic_id: str, label: str) -> str:
@@ -361,3 +417,35 @@ def feedback_too_long(length: int, limit: int) -> str:
 
 def too_many_ideas(most: int) -> str:
     return _say("TOO_MANY_IDEAS", most=most)
+
+
+def contact_reply(wants_contact: bool, hours: str, when: str) -> str:
+    """What a young person reads after their choice: `hours` the team works, `when` they'll see it."""
+    return _say("CONTACT_YES" if wants_contact else "CONTACT_NO", hours=hours, when=when)
+
+
+def contact_changed(answer: str) -> str:
+    return _say("CONTACT_CHANGED", answer=answer)
+
+
+def contact_already(answer: str) -> str:
+    return _say("CONTACT_ALREADY", answer=answer)
+
+
+def short_days() -> tuple[str, ...]:
+    """Monday to Sunday, as short as the language has them (for the team's hours)."""
+    return tuple(_say(f"DAY_SHORT_{n}") for n in range(1, 8))
+
+
+def team_sees(now: datetime, opens: datetime) -> str:
+    """When the team will see a message sent at `now`: "soon" if they are in (`opens` is not
+    later), else "today/tomorrow/on Monday after 9:00" (`opens` is in the team's time zone)."""
+    if opens <= now:
+        return _say("TEAM_SOON")
+    at = f"{opens.hour}:{opens.minute:02d}"
+    days = (opens.date() - now.astimezone(opens.tzinfo).date()).days
+    if days == 0:
+        return _say("TEAM_TODAY", time=at)
+    if days == 1:
+        return _say("TEAM_TOMORROW", time=at)
+    return _say("TEAM_ON_DAY", day=_say(f"DAY_{opens.weekday() + 1}"), time=at)

@@ -1,4 +1,5 @@
-"""SQL for safeguarding alerts: raising, the young person's choice, posting, acknowledging."""
+"""SQL for safeguarding alerts: raising, the young person's choice, posting, acknowledging; groups
+of alerts from one young person close together (a lead and the followers that joined its message)."""
 
 from __future__ import annotations
 
@@ -28,11 +29,13 @@ class Alert:
     team_chat_id: int | None
     team_message_id: int | None
     acknowledged_by: int | None
+    lead_id: int | None  # the alert whose team message this one joined; None on a lead
+    next_post_at: str | None
 
 
 _COLUMNS = (
     "id, words, category, source, raised_at, asker, user_id, contact_name, contact_username, wants_contact,"
-    " state, posts, team_chat_id, team_message_id, acknowledged_by"
+    " state, posts, team_chat_id, team_message_id, acknowledged_by, lead_id, next_post_at"
 )
 
 
@@ -48,7 +51,7 @@ def raise_alert(
     user_id: int,
     now: datetime,
     choice_due: datetime,
-    update_id: int,
+    update_id: int | None,
 ) -> int:
     cursor = db.execute(
         "INSERT INTO safeguarding_alerts"
@@ -72,6 +75,33 @@ def raised_for_update(db: Connection, update_id: int, since: datetime) -> int | 
 
 def set_asker(db: Connection, alert_id: int, asker: str) -> None:
     db.execute("UPDATE safeguarding_alerts SET asker = ? WHERE id = ?", (asker, alert_id))
+
+
+def recent_lead(db: Connection, sender_mark: str, since: datetime) -> int | None:
+    """The latest lead from this young person (by their flood mark) raised since `since`."""
+    row = db.execute(
+        "SELECT id FROM safeguarding_alerts WHERE sender_mark = ? AND lead_id IS NULL AND raised_at >= ?"
+        " ORDER BY id DESC LIMIT 1",
+        (sender_mark, _stamp(since)),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def join_group(db: Connection, alert_id: int, lead_id: int) -> None:
+    db.execute("UPDATE safeguarding_alerts SET lead_id = ? WHERE id = ?", (lead_id, alert_id))
+
+
+def set_sender_mark(db: Connection, alert_id: int, sender_mark: str) -> None:
+    db.execute("UPDATE safeguarding_alerts SET sender_mark = ? WHERE id = ?", (sender_mark, alert_id))
+
+
+def forget_sender_marks(db: Connection, before: datetime) -> int:
+    """Flood marks of alerts raised before `before` are needed no more: cleared, they link nothing."""
+    cursor = db.execute(
+        "UPDATE safeguarding_alerts SET sender_mark = NULL WHERE sender_mark IS NOT NULL AND raised_at < ?",
+        (_stamp(before),),
+    )
+    return cursor.rowcount
 
 
 def get(db: Connection, alert_id: int) -> Alert | None:
@@ -117,33 +147,57 @@ def anonymise_unanswered(db: Connection, now: datetime) -> int:
     return cursor.rowcount
 
 
-def due(db: Connection, now: datetime) -> list[Alert]:
-    """Alerts to post now: new ones, and sent ones nobody has acknowledged in time."""
+def due_groups(db: Connection, now: datetime) -> list[int]:
+    """The groups (by lead) with an alert to post now: a new one, or a sent one nobody has
+    acknowledged in time."""
     rows = db.execute(
-        f"SELECT {_COLUMNS} FROM safeguarding_alerts"
-        " WHERE state IN ('to_send', 'sent') AND next_post_at <= ? ORDER BY id",
+        "SELECT DISTINCT coalesce(lead_id, id) AS lead FROM safeguarding_alerts"
+        " WHERE state IN ('to_send', 'sent') AND next_post_at <= ? ORDER BY lead",
         (_stamp(now),),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def group(db: Connection, lead_id: int) -> list[Alert]:
+    """A lead and its followers, oldest first (the lead first)."""
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM safeguarding_alerts WHERE id = ? OR lead_id = ? ORDER BY id",
+        (lead_id, lead_id),
     ).fetchall()
     return [_alert(row) for row in rows]
 
 
-def mark_posted(db: Connection, alert_id: int, chat_id: int, message_id: int, next_post: datetime) -> None:
-    db.execute(
+def group_of(db: Connection, alert_id: int) -> int | None:
+    """The lead of the alert's group."""
+    row = db.execute(
+        "SELECT coalesce(lead_id, id) FROM safeguarding_alerts WHERE id = ?", (alert_id,)
+    ).fetchone()
+    return row[0] if row else None
+
+
+def mark_posted(
+    db: Connection, alert_ids: list[int], chat_id: int, message_id: int, next_post: datetime
+) -> None:
+    db.executemany(
         "UPDATE safeguarding_alerts SET state = 'sent', posts = posts + 1, team_chat_id = ?,"
         " team_message_id = ?, next_post_at = ? WHERE id = ? AND state != 'acknowledged'",
-        (chat_id, message_id, _stamp(next_post), alert_id),
+        [(chat_id, message_id, _stamp(next_post), alert_id) for alert_id in alert_ids],
     )
 
 
-def retry_later(db: Connection, alert_id: int, when: datetime) -> None:
-    db.execute("UPDATE safeguarding_alerts SET next_post_at = ? WHERE id = ?", (_stamp(when), alert_id))
+def retry_later(db: Connection, alert_ids: list[int], when: datetime) -> None:
+    db.executemany(
+        "UPDATE safeguarding_alerts SET next_post_at = ? WHERE id = ?",
+        [(_stamp(when), alert_id) for alert_id in alert_ids],
+    )
 
 
-def acknowledge(db: Connection, alert_id: int, worker_id: int, now: datetime) -> bool:
-    """Record who is handling it; False if someone already was."""
+def acknowledge_group(db: Connection, lead_id: int, worker_id: int, now: datetime) -> int:
+    """Record who is handling the group's alerts that the team has been shown (posted at least
+    once); how many that was (0 if someone already was handling them all)."""
     cursor = db.execute(
         "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?"
-        " WHERE id = ? AND state != 'acknowledged'",
-        (worker_id, _stamp(now), alert_id),
+        " WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
+        (worker_id, _stamp(now), lead_id, lead_id),
     )
-    return cursor.rowcount == 1
+    return cursor.rowcount

@@ -65,12 +65,24 @@ def add_submission(
     flags: tuple[str, ...],
     day: str,
     post_after: datetime,
+    held_for: int | None = None,
 ) -> None:
-    """File one young person's idea under the idea it is the same as, creating that if new."""
+    """File one young person's idea under the idea it is the same as, creating that if new;
+    `held_for`: the possible concern whose decision it waits for."""
     db.execute(
-        "INSERT INTO ideas (consultation_id, question_id, normalised, label, flags, created_on, post_after)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consultation_id, question_id, normalised) DO NOTHING",
-        (consultation_id, question_id, normalised, wording, ",".join(flags), day, _stamp(post_after)),
+        "INSERT INTO ideas"
+        " (consultation_id, question_id, normalised, label, flags, created_on, post_after, held_for)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (consultation_id, question_id, normalised) DO NOTHING",
+        (
+            consultation_id,
+            question_id,
+            normalised,
+            wording,
+            ",".join(flags),
+            day,
+            _stamp(post_after),
+            held_for,
+        ),
     )
     db.execute(
         "INSERT INTO idea_submissions (idea_id, respondent, wording, submitted_on)"
@@ -112,18 +124,36 @@ def get(db: Connection, idea_id: int) -> Idea | None:
 
 def awaiting_moderation(db: Connection) -> list[Idea]:
     """Ideas nobody has decided on that someone still stands behind, oldest first."""
-    rows = db.execute(f"SELECT * FROM ({_IDEA} WHERE i.status = ?) WHERE support > 0 ORDER BY id", (PENDING,))
+    rows = db.execute(
+        f"SELECT * FROM ({_IDEA} WHERE i.status = ? AND i.held_for IS NULL) WHERE support > 0 ORDER BY id",
+        (PENDING,),
+    )
     return [_idea(row) for row in rows]
 
 
 def not_yet_posted(db: Connection, now: datetime) -> list[Idea]:
     """Ideas awaiting moderation that are due to go to the team chat."""
     rows = db.execute(
-        f"SELECT * FROM ({_IDEA} WHERE i.status = ? AND i.posted_at IS NULL AND i.post_after <= ?)"
+        f"SELECT * FROM ({_IDEA} WHERE i.status = ? AND i.held_for IS NULL AND i.posted_at IS NULL"
+        " AND i.post_after <= ?)"
         " WHERE support > 0 ORDER BY id",
         (PENDING, _stamp(now)),
     )
     return [_idea(row) for row in rows]
+
+
+def hold(db: Connection, consultation_id: str, question_id: str, normalised: str, held_for: int) -> None:
+    """Keep an idea out of moderation until a possible concern is decided on."""
+    db.execute(
+        "UPDATE ideas SET held_for = ? WHERE consultation_id = ? AND question_id = ? AND normalised = ?"
+        " AND posted_at IS NULL",
+        (held_for, consultation_id, question_id, normalised),
+    )
+
+
+def release(db: Connection, held_for: int) -> None:
+    """A possible concern turned out not to be one: the ideas it held go on to moderation."""
+    db.execute("UPDATE ideas SET held_for = NULL WHERE held_for = ?", (held_for,))
 
 
 def ready_to_post(

@@ -18,6 +18,7 @@ class Marks:
     responses: int = 0
     feedback: int = 0
     alerts: int = 0
+    concerns: int = 0  # possible concerns (the review queue)
 
 
 def is_sent(db: Connection, due_at: datetime) -> bool:
@@ -39,7 +40,7 @@ def is_late(db: Connection, due_at: datetime) -> bool:
 
 def last_marks(db: Connection) -> Marks:
     row = db.execute(
-        "SELECT responses_seen, feedback_seen, alerts_seen FROM summaries"
+        "SELECT responses_seen, feedback_seen, alerts_seen, concerns_seen FROM summaries"
         " WHERE sent_at IS NOT NULL ORDER BY due_at DESC LIMIT 1"
     ).fetchone()
     return Marks(*row) if row else Marks()
@@ -49,14 +50,19 @@ def current_marks(db: Connection) -> Marks:
     def highest(table: str) -> int:
         return db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
 
-    return Marks(highest("responses"), highest("feedback"), highest("safeguarding_alerts"))
+    return Marks(
+        highest("responses"),
+        highest("feedback"),
+        highest("safeguarding_alerts"),
+        highest("possible_concerns"),
+    )
 
 
 def mark_sent(db: Connection, due_at: datetime, sent_at: datetime, marks: Marks) -> None:
     db.execute(
-        "UPDATE summaries SET sent_at = ?, responses_seen = ?, feedback_seen = ?, alerts_seen = ?"
-        " WHERE due_at = ?",
-        (_stamp(sent_at), marks.responses, marks.feedback, marks.alerts, _stamp(due_at)),
+        "UPDATE summaries SET sent_at = ?, responses_seen = ?, feedback_seen = ?, alerts_seen = ?,"
+        " concerns_seen = ? WHERE due_at = ?",
+        (_stamp(sent_at), marks.responses, marks.feedback, marks.alerts, marks.concerns, _stamp(due_at)),
     )
 
 

@@ -26,6 +26,7 @@ OFFICER_COMMANDS = [
 WORKER_COMMANDS = [
     BotCommand("consultations", "Every consultation, its state and responses"),
     BotCommand("summary", "The summary as it stands"),
+    BotCommand("concerns", "Possible concerns nobody has read yet"),
     BotCommand("moderate", "Ideas waiting for a decision"),
     BotCommand("shortlist", "Choose a vote's ballot"),
     BotCommand("close", "Close a consultation now"),

@@ -29,6 +29,7 @@ from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
 from bot.telegram.announce import Announcer
+from bot.telegram.concerns import ConcernsChat
 from bot.telegram.drafts import DraftsChat
 from bot.telegram.handlers import YoungPeople
 from bot.telegram.media import QuestionMedia
@@ -105,6 +106,8 @@ def build_application(
     )
     team.register(application)
     team.warn_if_nowhere_to_post()
+    concerns = ConcernsChat(team, conversation.review)
+    concerns.register(application)
     lifecycle = Lifecycle(
         conversation.db,
         conversation.catalogue,
@@ -126,7 +129,9 @@ def build_application(
     QuickPollChat(team, quick_polls).register(application)
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
     announcer.register(application)
-    wake_outbox = jobs.schedule(application, settings, conversation, team, moderation, announcer, lifecycle)
+    wake_outbox = jobs.schedule(
+        application, settings, conversation, team, concerns, moderation, announcer, lifecycle
+    )
     media = QuestionMedia(conversation.db, settings.surveys_dir)
     young_people = YoungPeople(conversation, media, wake_outbox)
     DraftsChat(team, conversation.definitions, conversation, young_people).register(application)

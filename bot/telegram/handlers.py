@@ -19,11 +19,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.alerts import Person
 from bot.conversation import Conversation
 from bot.core import i18n, texts
 from bot.core.screens import Reply, Screen
 from bot.photos import PHOTO_MAX_BYTES
+from bot.safeguarding.alerts import Person
 from bot.telegram.access import staff_help
 from bot.telegram.media import QuestionMedia
 from bot.telegram.render import keyboard, split_text

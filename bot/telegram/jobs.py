@@ -24,6 +24,7 @@ from bot.core.screens import reminder_screen
 from bot.lifecycle import Lifecycle
 from bot.storage import feedback_repo, repos
 from bot.telegram.announce import Announcer
+from bot.telegram.concerns import ConcernsChat
 from bot.telegram.handlers import send_screen
 from bot.telegram.moderation import Moderation
 from bot.telegram.team import TeamChat
@@ -46,6 +47,7 @@ def schedule(
     settings: Settings,
     conversation: Conversation,
     team: TeamChat,
+    concerns: ConcernsChat,
     moderation: Moderation,
     announcer: Announcer,
     lifecycle: Lifecycle,
@@ -57,6 +59,7 @@ def schedule(
 
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver(context.bot)
+        await concerns.deliver(context.bot)
         await moderation.post_new(context.bot)
 
     async def announcements(context: ContextTypes.DEFAULT_TYPE) -> None:

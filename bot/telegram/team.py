@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from sqlite3 import Connection
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
 
-from bot.alerts import Safeguarding
 from bot.config import Settings
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
@@ -28,6 +27,7 @@ from bot.core.models import Consultation
 from bot.feedback import Feedback
 from bot.lifecycle import Lifecycle
 from bot.roles import Roles
+from bot.safeguarding.alerts import AlertGroup, Safeguarding
 from bot.storage import feedback_repo, repos
 from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
@@ -54,6 +54,12 @@ RETRY_WAIT = timedelta(seconds=30)
 REPLY_MAX = 300
 # Room for the alert's own lines (and HTML escaping) within Telegram's 4096 characters.
 WORDS_SHOWN_MAX = 2500
+MESSAGE_MAX = 4096  # Telegram's limit, in UTF-16 code units
+# A group's message: each follower's words get at least this much room, or the earliest are left
+# out (all are in the database); and room is kept for each "[cut: ...]" note.
+FOLLOWER_WORDS_MIN = 120
+CUT_NOTE_ROOM = 70
+ACKNOWLEDGE_LABEL = "🙋 I'm handling this"
 PUBLIC_UPDATE_MAX = 1000
 
 
@@ -61,29 +67,65 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
 
 
-def alert_text(
-    alert: Alert, tz: ZoneInfo, *, reminder: bool = False, acknowledged_by: str | None = None
+def group_text(
+    alerts: Sequence[Alert],
+    tz: ZoneInfo,
+    *,
+    reminder: bool = False,
+    posts: int = 0,
+    acknowledged_by: str | None = None,
 ) -> str:
-    """The alert as the team sees it (HTML); who wrote it only if they asked to be contacted."""
-    if alert.wants_contact and alert.user_id is not None:
-        name = escape(alert.contact_name or "this young person")
-        handle = f" (@{escape(alert.contact_username)})" if alert.contact_username else ""
-        link = f'<a href="tg://user?id={alert.user_id}">{name}</a>{handle}'
+    """Alerts from one young person as one team message (HTML): the first one's words, then
+    "+ N more from the same young person" with each one's time and words, cut so that the whole
+    stays within Telegram's limit. Who wrote them only if one of them asked to be contacted."""
+    lead, followers = alerts[0], list(alerts[1:])
+    contact = next((a for a in alerts if a.wants_contact and a.user_id is not None), None)
+    if contact is not None:
+        name = escape(contact.contact_name or "this young person")
+        handle = f" (@{escape(contact.contact_username)})" if contact.contact_username else ""
+        link = f'<a href="tg://user?id={contact.user_id}">{name}</a>{handle}'
         who = f"{link}: they asked to be contacted. Tap the name to message them."
     else:
         who = "an anonymous young person (they did not ask to be contacted)"
-    lines = [
-        f"🚨 <b>Safeguarding alert #{alert.id}</b> ({escape(alert.category.replace('_', ' '))})",
+    head = [
+        f"🚨 <b>Safeguarding alert #{lead.id}</b> ({_category(lead)})",
         f"From: {who}",
-        f"In: {SOURCES.get(alert.source, alert.source)}, {_local(alert.raised_at, tz)}",
+        f"In: {SOURCES.get(lead.source, lead.source)}, {_local(lead.raised_at, tz)}",
         "",
-        f"<i>Their words:</i>\n{escape(_fitting(alert.words))}",
     ]
     if reminder:
-        lines.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {alert.posts} time(s) before)")
-    if acknowledged_by:
-        lines += ["", f"✅ Being handled by {escape(acknowledged_by)}."]
-    return "\n".join(lines)
+        head.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {posts} time(s) before)")
+    tail = ["", f"✅ Being handled by {escape(acknowledged_by)}."] if acknowledged_by else []
+
+    def compose(lead_words: str, shown: list[tuple[Alert, str]], left_out: int) -> str:
+        lines = [*head, f"<i>Their words:</i>\n{lead_words}"]
+        if followers:
+            lines += ["", f"➕ <b>{len(followers)} more from the same young person</b>"]
+        if left_out:
+            lines.append(f"<i>({left_out} earlier not shown here: all are kept in the database)</i>")
+        for alert, words in shown:
+            where = f"{SOURCES.get(alert.source, alert.source)}, {_local(alert.raised_at, tz)}"
+            lines += ["", f"<i>#{alert.id} ({_category(alert)}), in {where}:</i>\n{words}"]
+        return "\n".join(lines + tail)
+
+    if not followers:
+        return compose(escape(_fitting(lead.words)), [], 0)
+    # Room for the words: the message without them, less a cut note's room for each. The latest
+    # followers are kept if they cannot all have a fair amount of room.
+    kept = followers
+    while True:
+        bare = _units(compose("", [(a, "") for a in kept], len(followers) - len(kept)))
+        room = MESSAGE_MAX - bare - CUT_NOTE_ROOM * (len(kept) + 1)
+        if room >= FOLLOWER_WORDS_MIN * (len(kept) + 1) or not kept:
+            break
+        kept = kept[1:]
+    wanted = [min(_units(escape(lead.words)), WORDS_SHOWN_MAX)] + [_units(escape(a.words)) for a in kept]
+    shares = _shares(wanted, max(room, 0))
+    return compose(
+        _cut(lead.words, shares[0]),
+        [(alert, _cut(alert.words, share)) for alert, share in zip(kept, shares[1:], strict=True)],
+        len(followers) - len(kept),
+    )
 
 
 def feedback_text(item: FeedbackItem, topics: dict[str, str]) -> str:
@@ -188,8 +230,8 @@ class TeamChat:
                 if due:
                     log.error(NO_TEAM_CHAT)
                 return
-            for alert in due:
-                await self._post_alert(bot, chat_id, alert)
+            for group in due:
+                await self._post_group(bot, chat_id, group)
             if self.settings.feedback_to_team == "immediately" and self.settings.team_chat_id is not None:
                 await self._post_feedback(bot, self.settings.team_chat_id)
 
@@ -226,25 +268,57 @@ class TeamChat:
                 return
             await lifecycle.closing_posted(consultation.id)
 
-    async def _post_alert(self, bot: Bot, chat_id: int, alert: Alert) -> None:
+    async def _post_group(self, bot: Bot, chat_id: int, group: AlertGroup) -> None:
+        """A group's alerts as one message: new ones join its current message (an edit) while it
+        waits for someone; otherwise (first post, a reminder, news, or the edit failing) the group
+        goes as a new message, replying to the one it could not edit."""
+        keyboard = _keyboard(ACKNOWLEDGE_LABEL, Action(Kind.ACKNOWLEDGE, value=str(group.lead_id)))
+        new_ids = [a.id for a in group.new]
+        reply_to: int | None = None
+        if group.joins_message and group.message is not None:
+            message_chat, message_id = group.message
+            try:
+                await bot.edit_message_text(
+                    group_text(group.shown, self._tz),
+                    chat_id=message_chat,
+                    message_id=message_id,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                )
+            except RetryAfter as error:
+                await self.safeguarding.retry_later(new_ids, _seconds(error.retry_after))
+                return
+            except TelegramError as error:
+                if "message is not modified" in str(error).lower():  # already in it
+                    await self.safeguarding.posted(new_ids, message_chat, message_id)
+                    return
+                log.warning("Could not add to alert #%s, posting anew: %s", group.lead_id, error)
+                reply_to = message_id if message_chat == chat_id else None
+            else:
+                await self.safeguarding.posted(new_ids, message_chat, message_id)
+                return
+        ids = group.open_ids
         try:
             message = await bot.send_message(
                 chat_id,
                 # Posted before and still due: nobody has acknowledged it.
-                alert_text(alert, self._tz, reminder=alert.state == "sent"),
+                group_text(group.shown, self._tz, reminder=group.reminder, posts=group.posts),
                 parse_mode=ParseMode.HTML,
-                reply_markup=_keyboard("🙋 I'm handling this", Action(Kind.ACKNOWLEDGE, value=str(alert.id))),
+                reply_markup=keyboard,
+                reply_parameters=(
+                    None if reply_to is None else ReplyParameters(reply_to, allow_sending_without_reply=True)
+                ),
             )
         except RetryAfter as error:
-            await self.safeguarding.retry_later(alert.id, _seconds(error.retry_after))
+            await self.safeguarding.retry_later(ids, _seconds(error.retry_after))
             return
         except TelegramError as error:
             # Never dropped: it stays due and goes again after the wait. (A network fault, the bot
             # removed from the chat, a group upgraded to a supergroup: each needs a person.)
-            log.error("Could not post safeguarding alert #%s, will retry: %s", alert.id, error)
-            await self.safeguarding.retry_later(alert.id, RETRY_WAIT)
+            log.error("Could not post safeguarding alert #%s, will retry: %s", group.lead_id, error)
+            await self.safeguarding.retry_later(ids, RETRY_WAIT)
             return
-        await self.safeguarding.posted(alert.id, chat_id, message.message_id)
+        await self.safeguarding.posted(ids, chat_id, message.message_id)
 
     async def _post_feedback(self, bot: Bot, chat_id: int) -> None:
         for item in await self.feedback.db.read(feedback_repo.not_yet_posted):
@@ -283,10 +357,10 @@ class TeamChat:
         action = await self.staff_tap(update, lambda a: a.value.isdigit())
         if action is None:
             return
-        recorded, alert = await self.safeguarding.acknowledge(int(action.value), worker.id)
+        recorded, alerts = await self.safeguarding.acknowledge(int(action.value), worker.id)
         await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
-        if recorded and alert is not None and isinstance(query.message, Message):
-            await edit_quietly(query.message, alert_text(alert, self._tz, acknowledged_by=worker.full_name))
+        if recorded and alerts and isinstance(query.message, Message):
+            await edit_quietly(query.message, group_text(alerts, self._tz, acknowledged_by=worker.full_name))
 
     async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A worker marks feedback read, acting on it, or done."""
@@ -433,6 +507,43 @@ def _fitting(words: str) -> str:
     if len(words) <= WORDS_SHOWN_MAX:
         return words
     return words[:WORDS_SHOWN_MAX] + f"… [cut: {len(words)} characters in all, kept in the database]"
+
+
+def _units(text: str) -> int:
+    """Its length as Telegram counts it (UTF-16 code units)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _shares(wanted: list[int], room: int) -> list[int]:
+    """Room for each, fairly: whoever wants less than an equal share gets it all, and the rest
+    share what is left."""
+    shares = [0] * len(wanted)
+    waiting = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    while waiting:
+        equal = room // len(waiting)
+        i = waiting.pop(0)
+        shares[i] = min(wanted[i], equal)
+        room -= shares[i]
+    return shares
+
+
+def _cut(words: str, room: int) -> str:
+    """Their words escaped for HTML, cut to `room` units with a note (the note has its own room)."""
+    escaped = escape(words)
+    if _units(escaped) <= room:
+        return escaped
+    kept, used = [], 0
+    for char in words:
+        piece = escape(char)
+        used += _units(piece)
+        if used > room:
+            break
+        kept.append(piece)
+    return "".join(kept) + escape(f"… [cut: {len(words)} characters in all, kept in the database]")
+
+
+def _category(alert: Alert) -> str:
+    return escape(alert.category.replace("_", " "))
 
 
 def _local(stamp: str, tz: ZoneInfo) -> str:

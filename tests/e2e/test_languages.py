@@ -243,7 +243,7 @@ async def test_an_arabic_disclosure_gets_arabic_help_and_reaches_the_team(
     await amal.press(arabic("CONTACT_NO_BUTTON"))
     await bot.run_outbox()
     [alert] = [m.text for m in team.messages if m.text and m.text.startswith("🚨")]
-    assert "سأقتل نفسي" in alert and "(self harm)" in alert  # the team reads English, her words as written
+    assert "سأقتل نفسي" in alert and "(suicide)" in alert  # the team reads English, her words as written
 
 
 async def test_feedback_in_arabic_with_our_topics_translated(fake: FakeTelegram, bot: RunningBot) -> None:

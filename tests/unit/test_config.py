@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "TELEGRAM_BOT_TOKEN",
         "ADMIN_IDS",
         "TIMEZONE",
+        "TEAM_HOURS",
         "PSEUDONYM_KEY",
         "TEAM_CHAT_ID",
         "WEBHOOK_URL",
@@ -33,6 +35,8 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("ADMIN_IDS", "12,abc", "ADMIN_IDS: should be numeric Telegram ids separated by commas, not 'abc'"),
         ("TIMEZONE", "Mars/Base", "TIMEZONE: 'Mars/Base' is not a known time zone, e.g. Europe/London"),
         ("TEAM_CHAT_ID", "team", "TEAM_CHAT_ID: Input should be a valid integer"),
+        ("TEAM_HOURS", "Mon-Fry 09:00-17:00", "TEAM_HOURS: 'fry' in 'Mon-Fry 09:00-17:00' is not a day;"),
+        ("TEAM_HOURS", "9 to 5", "TEAM_HOURS: '9 to 5' should be days then opening and closing times"),
         ("PSEUDONYM_KEY", "short", "PSEUDONYM_KEY: should be at least 32 characters; make one with"),
         ("WEBHOOK_SECRET", "not secret!", "WEBHOOK_SECRET: should be 1 to 256 letters, digits, _ or -"),
         ("WEBHOOK_LISTEN", "8443", "WEBHOOK_LISTEN: should be host:port, e.g. 0.0.0.0:8443; not '8443'"),
@@ -110,3 +114,13 @@ def test_a_bad_phrase_file_names_the_file_and_line(
     err = capsys.readouterr().err
     assert err.startswith(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {phrases}: line 3:")
     assert "Traceback" not in err
+
+
+def test_team_hours_are_read_in_the_team_s_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().team_schedule.describe() == "Mon–Fri 9:00–17:00"  # the default
+    monkeypatch.setenv("TEAM_HOURS", "mon-thu 09:00-17:00, fri 09:00-16:30")
+    monkeypatch.setenv("TIMEZONE", "America/New_York")
+    schedule = load_settings().team_schedule
+    assert schedule.describe() == "Mon–Thu 9:00–17:00, Fri 9:00–16:30"
+    assert not schedule.is_open(datetime(2026, 12, 9, 13, 30, tzinfo=UTC))  # 8:30 in New York
+    assert schedule.is_open(datetime(2026, 12, 9, 14, 0, tzinfo=UTC))  # 9:00 in New York

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.safeguarding import (
+from bot.safeguarding.phrases import (
     CATEGORIES,
     DEFAULT_PHRASEBOOK_PATH,
     Concern,
@@ -103,7 +103,7 @@ def test_normalise(text: str, expected: str) -> None:
     ],
 )
 def test_spelling_tricks_are_caught(book: Phrasebook, text: str) -> None:
-    assert category(book, text) == "self_harm", normalise(text)
+    assert category(book, text) == "suicide", normalise(text)
 
 
 @pytest.mark.parametrize(
@@ -143,10 +143,34 @@ def test_word_boundaries_and_numbers_do_not_create_matches(book: Phrasebook, tex
         "i want to die my hair blue",
         "i cut myself on a tin",
         "my mum will kill me if i'm late",
+        "its about 5 kms away",  # kilometres, not "kill myself"
+        "shh the film is starting",  # "sh" only alerts in phrases like "relapsed on sh"
+        "im doing my epq on county lines",
+        "can we have a talk about sexting at school",
     ],
 )
 def test_idioms_in_not_a_concern_do_not_alert(book: Phrasebook, text: str) -> None:
     assert book.check(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i'm not amused",  # one letter from "abused"
+        "got swabbed at the clinic",  # "stabbed"
+        "he looked me in the eye",  # "locked me in"
+        "i filled it in on my phone",  # "filmed it"
+        "we went shopping at westfield",  # "shooting at"
+        "im handing myself in to the police tomorrow",  # "hanging myself"
+        "someone spilled my drink at the party",  # "spiked my drink"
+        "i feel a bit hopeless about my exams",  # "homeless"
+        "im buying a new phone",  # "bullying"
+        "the older kids at youth club are nice",  # "the olders"
+        "im so into rapping and drill",  # "raping"
+    ],
+)
+def test_everyday_words_are_not_typo_corrected_into_a_concern(book: Phrasebook, text: str) -> None:
+    assert book.check(text) is None, normalise(text)
 
 
 def test_a_longer_concern_wins_over_an_idiom_inside_it(book: Phrasebook) -> None:
@@ -155,30 +179,56 @@ def test_a_longer_concern_wins_over_an_idiom_inside_it(book: Phrasebook) -> None
 
 
 def test_an_idiom_elsewhere_in_the_message_does_not_hide_a_concern(book: Phrasebook) -> None:
-    assert category(book, "this survey is killing me. also i want to kill myself") == "self_harm"
+    assert category(book, "this survey is killing me. also i want to kill myself") == "suicide"
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("i want to kill myself", "suicide"),
+        ("kms fr", "suicide"),
+        ("gonna top myself", "suicide"),
+        ("lowkey wanna unalive myself", "suicide"),
         ("i keep cutting myself", "self_harm"),
         ("took an overdose", "self_harm"),
         ("i took a load of pills last night", "self_harm"),
-        ("my stepdad hits me", "abuse"),
-        ("he touched me and said not to tell", "abuse"),
-        ("he made me send pics", "sexual_exploitation"),
-        ("my older boyfriend gives me weed", "sexual_exploitation"),
-        ("im going to run away tonight", "missing"),
-        ("im not going home", "missing"),
-        ("someone got stabbed", "violence"),
-        ("i carry a knife", "violence"),
-        ("they beat me up", "violence"),
-        ("i have to hold drugs for them", "drugs_pressure"),
-        ("i owe them money", "drugs_pressure"),
-        ("im doing county lines", "drugs_pressure"),
-        ("they make me sell", "drugs_pressure"),
-        ("everyone hates me", "bullying"),
-        ("i'm being bullied", "bullying"),
+        ("relapsed on sh after 3 weeks clean", "self_harm"),
+        ("he touched me and said not to tell", "sexual_abuse"),
+        ("i was raped at a party", "sexual_abuse"),
+        ("my stepdad hits me", "physical_abuse"),
+        ("im scared to go home", "physical_abuse"),
+        ("my dad hits my mum when hes drunk", "domestic_abuse"),
+        ("my boyfriend checks my phone every day", "domestic_abuse"),
+        ("older men give us alcohol at the flat", "sexual_exploitation"),
+        ("he pays me for sex", "sexual_exploitation"),
+        ("my older boyfriend gives me weed", "grooming"),
+        ("hes 24 and says im mature for my age", "grooming"),
+        ("he made me send pics", "online_harms"),
+        ("someone leaked my nudes", "online_harms"),
+        ("i have to hold drugs for them", "criminal_exploitation"),
+        ("i owe them money", "criminal_exploitation"),
+        ("im doing county lines", "criminal_exploitation"),
+        ("they make me sell", "criminal_exploitation"),
+        ("gotta go country tmrw", "criminal_exploitation"),
+        ("my parents are making me marry my cousin", "honour_based_abuse"),
+        ("my aunty wants me to have fgm", "honour_based_abuse"),
+        ("i think im being radicalised online", "radicalisation"),
+        ("they keep talking about a race war", "radicalisation"),
+        ("im going to run away tonight", "missing_homeless"),
+        ("im not going home", "missing_homeless"),
+        ("ive been sofa surfing for weeks", "missing_homeless"),
+        ("theres no food at home again", "neglect"),
+        ("i go to bed hungry most nights", "neglect"),
+        ("my mum tells me im a mistake", "emotional_abuse"),
+        ("someone got stabbed", "bullying_threats"),
+        ("i carry a knife", "bullying_threats"),
+        ("they beat me up", "bullying_threats"),
+        ("everyone hates me", "bullying_threats"),
+        ("i'm being bullied", "bullying_threats"),
+        ("i cant stop drinking", "substance_misuse"),
+        ("someone spiked my drink", "substance_misuse"),
+        ("staff restrained me again last night", "in_care"),
+        ("my placement broke down again", "in_care"),
     ],
 )
 def test_each_category(book: Phrasebook, text: str, expected: str) -> None:
@@ -187,8 +237,11 @@ def test_each_category(book: Phrasebook, text: str, expected: str) -> None:
 
 def test_the_most_serious_category_is_reported(book: Phrasebook) -> None:
     text = "everyone hates me and i want to kill myself"
-    assert book.check(text) == Concern("self_harm", "kill* myself")
-    assert [c.category for c in book.concerns(text)] == ["self_harm", "bullying"]
+    assert book.check(text) == Concern("suicide", "kill* myself")
+    assert [c.category for c in book.concerns(text)] == ["suicide", "bullying_threats"]
+    # Most serious first, in the order of CATEGORIES, whatever the order in the message.
+    text = "i got kicked out, i'm sofa surfing and my mates stepdad touched me"
+    assert [c.category for c in book.concerns(text)][:2] == ["sexual_abuse", "missing_homeless"]
 
 
 def test_the_phrase_is_reported_as_written_in_the_list(book: Phrasebook) -> None:
@@ -206,13 +259,13 @@ def test_every_shipped_phrase_matches_itself_and_every_category_has_phrases(book
 
 
 def test_a_concern_at_the_end_of_a_2000_character_message_is_found(book: Phrasebook) -> None:
-    # How long this takes is measured by benchmarks/safeguarding_check.py, not by a test.
+    # How long this takes is measured by benchmarks/safeguarding.py, not by a test.
     filler = (
         "I think the youth centre should open later on fridays, the staff are really nice but the wifi "
         "is rubbish and we need more trips to the seaside. Also more sessions about cooking and money! "
     )
     assert book.check((filler * 20)[:2000]) is None
-    assert category(book, (filler * 20)[:1975] + " i want to kill myself") == "self_harm"
+    assert category(book, (filler * 20)[:1975] + " i want to kill myself") == "suicide"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -225,8 +278,31 @@ def test_parse_reads_sections_comments_and_idioms() -> None:
         "[not a concern]\nkilling me softly\n",
         "t.txt",
     )
-    assert book.entries == (("self_harm", "kill myself"), ("bullying", "everyone hates me"))
+    assert book.entries == (("self_harm", "kill myself"), ("bullying_threats", "everyone hates me"))
     assert book.exceptions == ("killing me softly",)
+
+
+def test_section_names_from_before_the_categories_were_split_still_work() -> None:
+    # A team's own phrase file may still use the old headings; each is read as the category it became.
+    book = parse_phrasebook(
+        "[abuse]\nhits me\n[missing]\nran off\n[violence]\nstab me\n"
+        "[drugs_pressure]\nrunning food\n[bullying]\nnobody likes me\n[Suicide]\nend it all\n",
+        "team.txt",
+    )
+    assert [category for category, _ in book.entries] == [
+        "physical_abuse",
+        "missing_homeless",
+        "bullying_threats",
+        "criminal_exploitation",
+        "bullying_threats",
+        "suicide",
+    ]
+
+
+def test_every_category_is_a_section_heading() -> None:
+    for name in CATEGORIES:
+        heading = name.replace("_", " ").title()  # "[Sexual Abuse]" reads as [sexual_abuse]
+        assert parse_phrasebook(f"[{heading}]\nsome phrase\n", "t.txt").entries == ((name, "some phrase"),)
 
 
 @pytest.mark.parametrize(
@@ -258,14 +334,14 @@ def test_an_empty_file_is_an_empty_phrasebook() -> None:
 
 def test_extended_adds_a_teams_phrases_and_idioms(book: Phrasebook) -> None:
     team = parse_phrasebook(
-        "[drugs_pressure]\nrunning a line\n[not a concern]\nhits me like a train\n", "team.txt"
+        "[criminal_exploitation]\nrunning food\n[not a concern]\nhits me like a train\n", "team.txt"
     )
     both = book.extended(team)
-    assert book.check("im running a line for them") is None
-    assert both.check("im running a line for them") == Concern("drugs_pressure", "running a line")
-    assert category(book, "that song hits me like a train") == "abuse"
+    assert book.check("im running food for them") is None
+    assert both.check("im running food for them") == Concern("criminal_exploitation", "running food")
+    assert category(book, "that song hits me like a train") == "physical_abuse"
     assert both.check("that song hits me like a train") is None
-    assert category(both, "my dad hits me") == "abuse"  # the shipped list still applies
+    assert category(both, "my dad hits me") == "physical_abuse"  # the shipped list still applies
     assert len(both.entries) == len(book.entries) + 1
     assert book.extended(book) == book  # nothing is added twice
 
@@ -364,20 +440,27 @@ def test_labelled_set_precision_and_recall(book: Phrasebook) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("أنا أريدُ أنْ أموتَ", "self_harm"),  # vowel marks and hamza forms do not matter
-        ("انا اريد ان اموت", "self_harm"),
-        ("سأقتل نفسي الليلة", "self_harm"),  # "will" joined to the front
-        ("وسأقتل نفسي", "self_harm"),  # "and" + "will"
-        ("بدي اموووت", "self_harm"),  # stretched letters
-        ("انتحاااار", "self_harm"),
-        ("المتنمرين في المدرسة", "bullying"),
-        ("أفكر في الانتحار", "self_harm"),  # "the" joined to the front
-        ("أبي يضربني كل يوم", "abuse"),
-        ("يبتزني بصوري", "sexual_exploitation"),
-        ("هربت من البيت أمس", "missing"),
-        ("معي سكين", "violence"),
-        ("يجبرني على بيع أشياء", "drugs_pressure"),
-        ("يتنمرون علي في المدرسة", "bullying"),
+        ("أنا أريدُ أنْ أموتَ", "suicide"),  # vowel marks and hamza forms do not matter
+        ("انا اريد ان اموت", "suicide"),
+        ("سأقتل نفسي الليلة", "suicide"),  # "will" joined to the front
+        ("وسأقتل نفسي", "suicide"),  # "and" + "will"
+        ("بدي اموووت", "suicide"),  # stretched letters
+        ("انتحاااار", "suicide"),
+        ("أفكر في الانتحار", "suicide"),  # "the" joined to the front
+        ("رجعت جرحت حالي امبارح", "self_harm"),
+        ("عمي بيدخل غرفتي بالليل لما الكل نايم", "sexual_abuse"),
+        ("أبي يضربني كل يوم", "physical_abuse"),
+        ("ابوي بيضرب امي كل ليلة", "domestic_abuse"),
+        ("قلي خلي حديثنا سر بيننا", "grooming"),
+        ("يبتزني بصوري", "online_harms"),
+        ("يجبرني على بيع أشياء", "criminal_exploitation"),
+        ("اهلي بدهم يزوجوني لابن عمي", "honour_based_abuse"),
+        ("هربت من البيت أمس", "missing_homeless"),
+        ("ما في اكل بالبيت من يومين", "neglect"),
+        ("امي كل يوم بتقلي ياريتك ما انولدت", "emotional_abuse"),
+        ("المتنمرين في المدرسة", "bullying_threats"),
+        ("معي سكين", "bullying_threats"),
+        ("يتنمرون علي في المدرسة", "bullying_threats"),
         ("المركز جميل وأريد غرفة خاصة", None),
         ("سكين المطبخ", None),
         ("الحياة جميلة", None),

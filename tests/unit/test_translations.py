@@ -25,7 +25,7 @@ YOUNG_PEOPLES_MODULES = [
     "bot/core/screens.py",
     "bot/core/engine.py",
     "bot/feedback.py",
-    "bot/alerts.py",
+    "bot/safeguarding/alerts.py",
     "bot/votes.py",
     "bot/telegram/handlers.py",
 ]

@@ -31,8 +31,11 @@ way young people would ("I'm", "don't", "self-harm") and every spelling of them 
   not count ("this survey is killing me", "I'd kill for a pizza"). A longer concern phrase still wins:
   "cut myself on purpose" alerts even though "cut myself on" is an idiom.
 
-When several phrases match, `check` reports the most serious category (in CATEGORIES order, self-harm
-first), then the longest phrase, then the earliest.
+When several phrases match, `check` reports the most serious category (in the order of CATEGORIES in
+bot/safeguarding/categories.py, suicide first), then the longest phrase, then the earliest. A section
+heading is a category id; the section names from before the categories were split ([abuse],
+[missing], [violence], [drugs_pressure], [bullying]; see OLD_NAMES) are still read, as the category
+they became.
 
 What it misses
 --------------
@@ -60,20 +63,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_PHRASEBOOK_PATH = Path(__file__).resolve().parents[1] / "data" / "safeguarding.txt"
+from bot.safeguarding.categories import CATEGORIES, OLD_NAMES
 
-# Most serious first: when one message matches several categories, the first one here is reported.
-CATEGORIES: tuple[str, ...] = (
-    "self_harm",
-    "abuse",
-    "sexual_exploitation",
-    "missing",
-    "violence",
-    "drugs_pressure",
-    "bullying",
-)
+DEFAULT_PHRASEBOOK_PATH = Path(__file__).with_name("phrases.txt")
+
 EXCEPTIONS_SECTION = "not_a_concern"
-_SECTION_ALIASES = {"exceptions": EXCEPTIONS_SECTION, "not_concerns": EXCEPTIONS_SECTION}
+# Headings a file may use besides the category ids: the section names from before the categories were
+# split (OLD_NAMES, so a team's own file keeps working) and other names for [not a concern].
+_SECTION_ALIASES = {
+    **OLD_NAMES,
+    "exceptions": EXCEPTIONS_SECTION,
+    "not_concerns": EXCEPTIONS_SECTION,
+}
 
 # Typo tolerance: a listed word of at least FUZZY_MIN_LENGTH letters (double letters counted once) also
 # matches a typed word one edit away. Five-letter words are too close to everyday ones ("stabs"/"staffs").
@@ -506,7 +507,7 @@ _SECTION = re.compile(r"\[\s*([^\]]*?)\s*\]")
 
 
 def parse_phrasebook(text: str, source: str) -> Phrasebook:
-    """Read the phrase-file format (documented at the top of bot/data/safeguarding.txt).
+    """Read the phrase-file format (documented at the top of bot/safeguarding/phrases.txt).
 
     Raises PhrasebookError naming `source` and the line for anything it cannot use.
     """

@@ -1,0 +1,250 @@
+"""Safeguarding: a message that may disclose harm gets help straight back and reaches a person.
+
+The alert is written in the same transaction as the message it comes from, then posted to the
+team until a worker acknowledges it (see bot/telegram/team.py). The young person chooses whether
+to be contacted; their identity stays with the alert only if they say yes.
+
+Several alerts from one young person within FLOOD_WINDOW go to the team as one message: the first
+(the lead) and its followers, each still its own row. To find the lead, it carries a keyed
+pseudonym of the young person (`sender_mark`) for the window only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from sqlite3 import Connection
+from typing import Literal
+
+from bot.core import texts
+from bot.core.actions import Action, Kind
+from bot.core.privacy import pseudonym
+from bot.core.screens import Button, Reply, Screen
+from bot.safeguarding.phrases import Concern
+from bot.safeguarding.team_hours import TeamHours
+from bot.safeguarding.triage import Triage, Verdict
+from bot.storage import alerts_repo
+from bot.storage.alerts_repo import Alert
+from bot.storage.db import Database
+
+# Alerts from the same young person raised this soon after a lead join its team message.
+FLOOD_WINDOW = timedelta(minutes=10)
+# The pseudonym's purpose: a "~" keeps it apart from every consultation's (no real id holds one).
+_FLOOD_PURPOSE = "~safeguarding_flood"
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who tapped "Yes, please contact me", as Telegram describes them."""
+
+    user_id: int
+    name: str
+    username: str | None
+
+
+def signpost_screen(alert_id: int) -> Screen:
+    return Screen(
+        texts.SIGNPOST,
+        (
+            (Button(texts.CONTACT_YES_BUTTON, Action(Kind.CONTACT, value=f"{alert_id}:1")),),
+            (Button(texts.CONTACT_NO_BUTTON, Action(Kind.CONTACT, value=f"{alert_id}:0")),),
+        ),
+    )
+
+
+def follow_up_screen(alert_id: int) -> Screen:
+    """The signposting, when a worker who read their message in the review queue acted on it."""
+    signpost = signpost_screen(alert_id)
+    return replace(signpost, text=f"{texts.REVIEW_FOLLOW_UP}\n\n{signpost.text}")
+
+
+@dataclass(frozen=True)
+class AlertGroup:
+    """A lead and its followers as the outbox finds them when some are due."""
+
+    lead_id: int
+    # What its message shows, oldest first: every alert but those whose young person is still
+    # choosing whether to be contacted (their words wait for the choice, as a lone alert's do).
+    shown: tuple[Alert, ...]
+    # Shown alerts not in its current message: new ones, or news (a "yes") since they were posted.
+    new: tuple[Alert, ...]
+    # The group's current message (chat, message id), while it waits for someone to acknowledge it.
+    message: tuple[int, int] | None
+    # That message has waited `repost_after` unacknowledged: it goes again as a new one.
+    reminder: bool
+
+    @property
+    def joins_message(self) -> bool:
+        """Whether the new alerts can be added to the current message (an edit): not when it is due
+        again anyway, nor for news such as a "yes", which should reach the team as a new post."""
+        return self.message is not None and not self.reminder and all(a.posts == 0 for a in self.new)
+
+    @property
+    def open_ids(self) -> list[int]:
+        """The shown alerts nobody has acknowledged: those a new message posts."""
+        return [a.id for a in self.shown if a.state != "acknowledged"]
+
+    @property
+    def posts(self) -> int:
+        """How many times it has been posted (the most any of its alerts has)."""
+        return max((a.posts for a in self.shown if a.state == "sent"), default=0)
+
+
+def _group(lead_id: int, members: list[Alert], now: datetime) -> AlertGroup:
+    shown = tuple(a for a in members if a.state != "awaiting_choice")
+    sent = [a for a in shown if a.state == "sent"]
+    return AlertGroup(
+        lead_id=lead_id,
+        shown=shown,
+        new=tuple(a for a in shown if a.state == "to_send"),
+        message=next(
+            (
+                (a.team_chat_id, a.team_message_id)
+                for a in reversed(sent)
+                if a.team_chat_id is not None and a.team_message_id is not None
+            ),
+            None,
+        ),
+        reminder=any(
+            a.next_post_at is not None and datetime.fromisoformat(a.next_post_at) <= now for a in sent
+        ),
+    )
+
+
+class Safeguarding:
+    def __init__(
+        self,
+        db: Database,
+        triage: Triage,
+        pseudonym_key: bytes,
+        choice_time: timedelta,
+        repost_after: timedelta,
+        clock: Callable[[], datetime],
+        team_hours: TeamHours,
+    ) -> None:
+        self.db = db
+        # When the team reads alerts (TEAM_HOURS), for telling young people when they'll be seen.
+        self.team_hours = team_hours
+        self._key = pseudonym_key
+        self.triage = triage
+        self.repost_after = repost_after
+        self._choice_time = choice_time
+        self._clock = clock
+
+    def check(self, text: str) -> Verdict:
+        """Which tier `text` belongs in (see triage.py)."""
+        return self.triage.check(text)
+
+    def raise_in(
+        self, db: Connection, user_id: int, words: str, concern: Concern, source: str, update_id: int | None
+    ) -> int:
+        """Write the alert inside the caller's transaction, beside the message it comes from; the
+        same update handled again (after a failure or a restart) finds the alert it raised."""
+        now = self._clock()
+        existing = alerts_repo.raised_for_update(db, update_id, now - timedelta(days=2))
+        if existing is not None:
+            return existing
+        # Not knowing who (0: a review item whose sender is forgotten), it stands alone.
+        sender_mark = pseudonym(self._key, _FLOOD_PURPOSE, user_id) if user_id > 0 else None
+        lead_id = alerts_repo.recent_lead(db, sender_mark, now - FLOOD_WINDOW) if sender_mark else None
+        alert_id = alerts_repo.raise_alert(
+            db, words, concern.category, source, user_id, now, now + self._choice_time, update_id
+        )
+        alerts_repo.set_asker(db, alert_id, self._asker(alert_id, user_id))
+        if lead_id is not None:
+            alerts_repo.join_group(db, alert_id, lead_id)
+        elif sender_mark is not None:  # the first in a while: later ones within the window join it
+            alerts_repo.set_sender_mark(db, alert_id, sender_mark)
+        return alert_id
+
+    def _asker(self, alert_id: int, user_id: int) -> str:
+        return pseudonym(self._key, f"safeguarding-alert-{alert_id}", user_id)
+
+    async def raise_alert(
+        self, user_id: int, words: str, concern: Concern, source: str, update_id: int
+    ) -> Screen:
+        """Write an alert on its own (the message itself is not stored) and return the signposting."""
+        alert_id = await self.db.transaction(
+            lambda db: self.raise_in(db, user_id, words, concern, source, update_id)
+        )
+        return signpost_screen(alert_id)
+
+    async def choose(self, person: Person, value: str) -> Reply:
+        """Their answer to "Would you like someone from the team to contact you?": a new message
+        saying when the team will see it, so the helplines stay on screen above; the same answer
+        again gets only a toast."""
+        alert_id, _, answer = value.partition(":")
+        if not alert_id.isdigit() or answer not in ("0", "1"):
+            return Reply(notice=texts.MOVED_ON)
+        wants_contact = answer == "1"
+        now = self._clock()
+
+        def record(db: Connection) -> Literal["first", "changed", "same"] | None:
+            """Their first answer, a changed one, the same again; None if it cannot be theirs."""
+            alert = alerts_repo.get(db, int(alert_id))
+            # Only the person the alert came from may answer for it. Once it went anonymously
+            # their id is gone, but the keyed pseudonym still recognises a later "yes".
+            if alert is None or alert.asker != self._asker(alert.id, person.user_id):
+                return None
+            if alert.wants_contact == int(wants_contact):
+                return "same"
+            alerts_repo.record_choice(
+                db, alert.id, person.user_id, wants_contact, person.name, person.username, now
+            )
+            return "first" if alert.wants_contact is None else "changed"
+
+        recorded = await self.db.transaction(record)
+        if recorded is None:
+            return Reply(notice=texts.MOVED_ON)
+        chosen = texts.CONTACT_YES_BUTTON if wants_contact else texts.CONTACT_NO_BUTTON
+        if recorded == "same":  # the same tap again: the reply to it is on screen already
+            return Reply(notice=texts.contact_already(chosen))
+        hours = self.team_hours
+        words = texts.contact_reply(
+            wants_contact,
+            hours=texts.TEAM_ANY_TIME if hours.always else hours.describe(texts.short_days()),
+            when=texts.team_sees(now, hours.next_open(now)),
+        )
+        if recorded == "changed":
+            words = f"{texts.contact_changed(chosen)}\n\n{words}"
+        return Reply([Screen(words)], outbox=True)
+
+    async def due(self) -> list[AlertGroup]:
+        """Groups with alerts to post now; those whose young person did not choose in time go
+        anonymously. Flood marks older than the window are forgotten here (every run)."""
+        now = self._clock()
+
+        def collect(db: Connection) -> list[AlertGroup]:
+            alerts_repo.anonymise_unanswered(db, now)
+            alerts_repo.forget_sender_marks(db, now - FLOOD_WINDOW)
+            leads = alerts_repo.due_groups(db, now)
+            return [_group(lead, alerts_repo.group(db, lead), now) for lead in leads]
+
+        return await self.db.transaction(collect)
+
+    async def posted(self, alert_ids: list[int], chat_id: int, message_id: int) -> None:
+        """These alerts are in that team message now (until the next reminder)."""
+        next_post = self._clock() + self.repost_after
+        await self.db.transaction(
+            lambda db: alerts_repo.mark_posted(db, alert_ids, chat_id, message_id, next_post)
+        )
+
+    async def retry_later(self, alert_ids: list[int], wait: timedelta) -> None:
+        when = self._clock() + wait
+        await self.db.transaction(lambda db: alerts_repo.retry_later(db, alert_ids, when))
+
+    async def acknowledge(self, alert_id: int, worker_id: int) -> tuple[bool, list[Alert]]:
+        """A worker takes on an alert's group: every alert of it the team has been shown.
+        (Whether this worker's acknowledgement was recorded, the group's acknowledged alerts.)"""
+        now = self._clock()
+
+        def record(db: Connection) -> tuple[bool, list[Alert]]:
+            lead_id = alerts_repo.group_of(db, alert_id)
+            if lead_id is None:
+                return False, []
+            recorded = alerts_repo.acknowledge_group(db, lead_id, worker_id, now) > 0
+            taken = [a for a in alerts_repo.group(db, lead_id) if a.state == "acknowledged"]
+            return recorded, taken
+
+        return await self.db.transaction(record)
