@@ -65,6 +65,16 @@ def features(text: str, plain: str | None = None) -> np.ndarray:
     return np.unique(np.concatenate(parts))
 
 
+def weigh(hashes: np.ndarray, idf: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the positions in `hashes` of the features `found` that it knows, their values): each known
+    feature weighs its idf, the whole scaled to length 1. Training and scoring share this."""
+    where = np.minimum(np.searchsorted(hashes, found), len(hashes) - 1)
+    where = where[hashes[where] == found]
+    values = idf[where]
+    norm = float(np.sqrt(np.dot(values, values)))
+    return where, values / norm if norm > 0 else values
+
+
 @dataclass(frozen=True)
 class Score:
     concern: float  # 0..1: how likely this is a concern
@@ -95,14 +105,8 @@ class Model:
 
     def score(self, text: str, plain: str | None = None) -> Score:
         """How `text` scores; `plain` is normalise(text), if the caller has it already."""
-        found = features(text, plain)
-        where = np.minimum(np.searchsorted(self.hashes, found), len(self.hashes) - 1)
-        where = where[self.hashes[where] == found]
-        values = self.idf[where]
-        norm = float(np.sqrt(np.dot(values, values)))
-        logits = self.bias.astype(np.float64)
-        if norm > 0:
-            logits = logits + (values / norm) @ self.weights[where]
+        where, values = weigh(self.hashes, self.idf, features(text, plain))
+        logits = self.bias.astype(np.float64) + values @ self.weights[where]
         concern = float(1.0 / (1.0 + np.exp(-logits[0])))
         return Score(concern, self.categories[int(np.argmax(logits[1:]))])
 

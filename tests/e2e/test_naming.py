@@ -85,7 +85,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     await suggest(people[3], "The Harbour")
     await suggest(people[4], "Sh1t Hole")  # profane: held for the team, never shown to others
     await suggest(people[5], "Harbour")  # the team merges it into "The Harbour"
-    await suggest(people[6], "Call me 07700 900123")  # personal data: held
+    await suggest(people[6], "Text me on 07700 900123")  # personal data: held
     for person in people[7:]:
         await suggest(person, "Base Camp")
 
@@ -111,7 +111,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     assert "💡 Ideas: 6 waiting for a decision (/moderate)" in summary
     assert "It's where you start from" in idea_post(team, "Base Camp").text
     assert "⚠️ Held" in idea_post(team, "Sh1t Hole").text and "swear" in idea_post(team, "Sh1t Hole").text
-    assert "phone number" in idea_post(team, "Call me 07700 900123").text
+    assert "phone number" in idea_post(team, "Text me on 07700 900123").text
 
     # A young person cannot moderate; a worker can.
     await people[3].press("Approve", message=idea_post(team, "Base Camp"))
@@ -119,7 +119,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     for label in ("Base Camp", "The Harbour", "Safe Haven"):
         await worker.press("Approve", message=idea_post(team, label))
     await worker.press("Reject", message=idea_post(team, "Sh1t Hole"))
-    await worker.press("Reject", message=idea_post(team, "Call me 07700 900123"))
+    await worker.press("Reject", message=idea_post(team, "Text me on 07700 900123"))
     await worker.press("Merge into", message=idea_post(team, "Harbour"))
     await worker.press("into “The Harbour”", message=idea_post(team, "Harbour"))
     assert "Merged into idea" in idea_post(team, "Harbour").text
