@@ -2,7 +2,7 @@
 -- the checks cannot read. A person reads each one and decides: act on it (it becomes an alert) or
 -- not a concern. Written in the same transaction as the message it comes from.
 -- `user_id` is held only until someone decides, so acting on it can offer the young person help;
--- a decision clears it. The words stay with the decision, for the safeguarding record.
+-- a decision clears it, and so does the nightly tidy after 14 days undecided. The words stay with the decision, for the safeguarding record.
 CREATE TABLE possible_concerns (
     id INTEGER PRIMARY KEY,
     words TEXT NOT NULL,

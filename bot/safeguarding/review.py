@@ -8,7 +8,7 @@ quiet digest, at most hourly and only in TEAM_HOURS, or at once when the classif
   signposting, with "would you like someone to contact you?") as if the phrase list had heard it;
 * "Not a concern": recorded with who and when, nothing else happens.
 
-Either way the young person's id leaves the item.
+Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from bot.storage.concerns_repo import PossibleConcern
 from bot.storage.db import Database
 
 DIGEST_EVERY = timedelta(hours=1)
+# An item nobody has decided on keeps its sender this long, for "Act on this" to offer them help.
+KEEP_SENDER = timedelta(days=14)
 SHOWN_AT_ONCE = 10  # items in one digest or one /concerns; the rest wait for the next
 _REDELIVERY_WINDOW = timedelta(days=2)
 
@@ -106,6 +108,12 @@ class ReviewQueue:
     async def digest_sent(self) -> None:
         now = self._clock()
         await self.db.transaction(lambda db: concerns_repo.record_digest(db, now))
+
+    async def forget_old_senders(self) -> int:
+        """Nightly: undecided items older than KEEP_SENDER let go of who sent them (acting on one
+        then still raises an alert, without anyone to offer help to)."""
+        before = self._clock() - KEEP_SENDER
+        return await self.db.transaction(lambda db: concerns_repo.forget_senders_before(db, before))
 
     async def undecided(self) -> tuple[list[PossibleConcern], int]:
         """(the oldest undecided items, up to SHOWN_AT_ONCE; how many are undecided in all)."""

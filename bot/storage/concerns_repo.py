@@ -115,6 +115,15 @@ def decide(db: Connection, item_id: int, state: str, worker_id: int, worker_name
     return cursor.rowcount == 1
 
 
+def forget_senders_before(db: Connection, before: datetime) -> int:
+    """Items nobody has decided on since `before` no longer keep who sent them."""
+    cursor = db.execute(
+        "UPDATE possible_concerns SET user_id = NULL WHERE user_id IS NOT NULL AND raised_at < ?",
+        (_stamp(before),),
+    )
+    return cursor.rowcount
+
+
 def link_alert(db: Connection, item_id: int, alert_id: int) -> None:
     db.execute("UPDATE possible_concerns SET alert_id = ? WHERE id = ?", (alert_id, item_id))
 

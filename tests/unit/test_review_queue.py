@@ -1,0 +1,55 @@
+"""The possible-concerns queue's own rules: one item per update, and how long it keeps who sent it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.safeguarding.alerts import Safeguarding
+from bot.safeguarding.review import KEEP_SENDER, ReviewQueue
+from bot.safeguarding.team_hours import DEFAULT, TeamHours
+from bot.safeguarding.triage import Tier, Verdict
+from bot.storage.db import Database
+from tests.conftest import Clock
+
+MAYBE = Verdict(Tier.REVIEW, "neglect", 0.4)
+
+
+def queue(db: Database, clock: Clock) -> ReviewQueue:
+    no_triage: Any = None  # the queue never reads messages itself
+    hours = TeamHours.parse(DEFAULT)
+    safeguarding = Safeguarding(
+        db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(hours=1), clock, hours
+    )
+    return ReviewQueue(db, safeguarding, hours, clock)
+
+
+async def senders(db: Database) -> list[int | None]:
+    rows = await db.read(lambda c: c.execute("SELECT user_id FROM possible_concerns ORDER BY id").fetchall())
+    return [row[0] for row in rows]
+
+
+async def test_an_undecided_item_lets_go_of_its_sender_after_two_weeks(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    review = queue(db, clock)
+    await review.add(1001, "fridge is empty again", MAYBE, "answer", update_id=1)
+    clock.now += timedelta(days=7)
+    await review.add(1002, "not eaten since tuesday", MAYBE, "message", update_id=2)
+    clock.now += KEEP_SENDER - timedelta(days=7)  # the first is exactly KEEP_SENDER old
+    assert await review.forget_old_senders() == 0
+    clock.now += timedelta(seconds=1)
+    assert await review.forget_old_senders() == 1
+    assert await senders(db) == [None, 1002]
+    # Acting on it still raises an alert; there is just nobody to offer help to.
+    decision = await review.decide(1, act=True, worker_id=7, worker_name="Wendy")
+    assert decision.recorded and decision.alert_id is not None and decision.user_id is None
+
+
+async def test_the_same_update_handled_again_finds_its_item(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    review = queue(db, clock)
+    first = await review.add(1001, "fridge is empty again", MAYBE, "answer", update_id=5)
+    assert await review.add(1001, "fridge is empty again", MAYBE, "answer", update_id=5) == first
+    clock.now += timedelta(days=8)  # Telegram may reuse an update id after a week: a new item
+    assert await review.add(1003, "no heating all winter", MAYBE, "answer", update_id=5) != first
+    assert await senders(db) == [1001, 1003]
