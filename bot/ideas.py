@@ -59,7 +59,8 @@ class Ideas:
         """Bring the ideas tables in line with a step just applied (in the step's transaction):
         ideas added or taken back, and the reason typed for the idea just sent. Typed words that
         raised a safeguarding alert (`alerted`) are never filed for moderation, as an idea or as a
-        reason; words in the possible-concerns queue (`held_for`, the item) wait for its decision."""
+        reason. An idea in the possible-concerns queue (`held_for`, the item) waits for its decision;
+        a reason there is not kept as a reason (the team has its words)."""
         now = self.clock()
         day = recorded_time(now, anonymous=True).date().isoformat()
         for question in consultation.questions:
@@ -88,10 +89,9 @@ class Ideas:
                     ideas_repo.withdraw(db, consultation.id, question.id, respondent, normalise(idea))
         if before.asking_why is not None and after.asking_why is None and before.position is not None:
             idea = normalise(before.asking_why)
-            if typed is not None and not alerted:
+            # A reason the checks worry about is not kept as a reason: its words are with the team.
+            if typed is not None and not alerted and held_for is None:
                 ideas_repo.set_why(db, consultation.id, before.position, respondent, idea, typed.strip())
-            if held_for is not None:
-                ideas_repo.hold(db, consultation.id, before.position, idea, held_for)
             ideas_repo.ready_to_post(db, consultation.id, before.position, idea, now)
 
     # --- moderation ----------------------------------------------------------------------------

@@ -8,7 +8,7 @@ CREATE TABLE possible_concerns (
     words TEXT NOT NULL,
     category TEXT NOT NULL,            -- the classifier's best guess, or 'unread_language'
     score REAL NOT NULL,               -- the classifier's score, 0..1
-    source TEXT NOT NULL,              -- 'answer', 'feedback', 'idea', 'message'
+    source TEXT NOT NULL,              -- 'answer' (name ideas too), 'feedback', 'message'
     raised_at TEXT NOT NULL,
     user_id INTEGER,
     update_id INTEGER,

@@ -30,6 +30,8 @@ from bot.storage.db import Database
 
 # Alerts from the same young person raised this soon after a lead join its team message.
 FLOOD_WINDOW = timedelta(minutes=10)
+# Telegram redelivers an update within this; the same update handled again finds what it raised.
+REDELIVERY_WINDOW = timedelta(days=2)
 # The pseudonym's purpose: a "~" keeps it apart from every consultation's (no real id holds one).
 _FLOOD_PURPOSE = "~safeguarding_flood"
 
@@ -78,7 +80,11 @@ class AlertGroup:
     def joins_message(self) -> bool:
         """Whether the new alerts can be added to the current message (an edit): not when it is due
         again anyway, nor for news such as a "yes", which should reach the team as a new post."""
-        return self.message is not None and not self.reminder and all(a.posts == 0 for a in self.new)
+        return (
+            self.message is not None
+            and not self.reminder
+            and all(a.posts == 0 and not a.wants_contact for a in self.new)
+        )
 
     @property
     def open_ids(self) -> list[int]:
@@ -137,21 +143,32 @@ class Safeguarding:
         return self.triage.check(text)
 
     def raise_in(
-        self, db: Connection, user_id: int, words: str, concern: Concern, source: str, update_id: int | None
+        self,
+        db: Connection,
+        user_id: int | None,
+        words: str,
+        concern: Concern,
+        source: str,
+        update_id: int | None,
+        raised_at: datetime | None = None,
     ) -> int:
         """Write the alert inside the caller's transaction, beside the message it comes from; the
-        same update handled again (after a failure or a restart) finds the alert it raised."""
+        same update handled again (after a failure or a restart) finds the alert it raised.
+        `raised_at`: when they wrote it, if not now (a possible concern acted on later). Without
+        `user_id` (a possible concern whose sender is forgotten) nobody can be asked whether to be
+        contacted: it goes to the team at once, on its own."""
         now = self._clock()
-        existing = alerts_repo.raised_for_update(db, update_id, now - timedelta(days=2))
+        existing = alerts_repo.raised_for_update(db, update_id, now - REDELIVERY_WINDOW)
         if existing is not None:
             return existing
-        # Not knowing who (0: a review item whose sender is forgotten), it stands alone.
-        sender_mark = pseudonym(self._key, _FLOOD_PURPOSE, user_id) if user_id > 0 else None
+        sender_mark = pseudonym(self._key, _FLOOD_PURPOSE, user_id) if user_id is not None else None
         lead_id = alerts_repo.recent_lead(db, sender_mark, now - FLOOD_WINDOW) if sender_mark else None
+        choice_due = now + self._choice_time if user_id is not None else now
         alert_id = alerts_repo.raise_alert(
-            db, words, concern.category, source, user_id, now, now + self._choice_time, update_id
+            db, words, concern.category, source, user_id, raised_at or now, choice_due, update_id
         )
-        alerts_repo.set_asker(db, alert_id, self._asker(alert_id, user_id))
+        if user_id is not None:
+            alerts_repo.set_asker(db, alert_id, self._asker(alert_id, user_id))
         if lead_id is not None:
             alerts_repo.join_group(db, alert_id, lead_id)
         elif sender_mark is not None:  # the first in a while: later ones within the window join it

@@ -6,7 +6,7 @@ quiet digest, at most hourly and only in TEAM_HOURS, or at once when the classif
 
 * "Act on this": it becomes a safeguarding alert, and the young person is offered help (the
   signposting, with "would you like someone to contact you?") as if the phrase list had heard it;
-* "Not a concern": recorded with who and when, nothing else happens.
+* "Not a concern": recorded with who and when; a name idea it held goes on to moderation.
 
 Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER.
 """
@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from sqlite3 import Connection
 
-from bot.safeguarding.alerts import Safeguarding
+from bot.safeguarding.alerts import REDELIVERY_WINDOW, Safeguarding
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import TeamHours
-from bot.safeguarding.triage import UNREAD_LANGUAGE, Verdict
-from bot.storage import concerns_repo
+from bot.safeguarding.triage import Verdict
+from bot.storage import alerts_repo, concerns_repo
 from bot.storage.concerns_repo import PossibleConcern
 from bot.storage.db import Database
 
@@ -30,7 +30,6 @@ DIGEST_EVERY = timedelta(hours=1)
 # An item nobody has decided on keeps its sender this long, for "Act on this" to offer them help.
 KEEP_SENDER = timedelta(days=14)
 SHOWN_AT_ONCE = 10  # items in one digest or one /concerns; the rest wait for the next
-_REDELIVERY_WINDOW = timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -76,7 +75,7 @@ class ReviewQueue:
             update_id,
             verdict.urgent_review,
             now,
-            now - _REDELIVERY_WINDOW,
+            now - REDELIVERY_WINDOW,
         )
 
     async def add(self, user_id: int, words: str, verdict: Verdict, source: str, update_id: int) -> int:
@@ -119,19 +118,37 @@ class ReviewQueue:
         """(the oldest undecided items, up to SHOWN_AT_ONCE; how many are undecided in all)."""
         return await self.db.read(lambda db: concerns_repo.undecided(db, SHOWN_AT_ONCE))
 
+    @staticmethod
+    def _again(db: Connection, item: PossibleConcern, act: bool, worker_id: int) -> Decision:
+        """A tap on an item already decided. The worker who acted on it, tapping "Act on this" again
+        while the young person has not yet chosen, offers them help again (the first offer may not
+        have reached them)."""
+        if act and item.state == "acted" and item.decided_by == worker_id and item.alert_id is not None:
+            alert = alerts_repo.get(db, item.alert_id)
+            if alert is not None and alert.state == "awaiting_choice" and alert.user_id is not None:
+                return Decision(False, item, alert.id, alert.user_id)
+        return Decision(False, item)
+
     async def decide(self, item_id: int, act: bool, worker_id: int, worker_name: str) -> Decision:
         now = self._clock()
 
         def record(db: Connection) -> Decision:
             item = concerns_repo.get(db, item_id)
             state = "acted" if act else "not_a_concern"
-            if item is None or not concerns_repo.decide(db, item_id, state, worker_id, worker_name, now):
-                return Decision(False, item)
+            if item is None:
+                return Decision(False, None)
+            if not concerns_repo.decide(db, item_id, state, worker_id, worker_name, now):
+                return self._again(db, item, act, worker_id)
             if not act:
                 return Decision(True, concerns_repo.get(db, item_id))
-            category = item.category if item.category != UNREAD_LANGUAGE else "unread_language"
             alert_id = self._safeguarding.raise_in(
-                db, item.user_id or 0, item.words, Concern(category, ""), item.source, None
+                db,
+                item.user_id,
+                item.words,
+                Concern(item.category, ""),
+                item.source,
+                None,
+                datetime.fromisoformat(item.raised_at),
             )
             concerns_repo.link_alert(db, item_id, alert_id)
             return Decision(True, concerns_repo.get(db, item_id), alert_id, item.user_id)

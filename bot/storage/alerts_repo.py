@@ -48,8 +48,8 @@ def raise_alert(
     words: str,
     category: str,
     source: str,
-    user_id: int,
-    now: datetime,
+    user_id: int | None,
+    raised_at: datetime,
     choice_due: datetime,
     update_id: int | None,
 ) -> int:
@@ -57,13 +57,13 @@ def raise_alert(
         "INSERT INTO safeguarding_alerts"
         " (words, category, source, raised_at, user_id, choice_due_at, state, update_id)"
         " VALUES (?, ?, ?, ?, ?, ?, 'awaiting_choice', ?)",
-        (words, category, source, _stamp(now), user_id, _stamp(choice_due), update_id),
+        (words, category, source, _stamp(raised_at), user_id, _stamp(choice_due), update_id),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
-def raised_for_update(db: Connection, update_id: int, since: datetime) -> int | None:
+def raised_for_update(db: Connection, update_id: int | None, since: datetime) -> int | None:
     """The alert raised from this update, if it was raised since `since` (Telegram may reuse an
     update_id after a week without updates)."""
     row = db.execute(

@@ -25,14 +25,15 @@ class PossibleConcern:
     urgent: bool
     shown_at: str | None
     state: str  # 'new', 'acted', 'not_a_concern'
+    decided_by: int | None
     decided_by_name: str | None
     decided_at: str | None
     alert_id: int | None
 
 
 _COLUMNS = (
-    "id, words, category, score, source, raised_at, user_id, urgent, shown_at, state, decided_by_name,"
-    " decided_at, alert_id"
+    "id, words, category, score, source, raised_at, user_id, urgent, shown_at, state, decided_by,"
+    " decided_by_name, decided_at, alert_id"
 )
 
 
@@ -150,7 +151,3 @@ def figures(db: Connection, since: int) -> tuple[int, int, int, int]:
     ).fetchone()
     undecided = db.execute("SELECT count(*) FROM possible_concerns WHERE state = 'new'").fetchone()[0]
     return queued, acted, dismissed, undecided
-
-
-def highest_id(db: Connection) -> int:
-    return db.execute("SELECT coalesce(max(id), 0) FROM possible_concerns").fetchone()[0]

@@ -142,15 +142,6 @@ def not_yet_posted(db: Connection, now: datetime) -> list[Idea]:
     return [_idea(row) for row in rows]
 
 
-def hold(db: Connection, consultation_id: str, question_id: str, normalised: str, held_for: int) -> None:
-    """Keep an idea out of moderation until a possible concern is decided on."""
-    db.execute(
-        "UPDATE ideas SET held_for = ? WHERE consultation_id = ? AND question_id = ? AND normalised = ?"
-        " AND posted_at IS NULL",
-        (held_for, consultation_id, question_id, normalised),
-    )
-
-
 def release(db: Connection, held_for: int) -> None:
     """A possible concern turned out not to be one: the ideas it held go on to moderation."""
     db.execute("UPDATE ideas SET held_for = NULL WHERE held_for = ?", (held_for,))

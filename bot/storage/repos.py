@@ -243,6 +243,8 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
         db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
     db.execute("DELETE FROM announcement_sends WHERE user_id = ?", (user_id,))
     db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
+    # What they wrote that may be a concern stays for the team (as alerts do), but not who wrote it.
+    db.execute("UPDATE possible_concerns SET user_id = NULL WHERE user_id = ?", (user_id,))
     return Erased(len(unique), answers, photos)
 
 

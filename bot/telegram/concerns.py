@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -22,7 +23,7 @@ from bot.safeguarding.triage import UNREAD_LANGUAGE
 from bot.storage import repos
 from bot.storage.concerns_repo import PossibleConcern
 from bot.telegram.handlers import send_screen
-from bot.telegram.team import NOT_ALLOWED, SOURCES, TeamChat, _fitting, _local, edit_quietly
+from bot.telegram.team import NOT_ALLOWED, SOURCES, TeamChat, edit_quietly, local_time, words_shown
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +39,13 @@ def concern_text(item: PossibleConcern, tz: ZoneInfo) -> str:
         kind = f"{label(item.category)}? score {item.score:.2f}"
     lines = [
         f"🔎 <b>Possible concern #{item.id}</b> ({escape(kind)})",
-        f"In: {SOURCES.get(item.source, item.source)}, {_local(item.raised_at, tz)}",
+        f"In: {SOURCES.get(item.source, item.source)}, {local_time(item.raised_at, tz)}",
         "",
-        f"<i>Their words:</i>\n{escape(_fitting(item.words))}",
+        f"<i>Their words:</i>\n{words_shown(item.words)}",
     ]
     if item.state != "new" and item.decided_at is not None:
         who = escape(item.decided_by_name or "a worker")
-        when = _local(item.decided_at, tz)
+        when = local_time(item.decided_at, tz)
         if item.state == "acted":
             lines += ["", f"🚨 Acted on by {who}, {when}: safeguarding alert #{item.alert_id}."]
         else:
@@ -118,7 +119,7 @@ class ConcernsChat:
             if showing.digest and showing.more:
                 await bot.send_message(
                     chat_id,
-                    f"…and {showing.more} more: send /concerns to see them.",
+                    f"…and {showing.more} more waiting: /concerns lists them, oldest first.",
                     disable_notification=True,
                 )
         except TelegramError as error:
@@ -163,32 +164,39 @@ class ConcernsChat:
             return
         item_id, _, choice = action.value.partition(":")
         decision = await self.review.decide(int(item_id), choice == ACT, worker.id, worker.full_name)
-        if not decision.recorded:
-            await query.answer("Someone has already decided on this one." if decision.item else "Not found.")
+        reached = await self._offer_help(context.bot, decision)
+        if decision.recorded:
+            said = "Thank you. It is now a safeguarding alert." if choice == ACT else "Thank you."
+        elif decision.alert_id is not None:
+            said = "Offered the young person help again."
         else:
-            await query.answer(
-                "Thank you. It is now a safeguarding alert." if choice == ACT else "Thank you."
-            )
+            said = "Someone has already decided on this one." if decision.item else "Not found."
+        if not reached:
+            said += " They could not be reached just now: tap Act on this again to try again."
+        await query.answer(said, show_alert=not reached)
         if decision.item is not None and isinstance(query.message, Message):
-            await edit_quietly(query.message, concern_text(decision.item, self._tz))
-        if decision.recorded and decision.alert_id is not None:
-            await self._offer_help(context.bot, decision)
+            # The button stays while the offer of help has not reached them, to try again.
+            retry = None if reached else concern_keyboard(replace(decision.item, state="new"))
+            await edit_quietly(query.message, concern_text(decision.item, self._tz), retry)
 
-    async def _offer_help(self, bot: Bot, decision: Decision) -> None:
-        """The young person gets the helplines and the choice to be contacted, as for any alert. If
-        they cannot be reached, the alert still goes to the team when its choice time is up."""
+    async def _offer_help(self, bot: Bot, decision: Decision) -> bool:
+        """The young person gets the helplines and the choice to be contacted, as for any alert.
+        False if Telegram could not take it now (the worker can try again); if they never choose,
+        the alert still goes to the team when its choice time is up."""
         if decision.user_id is None or decision.alert_id is None:
-            return
-        db = self.review.db
-        reading = await db.read(lambda connection: repos.reading(connection, decision.user_id))
+            return True
+        user_id, alert_id = decision.user_id, decision.alert_id
+        reading = await self.review.db.read(lambda connection: repos.reading(connection, user_id))
         try:
             with i18n.speaking(reading):
-                screen = follow_up_screen(decision.alert_id)
-            await send_screen(bot, decision.user_id, screen)
+                screen = follow_up_screen(alert_id)
+            await send_screen(bot, user_id, screen)
         except Forbidden:
             log.info("An acted-on possible concern: the young person has blocked the bot")
         except TelegramError as error:
-            log.warning("Could not offer help after possible concern was acted on: %s", error)
+            log.warning("Could not offer help after a possible concern was acted on: %s", error)
+            return False
+        return True
 
 
 def _possible_concerns(count: int) -> str:

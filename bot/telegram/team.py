@@ -90,7 +90,7 @@ def group_text(
     head = [
         f"🚨 <b>Safeguarding alert #{lead.id}</b> ({_category(lead)})",
         f"From: {who}",
-        f"In: {SOURCES.get(lead.source, lead.source)}, {_local(lead.raised_at, tz)}",
+        f"In: {SOURCES.get(lead.source, lead.source)}, {local_time(lead.raised_at, tz)}",
         "",
     ]
     if reminder:
@@ -104,12 +104,12 @@ def group_text(
         if left_out:
             lines.append(f"<i>({left_out} earlier not shown here: all are kept in the database)</i>")
         for alert, words in shown:
-            where = f"{SOURCES.get(alert.source, alert.source)}, {_local(alert.raised_at, tz)}"
+            where = f"{SOURCES.get(alert.source, alert.source)}, {local_time(alert.raised_at, tz)}"
             lines += ["", f"<i>#{alert.id} ({_category(alert)}), in {where}:</i>\n{words}"]
         return "\n".join(lines + tail)
 
     if not followers:
-        return compose(escape(_fitting(lead.words)), [], 0)
+        return compose(words_shown(lead.words), [], 0)
     # Room for the words: the message without them, less a cut note's room for each. The latest
     # followers are kept if they cannot all have a fair amount of room.
     kept = followers
@@ -122,8 +122,8 @@ def group_text(
     wanted = [min(_units(escape(lead.words)), WORDS_SHOWN_MAX)] + [_units(escape(a.words)) for a in kept]
     shares = _shares(wanted, max(room, 0))
     return compose(
-        _cut(lead.words, shares[0]),
-        [(alert, _cut(alert.words, share)) for alert, share in zip(kept, shares[1:], strict=True)],
+        words_shown(lead.words, shares[0]),
+        [(alert, words_shown(alert.words, share)) for alert, share in zip(kept, shares[1:], strict=True)],
         len(followers) - len(kept),
     )
 
@@ -501,14 +501,6 @@ async def consultation_named(
     return consultation
 
 
-def _fitting(words: str) -> str:
-    """Their words, cut to fit one Telegram message with the alert around them (the whole text
-    stays in the database)."""
-    if len(words) <= WORDS_SHOWN_MAX:
-        return words
-    return words[:WORDS_SHOWN_MAX] + f"… [cut: {len(words)} characters in all, kept in the database]"
-
-
 def _units(text: str) -> int:
     """Its length as Telegram counts it (UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
@@ -527,8 +519,9 @@ def _shares(wanted: list[int], room: int) -> list[int]:
     return shares
 
 
-def _cut(words: str, room: int) -> str:
-    """Their words escaped for HTML, cut to `room` units with a note (the note has its own room)."""
+def words_shown(words: str, room: int = WORDS_SHOWN_MAX) -> str:
+    """Their words escaped for HTML, cut to `room` units as Telegram counts them, with a note (the
+    note has its own room); the whole text stays in the database."""
     escaped = escape(words)
     if _units(escaped) <= room:
         return escaped
@@ -546,7 +539,7 @@ def _category(alert: Alert) -> str:
     return escape(alert.category.replace("_", " "))
 
 
-def _local(stamp: str, tz: ZoneInfo) -> str:
+def local_time(stamp: str, tz: ZoneInfo) -> str:
     """An ISO time as the team reads it, e.g. "14:32 Wed 25 Nov"."""
     return datetime.fromisoformat(stamp).astimezone(tz).strftime("%H:%M %a %d %b")
 

@@ -62,7 +62,7 @@ async def test_alerts_join_a_lead_within_the_window_and_the_mark_is_forgotten(db
         db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(minutes=30), clock, TeamHours.parse(DEFAULT)
     )
 
-    async def raised(user_id: int) -> int:
+    async def raised(user_id: int | None) -> int:
         return await db.transaction(
             lambda c: safeguarding.raise_in(c, user_id, "words", CONCERN, "message", None)
         )
@@ -74,7 +74,7 @@ async def test_alerts_join_a_lead_within_the_window_and_the_mark_is_forgotten(db
     clock.now += timedelta(seconds=2)  # the lead is now older than the window
     await safeguarding.due()
     after = await raised(1001)
-    unknown = [await raised(0), await raised(0)]  # whoever they were, not grouped
+    unknown = [await raised(None), await raised(None)]  # whoever they were, not grouped
     stored = await db.fetch_all(
         "SELECT id, lead_id, sender_mark IS NOT NULL AS marked FROM safeguarding_alerts"
     )

@@ -9,6 +9,7 @@ from bot.safeguarding.alerts import Safeguarding
 from bot.safeguarding.review import KEEP_SENDER, ReviewQueue
 from bot.safeguarding.team_hours import DEFAULT, TeamHours
 from bot.safeguarding.triage import Tier, Verdict
+from bot.storage import repos
 from bot.storage.db import Database
 from tests.conftest import Clock
 
@@ -53,3 +54,14 @@ async def test_the_same_update_handled_again_finds_its_item(db: Database) -> Non
     clock.now += timedelta(days=8)  # Telegram may reuse an update id after a week: a new item
     assert await review.add(1003, "no heating all winter", MAYBE, "answer", update_id=5) != first
     assert await senders(db) == [1001, 1003]
+
+
+async def test_deleteme_keeps_their_words_for_the_team_but_not_who_wrote_them(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    review = queue(db, clock)
+    await review.add(1001, "fridge is empty again", MAYBE, "answer", update_id=1)
+    await review.add(1002, "not eaten since tuesday", MAYBE, "message", update_id=2)
+    await db.transaction(lambda c: repos.erase_person(c, 1001, {}))
+    assert await senders(db) == [None, 1002]
+    words = await db.read(lambda c: c.execute("SELECT words FROM possible_concerns ORDER BY id").fetchall())
+    assert [w for (w,) in words] == ["fridge is empty again", "not eaten since tuesday"]
