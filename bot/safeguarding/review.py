@@ -8,7 +8,8 @@ quiet digest, at most hourly and only in TEAM_HOURS, or at once when the classif
   signposting, with "would you like someone to contact you?") as if the phrase list had heard it;
 * "Not a concern": recorded with who and when; a name idea it held goes on to moderation.
 
-Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER.
+Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER. The words of
+an item judged not a concern go KEEP_DISMISSED_WORDS after the decision.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from bot.storage.db import Database
 DIGEST_EVERY = timedelta(hours=1)
 # An item nobody has decided on keeps its sender this long, for "Act on this" to offer them help.
 KEEP_SENDER = timedelta(days=14)
+# Words a worker judged not a concern are kept this long after the decision (to look back on), then go.
+KEEP_DISMISSED_WORDS = timedelta(days=30)
 SHOWN_AT_ONCE = 10  # items in one digest or one /concerns; the rest wait for the next
 
 
@@ -108,11 +111,19 @@ class ReviewQueue:
         now = self._clock()
         await self.db.transaction(lambda db: concerns_repo.record_digest(db, now))
 
-    async def forget_old_senders(self) -> int:
+    async def tidy(self) -> tuple[int, int]:
         """Nightly: undecided items older than KEEP_SENDER let go of who sent them (acting on one
-        then still raises an alert, without anyone to offer help to)."""
-        before = self._clock() - KEEP_SENDER
-        return await self.db.transaction(lambda db: concerns_repo.forget_senders_before(db, before))
+        then still raises an alert, without anyone to offer help to); items judged not a concern
+        lose their words KEEP_DISMISSED_WORDS after the decision. Returns how many of each."""
+        now = self._clock()
+
+        def forget(db: Connection) -> tuple[int, int]:
+            return (
+                concerns_repo.forget_senders_before(db, now - KEEP_SENDER),
+                concerns_repo.forget_dismissed_words_before(db, now - KEEP_DISMISSED_WORDS),
+            )
+
+        return await self.db.transaction(forget)
 
     async def undecided(self) -> tuple[list[PossibleConcern], int]:
         """(the oldest undecided items, up to SHOWN_AT_ONCE; how many are undecided in all)."""

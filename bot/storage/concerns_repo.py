@@ -125,6 +125,16 @@ def forget_senders_before(db: Connection, before: datetime) -> int:
     return cursor.rowcount
 
 
+def forget_dismissed_words_before(db: Connection, before: datetime) -> int:
+    """The words of items decided "not a concern" before `before` go; the decision stays."""
+    cursor = db.execute(
+        "UPDATE possible_concerns SET words = '' WHERE state = 'not_a_concern' AND decided_at < ?"
+        " AND words != ''",
+        (_stamp(before),),
+    )
+    return cursor.rowcount
+
+
 def link_alert(db: Connection, item_id: int, alert_id: int) -> None:
     db.execute("UPDATE possible_concerns SET alert_id = ? WHERE id = ?", (alert_id, item_id))
 

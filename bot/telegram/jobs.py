@@ -77,7 +77,7 @@ def schedule(
 
     async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
         await lifecycle.apply_retention()
-        await conversation.review.forget_old_senders()
+        await conversation.review.tidy()
 
     async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
         """The nightly backup, on its own connection in a thread so the bot keeps answering."""

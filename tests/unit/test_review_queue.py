@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.safeguarding.alerts import Safeguarding
-from bot.safeguarding.review import KEEP_SENDER, ReviewQueue
+from bot.safeguarding.review import KEEP_DISMISSED_WORDS, KEEP_SENDER, ReviewQueue
 from bot.safeguarding.team_hours import DEFAULT, TeamHours
 from bot.safeguarding.triage import Tier, Verdict
 from bot.storage import repos
@@ -37,9 +37,9 @@ async def test_an_undecided_item_lets_go_of_its_sender_after_two_weeks(db: Datab
     clock.now += timedelta(days=7)
     await review.add(1002, "not eaten since tuesday", MAYBE, "message", update_id=2)
     clock.now += KEEP_SENDER - timedelta(days=7)  # the first is exactly KEEP_SENDER old
-    assert await review.forget_old_senders() == 0
+    assert await review.tidy() == (0, 0)
     clock.now += timedelta(seconds=1)
-    assert await review.forget_old_senders() == 1
+    assert await review.tidy() == (1, 0)
     assert await senders(db) == [None, 1002]
     # Acting on it still raises an alert; there is just nobody to offer help to.
     decision = await review.decide(1, act=True, worker_id=7, worker_name="Wendy")
@@ -65,3 +65,21 @@ async def test_deleteme_keeps_their_words_for_the_team_but_not_who_wrote_them(db
     assert await senders(db) == [None, 1002]
     words = await db.read(lambda c: c.execute("SELECT words FROM possible_concerns ORDER BY id").fetchall())
     assert [w for (w,) in words] == ["fridge is empty again", "not eaten since tuesday"]
+
+
+async def test_words_judged_not_a_concern_go_a_month_after_the_decision(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    review = queue(db, clock)
+    await review.add(1001, "fridge is empty again", MAYBE, "answer", update_id=1)
+    await review.add(1002, "not eaten since tuesday", MAYBE, "message", update_id=2)
+    await review.decide(1, act=False, worker_id=7, worker_name="Wendy")
+    await review.decide(2, act=True, worker_id=7, worker_name="Wendy")
+    clock.now += KEEP_DISMISSED_WORDS
+    assert (await review.tidy())[1] == 0
+    clock.now += timedelta(seconds=1)
+    assert (await review.tidy())[1] == 1
+    kept = "SELECT words, state, decided_by_name FROM possible_concerns ORDER BY id"
+    assert [tuple(row) for row in await db.read(lambda c: c.execute(kept).fetchall())] == [
+        ("", "not_a_concern", "Wendy"),  # the decision stays
+        ("not eaten since tuesday", "acted", "Wendy"),  # acted on: part of the safeguarding record
+    ]
