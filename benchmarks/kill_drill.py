@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from benchmarks.bots import BENCHMARK_KEY
 from benchmarks.throughput import ANSWERS, CONSULTATION, FIRST_USER_ID
 from bot import surveys
 from bot.config import Settings
@@ -60,7 +61,7 @@ from bot.core.privacy import pseudonym
 from bot.storage import repos
 from tests.fake_telegram import FakeTelegram, SentMessage, User
 
-PSEUDONYM_KEY = "kill-drill-" + "k" * 32
+PSEUDONYM_KEY = BENCHMARK_KEY
 TITLE = "Pets at the hub"  # benchmarks/pets.yaml
 DONE_TEXTS = (texts.THANK_YOU, texts.ALREADY_DONE.format(title=TITLE))
 

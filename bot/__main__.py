@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import secrets
 import sqlite3
 import sys
@@ -173,6 +174,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever the bot creates (the database, its -wal and -shm, folders, exports) is for this user
+    # alone: young people's words must not be readable by other accounts on the machine.
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()

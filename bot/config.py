@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal, NamedTuple
@@ -136,12 +138,15 @@ class Settings(BaseSettings):
 
     @field_validator("pseudonym_key")
     @classmethod
-    def _long_enough_key(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and len(value.get_secret_value()) < 32:
-            raise ValueError(
-                "should be at least 32 characters; make one with "
-                "python -c 'import secrets; print(secrets.token_hex(32))'"
-            )
+    def _strong_enough_key(cls, value: SecretStr | None) -> SecretStr | None:
+        make_one = "make one with python -c 'import secrets; print(secrets.token_hex(32))'"
+        if value is None:
+            return value
+        key = value.get_secret_value()
+        if len(key) < 32:
+            raise ValueError(f"should be at least 32 characters; {make_one}")
+        if _guessable(key):
+            raise ValueError(f"looks easy to guess (too few different characters, or a repeat); {make_one}")
         return value
 
     @field_validator("admin_ids", "worker_ids", "officer_ids", mode="before")
@@ -239,6 +244,18 @@ def load_settings(**overrides: object) -> Settings:
             reason = problem["msg"].removeprefix("Value error, ")
             lines.append(f"{variable}: {reason}" if problem["loc"] else reason)
         raise ConfigError("\n".join(lines)) from None
+
+
+# A key this long whose characters carry less than this (by their own frequencies) is guessable:
+# "kkkk…", "passwordpassword…". 32 random hex digits carry about 120; 64 about 240.
+_KEY_BITS_MIN = 100
+
+
+def _guessable(key: str) -> bool:
+    counts = Counter(key)
+    bits = -sum(n * math.log2(n / len(key)) for n in counts.values())
+    repeats = any(key == key[:size] * (len(key) // size) + key[: len(key) % size] for size in range(1, 17))
+    return bits < _KEY_BITS_MIN or repeats
 
 
 def pseudonym_key(configured: SecretStr | None, database_path: Path) -> bytes:

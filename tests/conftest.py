@@ -26,6 +26,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 E2E_SURVEYS = Path(__file__).parent / "e2e" / "surveys"
 TEAM_CHAT = -100500
 WORKER = 2001
+# A made-up pseudonym key for tests: random enough for the settings to accept it.
+TEST_KEY = "70e9e65b32a3b24eccf828a5e13353190cbcb1821b685828fd6a95df1b3d2482"
 
 
 class RunningBot:
@@ -138,7 +140,7 @@ def settings(fake: FakeTelegram, tmp_path: Path, intake_mode: str) -> Settings:
         telegram_api_url=fake.base_url,
         database_path=tmp_path / "youthvoice.sqlite3",
         surveys_dir=E2E_SURVEYS,
-        pseudonym_key="k" * 32,
+        pseudonym_key=TEST_KEY,
         team_chat_id=TEAM_CHAT,
         worker_ids=str(WORKER),
         outbox_interval_seconds=0.5,  # the outbox's own timer, quick enough to wait for in a test

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -124,3 +127,29 @@ def test_team_hours_are_read_in_the_team_s_time_zone(monkeypatch: pytest.MonkeyP
     assert schedule.describe() == "Mon–Thu 9:00–17:00, Fri 9:00–16:30"
     assert not schedule.is_open(datetime(2026, 12, 9, 13, 30, tzinfo=UTC))  # 8:30 in New York
     assert schedule.is_open(datetime(2026, 12, 9, 14, 0, tzinfo=UTC))  # 9:00 in New York
+
+
+def test_a_guessable_pseudonym_key_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for weak in ("k" * 40, "password123" * 3, "correcthorse" * 3):
+        monkeypatch.setenv("PSEUDONYM_KEY", weak)
+        assert main(["check-surveys"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Configuration problem: PSEUDONYM_KEY: looks easy to guess"), weak
+        assert weak not in err  # the key itself is never printed
+
+
+def test_the_database_and_its_folder_are_for_the_bots_user_alone(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "PSEUDONYM_KEY")}
+    env["DATABASE_PATH"] = str(tmp_path / "data" / "youthvoice.sqlite3")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "migrate"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    data = tmp_path / "data"
+    assert stat.S_IMODE(data.stat().st_mode) == 0o700
+    made = sorted(p.name for p in data.iterdir())
+    assert "youthvoice.sqlite3" in made
+    for path in data.iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name

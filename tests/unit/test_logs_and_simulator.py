@@ -12,7 +12,7 @@ from bot import logs
 from bot.conversation import open_conversation
 from bot.core import i18n, texts
 from bot.simulator import Simulator
-from tests.conftest import E2E_SURVEYS
+from tests.conftest import E2E_SURVEYS, TEST_KEY
 
 TOKEN = "123456:SECRET-TOKEN-VALUE"
 
@@ -50,7 +50,7 @@ async def simulate(tmp_path: Path, lines: list[str], consultation: str = "") -> 
     """What the simulator said to someone typing `lines`, and the answers it stored."""
     from bot.config import load_settings
 
-    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
+    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key=TEST_KEY)
     typed = iter(lines)
     said: list[str] = []
 
@@ -85,7 +85,7 @@ async def test_the_simulator_takes_a_consultation_with_numbers(tmp_path: Path) -
 async def test_the_simulator_stops_on_quit(tmp_path: Path, line: str) -> None:
     from bot.config import load_settings
 
-    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key="k" * 32)
+    settings = load_settings(surveys_dir=E2E_SURVEYS, pseudonym_key=TEST_KEY)
     async with open_conversation(settings, tmp_path / "sim.sqlite3") as conversation:
         assert await Simulator(conversation, say=lambda _: None).handle(line) is False
 
