@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sys
+from typing import TextIO
 
 _REDACTED = "<token>"
 # httpx logs every request URL at INFO, and the URL contains the token.
@@ -31,8 +33,22 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class _ToStandardError(logging.StreamHandler):
+    """Writes to whatever `sys.stderr` is when a line is logged, not the one at set-up: a caller
+    that swaps it (pytest's capture, a supervisor's redirect) never leaves logging writing to a
+    closed stream."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
+
+
 def configure(secrets: list[str], level: int = logging.INFO) -> None:
-    handler = logging.StreamHandler()
+    handler = _ToStandardError()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactSecrets(secrets))
     logging.basicConfig(level=level, handlers=[handler], force=True)
