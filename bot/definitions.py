@@ -7,6 +7,7 @@ consultation on a hidden copy whose answers never reach the results and are dele
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,15 @@ from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source, lo
 log = logging.getLogger(__name__)
 
 UPLOAD_MAX_BYTES = 256 * 1024  # a consultation file is a few KB; this is plenty
+# Checking an upload runs in a thread, so everyone else's updates (safeguarding included) go on
+# meanwhile; a file of UPLOAD_MAX_BYTES takes well under a second. A thread cannot be stopped, so
+# this limit only frees the worker's chat: what keeps a hostile file from running on is the loader
+# refusing anchors and aliases and capping size and depth (surveys.load_yaml).
+CHECK_SECONDS = 10.0
+TOO_SLOW = (
+    "❌ Checking {name} took too long, so nothing was saved. A consultation file is a few KB: is it "
+    "the right file?"
+)
 PROBLEMS_SHOWN = 12  # in one message; the rest are counted
 NOT_TEXT = "I couldn't read {name}: a consultation file is plain text (UTF-8), like the ones in surveys/."
 RECORD_HOW = (
@@ -56,8 +66,8 @@ def version_id(base_id: str, version: int) -> str:
 
 
 def _with_id(text: str, consultation_id: str) -> str:
-    """The YAML with its id replaced, for a version filed under a new id."""
-    raw = yaml.safe_load(text)
+    """The YAML (already checked) with its id replaced, for a version filed under a new id."""
+    raw = surveys.load_yaml(text)
     if raw["id"] == consultation_id:
         return text
     raw["id"] = consultation_id
@@ -236,11 +246,16 @@ class Definitions:
         except UnicodeDecodeError:
             return NOT_TEXT.format(name=file_name)
         source = Source(file_name, text, self.surveys_dir)
-        loaded, problems = surveys.load_sources([source], self.catalogue.with_drafts())
-        consultation = next(iter(loaded.values()), None)
-        warnings = [p for p in problems if p.warning]
-        if consultation is None or len(warnings) < len(problems):
-            return problems_text(file_name, text, [p for p in problems if not p.warning])
+        try:
+            checked = await asyncio.wait_for(
+                asyncio.to_thread(_check_upload, source, self.catalogue.with_drafts()), CHECK_SECONDS
+            )
+        except TimeoutError:
+            log.warning("Checking an uploaded file took over %s s; the worker was told", CHECK_SECONDS)
+            return TOO_SLOW.format(name=file_name)
+        if isinstance(checked, str):
+            return checked
+        consultation, warnings = checked
         now = self.clock()
 
         def save(db: Connection) -> tuple[str, Consultation | None, list[Problem], Definition | None]:
@@ -271,10 +286,13 @@ class Definitions:
                 while version_id(row.base_id, version) in rows:
                     version += 1
                 target_id = version_id(row.base_id, version)
-            final_text = _with_id(text, target_id)
-            saved, found = surveys.parse(Source(file_name, final_text, self.surveys_dir))
-            if saved is None:
-                return "problems", None, found, None
+            if target_id == consultation.id:
+                final_text, saved = text, consultation  # as checked off the event loop
+            else:
+                final_text = _with_id(text, target_id)
+                saved, found = surveys.parse(Source(file_name, final_text, self.surveys_dir))
+                if saved is None:
+                    return "problems", None, found, None
             if target_id == latest.id:
                 definitions_repo.update_definition(db, target_id, file_name, final_text, worker_id, now)
                 if revive:
@@ -288,7 +306,9 @@ class Definitions:
         outcome, saved, problems, earlier = await self.db.transaction(save)
         was = "was archived" if earlier is not None and earlier.state == "archived" else "is already launched"
         if earlier is not None:
-            warnings += surveys.stale_translations(file_name, earlier.definition, text)
+            warnings += await asyncio.to_thread(
+                surveys.stale_translations, file_name, earlier.definition, text
+            )
         if outcome == "problems":
             return problems_text(file_name, text, problems)
         if outcome == "taken":
@@ -447,6 +467,19 @@ class Definitions:
         self.catalogue.consultations[consultation.id] = consultation
 
 
+def _check_upload(
+    source: Source, others: dict[str, Consultation]
+) -> tuple[Consultation, list[Problem]] | str:
+    """An upload checked as a file in surveys/ would be (in a thread): the consultation and its
+    warnings, or what to tell the worker about its problems."""
+    loaded, problems = surveys.load_sources([source], others)
+    consultation = next(iter(loaded.values()), None)
+    warnings = [p for p in problems if p.warning]
+    if consultation is None or len(warnings) < len(problems):
+        return problems_text(source.name, source.text, [p for p in problems if not p.warning])
+    return consultation, warnings
+
+
 def problems_text(file_name: str, text: str, problems: list[Problem]) -> str:
     """What was wrong with an uploaded file, in plain words, each with the question it concerns."""
     return "\n".join(
@@ -460,8 +493,8 @@ def problems_text(file_name: str, text: str, problems: list[Problem]) -> str:
 
 def _problem_lines(text: str, problems: list[Problem]) -> list[str]:
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError:
+        raw = surveys.load_yaml(text)
+    except surveys.NotLoaded:
         raw = None
     questions = raw.get("questions") if isinstance(raw, dict) else None
     named = {

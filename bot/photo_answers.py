@@ -17,7 +17,7 @@ from sqlite3 import Connection
 from bot.core.engine import Progress
 from bot.core.models import Consultation, PhotoQuestion
 from bot.core.privacy import recorded_time
-from bot.photos import clean_photo, store_photo
+from bot.photos import CleanPhoto, clean_photo, store_photo
 from bot.storage import repos
 
 log = logging.getLogger(__name__)
@@ -38,13 +38,18 @@ class PhotoAnswers:
         self._cleaning = asyncio.Semaphore(CLEANING_AT_ONCE)
 
     async def keep(self, data: bytes) -> str:
-        """Clean and store a photo; its name. Raises PhotoRejected for anything that is not one.
-        Decoding and re-encoding a phone photo takes a few hundred ms: off the event loop."""
-        async with self._cleaning:
-            cleaned = await asyncio.to_thread(clean_photo, data)
-        name = store_photo(self.directory, cleaned)
+        """Clean and store a photo; its name. Raises PhotoRejected for anything that is not one
+        (PIXELS_MAX refuses a decompression bomb before it is decoded). Decoding and re-encoding a
+        phone photo takes a few hundred ms, and storing it waits for the disk: both off the event
+        loop, so everyone else's updates go on meanwhile."""
         # The file's own time would say when it was sent, to the second: keep only the day.
         day = recorded_time(self.clock(), anonymous=True).timestamp()
+        async with self._cleaning:
+            cleaned = await asyncio.to_thread(clean_photo, data)
+        return await asyncio.to_thread(self._store, cleaned, day)
+
+    def _store(self, cleaned: CleanPhoto, day: float) -> str:
+        name = store_photo(self.directory, cleaned)
         os.utime(self.path(name), (day, day))
         return name
 

@@ -47,9 +47,14 @@ from bot.durable import sync_dir
 log = logging.getLogger(__name__)
 
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
-# Well below Pillow's own limit (~89 megapixels), which only warns; 40 MP covers any phone camera
-# and caps a decoded picture at ~160 MB of memory.
-PIXELS_MAX = 40_000_000
+# Suited to phones: a 48 MP (8064 x 6048) or 50 MP (8160 x 6144) photo sent as a file fits; the
+# 64 to 200 MP modes are refused kindly (phones save 12 MP unless asked, and Telegram shrinks a
+# picture sent as a photo to 2560 px). Checked on the header, before a pixel is decoded. Cleaning
+# one this big peaks at ~450 MB as an RGBA PNG and ~90 MB as a JPEG (decoded at reduced scale).
+PIXELS_MAX = 51_000_000
+# Pillow's own decompression-bomb limit (~89 MP by default), set to the same for any picture this
+# process opens: Pillow warns above it and raises DecompressionBombError above twice it.
+Image.MAX_IMAGE_PIXELS = PIXELS_MAX
 STORED_MAX_SIDE = 2048
 JPEG_QUALITY = 85
 

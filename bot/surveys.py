@@ -30,6 +30,22 @@ from bot.core.models import (
     SuggestionQuestion,
 )
 
+# What a consultation file may be, checked before any of it is built into objects. A file from
+# outside (uploaded in chat, or put in surveys/) is hostile until checked: a few hundred bytes of
+# nested anchors and aliases (`&a [*b, *b, ...]`, "billion laughs") expand to billions of values
+# for whatever walks them, and a thread cannot be stopped once it is busy with them. Consultation
+# files have no need of anchors or aliases, so they are refused from the parser's events, before
+# anything is built; with the size capped too, what is built is no bigger than the text.
+YAML_MAX_BYTES = 1024 * 1024  # a consultation is a few KB, tens with every translation
+YAML_MAX_DEPTH = 20  # levels of lists and mappings: a consultation needs about 7
+NO_ANCHORS = "'&' and '*' (anchors and aliases) are not allowed in consultation files"
+YAML_TOO_BIG = (
+    f"the file is over {YAML_MAX_BYTES // (1024 * 1024)} MB, and a consultation file is a few KB: "
+    "is it the right file?"
+)
+# libyaml when PyYAML has it (several times faster); the same rules in pure Python otherwise.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
 QUESTION_TYPES = [t.value for t in QuestionType]
 # A worker's /preview runs on a copy filed under `<id>~p`: no real id can have a "~", so its answers
@@ -108,6 +124,49 @@ class Catalogue:
         consultation = self.consultations.get(consultation_id)
         if consultation is not None and (consultation.closes_at is None or at < consultation.closes_at):
             self.consultations[consultation_id] = consultation.model_copy(update={"closes_at": at})
+
+
+class NotLoaded(Exception):
+    """A consultation file's YAML that was not read; `reason` says why in plain words (with the
+    line when there is one) and never holds a traceback."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def load_yaml(text: str) -> Any:
+    """The one way the bot reads YAML from outside (consultation files, uploads, quick polls and the
+    definitions recorded from them): PyYAML's safe loader, refusing anchors and aliases, more than
+    YAML_MAX_BYTES and nesting deeper than YAML_MAX_DEPTH. Raises NotLoaded."""
+    if len(text) > YAML_MAX_BYTES or len(text.encode("utf-8", "surrogatepass")) > YAML_MAX_BYTES:
+        raise NotLoaded(YAML_TOO_BIG)
+    try:
+        depth = 0
+        # The events alone first: cheap, and nothing is built from them.
+        for event in yaml.parse(text, Loader=_LOADER):
+            line = event.start_mark.line + 1 if event.start_mark is not None else 0
+            if getattr(event, "anchor", None) is not None:  # `&name` on a node, or a `*name` alias
+                raise NotLoaded(f"line {line}: {NO_ANCHORS}")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > YAML_MAX_DEPTH:
+                    raise NotLoaded(
+                        f"line {line}: lists and mappings are nested more than {YAML_MAX_DEPTH} deep"
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        loader = _LOADER(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise NotLoaded(f"not valid YAML{where}: {error}") from None
+    except (ValueError, OverflowError) as error:  # e.g. 2025-02-30, or an integer of 5,000 digits
+        raise NotLoaded(f"a value cannot be read: {error}") from None
 
 
 def _worded(consultation: Consultation) -> Consultation:
@@ -294,11 +353,9 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
     """Parse one consultation's YAML; returns the consultation only if it has no problems."""
     file, text = source.name, source.text
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        return None, [Problem(file, WHOLE_FILE, f"not valid YAML{where}: {error}")]
+        raw = load_yaml(text)
+    except NotLoaded as error:
+        return None, [Problem(file, WHOLE_FILE, error.reason)]
     if not isinstance(raw, dict):
         return None, [Problem(file, WHOLE_FILE, "the file should be a YAML mapping (id:, title:, ...)")]
     no_english = [
@@ -337,7 +394,10 @@ def parse(source: Source) -> tuple[Consultation | None, list[Problem]]:
 def stale_translations(file: str, before: str, after: str) -> list[Problem]:
     """Warnings for translations left as they were when their English changed (`before` and
     `after` are two versions of one consultation's YAML, both already parsed without errors)."""
-    earlier, later = yaml.safe_load(before), yaml.safe_load(after)
+    try:
+        earlier, later = load_yaml(before), load_yaml(after)
+    except NotLoaded:
+        return []
     if not isinstance(earlier, dict) or not isinstance(later, dict):
         return []
     return [
@@ -437,6 +497,9 @@ def read_files(paths: Iterable[Path]) -> tuple[list[Source], list[Problem]]:
     sources, problems = [], []
     for path in survey_files(paths):
         try:
+            if path.stat().st_size > YAML_MAX_BYTES:  # not even read into memory
+                problems.append(Problem(str(path), WHOLE_FILE, YAML_TOO_BIG))
+                continue
             sources.append(Source(str(path), path.read_text(encoding="utf-8"), path.parent))
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(str(path), WHOLE_FILE, f"cannot read the file: {error}"))

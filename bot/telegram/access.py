@@ -1,6 +1,7 @@
 """Roles in chat: admins `/grant` and `/revoke` the worker and officer roles (by numeric id, or by
 replying to a message forwarded from the person), and each person's command menu and `/help` show
-what their role can do. Every privileged command checks the role again when it is used."""
+what their role can do. Every privileged command checks the role again when it is used, and works
+only where the team's words may go (`TeamChat.is_team_place`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.roles import GRANTABLE, Role, Roles
-from bot.telegram.team import NOT_ALLOWED
+from bot.telegram.team import NOT_ALLOWED, TeamChat
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ def staff_help(role: Role) -> str:
 
 
 class Access:
-    def __init__(self, roles: Roles, young_commands: list[BotCommand]) -> None:
+    def __init__(self, team: TeamChat, roles: Roles, young_commands: list[BotCommand]) -> None:
+        self.team = team
         self.roles = roles
         self.young_commands = young_commands
 
@@ -105,6 +107,8 @@ class Access:
         if self.roles.of(admin.id) != "admin":
             log.warning("Refused a role change from user %s", admin.id)
             await message.reply_text(NOT_ALLOWED)
+            return
+        if await self.team.refused_here(update):
             return
         args = list(context.args or [])
         user_id = _forwarded_from(message)

@@ -120,7 +120,7 @@ def build_application(
     moderation = Moderation(
         team, conversation.ideas, conversation.votes, conversation.photos, conversation.catalogue
     )
-    access = Access(conversation.roles, young_commands())  # staff menus are in English
+    access = Access(team, conversation.roles, young_commands())  # staff menus are in English
     access.register(application)
     application.bot_data[ACCESS] = access
     moderation.register(application)

@@ -1,5 +1,6 @@
 """The review queue in the safeguarding chat: digests of possible concerns, /concerns, and the
-"Act on this" / "Not a concern" buttons. Every button and the command check the tapper's id."""
+"Act on this" / "Not a concern" buttons. Every button and the command check the tapper's id, then
+the chat (`TeamChat.is_team_place`): /concerns only privately or in the safeguarding chat."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
@@ -144,7 +145,7 @@ class ConcernsChat:
         if not self.team.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
-        if chat.type != ChatType.PRIVATE and chat.id != self.team.settings.safeguarding_chat:
+        if not self.team.is_team_place(chat, safeguarding_only=True):
             await message.reply_text(WHERE_TO_ASK)
             return
         items, total = await self.review.undecided()

@@ -125,13 +125,12 @@ class DraftsChat:
 
     async def preview(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/preview <id>: take a draft (or a launched consultation) as a young person would."""
-        asked = await self._asked(update, context, f"Use: /preview <consultation id>. {self._drafts_line()}")
+        usage = f"Use: /preview <consultation id>. {self._drafts_line()}"
+        asked = await self._asked(update, context, usage, privately=True)
         if asked is None:
             raise ApplicationHandlerStop
         message, worker_id, consultation_id = asked
-        if message.chat.type != ChatType.PRIVATE:
-            await message.reply_text(ONLY_PRIVATELY)
-        elif isinstance(copy := await self.definitions.preview(consultation_id), str):
+        if isinstance(copy := await self.definitions.preview(consultation_id), str):
             await message.reply_text(copy)
         else:
             reading = i18n.current()  # the title as the worker will see it in the preview
@@ -163,14 +162,19 @@ class DraftsChat:
         raise ApplicationHandlerStop
 
     async def _asked(
-        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
+        self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str, privately: bool = False
     ) -> tuple[Message, int, str] | None:
         """(the message, the worker's id, the consultation id named); None once the sender has been
-        refused (not a worker) or told how to use the command."""
+        refused (not a worker; not in the team's chats, or for `privately` not in a private chat)
+        or told how to use the command."""
         message, user = update.effective_message, update.effective_user
         assert message is not None and user is not None
         if not self.team.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
+        elif privately and message.chat.type != ChatType.PRIVATE:
+            await message.reply_text(ONLY_PRIVATELY)
+        elif await self.team.refused_here(update):
+            pass
         elif not context.args:
             await message.reply_text(usage)
         else:

@@ -1,6 +1,6 @@
 """The team's side of ideas and votes: new ideas posted for moderation (Approve / Reject / Merge),
-/moderate, /shortlist, /close and /results. Every button and command checks the worker's numeric
-Telegram id at the moment of use (through TeamChat)."""
+/moderate, /shortlist and /close. Every button and command checks the worker's numeric Telegram id
+at the moment of use, and that it is used where the team's words may go (through TeamChat)."""
 
 from __future__ import annotations
 
@@ -146,6 +146,8 @@ class Moderation:
         if not self.team.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
+        if await self.team.refused_here(update):
+            return
         waiting = await self.ideas.awaiting_moderation()
         if not waiting:
             await message.reply_text("No ideas are waiting for a decision. 🎉")
@@ -206,7 +208,7 @@ class Moderation:
 
     async def _shortlist_view(
         self, vote: Consultation, question: RankedQuestion
-    ) -> tuple[str, InlineKeyboardMarkup]:
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
         candidates, chosen = await self.ideas.shortlist(vote, question)
         fixed = "\n".join(f"• {escape(o.label)}" for o in question.options) or "• (none)"
         text = (
@@ -229,7 +231,7 @@ class Moderation:
             ]
             for idea in candidates
         ]
-        return text, InlineKeyboardMarkup(rows)
+        return text, InlineKeyboardMarkup(rows) if rows else None  # Telegram refuses an empty keyboard
 
     async def shortlist(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/shortlist <vote id>: choose which approved ideas go on the ballot."""

@@ -1,5 +1,6 @@
 """`/quickpoll` in a worker's private chat: their next messages make the poll (question, answers,
-closing date) instead of going to the young people's conversation, until it is made or /cancel."""
+closing date) instead of going to the young people's conversation, until it is made or /cancel.
+In a group (the team chat too) it is refused with one kind line."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.quickpolls import QuickPolls
 from bot.telegram.team import NOT_ALLOWED, TeamChat
 
 PRIVATE = filters.ChatType.PRIVATE
+ONLY_PRIVATELY = "Please use /quickpoll in a private chat with me."
 # Ahead of the young people's handlers (group 0): a message that is part of a poll stops there.
 BEFORE_EVERYONE = -1
 
@@ -30,6 +32,9 @@ class QuickPollChat:
         application.add_handler(
             CommandHandler("quickpoll", self.begin, filters=PRIVATE), group=BEFORE_EVERYONE
         )
+        application.add_handler(
+            CommandHandler("quickpoll", self.elsewhere, filters=~PRIVATE), group=BEFORE_EVERYONE
+        )
         application.add_handler(CommandHandler("cancel", self.cancel, filters=PRIVATE), group=BEFORE_EVERYONE)
         application.add_handler(
             MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, self.answer), group=BEFORE_EVERYONE
@@ -42,6 +47,13 @@ class QuickPollChat:
             await message.reply_text(NOT_ALLOWED)
         else:
             await message.reply_text(self.polls.begin(worker.id))
+        raise ApplicationHandlerStop
+
+    async def elsewhere(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/quickpoll in a group: its next messages would be everyone's, so only privately."""
+        message = update.effective_message
+        assert message is not None
+        await message.reply_text(ONLY_PRIVATELY if self.team.is_staff(update) else NOT_ALLOWED)
         raise ApplicationHandlerStop
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -1,7 +1,7 @@
-"""What the team reads and prints: `/results`, `/export` and `/poster`. Workers (and admins) get
-everything; officers only totals with small numbers suppressed. Young people's own words, photos
-and response rows go only to a private chat or the team chat. The reader's numeric id is checked
-at each use."""
+"""What the team reads and prints: `/consultations`, `/results`, `/export` and `/poster`. Workers
+(and admins) get everything; officers only totals with small numbers suppressed, and no counts
+while a consultation is open. The reader's numeric id is checked at each use, then the chat: these
+answer only where the team's words may go (`TeamChat.is_team_place`)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ from pathlib import Path
 from sqlite3 import Connection
 
 from telegram import InputMediaDocument, Message, Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core.models import ALBUM_MAX, Consultation
+from bot.core.suppression import suppress
 from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
 from bot.photo_answers import PhotoAnswers
 from bot.results import gather
@@ -36,7 +37,7 @@ OFFICERS_AFTER_CLOSE = (
     "Totals for publishing come once “{title}” has closed: while it is open, comparing totals "
     "from one day to the next could show how the last young person to answer did."
 )
-ONLY_PRIVATELY = "{what} are only sent in a private chat with me or in the team chat."
+OFFICERS_COUNT_AFTER_CLOSE = "response counts come once it has closed"
 
 
 class Reports:
@@ -67,12 +68,10 @@ class Reports:
         if reader is None:
             await message.reply_text(NOT_ALLOWED)
             return None
+        if await self.team.refused_here(update):
+            return None
         consultation = await consultation_named(self.catalogue, message, context.args, usage)
         return None if consultation is None else (reader, consultation)
-
-    def _private_enough(self, message: Message) -> bool:
-        """A private chat with the bot, or the team chat: where young people's words may go."""
-        return message.chat.type == ChatType.PRIVATE or message.chat_id == self.team.settings.team_chat_id
 
     async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/results <id>: figures, each question's tally, a vote's count and chart, the photos."""
@@ -82,8 +81,7 @@ class Reports:
         if asked is None:
             return
         reader, consultation = asked
-        if reader == "officer" or not self._private_enough(message):
-            # Elsewhere than with the team, workers' figures are the officers' too: small numbers hidden.
+        if reader == "officer":
             table = await self._officer_table(consultation)
             title = escape(consultation.title)
             text = OFFICERS_AFTER_CLOSE.format(title=title) if table is None else officer_text(table)
@@ -107,15 +105,12 @@ class Reports:
         if asked is None:
             return
         reader, consultation = asked
-        if reader == "officer":  # totals with small numbers hidden: fine in any chat
+        if reader == "officer":  # totals with small numbers hidden
             totals = await self._officer_table(consultation)
             if totals is None:
                 await message.reply_text(OFFICERS_AFTER_CLOSE.format(title=consultation.title))
                 return
             table, name = totals, f"{consultation.id}-totals"
-        elif not self._private_enough(message):
-            await message.reply_text(ONLY_PRIVATELY.format(what="Exports"))
-            return
         else:
             responses = await self.votes.db.read(lambda db: repos.responses_for_export(db, consultation.id))
             table, name = responses_table(consultation, responses), f"{consultation.id}-responses"
@@ -137,12 +132,15 @@ class Reports:
 
     async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/consultations: every consultation with its state, dates and responses; drafts too, for
-        workers."""
+        workers. Officers get no live counts: none while it is open (one day's count against the
+        next would show when someone answered), then the finished ones with small numbers hidden."""
         message = update.effective_message
         assert message is not None
         reader = self.team.reader(update)
         if reader is None:
             await message.reply_text(NOT_ALLOWED)
+            return
+        if await self.team.refused_here(update):
             return
         now = self.votes.clock()
         listed = self.catalogue.with_drafts() if reader == "worker" else self.catalogue.consultations
@@ -151,15 +149,9 @@ class Reports:
             lines = ["📋 <b>Consultations</b>"]
             for consultation in listed.values():
                 state = self._state(consultation, now)
-                figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
                 lines.append(
                     f"\n<b>{escape(consultation.title)}</b> (<code>{consultation.id}</code>): "
-                    f"{state}{_dates(consultation)}\n"
-                    + (
-                        f"• /preview {consultation.id}, then /launch {consultation.id}"
-                        if state == "draft"
-                        else f"• {figures.total} response(s), {figures.submitted} finished"
-                    )
+                    f"{state}{_dates(consultation)}\n• {self._counts(db, consultation, state, reader)}"
                 )
             return lines
 
@@ -188,6 +180,19 @@ class Reports:
         await message.reply_document(
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )
+
+    def _counts(self, db: Connection, consultation: Consultation, state: str, reader: Reader) -> str:
+        """A consultation's line under its title: what to do with a draft, or its responses."""
+        if state == "draft":
+            return f"/preview {consultation.id}, then /launch {consultation.id}"
+        figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
+        if reader == "worker":
+            return f"{figures.total} response(s), {figures.submitted} finished"
+        if state not in ("closed", "archived"):
+            return OFFICERS_COUNT_AFTER_CLOSE
+        # As in the officers' totals: unfinished ones are not counted, small numbers hidden.
+        finished = suppress({"finished": figures.submitted}, self.min_cell).total.shown
+        return f"{finished} finished response(s)"
 
     def _state(self, consultation: Consultation, now: datetime) -> str:
         """draft → (not open yet →) open → closed → archived."""

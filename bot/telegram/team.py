@@ -1,7 +1,10 @@
 """The participation team's side: the outbox that posts safeguarding alerts and feedback to the
-team chat, the buttons workers use on them, /reply and /yousaid.
+team chat, the buttons workers use on them, /reply and /yousaid; who the team is and where its
+words may go (`TeamChat.is_team_place`).
 
-Every privileged button and command checks the tapper's numeric Telegram id at the moment of use.
+Every privileged button and command checks the tapper's numeric Telegram id at the moment of use,
+and then the chat: a private chat with the bot, the team chat or the safeguarding chat, never
+another group where anyone may read along.
 """
 
 from __future__ import annotations
@@ -15,10 +18,16 @@ from sqlite3 import Connection
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
-from telegram.constants import ParseMode
+from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, filters
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    filters,
+)
 
 from bot.config import Settings
 from bot.core import i18n, texts
@@ -38,6 +47,9 @@ from bot.telegram.render import split_text
 log = logging.getLogger(__name__)
 
 NOT_ALLOWED = "Sorry, only the participation team can do that."
+WHERE_TO_USE = "Please use {command} in the team chat or in a private chat with me."
+WHERE_TO_TAP = "Please use these buttons in the team chat or in a private chat with me."
+# drafts.py's commands, refused elsewhere here, ahead of its handlers (group -1).
 NO_TEAM_CHAT = (
     "Neither SAFEGUARDING_CHAT_ID nor TEAM_CHAT_ID is set: safeguarding alerts and feedback are kept "
     "in the database and will be posted as soon as one is set. Add the bot to the team's group, send "
@@ -207,6 +219,30 @@ class TeamChat:
             log.warning("Refused a team action from user %s", user.id if user else "unknown")
         return allowed
 
+    def is_team_place(self, chat: Chat | None, *, safeguarding_only: bool = False) -> bool:
+        """Where the team's words may go: a private chat with the bot, the team chat or the
+        safeguarding chat; never another group (anyone there reads along). Every staff command and
+        button asks this once the person is known to be allowed. `safeguarding_only` (possible
+        concerns): the team chat only when it is also the safeguarding chat."""
+        if chat is None:
+            return False
+        if chat.type == ChatType.PRIVATE or chat.id == self.settings.safeguarding_chat:
+            return True
+        return not safeguarding_only and chat.id == self.settings.team_chat_id
+
+    async def refused_here(self, update: Update) -> bool:
+        """True once a staff command sent anywhere else has been refused with one kind line."""
+        message = update.effective_message
+        assert message is not None
+        if self.is_team_place(update.effective_chat):
+            return False
+        user = update.effective_user
+        log.warning("Refused a team command outside the team's chats from user %s", user.id if user else "?")
+        # "/summary@our_bot" in a group: said back as "/summary".
+        command = message.text.split(maxsplit=1)[0].partition("@")[0] if message.text else "team commands"
+        await message.reply_text(WHERE_TO_USE.format(command=command))
+        return True
+
     def reader(self, update: Update) -> Reader | None:
         """Who may read results: workers (and admins) everything, officers suppressed totals only."""
         user = update.effective_user
@@ -344,6 +380,9 @@ class TeamChat:
         if not self.is_staff(update):
             await query.answer(NOT_ALLOWED, show_alert=True)
             return None
+        if not self.is_team_place(update.effective_chat):  # e.g. a message left in another group
+            await query.answer(WHERE_TO_TAP, show_alert=True)
+            return None
         action = decode(query.data or "")
         if action is None or not valid(action):
             await query.answer()
@@ -388,6 +427,8 @@ class TeamChat:
         if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
             return
+        if await self.refused_here(update):
+            return
         summary = await self.summaries.compose()
         for part in split_text(summary.text):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
@@ -407,6 +448,8 @@ class TeamChat:
         assert message is not None
         if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
+            return
+        if await self.refused_here(update):
             return
         args = context.args or []
         if len(args) < 2 or not args[0].lstrip("#").isdigit():
@@ -433,6 +476,8 @@ class TeamChat:
         assert message is not None and update.effective_user is not None
         if not self.is_staff(update):
             await message.reply_text(NOT_ALLOWED)
+            return
+        if await self.refused_here(update):
             return
         words = message.text.partition(" ")[2].strip() if message.text else ""
         if not words:
@@ -486,6 +531,8 @@ async def staff_consultation(
     assert message is not None
     if not team.is_staff(update):
         await message.reply_text(NOT_ALLOWED)
+        return None
+    if await team.refused_here(update):
         return None
     return await consultation_named(catalogue, message, args, usage)
 

@@ -4,19 +4,26 @@ surveys/ whose answered questions change becomes a new version instead of changi
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
+from bot import definitions
 from bot.config import Settings
 from bot.core import texts
+from bot.definitions import TOO_SLOW
+from bot.surveys import NO_ANCHORS
 from bot.telegram.drafts import ONLY_PRIVATELY, TOO_BIG
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import E2E_SURVEYS, TEAM_CHAT, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree
 from tests.e2e.test_hub_design import say_in
 from tests.fake_telegram import FakeTelegram, Group, User
+from tests.unit.test_surveys import billion_laughs
 
 OFFICER = 3001
 GARDEN = """\
@@ -352,3 +359,52 @@ async def test_a_translation_left_behind_is_pointed_out(
     stale = await upload(worker, translated.replace("en: Vegetables", "en: Fruit and veg"))
     assert stale.startswith("✅ Draft garden updated")
     assert "options.veg.label: the English changed but the ar did not: check it still says the same" in stale
+
+
+async def test_a_billion_laughs_is_refused_at_once_and_young_people_are_still_answered(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    young = fake.user(8107, "Young", "young_laughs")
+    await agree(young)
+    started = time.monotonic()
+    refused = await upload(worker, billion_laughs(), "laughs.yaml")
+    assert time.monotonic() - started < 5  # a generous guard: it takes milliseconds, not minutes
+    assert refused.startswith("❌ I couldn't save laughs.yaml: nothing was saved.")
+    assert f"• The file: line 3: {NO_ANCHORS}" in refused
+    assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'laughs'") == []
+    [signpost, *_] = await young.send("I want to kill myself")
+    assert signpost.text == texts.SIGNPOST
+
+
+async def test_a_check_that_runs_long_gives_up_and_everyone_else_is_answered_meanwhile(
+    fake: FakeTelegram, bot: RunningBot, worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    young = fake.user(8108, "Young", "young_meanwhile")
+    await agree(young)
+    entered, released = threading.Event(), threading.Event()
+
+    def stuck(*args: object) -> str:
+        """A check busy for longer than the limit (no file can make it so since anchors, aliases and
+        big files are refused: this stands in for whatever might)."""
+        entered.set()
+        released.wait(timeout=20)
+        return "never said"
+
+    monkeypatch.setattr(definitions, "_check_upload", stuck)
+    monkeypatch.setattr(definitions, "CHECK_SECONDS", 3.0)
+    uploading = asyncio.create_task(upload(worker, GARDEN))
+    try:
+        for _ in range(500):
+            if entered.is_set():
+                break
+            await asyncio.sleep(0.01)
+        assert entered.is_set()
+        # The worker's file is being checked in a thread: a young person's words are still read.
+        [signpost, *_] = await young.send("I want to kill myself")
+        assert signpost.text == texts.SIGNPOST
+        assert not uploading.done()
+        assert await uploading == TOO_SLOW.format(name="garden.yaml")
+    finally:
+        released.set()
+        await asyncio.gather(uploading, return_exceptions=True)
+    assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []

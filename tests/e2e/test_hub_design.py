@@ -17,7 +17,7 @@ from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows
 from tests.fake_telegram import FakeTelegram, Group, User
 from tests.fake_telegram.server import SentMessage
-from tests.unit.test_photos import MAKE, phone_photo
+from tests.unit.test_photos import MAKE, blank_png, phone_photo
 
 SHIPPED = Path(__file__).parents[2] / "surveys"
 HUB = "Design our new hub"
@@ -182,6 +182,23 @@ async def test_a_photo_is_stored_without_its_location_and_bad_files_are_refused(
     assert list(bot.settings.photo_directory.iterdir()) == []
 
 
+async def test_a_picture_with_too_many_pixels_is_refused_kindly_and_the_question_stays(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    bea = fake.user(6004, "Bea", "bea_b")
+    await reach_photo_question(bea)
+    bomb = blank_png(10_000, 10_000)  # 100 megapixels in a few KB
+    assert len(bomb) < 50_000
+    [refused, question] = await bea.send_document(bomb, "plan.png", "image/png")
+    assert refused.text == texts.PHOTO_TOO_BIG
+    assert texts.SEND_A_PHOTO in (question.text or "")
+    assert rows(bot, "SELECT count(*) FROM photos") == [(0,)]
+    assert not bot.settings.photo_directory.exists() or list(bot.settings.photo_directory.iterdir()) == []
+    [review] = await bea.send_document(blank_png(1_200, 900), "plan.png", "image/png")  # the same, smaller
+    assert texts.PHOTO_SENT in (review.text or "")
+    assert rows(bot, "SELECT count(*) FROM photos") == [(1,)]
+
+
 async def test_workers_read_tallies_and_see_the_photos(
     fake: FakeTelegram, bot: RunningBot, worker: User
 ) -> None:
@@ -200,11 +217,11 @@ async def test_workers_read_tallies_and_see_the_photos(
     assert len(files) == 2 and all(f.startswith(b"\xff\xd8") for f in files)
     assert MAKE.encode() not in b"".join(files)
 
-    # Elsewhere than a private chat or the team chat, a worker gets what officers get: while it is
-    # open, nothing; never the photos.
+    # Elsewhere than a private chat or the team's chats, a worker gets one kind line: no figures,
+    # never the photos.
     other = fake.group(-100777, "Partners")
     [reply] = await say_in(fake, other, worker, "/results hub-design")
-    assert (reply.text or "").startswith("Totals for publishing come once “Design our new hub” has closed")
+    assert reply.text == "Please use /results in the team chat or in a private chat with me."
     assert len(fake.calls_to("sendMediaGroup")) == 1 + 2  # the hub pictures twice, the gallery once
 
 

@@ -130,6 +130,18 @@ def png_claiming(width: int, height: int) -> bytes:
     )
 
 
+def blank_png(width: int, height: int) -> bytes:
+    """A complete, valid 1-bit black PNG of width x height, compressed a row at a time: a few KB
+    and little memory however big the picture (Pillow would hold a byte per pixel to make it)."""
+    packer = zlib.compressobj(9)
+    row = b"\0" * (1 + (width + 7) // 8)  # the filter byte, then the row's bits
+    body = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", body) + png_chunk(b"IEND", b"")
+    )
+
+
 def rejection(data: bytes) -> Rejection:
     with pytest.raises(PhotoRejected) as caught:
         clean_photo(data)
@@ -327,8 +339,8 @@ def test_a_file_at_the_limit_is_read() -> None:
 @pytest.mark.parametrize(
     ("width", "height"),
     [
-        (7_000, 7_000),  # over PIXELS_MAX, under Pillow's own limit
-        (10_000, 10_000),  # over Pillow's limit: Pillow warns (an error under this test setup)
+        (8_000, 7_000),  # over PIXELS_MAX, Pillow's limit too: Pillow warns (an error here)
+        (10_000, 10_000),
         (100_000, 100_000),  # over twice Pillow's limit: Pillow raises DecompressionBombError
         (PIXELS_MAX + 1, 1),
     ],
@@ -338,6 +350,23 @@ def test_a_tiny_file_declaring_a_huge_picture_is_refused(width: int, height: int
     assert len(data) < 100
     # pytest turns warnings into errors here, so nothing escaping means no warning either.
     assert rejection(data) is Rejection.TOO_MANY_PIXELS
+
+
+def test_the_pixel_cap_suits_phones_and_is_pillows_own_limit_too() -> None:
+    assert Image.MAX_IMAGE_PIXELS == PIXELS_MAX
+    # A 50 MP phone photo (8160 x 6144) sent as a file gets past the cap to decoding (this one is
+    # only a header, so decoding is where it fails); a 64 MP one (9248 x 6936) does not.
+    assert rejection(png_claiming(8160, 6144)) is Rejection.NOT_AN_IMAGE
+    assert rejection(png_claiming(9248, 6936)) is Rejection.TOO_MANY_PIXELS
+
+
+def test_a_whole_picture_over_the_cap_is_refused_before_it_is_decoded() -> None:
+    data = blank_png(10_000, 10_000)  # 100 megapixels in a few KB
+    assert len(data) < 50_000
+    with pytest.warns(Image.DecompressionBombWarning):  # a real picture, but Pillow's limit says so too
+        assert Image.open(io.BytesIO(data)).size == (10_000, 10_000)
+    assert rejection(data) is Rejection.TOO_MANY_PIXELS
+    assert clean_photo(blank_png(2_000, 1_000)).width == 2_000  # the same, smaller, is taken
 
 
 def test_a_huge_picture_is_refused_with_warnings_shown_as_in_production() -> None:

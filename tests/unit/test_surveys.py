@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -145,6 +148,90 @@ def test_check_surveys_command_prints_problems_and_exits_1(
     (tmp_path / "good.yaml").write_text(GOOD)
     assert main(["check-surveys", "good.yaml"]) == 0
     assert main(["check-surveys", str(tmp_path / "empty-folder-that-does-not-exist")]) == 1
+
+
+def billion_laughs(levels: int = 9, width: int = 9) -> str:
+    """A few hundred bytes of nested aliases ("billion laughs"): each level repeats the one before
+    `width` times, so the intro and the question stand for width ** levels "lol"s (387 million)."""
+    lines = ["id: laughs", "title: Laughs", 'l0: &l0 "lol"']
+    lines += [f"l{n}: &l{n} [{', '.join([f'*l{n - 1}'] * width)}]" for n in range(1, levels + 1)]
+    lines += [f"intro: *l{levels}", "questions:", f"  - {{id: q, type: yes_no, text: *l{levels}}}"]
+    return "\n".join(lines) + "\n"
+
+
+LAUGHS_REFUSED = f"line 3: {surveys.NO_ANCHORS}"
+
+
+def test_a_billion_laughs_is_refused_at_once() -> None:
+    text = billion_laughs()
+    assert len(text.encode()) < 600
+    started = time.monotonic()
+    assert problems_in(text) == [f"f.yaml: -: {LAUGHS_REFUSED}"]
+    assert time.monotonic() - started < 5  # a generous guard: it takes milliseconds, not minutes
+
+
+def test_check_surveys_refuses_a_billion_laughs_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "laughs.yaml").write_text(billion_laughs(), encoding="utf-8")
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "check-surveys", "laughs.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,  # before this change it ran for many minutes, taking tens of GB
+        check=False,
+    )
+    assert time.monotonic() - started < 10  # the 5 s guard, and Python starting
+    assert done.returncode == 1 and done.stderr == ""
+    assert done.stdout.splitlines() == [
+        f"laughs.yaml: -: {LAUGHS_REFUSED}",
+        "1 file(s) checked: 0 valid, 1 problem(s), 0 warning(s).",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("intro: Hello", "intro: &hello Hello"), f"line 3: {surveys.NO_ANCHORS}"),  # unused, still no
+        (("text: Pick", "text: *pick"), f"line 7: {surveys.NO_ANCHORS}"),  # an alias to nothing
+        (
+            ("intro: Hello", "intro: " + "[" * 30 + "]" * 30),
+            "line 3: lists and mappings are nested more than 20",
+        ),
+        (
+            ("intro: Hello", "intro: Hello\nopens_at: 2026-02-30"),
+            "a value cannot be read: day is out of range",
+        ),
+        (("intro: Hello", "intro: " + "9" * 5000), "a value cannot be read: Exceeds the limit"),
+    ],
+)
+def test_what_the_loader_will_not_take_is_one_plain_problem(change: tuple[str, str], expected: str) -> None:
+    text = GOOD.replace(*change, 1)
+    assert text != GOOD
+    [problem] = problems_in(text)
+    assert problem.startswith(f"f.yaml: -: {expected}"), problem
+
+
+def test_an_ampersand_or_asterisk_in_words_is_fine() -> None:
+    text = (
+        GOOD.replace("title: Good one", 'title: "Arts & *crafts*"')
+        .replace("text: Pick", "text: '*Really* the best? &c'")
+        .replace("label: A}", "label: Fish & chips}")
+    )
+    consultation, problems = surveys.parse(surveys.Source("f.yaml", text, Path(".")))
+    assert problems == [] and consultation is not None
+    assert consultation.title == "Arts & *crafts*"
+    assert consultation.questions[0].text == "*Really* the best? &c"
+
+
+def test_a_file_over_1_mb_is_refused_unread(tmp_path: Path) -> None:
+    big = GOOD + "# " + "x" * surveys.YAML_MAX_BYTES + "\n"
+    assert problems_in(big) == [f"f.yaml: -: {surveys.YAML_TOO_BIG}"]
+    (tmp_path / "big.yaml").write_text(big, encoding="utf-8")
+    catalogue, problems = surveys.load([tmp_path])
+    assert [str(p) for p in problems] == [f"{tmp_path / 'big.yaml'}: -: {surveys.YAML_TOO_BIG}"]
+    assert catalogue.consultations == {}
+    assert problems_in(GOOD + "# " + "x" * (surveys.YAML_MAX_BYTES - len(GOOD) - 3) + "\n") == []
 
 
 LOGIC = """\
