@@ -147,9 +147,14 @@ async def test_a_follower_after_the_lead_was_posted_joins_its_message(
     assert FLOOD[2] not in old.text
     reply = json.loads(fake.calls_to("sendMessage")[-1]["reply_parameters"])
     assert reply["message_id"] == old.message_id
-    assert rows(bot, "SELECT DISTINCT state, team_message_id FROM safeguarding_alerts") == [
-        ("sent", new.message_id)
-    ]
+    # Recorded once Telegram has taken it: a moment after the message appears.
+    await eventually(
+        lambda: (
+            rows(bot, "SELECT DISTINCT state, team_message_id FROM safeguarding_alerts")
+            == [("sent", new.message_id)]
+        ),
+        "the group recorded as sent with its new message",
+    )
 
     await worker.press("🙋 I'm handling this", message=new)
     assert rows(bot, "SELECT DISTINCT state FROM safeguarding_alerts") == [("acknowledged",)]
@@ -165,6 +170,10 @@ async def test_a_follower_after_the_lead_was_posted_joins_its_message(
     assert "Sam (@sam_k)" in latest.text  # one of them asked to be contacted: who, for all
     assert any(e.get("url") == "tg://user?id=1001" for e in latest.entities)
     assert latest.button_labels == ["🙋 I'm handling this"]
-    assert rows(bot, "SELECT state FROM safeguarding_alerts ORDER BY id") == [("acknowledged",)] * 3 + [
-        ("sent",)
-    ]
+    await eventually(
+        lambda: (
+            rows(bot, "SELECT state FROM safeguarding_alerts ORDER BY id")
+            == [("acknowledged",)] * 3 + [("sent",)]
+        ),
+        "the newest recorded as sent, the rest still acknowledged",
+    )
