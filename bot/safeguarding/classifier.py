@@ -93,15 +93,13 @@ class Model:
     bias: np.ndarray  # float32 (1 + categories)
     categories: tuple[str, ...]
     review_threshold: float  # a concern score at or above this goes to the review queue
-    high_threshold: float  # ...and at or above this, the team hears at once
+    # ...for a message in Arabic letters: less training data, so its scores sit differently
+    arabic_review_threshold: float
+    high_threshold: float  # at or above this, the team hears at once
     corpus: str  # fingerprint of the corpus the weights were trained on
-    # The review threshold for a message in Arabic letters: less training data, scores sit differently.
-    arabic_review_threshold: float | None = None
 
     def review_threshold_for(self, text: str) -> float:
-        if self.arabic_review_threshold is not None and _ARABIC.search(text):
-            return self.arabic_review_threshold
-        return self.review_threshold
+        return self.arabic_review_threshold if _ARABIC.search(text) else self.review_threshold
 
     def score(self, text: str, plain: str | None = None) -> Score:
         """How `text` scores; `plain` is normalise(text), if the caller has it already."""
@@ -120,9 +118,6 @@ class Model:
         where = np.minimum(np.searchsorted(self.hashes, found), len(self.hashes) - 1)
         return int(np.count_nonzero(self.hashes[where] == found))
 
-    def _arabic_threshold(self) -> float:
-        return self.review_threshold if self.arabic_review_threshold is None else self.arabic_review_threshold
-
     def save(self, path: Path = MODEL_PATH) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as file:
@@ -133,7 +128,9 @@ class Model:
                 weights=self.weights.astype(np.float16),
                 bias=self.bias.astype(np.float32),
                 categories=np.array(self.categories),
-                thresholds=np.array([self.review_threshold, self.high_threshold, self._arabic_threshold()]),
+                thresholds=np.array(
+                    [self.review_threshold, self.high_threshold, self.arabic_review_threshold]
+                ),
                 corpus=np.array(self.corpus),
                 version=np.array(FEATURES_VERSION),
             )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from html import escape
 from zoneinfo import ZoneInfo
 
@@ -54,19 +53,15 @@ def concern_text(item: PossibleConcern, tz: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def concern_keyboard(item: PossibleConcern) -> InlineKeyboardMarkup | None:
-    if item.state != "new":
-        return None
+def decision_buttons(item_id: int) -> InlineKeyboardMarkup:
+    choices = (("🚨 Act on this", ACT), ("👍 Not a concern", NOT_A_CONCERN))
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
-                    "🚨 Act on this", callback_data=Action(Kind.REVIEW, value=f"{item.id}:{ACT}").encode()
-                ),
-                InlineKeyboardButton(
-                    "👍 Not a concern",
-                    callback_data=Action(Kind.REVIEW, value=f"{item.id}:{NOT_A_CONCERN}").encode(),
-                ),
+                    label, callback_data=Action(Kind.REVIEW, value=f"{item_id}:{choice}").encode()
+                )
+                for label, choice in choices
             ]
         ]
     )
@@ -134,7 +129,7 @@ class ConcernsChat:
             chat_id,
             concern_text(item, self._tz),
             parse_mode=ParseMode.HTML,
-            reply_markup=concern_keyboard(item),
+            reply_markup=decision_buttons(item.id) if item.state == "new" else None,
             disable_notification=quiet,
         )
 
@@ -177,7 +172,7 @@ class ConcernsChat:
         await query.answer(said, show_alert=not reached)
         if decision.item is not None and isinstance(query.message, Message):
             # The button stays while the offer of help has not reached them, to try again.
-            retry = None if reached else concern_keyboard(replace(decision.item, state="new"))
+            retry = None if reached else decision_buttons(decision.item.id)
             await edit_quietly(query.message, concern_text(decision.item, self._tz), retry)
 
     async def _offer_help(self, bot: Bot, decision: Decision) -> bool:

@@ -139,6 +139,7 @@ def test_a_small_model_survives_the_round_trip_at_float16_precision(tmp_path: Pa
         bias=np.array([-1.0, 0.5, -0.5], dtype=np.float32),
         categories=("suicide", "self_harm"),
         review_threshold=0.3,
+        arabic_review_threshold=0.4,
         high_threshold=0.8,
         corpus="abc",
     )

@@ -52,6 +52,7 @@ def fake_model(review_threshold: float = 0.5, high_threshold: float = 0.95) -> M
         bias=np.array([BIAS, 0.0, 0.0], dtype=np.float32),
         categories=categories,
         review_threshold=review_threshold,
+        arabic_review_threshold=review_threshold,
         high_threshold=high_threshold,
         corpus="test",
     )
