@@ -227,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
             logging.getLogger().setLevel(logging.WARNING)
             return asyncio.run(_simulate(settings, "", None))
         return asyncio.run(run_bot(settings))
+    except ConfigError as error:  # found at start-up, e.g. a key file that cannot be made
+        print(f"Configuration problem: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     except MigrationError as error:
         print(f"Database problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM

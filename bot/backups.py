@@ -19,7 +19,8 @@ Restoring a backup:
 3. Start the bot. Answers given since the backup was taken are not in it.
 
 Keep the pseudonym key with your backups, but stored separately from them: `PSEUDONYM_KEY`, or the
-`pseudonym.key` file generated beside the database. Anonymous answers are filed under HMAC
+file generated at `PSEUDONYM_KEY_FILE` (a backup copies the database alone, never the key, and the
+key file may not be in `BACKUP_DIR`). Anonymous answers are filed under HMAC
 pseudonyms keyed by it; a database restored without the same key cannot match anyone to their
 anonymous response again (their answers stay, but nobody can carry on or be recognised). Keeping
 them apart means someone who gets hold of a backup does not also get the key.

@@ -68,3 +68,26 @@ def rounds_chart(title: str, candidates: list[str], rounds: list[dict[str, int]]
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def bands_chart(title: str, labels: list[str], bands: list[tuple[int, int]]) -> bytes:
+    """Published counts (each a band, `low` to `high`) as bars: solid to the band's low end, paler
+    across the band, labelled with its range, so no bar claims more than is known."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 0.5 * len(labels) + 1.8), dpi=120)
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+    lows = [low for low, _ in bands]
+    axes.barh(positions, lows, height=0.6, color="#4299e1")
+    axes.barh(positions, [high - low for low, high in bands], left=lows, height=0.6, color="#bee3f8")
+    for position, (low, high) in zip(positions, bands, strict=True):
+        axes.text(high + 0.3, position, f"{low}–{high}", va="center")
+    axes.set_yticks(positions, labels=labels)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max((high for _, high in bands), default=0) * 1.2 + 1)
+    axes.set_title(title)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()

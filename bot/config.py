@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # When the team reads alerts, in TIMEZONE: what young people are told about when they'll hear.
     team_hours: str = team_hours.DEFAULT
     pseudonym_key: SecretStr | None = None
+    # Where a key is generated and kept when PSEUDONYM_KEY is unset: never beside the database, where
+    # one copy of the folder would carry both.
+    pseudonym_key_file: Path = Path("keys/pseudonym.key")
     safeguarding_chat_id: int | None = None
     safeguarding_phrases_file: Path | None = None
     # Extra words and real people's names that hold a name idea for a careful look.
@@ -66,7 +69,15 @@ class Settings(BaseSettings):
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
     summary_schedule: str = "mon 09:00"
+    # Retention, as council policy sets it (days; applied each night by bot/lifecycle.py): typed
+    # answers, ideas as typed and photos, after their consultation closes; feedback with its status
+    # changes and reply, after it arrived; a young person's consent and settings, after they last
+    # used the bot (kept to the month, so at least 31); a safeguarding alert's Telegram id, name and
+    # username, after the team acknowledged it (its words and category stay).
     retention_days: Annotated[int, Field(ge=1, le=3650)] = 180
+    feedback_retention_days: Annotated[int, Field(ge=1, le=3650)] = 365
+    quiet_participant_days: Annotated[int, Field(ge=31, le=3650)] = 365
+    alert_identity_days: Annotated[int, Field(ge=1, le=3650)] = 30
     backup_dir: Path = Path("data/backups")
     # Photos young people send as answers (cleaned of metadata); default: "photos" beside the database.
     photos_dir: Path | None = None
@@ -77,9 +88,21 @@ class Settings(BaseSettings):
     feedback_topics: Annotated[tuple[FeedbackTopic, ...], NoDecode] = DEFAULT_FEEDBACK_TOPICS
     feedback_to_team: Literal["immediately", "summary"] = "immediately"
     feedback_per_hour: Annotated[int, Field(ge=1, le=100)] = 5
-    # Officers' results and exports show any count below this as "fewer than N" (and hide enough
-    # else that it cannot be worked out).
+    # The small-number protection's band: every count published outside the team is shown as its
+    # band of this many ("fewer than 5", "5 to 9", ...).
     min_cell_size: Annotated[int, Field(ge=3, le=50)] = 5
+    # The privacy notice's "who we are", shown to young people as written (in every language).
+    # Set the contact and DPO to real addresses: these defaults only point the way.
+    privacy_controller: Annotated[str, Field(min_length=1)] = (
+        "the council's User Voice and Participation team"
+    )
+    privacy_contact: Annotated[str, Field(min_length=1)] = (
+        "the User Voice and Participation team (your worker can give you our email)"
+    )
+    privacy_dpo: Annotated[str, Field(min_length=1)] = (
+        "the council's Data Protection Officer (details on the council's website)"
+    )
+    privacy_lawful_basis: Annotated[str, Field(min_length=1)] = "public task, UK GDPR Article 6(1)(e)"
     # Webhook mode (instead of polling): the public HTTPS address Telegram posts updates to, the
     # secret it must send with each, and the address this process listens on behind the proxy.
     webhook_url: AnyHttpUrl | None = None
@@ -134,6 +157,18 @@ class Settings(BaseSettings):
     def _webhook_has_secret(self) -> Settings:
         if self.webhook_url is not None and self.webhook_secret is None:
             raise ValueError("WEBHOOK_SECRET: needed when WEBHOOK_URL is set")
+        return self
+
+    @model_validator(mode="after")
+    def _key_file_apart(self) -> Settings:
+        if self.pseudonym_key is not None:
+            return self  # the file is not used
+        key_file, backups = self.pseudonym_key_file.resolve(), self.backup_dir.resolve()
+        if key_file.parent == self.database_path.resolve().parent or key_file.is_relative_to(backups):
+            raise ValueError(
+                "PSEUDONYM_KEY_FILE: should not be beside the database or among its backups, where a"
+                " copy of the folder would carry the key with the answers; choose another folder"
+            )
         return self
 
     @field_validator("pseudonym_key")
@@ -258,21 +293,49 @@ def _guessable(key: str) -> bool:
     return bits < _KEY_BITS_MIN or repeats
 
 
-def pseudonym_key(configured: SecretStr | None, database_path: Path) -> bytes:
-    """The secret behind anonymous answers: PSEUDONYM_KEY, or a key kept beside the database."""
+def pseudonym_key(configured: SecretStr | None, key_file: Path, database_path: Path) -> bytes:
+    """The secret behind anonymous answers: PSEUDONYM_KEY, or the key in PSEUDONYM_KEY_FILE
+    (generated there the first time). Versions before PSEUDONYM_KEY_FILE generated it beside the
+    database: one found there is still used (a new one would lose everyone's answers), with a
+    warning saying how to move it."""
     if configured is not None:
         return configured.get_secret_value().encode()
-    key_file = database_path.with_name("pseudonym.key")
+    beside = database_path.with_name("pseudonym.key")
+    if beside.exists():
+        log.warning(
+            "The pseudonym key is in %s, beside the database, where a copy of the folder carries it "
+            "with the answers. Move it: put its contents in PSEUDONYM_KEY, or move the file to %s "
+            "(PSEUDONYM_KEY_FILE); then delete it there.",
+            beside,
+            key_file,
+        )
+        if not key_file.exists():
+            return _read_key(beside)
+        if _read_key(beside) != _read_key(key_file):
+            raise ConfigError(
+                f"PSEUDONYM_KEY_FILE: {key_file} and {beside} (beside the database) hold different "
+                "keys; keep the one the database's answers were filed with and delete the other"
+            )
     if key_file.exists():
-        return key_file.read_text(encoding="utf-8").strip().encode()
-    key_file.parent.mkdir(parents=True, exist_ok=True)
-    # Created 0600 from the start so the key is never readable by others, even briefly.
-    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        return _read_key(key_file)
+    try:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        # Created 0600 from the start so the key is never readable by others, even briefly.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise ConfigError(
+            f"PSEUDONYM_KEY_FILE: cannot create {key_file} ({error.strerror}); set PSEUDONYM_KEY, "
+            "or PSEUDONYM_KEY_FILE to a file the bot may write, away from the database"
+        ) from None
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_hex(32))
     log.warning(
-        "PSEUDONYM_KEY is not set: generated one in %s (mode 0600). Back it up with the database; "
-        "without it, anonymous answers cannot be matched to people who come back.",
+        "PSEUDONYM_KEY is not set: generated one in %s (mode 0600). Keep a copy safe, apart from the "
+        "database's backups; without it, anonymous answers cannot be matched to people who come back.",
         key_file,
     )
-    return key_file.read_text(encoding="utf-8").strip().encode()
+    return _read_key(key_file)
+
+
+def _read_key(path: Path) -> bytes:
+    return path.read_text(encoding="utf-8").strip().encode()

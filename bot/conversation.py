@@ -20,6 +20,8 @@ from bot.config import Settings, pseudonym_key
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
 from bot.core.engine import (
+    WITH_THE_TEAM,
+    Answer,
     Outcome,
     Progress,
     Result,
@@ -29,22 +31,31 @@ from bot.core.engine import (
     begin,
     finished_an_idea,
     is_repeat_of_last_step,
+    ranking,
     recover,
     reopen,
 )
 from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
-from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion, TextQuestion
+from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion
 from bot.core.privacy import pseudonym, recorded_time
 from bot.core.screens import (
+    FULL_NOTICE,
     KEEP,
+    Answered,
+    ContactRequest,
+    Held,
+    PrivacyFacts,
     Reply,
     Screen,
+    agreed_screen,
     already_sent_screen,
+    consent_nudge,
     consent_screen,
     consultation_list,
     erase_screen,
     language_screen,
+    my_data_screen,
     question_screen,
     sent_screen,
     updates_screen,
@@ -53,31 +64,26 @@ from bot.core.screens import (
 from bot.definitions import Definitions
 from bot.feedback import Feedback
 from bot.ideas import Ideas
+from bot.lifecycle import first_of_month
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
+from bot.published import live_for_reader, publication, vote_screens
 from bot.roles import Roles
 from bot.safeguarding import classifier
-from bot.safeguarding.alerts import Person, Safeguarding, signpost_screen
+from bot.safeguarding.alerts import Person, Safeguarding, is_pending, signpost_screen
 from bot.safeguarding.phrases import (
     DEFAULT_PHRASEBOOK_PATH,
     Phrasebook,
     PhrasebookError,
     parse_phrasebook,
 )
-from bot.safeguarding.review import ReviewQueue
+from bot.safeguarding.review import KEEP_SENDER, ReviewQueue
 from bot.safeguarding.triage import NOTHING, Tier, Triage, Verdict
-from bot.storage import feedback_repo, repos
+from bot.storage import alerts_repo, feedback_repo, lifecycle_repo, mydata_repo, repos
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
 from bot.surveys import Catalogue
-from bot.votes import (
-    Votes,
-    ballot_ready,
-    record_ballots,
-    result_chart,
-    with_ballot_options,
-    young_person_result_text,
-)
+from bot.votes import Votes, ballot_ready, record_ballots, with_ballot_options
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +110,7 @@ class Conversation:
         photos: PhotoAnswers,
         roles: Roles,
         definitions: Definitions,
+        privacy: PrivacyFacts,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -116,11 +123,15 @@ class Conversation:
         self.photos = photos
         self.roles = roles
         self.definitions = definitions
+        self.privacy_facts = privacy
         self.key = pseudonym_key
         self.clock = clock
         # A language or easy-read choice made before agreeing to the privacy notice: nothing is
         # stored about anyone before they agree, so it waits here and is saved with their consent.
         self._reading_before_consent: dict[int, Reading] = {}
+        # Who has their last use noted for this month already (see `seen`).
+        self._seen_month = first_of_month(clock().date())
+        self._seen: set[int] = set()
 
     # --- entry points, one per kind of thing a young person can do ---------------------------
 
@@ -129,9 +140,17 @@ class Conversation:
         consultation_id = payload.strip().lower()
         if await self._participant(user_id) is None:
             return Reply([consent_screen(consultation_id if self.catalogue.get(consultation_id) else "")])
-        if consultation_id:
-            return await self._open(user_id, consultation_id)
-        return await self._resume_or_list(user_id)
+        # Agreed to an older notice: told once that it changed, not asked again (what they agreed
+        # to take part in is the same; the notice now says all of it).
+        told = await self.db.transaction(
+            lambda db: repos.catch_up_privacy_version(db, user_id, texts.PRIVACY_VERSION)
+        )
+        reply = await (
+            self._open(user_id, consultation_id) if consultation_id else self._resume_or_list(user_id)
+        )
+        if told:
+            reply.screens.insert(0, Screen(texts.PRIVACY_UPDATED))
+        return reply
 
     async def press(self, person: Person, data: str, update_id: int) -> Reply:
         """A button tap; `data` is the button's callback data."""
@@ -141,13 +160,20 @@ class Conversation:
             return await self._moved_on(user_id)
         if action.kind is Kind.CONTACT:  # answered even before consent: safety comes first
             return await self.safeguarding.choose(person, action.value)
+        if action.kind is Kind.WITHDRAW_CONTACT:  # a request can come before consent, too
+            alert_id = int(action.value) if action.value.isdigit() else 0
+            if await self.safeguarding.withdraw(user_id, alert_id):
+                return Reply([Screen(texts.CONTACT_WITHDRAWN)])
+            return Reply(notice=texts.NOT_WITHDRAWN)
+        if action.kind is Kind.PRIVACY:
+            return await self.privacy(user_id, action.consultation, in_place=True)
         if action.kind is Kind.DECLINE:
             if await self._participant(user_id) is not None:
                 return await self._moved_on(user_id)
             self._reading_before_consent.pop(user_id, None)  # "nothing about you has been saved"
             return Reply(replace=Screen(texts.DECLINED))
         if action.kind is Kind.CONSENT:
-            return await self._consent(user_id, action.consultation)
+            return await self._consent(user_id, action.consultation, action.value == FULL_NOTICE)
         # How they read can change before consent too: they may not read this language.
         reading = i18n.current()
         if action.kind is Kind.LANGUAGE and action.value not in i18n.LANGUAGES:
@@ -161,14 +187,14 @@ class Conversation:
         if action.kind in (Kind.LANGUAGE, Kind.EASY_READ, Kind.LISTEN):
             return await self._set_reading(user_id, reading, action.kind, action.consultation)
         if await self._participant(user_id) is None:
-            return Reply([consent_screen()], notice=texts.NEED_CONSENT)
+            return Reply([consent_nudge()])
         match action.kind:
             case Kind.OPEN:
                 return await self._open(user_id, action.consultation)
             case Kind.FEEDBACK if action.value:
                 # Pause any consultation: were the bot to restart mid-draft, their feedback must
                 # not be taken for an answer.
-                await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
+                await self.db.transaction(lambda db: self._set_current(db, user_id, None))
                 return self.feedback.choose_topic(user_id, action.value)
             case Kind.FEEDBACK:
                 return self.feedback.begin()
@@ -199,13 +225,13 @@ class Conversation:
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
         """A typed message that is not a command. Every one is checked for signs of harm first."""
         participant = await self._participant(user_id)
-        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        consultation = await self._current(user_id) if participant else None
         if participant is not None and consultation is not None and not self.feedback.is_writing(user_id):
             # An answer: its alert or review item, if any, is written in the answer's own transaction.
             verdict = self.safeguarding.check(text)
             return await self._step(user_id, consultation, update_id, text, verdict)
         if participant is None:
-            reply = Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+            reply = Reply([consent_nudge()])
         elif self.feedback.is_writing(user_id):
             reply = self.feedback.add(user_id, text, update_id)
         else:
@@ -216,21 +242,29 @@ class Conversation:
     async def start_feedback(self, user_id: int) -> Reply:
         """/feedback: anonymous feedback on a topic, any time."""
         if await self._participant(user_id) is None:
-            return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+            return Reply([consent_nudge()])
         return self.feedback.begin()
 
     async def current_question(self, user_id: int) -> tuple[Consultation, Question] | None:
         """The consultation (worded for them) and question they stand on, if any."""
-        participant = await self._participant(user_id)
-        consultation = (
-            self._available(user_id, participant.current_consultation or "") if participant else None
-        )
+        consultation = await self._current(user_id)
         if consultation is None:
             return None
         stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
         position = stored.progress.position if stored is not None else None
         question = consultation.question(position) if position else None
         return (consultation, question) if question is not None else None
+
+    async def seen(self, user_id: int) -> None:
+        """They used the bot: note the month (QUIET_PARTICIPANT_DAYS counts from their last), once
+        a month per person. Someone who has not agreed yet has no row: asked again next time."""
+        month = first_of_month(self.clock().date())
+        if month != self._seen_month:
+            self._seen_month, self._seen = month, set()
+        if user_id not in self._seen and await self.db.transaction(
+            lambda db: lifecycle_repo.note_seen(db, user_id, month)
+        ):
+            self._seen.add(user_id)
 
     async def reading_of(self, user_id: int, language_code: str | None) -> Reading:
         """How to speak to them: their choice (stored once they agreed), else their Telegram app's
@@ -293,30 +327,64 @@ class Conversation:
     async def updates(self, user_id: int) -> Reply:
         """/updates: opt in or out of "you said, we did" messages."""
         if await self._participant(user_id) is None:
-            return Reply([Screen(texts.NEED_CONSENT), consent_screen()])
+            return Reply([consent_nudge()])
         return Reply([updates_screen()])
 
     async def delete_me(self, user_id: int) -> Reply:
         """/deleteme: what can and cannot be deleted, and a button to confirm."""
         if await self._participant(user_id) is None:
             return Reply([Screen(texts.NOTHING_STORED)])
-        return Reply([erase_screen()])
+        return Reply([erase_screen(self.privacy_facts)])
 
     async def _erase(self, user_id: int) -> Reply:
-        def erase(db: Connection) -> repos.Erased:
+        def erase(db: Connection) -> tuple[repos.Erased, int]:
             respondents = {
                 consultation_id: pseudonym(self.key, consultation_id, user_id)
                 for consultation_id in repos.consultations_with_responses(db)
             }
-            return repos.erase_person(db, user_id, respondents)
+            erased = repos.erase_person(db, user_id, respondents)
+            return erased, self.safeguarding.forget_pending_in(db, user_id)
 
-        erased = await self.db.transaction(erase)
+        erased, requests = await self.db.transaction(erase)
+        await self.db.forget_old_pages()
         self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
-        return Reply(
-            replace=Screen(texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses))
-        )
+        done = texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses)
+        return Reply(replace=Screen(f"{done}\n\n{texts.ERASE_CONTACT_CLEARED}" if requests else done))
+
+    async def my_data(self, user_id: int) -> Reply:
+        """/mydata: everything held about them, found by their Telegram id and their pseudonym in
+        each consultation, with a button to withdraw each contact request not yet picked up."""
+        # Archived ones too (in English: `get` words only those young people can still reach).
+        consultations = [self.catalogue.get(cid) or c for cid, c in self.catalogue.consultations.items()]
+
+        def gather(db: Connection) -> Held:
+            answered = []
+            for consultation in consultations:
+                live = with_ballot_options(db, consultation)
+                respondent = self._respondent(consultation, user_id)
+                stored = self._load(db, live, user_id)
+                voted = mydata_repo.voted(db, consultation.id, respondent)
+                ideas = tuple(mydata_repo.ideas_sent(db, consultation.id, respondent))
+                if stored is not None or voted or ideas:
+                    answered.append(Answered(live, stored.progress if stored else None, voted, ideas))
+            requests = tuple(
+                ContactRequest(a.id, a.raised_at[:10], a.contact_name or "", is_pending(a))
+                for a in alerts_repo.holding(db, user_id)
+                if a.wants_contact == 1
+            )
+            record = mydata_repo.consent_record(db, user_id)
+            return Held(
+                record.consented_on if record else None,
+                record.wants_updates if record else False,
+                record.last_seen if record else "",
+                tuple(answered),
+                requests,
+                mydata_repo.concerns_holding(db, user_id),
+            )
+
+        return Reply([my_data_screen(await self.db.read(gather))])
 
     async def _set_updates(self, user_id: int, wanted: bool) -> Reply:
         await self.db.transaction(lambda db: feedback_repo.set_wants_updates(db, user_id, wanted))
@@ -324,8 +392,7 @@ class Conversation:
 
     async def expects_photo(self, user_id: int) -> bool:
         """Whether they stand on a photo question (so a picture they send is worth downloading)."""
-        participant = await self._participant(user_id)
-        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        consultation = await self._current(user_id)
         if consultation is None or not consultation.is_open(self.clock()):
             return False
         stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
@@ -335,8 +402,7 @@ class Conversation:
 
     async def photo(self, user_id: int, data: bytes, update_id: int, caption: str = "") -> Reply:
         """A picture sent to a photo question: cleaned, stored, and saved as the answer."""
-        participant = await self._participant(user_id)
-        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        consultation = await self._current(user_id)
         if consultation is None:
             return await self.unreadable(user_id, update_id, caption)
         try:
@@ -360,7 +426,8 @@ class Conversation:
     async def unreadable(self, user_id: int, update_id: int, caption: str = "") -> Reply:
         """A sticker, photo, voice note... where none was asked for; its caption is still read."""
         reply = await self._resume_or_list(user_id, quiet=True)
-        reply.screens.insert(0, Screen(texts.STICKER_OR_MEDIA))
+        if await self._participant(user_id) is not None:  # before consent, the nudge says enough
+            reply.screens.insert(0, Screen(texts.STICKER_OR_MEDIA))
         return await self._with_safeguarding(reply, user_id, caption, "message", update_id)
 
     async def edited(self, user_id: int, text: str, update_id: int) -> Reply:
@@ -389,9 +456,14 @@ class Conversation:
     def help() -> Reply:
         return Reply([Screen(texts.HELP)])
 
-    @staticmethod
-    def privacy() -> Reply:
-        return Reply([Screen(texts.PRIVACY_NOTICE)])
+    async def privacy(self, user_id: int, consultation_id: str = "", in_place: bool = False) -> Reply:
+        """The full privacy notice (/privacy, "Read more"); before they agree, with the consent
+        buttons under it, turning the tapped short version into it."""
+        notice = self.privacy_facts.notice()
+        if await self._participant(user_id) is not None:
+            return Reply([Screen(notice)])
+        screen = consent_screen(consultation_id, notice)
+        return Reply(replace=screen) if in_place else Reply([screen])
 
     @staticmethod
     def unknown_command() -> Reply:
@@ -400,11 +472,10 @@ class Conversation:
     async def cancel(self, user_id: int) -> Reply:
         if self.feedback.stop_writing(user_id):
             return Reply([Screen(texts.FEEDBACK_CANCELLED)])
-        participant = await self._participant(user_id)
-        consultation = self.catalogue.get(participant.current_consultation or "") if participant else None
+        consultation = await self._current(user_id)
         if consultation is None:
             return Reply([Screen(texts.NOTHING_TO_CANCEL)])
-        await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
+        await self.db.transaction(lambda db: self._set_current(db, user_id, None))
         return Reply([Screen(texts.PAUSED.format(title=consultation.title))])
 
     # --- the steps behind them -----------------------------------------------------------------
@@ -414,6 +485,24 @@ class Conversation:
 
     def _respondent(self, consultation: Consultation, user_id: int) -> str:
         return pseudonym(self.key, consultation.id, user_id)
+
+    def _respondents(self, user_id: int) -> dict[str, str]:
+        """{consultation id: their pseudonym} for every consultation a step can be on."""
+        ids = [*self.catalogue.consultations, *self.catalogue.previews]
+        return {consultation_id: pseudonym(self.key, consultation_id, user_id) for consultation_id in ids}
+
+    async def _current(self, user_id: int) -> Consultation | None:
+        """The consultation they are taking now, if any. Marked on their response, found through
+        their pseudonyms: the consent record names none, so nothing joins the two without the key."""
+        respondents = self._respondents(user_id)
+        current = await self.db.read(lambda db: repos.current_consultation(db, respondents))
+        return self._available(user_id, current or "")
+
+    def _set_current(self, db: Connection, user_id: int, consultation_id: str | None) -> None:
+        respondents = self._respondents(user_id)
+        if consultation_id is not None:  # a preview copy may have left the catalogue meanwhile
+            respondents[consultation_id] = pseudonym(self.key, consultation_id, user_id)
+        repos.set_current_consultation(db, respondents, consultation_id)
 
     def _load(self, db: Connection, consultation: Consultation, user_id: int) -> repos.StoredResponse | None:
         """Their response, with its place made valid for the definition as it is now."""
@@ -425,7 +514,7 @@ class Conversation:
     def _time_to_record(self, consultation: Consultation) -> datetime:
         return recorded_time(self.clock(), consultation.anonymous)
 
-    async def _consent(self, user_id: int, consultation_id: str) -> Reply:
+    async def _consent(self, user_id: int, consultation_id: str, full_notice: bool) -> Reply:
         day = recorded_time(self.clock(), anonymous=True)
         agreed_now = await self.db.transaction(
             lambda db: repos.record_consent(db, user_id, day, texts.PRIVACY_VERSION, i18n.current())
@@ -438,7 +527,7 @@ class Conversation:
             reply = await self._open(user_id, consultation_id)
         else:
             reply = await (self._list(user_id) if agreed_now else self._resume_or_list(user_id))
-        reply.replace = Screen(f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_GIVEN}")
+        reply.replace = agreed_screen(self.privacy_facts.notice() if full_notice else "")
         return reply
 
     async def _list(self, user_id: int) -> Reply:
@@ -453,15 +542,17 @@ class Conversation:
         return Reply([consultation_list(listed, started, submitted, self.catalogue.results_to_share(now))])
 
     async def _result(self, consultation: Consultation) -> Reply:
-        """A closed vote's result, if young people may see it; otherwise what is open."""
-        if consultation not in self.catalogue.results_to_share(self.clock()):
+        """A closed vote's result as published (frozen at close), if young people may see it."""
+        canonical = self.catalogue.find(consultation.id)
+        shared = consultation in self.catalogue.results_to_share(self.clock())
+        published = None
+        if canonical and shared:
+            published = await publication(self.db, canonical, self.votes.min_cell, self.clock)
+        if published is None:
             return Reply([Screen(texts.NO_RESULT_YET.format(title=consultation.title))])
-        screens = [
-            # Drawing takes ~0.3 s: in a thread, so nobody else's tap waits behind it.
-            Screen(young_person_result_text(result), image=await asyncio.to_thread(result_chart, result))
-            for result in await self.votes.results(consultation)
-        ]
-        return Reply(screens)
+        live = await live_for_reader(self.db, consultation)
+        # Drawing takes ~0.3 s a chart: in a thread, so nobody else's tap waits behind it.
+        return Reply(await asyncio.to_thread(vote_screens, published, live))
 
     async def _reopen(self, user_id: int, consultation: Consultation) -> Reply:
         """Change answers already sent, where the consultation allows it and while it is open."""
@@ -474,10 +565,8 @@ class Conversation:
             if stored is None or not stored.progress.submitted:
                 return None
             progress = reopen(live, stored.progress)
-            repos.save_progress(
-                db, stored, progress, self._time_to_record(consultation), _typed(consultation)
-            )
-            repos.set_current_consultation(db, user_id, consultation.id)
+            repos.save_progress(db, stored, progress, self._time_to_record(consultation))
+            self._set_current(db, user_id, consultation.id)
             return progress
 
         progress = await self.db.transaction(reopen_response)
@@ -502,8 +591,8 @@ class Conversation:
         """Show the question they are on, or else what is open (or nothing, when quiet)."""
         participant = await self._participant(user_id)
         if participant is None:
-            return Reply([consent_screen()])
-        consultation = self.catalogue.get(participant.current_consultation or "")
+            return Reply([consent_nudge()])
+        consultation = await self._current(user_id)
         if consultation is not None and consultation.is_open(self.clock()):
             live = await self.db.read(lambda db: with_ballot_options(db, consultation))
             stored = await self.db.read(lambda db: self._load(db, live, user_id))
@@ -541,7 +630,7 @@ class Conversation:
                     begin(consultation),
                     self._time_to_record(consultation),
                 )
-            repos.set_current_consultation(db, user_id, consultation.id)
+            self._set_current(db, user_id, consultation.id)
             return stored, created
 
         stored, created = await self.db.transaction(open_response)
@@ -565,7 +654,7 @@ class Conversation:
     ) -> Reply:
         """Apply one tap or typed answer to the stored progress and commit it, once per update."""
         if not consultation.is_open(self.clock()):
-            await self.db.transaction(lambda db: repos.set_current_consultation(db, user_id, None))
+            await self.db.transaction(lambda db: self._set_current(db, user_id, None))
             reply = await self._list(user_id)
             reply.screens.insert(0, Screen(texts.NOT_OPEN.format(title=consultation.title)))
             if isinstance(user_input, str):  # not an answer any more, but still read for harm
@@ -600,6 +689,10 @@ class Conversation:
                 outcome = apply_photo(consultation, stored.progress, user_input.name)
             else:
                 outcome = apply_text(consultation, stored.progress, user_input)
+                if alert_ids and outcome.result is Result.ACCEPTED:
+                    outcome = replace(
+                        outcome, progress=_words_with_the_team(stored.progress, outcome.progress)
+                    )
             if outcome.result is Result.ACCEPTED:
                 held_for = review_ids[0] if review_ids else None
                 photos_gone.extend(
@@ -648,7 +741,7 @@ class Conversation:
         Typed words that raised an alert never reach moderation; words in the review queue
         (`held_for`) wait for its decision. Returns the photos it let go, whose files to delete once
         it has committed."""
-        repos.save_progress(db, stored, after, self._time_to_record(consultation), _typed(consultation))
+        repos.save_progress(db, stored, after, self._time_to_record(consultation))
         photos_gone = self.photos.file(db, consultation, stored.id, stored.progress, after)
         respondent = self._respondent(consultation, user_id)
         typed = user_input if isinstance(user_input, str) else None
@@ -656,7 +749,7 @@ class Conversation:
             self.ideas.file(db, consultation, respondent, stored.progress, after, typed, alerted, held_for)
         if after.submitted:
             record_ballots(db, consultation, respondent, after, self.clock())
-        repos.set_current_consultation(db, user_id, None if after.submitted else consultation.id)
+        self._set_current(db, user_id, None if after.submitted else consultation.id)
         return photos_gone
 
     async def _reply_to_step(
@@ -723,9 +816,21 @@ class Conversation:
         return reply
 
 
-def _typed(consultation: Consultation) -> set[str]:
-    """The questions answered in words, whose language is worth keeping with the answer."""
-    return {q.id for q in consultation.questions if isinstance(q, TextQuestion | SuggestionQuestion)}
+def _words_with_the_team(before: Progress, after: Progress) -> Progress:
+    """The step with what it typed (an answer in words, or an idea) saying its words went to the
+    safeguarding team: they are kept once, in the alert. Such an idea is never filed for moderation,
+    and nobody asks for its reason."""
+    answers = dict(after.answers)
+    for question_id, answer in after.answers.items():
+        if answer == before.answers.get(question_id):
+            continue
+        if isinstance(answer.value, str):
+            answers[question_id] = Answer(WITH_THE_TEAM)
+        elif isinstance(answer.value, tuple):  # their ideas, one just sent
+            sent = ranking(before, question_id)
+            marker = () if WITH_THE_TEAM in sent else (WITH_THE_TEAM,)
+            answers[question_id] = Answer(tuple(idea for idea in answer.value if idea in sent) + marker)
+    return replace(after, answers=answers, asking_why=None)
 
 
 @dataclass(frozen=True)
@@ -774,6 +879,22 @@ def load_blocklist(extension: Path | None) -> Blocklist:
     return found
 
 
+def privacy_facts(settings: Settings) -> PrivacyFacts:
+    """What the privacy notice says that the settings decide."""
+    return PrivacyFacts(
+        controller=settings.privacy_controller,
+        contact=settings.privacy_contact,
+        dpo=settings.privacy_dpo,
+        lawful_basis=settings.privacy_lawful_basis,
+        answer_days=settings.retention_days,
+        feedback_days=settings.feedback_retention_days,
+        quiet_days=settings.quiet_participant_days,
+        contact_days=settings.alert_identity_days,
+        concern_days=KEEP_SENDER.days,
+        backup_days=settings.backup_keep,
+    )
+
+
 @asynccontextmanager
 async def open_conversation(settings: Settings, database_path: Path) -> AsyncIterator[Conversation]:
     """Open and migrate the database, load the consultations and the safeguarding phrases, and
@@ -788,7 +909,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
         # longer); older records only take space.
         a_day_ago = _utc_now() - timedelta(days=1)
         await db.transaction(lambda connection: repos.forget_updates_before(connection, a_day_ago))
-        key = pseudonym_key(settings.pseudonym_key, database_path)
+        key = pseudonym_key(settings.pseudonym_key, settings.pseudonym_key_file, database_path)
         photos = PhotoAnswers(settings.photo_directory, _utc_now)
         await db.read(photos.sweep)
         catalogue = Catalogue({})
@@ -816,13 +937,24 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             team_hours=settings.team_schedule,
         )
         review = ReviewQueue(db, safeguarding, settings.team_schedule, _utc_now)
-        votes = Votes(db, catalogue, _utc_now)
+        votes = Votes(db, catalogue, _utc_now, settings.min_cell_size)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)
         roles = Roles(db, settings, _utc_now)
         await roles.load()
         yield Conversation(
-            db, catalogue, key, feedback, safeguarding, review, ideas, votes, photos, roles, definitions
+            db,
+            catalogue,
+            key,
+            feedback,
+            safeguarding,
+            review,
+            ideas,
+            votes,
+            photos,
+            roles,
+            definitions,
+            privacy_facts(settings),
         )
     finally:
         await db.close()

@@ -1,6 +1,6 @@
 """`/export`: a consultation's responses as CSV and XLSX for workers (one row per response, its
 pseudonymous key, one column per question, answers in words), and the officers' tables of totals
-with small numbers suppressed."""
+with every count protected."""
 
 from __future__ import annotations
 
@@ -20,16 +20,19 @@ from bot.core.models import (
     RankedQuestion,
     ScaleQuestion,
 )
-from bot.core.suppression import suppress, suppress_totals
+from bot.core.suppression import Table as ProtectedTable
+from bot.core.suppression import protect, protect_each
 from bot.core.tallies import QuestionTally, point_name, tally
 from bot.storage.repos import ExportedResponse
-from bot.votes import VoteResult
+from bot.votes import VoteResult, cell_name, enough_took_part, vote_table
 
 Table = tuple[list[str], list[list[str]]]  # (header, rows)
 SKIPPED = texts.SKIPPED
 DECLINED_WORDS = texts.RATHER_NOT_SAID
-HIDDEN = "hidden"
-TOO_FEW = "too few answers to show safely"
+TOO_FEW = "too few took part to name it safely"
+NO_CHOICE_WORDS = "no choice"
+EITHER_WORDS = "{first} or {second}"
+REACHED = "everyone who reached it"
 ONLY_SOME = "asked only after a certain answer: see the team's results"
 KEY_SHOWN = 16  # hex characters of the pseudonym: plenty to tell responses apart
 # A cell starting with one of these is run as a formula by spreadsheet programs: young people's
@@ -106,13 +109,12 @@ def officer_table(
     votes: Sequence[VoteResult],
     min_cell: int,
 ) -> Table:
-    """Totals an officer may publish: every count from 1 to min_cell - 1 shown as "fewer than
-    min_cell", with whatever else would let it be worked out hidden too; no young person's words.
+    """Totals an officer may publish, every count through the one small-number protection
+    (`bot.core.suppression`: bands of min_cell); no young person's words.
 
-    Every question's total is in effect published (most questions reach everyone who finished),
-    so a breakdown that could only be protected by hiding its total is withheld whole. Questions
-    asked only after a certain answer (`show_if`) are left out: how many reached them would give
-    away how many gave that answer."""
+    Questions asked only after a certain answer (`show_if`) are left out: how many reached them
+    would be one more table about the answers to the question before. Scale averages too: worked
+    out from the true counts, an average can narrow the bands beside it."""
     rows: list[list[str]] = []
     vote_counts = {result.question.id: result for result in votes}
     for question in consultation.questions:
@@ -120,7 +122,7 @@ def officer_table(
         if question.show_if is not None:
             rows.append([question.text, ONLY_SOME, "", ""])
         elif isinstance(question, RankedQuestion) and question.id in vote_counts:
-            rows += _vote_rows(question, vote_counts[question.id], min_cell)
+            rows += _vote_rows(question, vote_counts[question.id], figures, min_cell)
         elif isinstance(question, PickOneQuestion | ScaleQuestion) or (
             isinstance(question, MultiChoiceQuestion) and question.choice_limit == 1
         ):
@@ -140,67 +142,56 @@ def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
     return {o.label: counts.get(o.id, 0) for o in question.options}
 
 
-def _withheld(question: Question) -> list[list[str]]:
-    return [[question.text, TOO_FEW, "", ""]]
+def _reached(figures: QuestionTally) -> dict[str, int]:
+    return {"answered": figures.answered, SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
+
+
+def _rows(question: Question, table: ProtectedTable, suffix: str = "") -> list[list[str]]:
+    return [
+        [question.text, f"{label}{suffix}", cell.shown, cell.percent] for label, cell in table.cells.items()
+    ]
 
 
 def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
     """One answer each (or skipped, or rather not say): the cells add up to who reached it."""
     counts = {**_labels(question, figures), SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
-    table = suppress(counts, min_cell)
-    if table.total.count is None:
-        return _withheld(question)
-    rows = [[question.text, label, cell.shown, cell.percent] for label, cell in table.cells.items()]
-    rows.append([question.text, "everyone who reached it", table.total.shown, ""])
-    if isinstance(question, ScaleQuestion):
-        # Beside a breakdown with hidden cells, the average can pin them down (2, 0, 0, 10, 10
-        # averages 4.2 only one way): shown only when nothing is hidden.
-        nothing_hidden = all(cell.count is not None for cell in table.cells.values())
-        known = figures.mean is not None and nothing_hidden and figures.answered >= min_cell
-        rows.append([question.text, "average", f"{figures.mean:.1f}" if known else HIDDEN, ""])
-    return rows
+    table = protect(counts, min_cell)
+    return [*_rows(question, table), [question.text, REACHED, table.total.shown, ""]]
 
 
 def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
     """Who answered, skipped or would rather not say (one group, as they exclude each other); then
     each option out of those who answered (they could pick or place several)."""
-    reached = suppress(
-        {"answered": figures.answered, SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}, min_cell
-    )
-    if reached.total.count is None or reached.cells["answered"].count is None:
-        return _withheld(question)
-    table = suppress_totals(_labels(question, figures), figures.answered, min_cell)
-    what = "placed it" if isinstance(question, OrderingQuestion) else "picked it"
-    rows = [[question.text, label, cell.shown, cell.percent] for label, cell in reached.cells.items()]
-    rows += [
-        [question.text, f"{label} ({what})", cell.shown, cell.percent] for label, cell in table.cells.items()
-    ]
-    return rows
+    what = " (placed it)" if isinstance(question, OrderingQuestion) else " (picked it)"
+    reached = protect(_reached(figures), min_cell)
+    each = protect_each(_labels(question, figures), figures.answered, min_cell)
+    return [*_rows(question, reached), *_rows(question, each, what)]
 
 
-def _vote_rows(question: RankedQuestion, result: VoteResult, min_cell: int) -> list[list[str]]:
-    """A vote: how many voted, first preferences when none is small, and the winner once enough
-    have voted (beside hidden first preferences, the winner could pin them down: then it alone)."""
-    firsts = {result.label(c): n for c, n in result.count.first_preferences.items()}
-    table = suppress(firsts, min_cell)
-    voters = sum(firsts.values())
-    if table.total.count is None or voters < min_cell:
-        return _withheld(question)
-    rows = [[question.text, "voters", str(voters), ""]]
-    if all(cell.count is not None for cell in table.cells.values()):
-        rows += [
-            [question.text, f"{label} (first choice)", cell.shown, cell.percent]
-            for label, cell in table.cells.items()
-        ]
-    winner = result.count.winner
-    rows.append([question.text, "winner (instant-runoff)", result.label(winner) if winner else "none", ""])
+def _vote_rows(
+    question: RankedQuestion, result: VoteResult, figures: QuestionTally, min_cell: int
+) -> list[list[str]]:
+    """A vote: first choices (and those who chose none) out of everyone who reached it, and the
+    winner once at least min_cell took part."""
+    table = vote_table(result, sum(_reached(figures).values()), min_cell)
+    names = {
+        key: f"{cell_name(result.question, key, NO_CHOICE_WORDS, EITHER_WORDS)} (first choice)"
+        for key in table.cells
+    }
+    rows = [[question.text, names[key], cell.shown, cell.percent] for key, cell in table.cells.items()]
+    rows.append([question.text, REACHED, table.total.shown, ""])
+    if not enough_took_part(table, min_cell):
+        winner = TOO_FEW
+    else:
+        winner = result.label(result.count.winner) if result.count.winner else "none"
+    rows.append([question.text, "winner (instant-runoff)", winner, ""])
     return rows
 
 
 def officer_text(table: Table) -> str:
     """The officers' table as a message (Telegram HTML), question by question."""
     _, rows = table
-    lines = ["📊 <b>Totals for publishing</b> (small numbers hidden)"]
+    lines = ["📊 <b>Totals for publishing</b> (every count in a band, so no one can be picked out)"]
     previous = None
     for question, answer, count, percent in rows:
         if question != previous:

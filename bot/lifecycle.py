@@ -1,6 +1,6 @@
 """The jobs that keep consultations running, as decisions over the database: which closed
 consultations still need their final results posted, who is due one reminder, and what the
-retention period says must go. Nothing here lives only in memory; the Telegram side sends.
+retention periods say must go. Nothing here lives only in memory; the Telegram side sends.
 """
 
 from __future__ import annotations
@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
+from bot.config import Settings
 from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
 from bot.core.privacy import pseudonym
 from bot.photo_answers import PhotoAnswers
@@ -34,6 +35,40 @@ class Reminder:
     respondent: str
 
 
+@dataclass(frozen=True)
+class Retention:
+    """How long each kind of record is kept, as council policy sets it (see Settings)."""
+
+    typed_answers: timedelta  # after their consultation closes
+    feedback: timedelta  # after it arrived
+    quiet_participant: timedelta  # after they last used the bot
+    alert_identity: timedelta  # after the team acknowledged the alert
+
+    @classmethod
+    def of(cls, settings: Settings) -> Retention:
+        return cls(
+            timedelta(days=settings.retention_days),
+            timedelta(days=settings.feedback_retention_days),
+            timedelta(days=settings.quiet_participant_days),
+            timedelta(days=settings.alert_identity_days),
+        )
+
+
+@dataclass(frozen=True)
+class Purged:
+    """What one night's retention deleted, in counts only."""
+
+    answers: dict[str, int]  # typed answers, by consultation
+    feedback: int
+    participants: int
+    alert_identities: int
+
+
+def first_of_month(day: date) -> date:
+    """Last use is kept to the month: this, the first day of it."""
+    return day.replace(day=1)
+
+
 def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
     local = moment.astimezone(tz).time()
     return local >= QUIET_FROM or local < QUIET_UNTIL
@@ -45,7 +80,7 @@ class Lifecycle:
         db: Database,
         catalogue: Catalogue,
         pseudonym_key: bytes,
-        retention_days: int,
+        retention: Retention,
         tz: ZoneInfo,
         clock: Callable[[], datetime],
         photos: PhotoAnswers,
@@ -54,7 +89,7 @@ class Lifecycle:
         self.photos = photos
         self.catalogue = catalogue
         self._key = pseudonym_key
-        self._retention = timedelta(days=retention_days)
+        self._retention = retention
         self._tz = tz
         self._clock = clock
 
@@ -113,28 +148,46 @@ class Lifecycle:
             lambda db: lifecycle_repo.record_reminder(db, reminder.consultation.id, reminder.respondent, day)
         )
 
-    async def apply_retention(self) -> dict[str, int]:
-        """Delete typed answers (text, ideas as typed, reasons for ideas) and photos of consultations closed
-        more than RETENTION_DAYS ago; choices, ballots, counts and the moderated ideas themselves
-        stay. Returns {consultation id: answers deleted} and logs counts only."""
+    async def apply_retention(self) -> Purged:
+        """Delete what its retention period has passed for, in one transaction: typed answers (text,
+        ideas as typed, reasons for ideas) and photos of consultations closed more than
+        RETENTION_DAYS ago (choices, ballots, counts and the moderated ideas themselves stay);
+        feedback older than FEEDBACK_RETENTION_DAYS; the consent and settings of young people
+        not seen for QUIET_PARTICIPANT_DAYS; who sent an alert acknowledged ALERT_IDENTITY_DAYS
+        ago. Logs counts only."""
         now = self._clock()
-        expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + self._retention <= now]
+        policy = self._retention
+        expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + policy.typed_answers <= now]
+        # Someone seen in a month counts as seen at its end, so nobody goes a day early.
+        quiet_before = first_of_month((now - policy.quiet_participant).date())
 
         photo_files: list[str] = []
 
-        def purge(db: Connection) -> dict[str, int]:
+        def purge(db: Connection) -> Purged:
             typed = (TextQuestion, SuggestionQuestion, PhotoQuestion)
-            deleted = {}
+            answers = {}
             for c in expired:
                 photo_files.extend(lifecycle_repo.delete_photos(db, c.id))
-                deleted[c.id] = lifecycle_repo.delete_answers(
+                answers[c.id] = lifecycle_repo.delete_answers(
                     db, c.id, [q.id for q in c.questions if isinstance(q, typed)]
                 )
                 ideas_repo.forget_wording(db, c.id)
-            return deleted
+            return Purged(
+                {cid: n for cid, n in answers.items() if n},
+                lifecycle_repo.delete_feedback(db, (now - policy.feedback).date()),
+                lifecycle_repo.forget_quiet_participants(db, quiet_before),
+                lifecycle_repo.forget_alert_identities(db, now - policy.alert_identity),
+            )
 
-        deleted = {cid: n for cid, n in (await self.db.transaction(purge)).items() if n}
+        purged = await self.db.transaction(purge)
         self.photos.forget(photo_files)
-        for consultation_id, count in deleted.items():
+        for consultation_id, count in purged.answers.items():
             log.info("Retention: deleted %d typed answer(s) of %s", count, consultation_id)
-        return deleted
+        log.info(
+            "Retention: deleted %d feedback item(s) and the consent of %d young person(s) not seen "
+            "for long; cleared who sent %d alert(s)",
+            purged.feedback,
+            purged.participants,
+            purged.alert_identities,
+        )
+        return purged

@@ -16,7 +16,7 @@ SIMULATED_USER_ID = 1
 SIMULATED_PERSON = Person(SIMULATED_USER_ID, "Simulator", None)
 HELP_LINE = (
     "(Type a number to tap a button, type text to answer, or use /start /feedback /updates /cancel "
-    "/help /privacy. "
+    "/help /privacy /mydata. "
     "/quit leaves.)"
 )
 
@@ -89,7 +89,9 @@ class Simulator:
         elif command == "/help":
             reply = self.conversation.help()
         elif command == "/privacy":
-            reply = self.conversation.privacy()
+            reply = await self.conversation.privacy(user)
+        elif command == "/mydata":
+            reply = await self.conversation.my_data(user)
         elif command == "/language":
             reply = self.conversation.languages()
         elif command == "/easyread":

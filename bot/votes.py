@@ -10,10 +10,11 @@ from html import escape
 from sqlite3 import Connection
 
 from bot.charts import rounds_chart
-from bot.core import irv, texts
+from bot.core import irv
 from bot.core.engine import Progress, ranking
 from bot.core.models import IDEA_OPTION_PREFIX, Consultation, Option, RankedQuestion
 from bot.core.privacy import recorded_time
+from bot.core.suppression import MIN_CELL, Table, protect
 from bot.storage import ideas_repo, votes_repo
 from bot.storage.db import Database
 from bot.surveys import Catalogue
@@ -71,10 +72,13 @@ class VoteResult:
 
 
 class Votes:
-    def __init__(self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime], min_cell: int = MIN_CELL
+    ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
+        self.min_cell = min_cell  # the small-number protection's band, for what is published
 
     async def apply_closures(self) -> None:
         """Consultations workers closed early stay closed across restarts."""
@@ -153,20 +157,37 @@ def team_result_sections(result: VoteResult) -> list[str]:
     return ["\n".join(summary), rounds, "\n".join(explanation)]
 
 
-def young_person_result_text(result: VoteResult) -> str:
-    """For young people, after it closes: short and plain."""
-    count, title = result.count, result.consultation.title
-    if count.winner is None:
-        return (texts.RESULT_NOBODY_VOTED if count.ballots == 0 else texts.RESULT_NO_VOTES).format(
-            title=title
-        )
-    rounds = len(count.rounds)
-    won = texts.RESULT_WON_AT_ONCE if rounds == 1 else texts.RESULT_WON_IN_ROUNDS
-    return won.format(title=title, ballots=count.ballots, winner=result.label(count.winner), rounds=rounds)
+# Finished without putting any option first (an empty ballot, or none): not an option id (no "_").
+NO_CHOICE = "_none"
+
+
+def vote_table(result: VoteResult, reached: int, min_cell: int) -> Table:
+    """A vote as anyone outside the team sees it: each option's first choices and those who chose
+    none, out of everyone who reached the question, through the one small-number protection. Keyed
+    by option id ("a b" for two shown as one). Every ballot counts once: changed ones by their latest."""
+    firsts = {o.id: result.count.first_preferences.get(o.id, 0) for o in result.question.options}
+    none = max(reached - sum(firsts.values()), 0)
+    return protect({**firsts, NO_CHOICE: none}, min_cell, joined="{} {}")
+
+
+def cell_name(question: RankedQuestion, key: str, no_choice: str, either: str) -> str:
+    """A cell's key from `vote_table` in words: an option's label, or two shown as one (`either`
+    has {first} and {second}); the reader's wording is the caller's."""
+    names = []
+    for part in key.split(" "):
+        option = question.option(part)
+        names.append(no_choice if part == NO_CHOICE else option.label if option else part)
+    return either.format(first=names[0], second=names[1]) if len(names) == 2 else names[0]
+
+
+def enough_took_part(table: Table, min_cell: int) -> bool:
+    """Whether the winner may be named outside the team: with fewer than min_cell taking part, the
+    winner alone could say how they voted."""
+    return table.total.low >= min_cell
 
 
 def result_chart(result: VoteResult) -> bytes:
-    """The count as bars per round, labelled as young people saw the options."""
+    """For workers: the count as bars per round, labelled as young people saw the options."""
     labels = [result.label(c) for c in result.count.candidates]
     rounds = [{result.label(c): n for c, n in r.totals.items()} for r in result.count.rounds]
     return rounds_chart(result.consultation.title, labels, rounds)

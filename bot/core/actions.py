@@ -10,8 +10,9 @@ _SEPARATOR = "|"  # never appears in ids (they are lowercase letters, digits and
 
 
 class Kind(StrEnum):
-    CONSENT = "ok"
+    CONSENT = "ok"  # value "full" when tapped under the full privacy notice
     DECLINE = "no"
+    PRIVACY = "pv"  # "Read more": the full privacy notice
     OPEN = "o"  # open (or resume) a consultation
     PICK = "p"  # single choice
     TOGGLE = "t"  # multi choice, one option on/off
@@ -34,6 +35,7 @@ class Kind(StrEnum):
     UPDATES = "up"  # value "1" to get updates, "0" to stop
     ERASE = "x"  # /deleteme: value "1" to erase, "0" to keep
     CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
+    WITHDRAW_CONTACT = "wc"  # /mydata: value the alert id whose contact request to withdraw
     LANGUAGE = "lg"  # without a value, the languages to choose from; with one, that language
     EASY_READ = "er"  # value "1" for easy-read wording, "0" for standard
     LISTEN = "ls"  # value "1" for voice notes with questions, "0" for none

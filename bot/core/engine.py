@@ -33,6 +33,10 @@ WHY_MAX = 300  # a reason for an idea: a sentence or two
 # "I'd rather not say": recorded as an answer, unlike a skip. No option id or typed answer can be
 # this (ids are letters, digits and hyphens; Telegram messages carry no NUL character).
 DECLINED = "\u0000rather-not-say"
+# What an answer holds instead of words that became a safeguarding alert: the words are kept once,
+# in the alert (in an anonymous answer too, they would lead from the alert, and the id a "yes" keeps,
+# to it). A marker, shown to the young person in their own language; migration 0016 writes it too.
+WITH_THE_TEAM = "(sent to the safeguarding team)"
 
 
 @dataclass(frozen=True)
@@ -407,6 +411,8 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
     if answer.declined:
         return texts.RATHER_NOT_SAID
     value = answer.value
+    if value == WITH_THE_TEAM:
+        return texts.WORDS_WITH_THE_TEAM
     if isinstance(question, PickOneQuestion):
         option = question.option(str(value))
         return option.label if option else str(value)
@@ -418,7 +424,7 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
         labels = [(o.label if (o := question.option(i)) else i) for i in value]
         return "  ".join(f"{n}. {label}" for n, label in enumerate(labels, start=1))
     if isinstance(question, SuggestionQuestion) and isinstance(value, tuple):
-        return "; ".join(value)
+        return "; ".join(texts.WORDS_WITH_THE_TEAM if idea == WITH_THE_TEAM else idea for idea in value)
     if isinstance(question, ScaleQuestion) and isinstance(value, int):
         label = question.labels.get(value)
         return f"{value} {label}" if label else str(value)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind
 from bot.core.engine import (
+    WITH_THE_TEAM,
     Progress,
     describe_answer,
     idea_key,
@@ -96,18 +97,71 @@ def _even_rows(buttons: list[Button], most: int) -> list[list[Button]]:
     return [buttons[i : i + size] for i in range(0, len(buttons), size)]
 
 
-def consent_screen(consultation_id: str = "") -> Screen:
-    """Welcome, privacy notice and the consent question; a deep link's id rides on the buttons.
-    Someone who cannot read it can change the language first."""
-    text = f"{texts.WELCOME}\n\n{texts.PRIVACY_NOTICE}\n\n{texts.CONSENT_QUESTION}"
-    return Screen(
-        text,
-        _rows(
-            [Button(texts.CONSENT_BUTTON, Action(Kind.CONSENT, consultation_id))],
-            [Button(texts.DECLINE_BUTTON, Action(Kind.DECLINE))],
-            [Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE, consultation_id))],
-        ),
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """What the full privacy notice says that the council sets: who decides, how to reach them and
+    the lawful basis (as written in the settings), and how many days each thing is kept."""
+
+    controller: str
+    contact: str
+    dpo: str
+    lawful_basis: str
+    answer_days: int
+    feedback_days: int
+    quiet_days: int
+    contact_days: int
+    concern_days: int
+    backup_days: int
+
+    def notice(self) -> str:
+        """The full notice in the reader's language and wording."""
+        return texts.PRIVACY_NOTICE.format(**asdict(self))
+
+
+# The value on "Yes, I agree" under the full notice, so the message keeps what they read.
+FULL_NOTICE = "full"
+
+
+def _consent_text(notice: str) -> str:
+    """What the consent question stands under: the short version, or the full `notice`."""
+    return notice or f"{texts.WELCOME}\n\n{texts.CONSENT_SUMMARY}"
+
+
+def _consent_buttons(consultation_id: str, full: bool) -> tuple[tuple[Button, ...], ...]:
+    """Agree, Read more (under the short version), No thanks; the language and easy read, for
+    someone who cannot read it yet. A deep link's id rides on the buttons."""
+    return _rows(
+        [
+            Button(
+                texts.CONSENT_BUTTON, Action(Kind.CONSENT, consultation_id, value=FULL_NOTICE if full else "")
+            )
+        ],
+        [] if full else [Button(texts.READ_MORE_BUTTON, Action(Kind.PRIVACY, consultation_id))],
+        [Button(texts.DECLINE_BUTTON, Action(Kind.DECLINE))],
+        [
+            Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE, consultation_id)),
+            _easy_read_button(consultation_id),
+        ],
     )
+
+
+def consent_screen(consultation_id: str = "", notice: str = "") -> Screen:
+    """The consent question under the short version of the privacy notice (welcome, anonymous,
+    stop any time, help if someone hurts them), or under the full `notice` (behind "Read more")."""
+    return Screen(
+        f"{_consent_text(notice)}\n\n{texts.CONSENT_QUESTION}",
+        _consent_buttons(consultation_id, bool(notice)),
+    )
+
+
+def consent_nudge(consultation_id: str = "") -> Screen:
+    """One line and the consent buttons, for anything sent before they agree."""
+    return Screen(texts.NEED_CONSENT, _consent_buttons(consultation_id, full=False))
+
+
+def agreed_screen(notice: str = "") -> Screen:
+    """The consent message once they agreed: what they read stays, saying they said yes."""
+    return Screen(f"{_consent_text(notice)}\n\n{texts.CONSENT_GIVEN}")
 
 
 def language_screen(consultation_id: str = "") -> Screen:
@@ -124,6 +178,14 @@ def language_screen(consultation_id: str = "") -> Screen:
     )
 
 
+def _easy_read_button(consultation_id: str = "") -> Button:
+    easy = i18n.current().easy
+    return Button(
+        texts.STANDARD_WORDING_BUTTON if easy else texts.EASY_READ_BUTTON,
+        Action(Kind.EASY_READ, consultation_id, value="0" if easy else "1"),
+    )
+
+
 def _reading_rows() -> list[list[Button]]:
     """Language, easy read and voice notes, under the list of consultations: never more than a
     tap away."""
@@ -131,10 +193,7 @@ def _reading_rows() -> list[list[Button]]:
     return [
         [Button(texts.LANGUAGE_BUTTON, Action(Kind.LANGUAGE))],
         [
-            Button(
-                texts.STANDARD_WORDING_BUTTON if reading.easy else texts.EASY_READ_BUTTON,
-                Action(Kind.EASY_READ, value="0" if reading.easy else "1"),
-            ),
+            _easy_read_button(),
             Button(
                 texts.STOP_LISTENING_BUTTON if reading.listen else texts.LISTEN_BUTTON,
                 Action(Kind.LISTEN, value="0" if reading.listen else "1"),
@@ -311,6 +370,7 @@ def withdraw_screen(consultation: Consultation, question: SuggestionQuestion, pr
     rows = [
         [Button(f"🗑️ {idea}", Action(Kind.WITHDRAW, consultation.id, question.id, idea_key(idea)))]
         for idea in ranking(progress, question.id)
+        if idea != WITH_THE_TEAM  # already with the safeguarding team: not theirs to take back
     ]
     rows.append([Button(texts.KEEP_IDEAS_BUTTON, Action(Kind.WITHDRAW, consultation.id, question.id, KEEP))])
     return Screen(texts.WITHDRAW_ASK, _rows(*rows))
@@ -335,10 +395,12 @@ def _shorten(text: str) -> str:
     return text if len(text) <= REVIEW_ANSWER_MAX else text[: REVIEW_ANSWER_MAX - 1].rstrip() + "…"
 
 
-def _answer_lines(consultation: Consultation, progress: Progress) -> list[str]:
+def _answer_lines(consultation: Consultation, progress: Progress, whole: bool = False) -> list[str]:
+    """Each question asked and its answer in words; long typed ones shortened unless `whole`."""
     lines = []
     for number, question in enumerate(questions_to_ask(consultation, progress.answers), start=1):
-        answer = _shorten(describe_answer(question, progress.answers.get(question.id)))
+        said = describe_answer(question, progress.answers.get(question.id))
+        answer = said if whole else _shorten(said)
         lines.append(f"{number}. {question.text}\n   ➡️ {answer}")
     return lines
 
@@ -367,9 +429,9 @@ def reminder_screen(consultation: Consultation) -> Screen:
     )
 
 
-def erase_screen() -> Screen:
+def erase_screen(facts: PrivacyFacts) -> Screen:
     return Screen(
-        texts.ERASE_ASK,
+        texts.ERASE_ASK.format(contact_days=facts.contact_days, backup_days=facts.backup_days),
         (
             (Button(texts.ERASE_YES_BUTTON, Action(Kind.ERASE, value="1")),),
             (Button(texts.ERASE_NO_BUTTON, Action(Kind.ERASE, value="0")),),
@@ -385,3 +447,86 @@ def updates_screen() -> Screen:
             (Button(texts.UPDATES_NO_BUTTON, Action(Kind.UPDATES, value="0")),),
         ),
     )
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    """A safeguarding alert holding their Telegram id and name because they asked to be contacted."""
+
+    alert_id: int
+    day: str
+    name: str
+    pending: bool  # nobody in the team has picked it up yet: they may withdraw it
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One consultation of theirs: its wording, their response (if any), whether they voted, their ideas."""
+
+    consultation: Consultation
+    progress: Progress | None
+    voted: bool
+    ideas: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Held:
+    """Everything /mydata found about one young person."""
+
+    agreed_on: str | None  # the day they agreed; None if they have not
+    wants_updates: bool
+    last_seen: str  # the month they last used the bot
+    answered: tuple[Answered, ...]
+    requests: tuple[ContactRequest, ...]
+    concerns: int  # possible concerns still holding their Telegram id
+
+
+def my_data_screen(held: Held) -> Screen:
+    """What /mydata shows: their consent and settings, each consultation's answers in words,
+    votes, ideas, contact requests (a button to withdraw each pending one), and that feedback
+    cannot be found."""
+    lines = [texts.MYDATA_TITLE, ""]
+    reading = i18n.current()
+    if held.agreed_on is not None:
+        on_off = {True: texts.MYDATA_ON, False: texts.MYDATA_OFF}
+        agreed = texts.MYDATA_AGREED.format(
+            day=held.agreed_on,
+            language=i18n.LANGUAGES[reading.language],
+            easy=on_off[reading.easy],
+            listen=on_off[reading.listen],
+            updates=on_off[held.wants_updates],
+            month=held.last_seen,
+        )
+        lines += [agreed, ""]
+    for one in held.answered:
+        title, progress = one.consultation.title, one.progress
+        if progress is not None:
+            heading = texts.MYDATA_SENT if progress.submitted else texts.MYDATA_IN_PROGRESS
+            answers = _answer_lines(one.consultation, progress, whole=True) if progress.answers else []
+            lines += [heading.format(title=title), *(answers or [texts.MYDATA_NO_ANSWERS])]
+        if one.voted:
+            lines.append(texts.MYDATA_VOTED.format(title=title))
+        if one.ideas:
+            lines.append(texts.MYDATA_IDEAS.format(title=title, ideas="; ".join(one.ideas)))
+        lines.append("")
+    if held.agreed_on is not None and not held.answered:
+        lines += [texts.MYDATA_NO_RESPONSES, ""]
+    for request in held.requests:
+        said = texts.MYDATA_CONTACT_WAITING if request.pending else texts.MYDATA_CONTACT_TAKEN
+        lines += [texts.MYDATA_CONTACT.format(day=request.day, name=request.name), said, ""]
+    if held.concerns:
+        lines += [texts.MYDATA_CONCERN, ""]
+    if held.agreed_on is None and not held.answered and not held.requests and not held.concerns:
+        lines += [texts.MYDATA_NOTHING, ""]
+    lines += [texts.MYDATA_FEEDBACK, "", texts.MYDATA_MORE]
+    buttons = tuple(
+        (
+            Button(
+                texts.WITHDRAW_CONTACT_BUTTON.format(day=r.day),
+                Action(Kind.WITHDRAW_CONTACT, value=str(r.alert_id)),
+            ),
+        )
+        for r in held.requests
+        if r.pending
+    )
+    return Screen("\n".join(lines), buttons)

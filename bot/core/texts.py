@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, translate
+from bot.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, current, translate
 
-PRIVACY_VERSION = 2  # 2: the language and reading settings are kept too
+# 2: the language and reading settings are kept too. 3: the notice in two layers, and true about
+# names kept with a contact request, what retention deletes and results being shared.
+PRIVACY_VERSION = 3
 
 # Each sentence by name; the name is its msgctxt in the catalogs, so a translation follows its
 # sentence even where two sentences read the same in English.
@@ -18,28 +20,104 @@ ENGLISH: dict[str, str] = {
         "\n"
         "We ask young people what they think about services that affect them, and we act on it."
     ),
+    # The first layer of the privacy notice, on the consent screen: short enough to read on a phone.
+    "CONSENT_SUMMARY": (
+        "• It's anonymous: we don't put your name on your answers, and results never show who said "
+        "what. A consultation will tell you first if it's different.\n"
+        "• You can stop any time. /deleteme deletes your answers.\n"
+        "• If you tell us someone is hurting you, we'll make sure you get help."
+    ),
+    "CONSENT_SUMMARY_EASY": (
+        "• We don't put your name on your answers.\n"
+        "• You can stop any time.\n"
+        "• If you tell us someone is hurting you, we will get you help."
+    ),
+    # The full notice, behind "Read more" and /privacy. {controller}, {contact}, {dpo} and
+    # {lawful_basis} are the council's settings, shown as written; the rest are numbers of days.
     "PRIVACY_NOTICE": (
-        "🔒 Your privacy, in plain words\n"
+        "🔒 Your privacy: the full version\n"
         "\n"
-        "• What we keep: your answers, that you agreed to this notice, the language and reading settings "
-        "you choose, and your Telegram number so we know where you're up to. We never keep your name or "
-        "username.\n"
-        "• Who sees it: only the User Voice and Participation team. People who read the results see "
-        "totals, never who said what.\n"
-        "• Anonymous: when a consultation says it is anonymous, your answers are saved under a scrambled "
-        "code, not your Telegram name, username or number.\n"
-        "• How long: answers are kept until the consultation's results are written up, then only the "
-        "totals are kept.\n"
-        "• Your safety: if a message says you or someone else is in danger, we will pass it to a person in "
-        "the team who can help, even if it was anonymous.\n"
+        "Who we are\n"
+        "youthvoice is run by {controller}, who decide how your information is used (the law calls this "
+        'the "controller"). Contact: {contact}. Data Protection Officer: {dpo}.\n'
         "\n"
-        "You can read this again any time with /privacy, and delete your data with /deleteme."
+        "What we keep\n"
+        "• That you agreed, the day you did, your language and reading settings, whether you asked for "
+        "updates, and your Telegram number, so we know where you're up to. Not your name or username, "
+        'except in one case under "Your safety".\n'
+        "• Your answers. In an anonymous consultation they're saved under a scrambled code, not your "
+        "Telegram number. A consultation that isn't anonymous tells you first, and keeps your answers "
+        "with your Telegram number.\n"
+        "• Ideas you send (one the team approves may go on a vote, without your name), your votes, and "
+        "photos, with hidden details like where they were taken removed.\n"
+        "• Feedback is anonymous: nothing links it to you, so even we can't find it.\n"
+        "\n"
+        "Your safety\n"
+        "If something you send says you or someone else may be in danger, a person in the team reads "
+        "it, even in an anonymous consultation, and we keep what you wrote as a safeguarding record. If "
+        "you ask us to contact you, we keep your name, username and Telegram number with it until "
+        "{contact_days} days after someone in the team picks it up. If a message might mean you're not "
+        "safe, a worker reads it, and your Telegram number stays with it until they decide "
+        "({concern_days} days at most).\n"
+        "\n"
+        "Who sees it\n"
+        "Only {controller} sees your answers. Results are shared as totals, rounded, with small groups "
+        "hidden, so no one can be picked out.\n"
+        "\n"
+        "How long we keep it\n"
+        "• What you typed, ideas as you typed them, and photos: deleted {answer_days} days after the "
+        "consultation closes. The buttons you tapped and your votes stay, as part of the totals.\n"
+        "• Feedback: deleted {feedback_days} days after you send it.\n"
+        "• If you don't use youthvoice for {quiet_days} days, we delete your agreement and settings.\n"
+        "• Our backup copies are replaced within {backup_days} days.\n"
+        "\n"
+        "Why the law lets us\n"
+        "Our lawful basis is {lawful_basis}.\n"
+        "\n"
+        "Your rights\n"
+        "/mydata shows what we hold about you, and /deleteme deletes it. If you're unhappy with how we "
+        "use your information, tell us first: {contact}. You can also complain to the Information "
+        "Commissioner's Office (ICO): ico.org.uk/make-a-complaint or call 0303 123 1113."
+    ),
+    "PRIVACY_NOTICE_EASY": (
+        "🔒 Your privacy: easy read\n"
+        "\n"
+        "Who we are: {controller}. Contact us: {contact}. Our Data Protection Officer: {dpo}.\n"
+        "\n"
+        "What we keep:\n"
+        "• Your answers. We don't put your name on them.\n"
+        "• Your Telegram number, so we know where you're up to.\n"
+        "• Your ideas, votes and photos.\n"
+        "\n"
+        "Feedback has no name on it. We can't find it, even if you ask.\n"
+        "\n"
+        "Your safety: if you tell us you or someone else is in danger, a person in the team reads it. "
+        "If you ask us to contact you, we keep your name until {contact_days} days after we pick it up.\n"
+        "\n"
+        "Who sees it: only our team. Other people see totals. No one can tell who said what.\n"
+        "\n"
+        "How long: we delete what you typed and your photos {answer_days} days after a consultation "
+        "ends.\n"
+        "\n"
+        "Why we can do this: {lawful_basis}.\n"
+        "\n"
+        "Your choices:\n"
+        "• /mydata shows what we keep.\n"
+        "• /deleteme deletes it.\n"
+        "• Not happy? Tell us: {contact}. Or tell the ICO: ico.org.uk/make-a-complaint or 0303 123 1113."
     ),
     "CONSENT_QUESTION": "Are you happy to take part?",
     "CONSENT_BUTTON": "✅ Yes, I agree",
+    "READ_MORE_BUTTON": "📄 Read more",
     "DECLINE_BUTTON": "❌ No thanks",
     "DECLINED": "That's fine. Nothing about you has been saved.\nIf you change your mind, just send /start.",
-    "NEED_CONSENT": "Before we start, please read this and tell us if you're happy to take part.",
+    # Said to anything sent before they agree, above the consent buttons: the notice is not repeated.
+    "NEED_CONSENT": "Before we start: are you happy to take part? Tap a button.",
+    # Once, to someone who agreed to an older notice.
+    "PRIVACY_UPDATED": (
+        "🔒 We've rewritten our privacy notice so it tells you everything: what we keep, who sees it and "
+        "for how long. /privacy shows it, and /mydata shows what we hold about you."
+    ),
     "LANGUAGE_BUTTON": "🌐 Language · اللغة",
     "LANGUAGE_ASK": "🌐 Which language would you like? You can change it any time with /language.",
     "LANGUAGE_SET": "✅ OK, I'll use English.",
@@ -131,6 +209,7 @@ ENGLISH: dict[str, str] = {
         "/feedback – tell the team anything, anonymously\n"
         "/updates – hear what changed because of what young people said\n"
         "/cancel – pause what you're doing; your answers so far are kept\n"
+        "/mydata – see what we hold about you\n"
         "/deleteme – delete your data\n"
         "/privacy – what we keep and who sees it\n"
         "/language – change the language\n"
@@ -148,6 +227,7 @@ ENGLISH: dict[str, str] = {
     "MENU_LANGUAGE": "Change the language",
     "MENU_EASYREAD": "Easy read: shorter, simpler questions",
     "MENU_PRIVACY": "What we keep and who sees it",
+    "MENU_MYDATA": "See what we hold about you",
     "MENU_DELETEME": "Delete your data",
     "MENU_HELP": "What I can do",
     "SOMETHING_WENT_WRONG": (
@@ -262,14 +342,21 @@ ENGLISH: dict[str, str] = {
         "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
         "you ask).\n"
         "\n"
+        "If you asked us to contact you and nobody in the team has picked it up yet, we delete your name "
+        "and number from it. Once someone has, we keep them for {contact_days} days after that, to keep "
+        "you safe.\n"
+        "\n"
         "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
         "anonymous); totals already published; any message you sent that said someone was in danger, which "
         "the team may need to keep you or others safe; and copies in our backups, which are replaced "
-        "within a few weeks.\n"
+        "within {backup_days} days.\n"
         "\n"
         "This can't be undone."
     ),
     "ERASE_YES_BUTTON": "🗑️ Yes, delete my data",
+    "ERASE_CONTACT_CLEARED": (
+        "We also deleted your name and Telegram number from your request to be contacted."
+    ),
     "ERASE_NO_BUTTON": "Keep my data",
     "ERASE_KEPT": "OK, nothing has been deleted.",
     "NOTHING_STORED": "We don't have anything stored about you, so there's nothing to delete.",
@@ -277,6 +364,44 @@ ENGLISH: dict[str, str] = {
         "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
         "part. If you send /start again, we'll ask you first, like new."
     ),
+    # --- what we hold about you (/mydata) ------------------------------------------------------------
+    "MYDATA_TITLE": "📋 What we hold about you",
+    "MYDATA_AGREED": (
+        "You agreed to take part on {day}. Language: {language}. Easy read: {easy}. Voice notes: "
+        "{listen}. Updates from us: {updates}. You last used youthvoice in {month} (we keep only the "
+        "month, so we know when to delete your details if you stop)."
+    ),
+    "MYDATA_ON": "on",
+    "MYDATA_OFF": "off",
+    "MYDATA_IN_PROGRESS": "📝 “{title}”: not sent yet. Your answers so far:",
+    "MYDATA_SENT": "✅ “{title}”: sent. Your answers:",
+    "MYDATA_NO_ANSWERS": "(no answers yet)",
+    "MYDATA_VOTED": "🗳️ You voted in “{title}”.",
+    "MYDATA_IDEAS": "💡 Ideas you sent to “{title}”: {ideas}",
+    "MYDATA_NO_RESPONSES": "You haven't answered any consultations.",
+    "MYDATA_CONTACT": (
+        "🛟 On {day} you asked the team to contact you. With what you wrote, we keep your Telegram "
+        "number and your name as Telegram shows it ({name})."
+    ),
+    "MYDATA_CONTACT_TAKEN": "Someone in the team has picked this up.",
+    "MYDATA_CONTACT_WAITING": "Nobody in the team has picked this up yet: you can withdraw it below.",
+    "MYDATA_CONCERN": (
+        "👀 A worker will read something you sent, to check you're OK. Your Telegram number stays with it "
+        "until they decide."
+    ),
+    "MYDATA_FEEDBACK": (
+        "💬 Feedback you sent is anonymous: nothing links it to you, so we can't find it or show it here."
+    ),
+    "MYDATA_NOTHING": "We don't hold anything about you.",
+    "MYDATA_MORE": "/privacy says why we keep this and for how long. /deleteme deletes it.",
+    "WITHDRAW_CONTACT_BUTTON": "🛟 Withdraw my request of {day}",
+    "CONTACT_WITHDRAWN": (
+        "✅ Done: we've deleted your name and Telegram number from your request, so the team won't "
+        "contact you about it. What you wrote stays with the team, without your name.\n"
+        "\n"
+        "If you need someone to talk to, Childline is free on 0800 1111, any time."
+    ),
+    "NOT_WITHDRAWN": "That request has already been withdrawn or picked up by the team.",
     "REMINDER": (
         "👋 You started “{title}” but haven't finished. Your answers so far are saved: tap below to carry "
         "on. (This is the only reminder.)"
@@ -316,18 +441,24 @@ ENGLISH: dict[str, str] = {
     "CHANGE_ASK": "Changed your mind? You can change them until it closes; only your newest answers count.",
     "CHANGE_BUTTON": "✏️ Change my answers",
     "NOT_READY": "Sorry, “{title}” isn't ready yet: the team is still choosing what goes on it.",
+    # In place of typed words that went to the safeguarding team as an alert (kept there, once).
+    "WORDS_WITH_THE_TEAM": "(sent to the safeguarding team)",
     "RESULT_BUTTON": "🏆 Result: {title}",
     "NO_RESULT_YET": "The result of “{title}” isn't out yet. We'll share it once voting has closed.",
     "RESULT_NOBODY_VOTED": "🗳️ “{title}” has closed. Nobody voted, so there's no result.",
     "RESULT_NO_VOTES": "🗳️ “{title}” has closed. No option got any votes, so there's no result.",
-    "RESULT_WON_AT_ONCE": (
-        "🗳️ “{title}” has closed. Thank you to the {ballots} young people who voted!\n\n"
-        "🏆 The winner is “{winner}”, in the first count."
+    "RESULT_WON": (
+        "🗳️ “{title}” has closed. Thank you to everyone who voted!\n\n"
+        "🏆 The winner is “{winner}”.\n\n"
+        "The chart shows how many put each option first, as a range, so nobody can be picked out."
     ),
-    "RESULT_WON_IN_ROUNDS": (
-        "🗳️ “{title}” has closed. Thank you to the {ballots} young people who voted!\n\n"
-        "🏆 The winner is “{winner}”, after {rounds} rounds of counting."
+    "RESULT_TOO_FEW": (
+        "🗳️ “{title}” has closed. Thank you for voting!\n\n"
+        "So few people voted that sharing the result could show how each of them voted, so it stays "
+        "with the participation team."
     ),
+    "NO_CHOICE": "no choice",
+    "EITHER": "{first} or {second}",
     "QUICK_POLL_INTRO": "A quick poll from the participation team. One tap, and it's anonymous.",
     "INVITATION": (
         "📣 New: “{title}”\n"
@@ -362,6 +493,9 @@ ENGLISH: dict[str, str] = {
 FACE_SCALES = (3, 5)
 
 
+# A sentence NAME with a NAME_EASY beside it is said in that wording to someone who chose easy read.
+EASY = "_EASY"
+
 # Sentences shown inside others, so their words live in one place: `{HELPLINES}` in a sentence
 # is that sentence, in the same language.
 INCLUDED = ("HELPLINES",)
@@ -375,6 +509,8 @@ def __getattr__(name: str) -> str:
 
 
 def _sentence(name: str) -> str:
+    if current().easy and f"{name}{EASY}" in ENGLISH:
+        name = f"{name}{EASY}"
     text = translate(name, ENGLISH[name])
     for part in INCLUDED:
         mark = f"{{{part}}}"

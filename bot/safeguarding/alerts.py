@@ -19,7 +19,7 @@ from typing import Literal
 
 from bot.core import texts
 from bot.core.actions import Action, Kind
-from bot.core.privacy import pseudonym
+from bot.core.privacy import Purpose, pseudonym, purpose_key
 from bot.core.screens import Button, Reply, Screen
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import TeamHours
@@ -32,8 +32,8 @@ from bot.storage.db import Database
 FLOOD_WINDOW = timedelta(minutes=10)
 # Telegram redelivers an update within this; the same update handled again finds what it raised.
 REDELIVERY_WINDOW = timedelta(days=2)
-# The pseudonym's purpose: a "~" keeps it apart from every consultation's (no real id holds one).
-_FLOOD_PURPOSE = "~safeguarding_flood"
+# Askers stored before keys per purpose were made with the master key; migration 0018 marked them.
+LEGACY_ASKER = "v1:"
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,11 @@ def follow_up_screen(alert_id: int) -> Screen:
     """The signposting, when a worker who read their message in the review queue acted on it."""
     signpost = signpost_screen(alert_id)
     return replace(signpost, text=f"{texts.REVIEW_FOLLOW_UP}\n\n{signpost.text}")
+
+
+def is_pending(alert: Alert) -> bool:
+    """A request to be contacted that nobody in the team has picked up yet."""
+    return alert.wants_contact == 1 and alert.state != "acknowledged"
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,9 @@ class Safeguarding:
         self.db = db
         # When the team reads alerts (TEAM_HOURS), for telling young people when they'll be seen.
         self.team_hours = team_hours
-        self._key = pseudonym_key
+        self._asker_key = purpose_key(pseudonym_key, Purpose.ALERT_ASKER)
+        self._flood_key = purpose_key(pseudonym_key, Purpose.ALERT_FLOOD)
+        self._legacy_asker_key = pseudonym_key  # only to check a LEGACY_ASKER
         self.triage = triage
         self.repost_after = repost_after
         self._choice_time = choice_time
@@ -161,7 +168,7 @@ class Safeguarding:
         existing = alerts_repo.raised_for_update(db, update_id, now - REDELIVERY_WINDOW)
         if existing is not None:
             return existing
-        sender_mark = pseudonym(self._key, _FLOOD_PURPOSE, user_id) if user_id is not None else None
+        sender_mark = pseudonym(self._flood_key, "", user_id) if user_id is not None else None
         lead_id = alerts_repo.recent_lead(db, sender_mark, now - FLOOD_WINDOW) if sender_mark else None
         choice_due = now + self._choice_time if user_id is not None else now
         alert_id = alerts_repo.raise_alert(
@@ -176,7 +183,15 @@ class Safeguarding:
         return alert_id
 
     def _asker(self, alert_id: int, user_id: int) -> str:
-        return pseudonym(self._key, f"safeguarding-alert-{alert_id}", user_id)
+        return pseudonym(self._asker_key, str(alert_id), user_id)
+
+    def _is_asker(self, alert: Alert, user_id: int) -> bool:
+        """Whether the alert came from this person (by its keyed pseudonym, made with the key of
+        its day)."""
+        if alert.asker is not None and alert.asker.startswith(LEGACY_ASKER):
+            made = pseudonym(self._legacy_asker_key, f"safeguarding-alert-{alert.id}", user_id)
+            return alert.asker == LEGACY_ASKER + made
+        return alert.asker == self._asker(alert.id, user_id)
 
     async def raise_alert(
         self, user_id: int, words: str, concern: Concern, source: str, update_id: int
@@ -202,7 +217,7 @@ class Safeguarding:
             alert = alerts_repo.get(db, int(alert_id))
             # Only the person the alert came from may answer for it. Once it went anonymously
             # their id is gone, but the keyed pseudonym still recognises a later "yes".
-            if alert is None or alert.asker != self._asker(alert.id, person.user_id):
+            if alert is None or not self._is_asker(alert, person.user_id):
                 return None
             if alert.wants_contact == int(wants_contact):
                 return "same"
@@ -226,6 +241,29 @@ class Safeguarding:
         if recorded == "changed":
             words = f"{texts.contact_changed(chosen)}\n\n{words}"
         return Reply([Screen(words)], outbox=True)
+
+    async def withdraw(self, user_id: int, alert_id: int) -> bool:
+        """/mydata's "Withdraw my request": their name and id leave a contact request nobody in
+        the team has picked up yet (as a later "No thanks" would); False if it is not such a one."""
+        now = self._clock()
+
+        def forget(db: Connection) -> bool:
+            pending = [a.id for a in alerts_repo.holding(db, user_id) if is_pending(a)]
+            if alert_id not in pending:
+                return False
+            alerts_repo.record_choice(db, alert_id, user_id, False, None, None, now)
+            return True
+
+        return await self.db.transaction(forget)
+
+    def forget_pending_in(self, db: Connection, user_id: int) -> int:
+        """/deleteme, inside its transaction: who they are leaves every alert not yet picked up
+        (a choice still being made goes to the team now, anonymously). Those a worker took on keep
+        it, to keep them safe, until retention clears it. Returns how many requests it cleared."""
+        pending = [a for a in alerts_repo.holding(db, user_id) if a.state != "acknowledged"]
+        for alert in pending:
+            alerts_repo.record_choice(db, alert.id, user_id, False, None, None, self._clock())
+        return sum(a.wants_contact == 1 for a in pending)
 
     async def due(self) -> list[AlertGroup]:
         """Groups with alerts to post now; those whose young person did not choose in time go

@@ -10,6 +10,9 @@ quiet digest, at most hourly and only in TEAM_HOURS, or at once when the classif
 
 Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER. The words of
 an item judged not a concern go KEEP_DISMISSED_WORDS after the decision.
+
+An answer keeps its words while they wait (the classifier is often wrong, and the results need them)
+and after "Not a concern"; acting on it moves them into the alert, the answer saying where they went.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from sqlite3 import Connection
 
+from bot.core.engine import WITH_THE_TEAM
 from bot.safeguarding.alerts import REDELIVERY_WINDOW, Safeguarding
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import TeamHours
 from bot.safeguarding.triage import Verdict
-from bot.storage import alerts_repo, concerns_repo
+from bot.storage import alerts_repo, concerns_repo, repos
 from bot.storage.concerns_repo import PossibleConcern
 from bot.storage.db import Database
 
@@ -162,6 +166,8 @@ class ReviewQueue:
                 datetime.fromisoformat(item.raised_at),
             )
             concerns_repo.link_alert(db, item_id, alert_id)
+            if item.source == "answer":  # its words are kept once now, in the alert
+                repos.replace_typed_words(db, item.words, WITH_THE_TEAM)
             return Decision(True, concerns_repo.get(db, item_id), alert_id, item.user_id)
 
         return await self.db.transaction(record)

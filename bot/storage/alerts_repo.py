@@ -137,6 +137,13 @@ def record_choice(
         )
 
 
+def holding(db: Connection, user_id: int) -> list[Alert]:
+    """The alerts that hold this young person's Telegram id, oldest first: a contact request, or a
+    choice still being made."""
+    rows = db.execute(f"SELECT {_COLUMNS} FROM safeguarding_alerts WHERE user_id = ? ORDER BY id", (user_id,))
+    return [_alert(row) for row in rows]
+
+
 def anonymise_unanswered(db: Connection, now: datetime) -> int:
     """Alerts whose young person did not choose in time go without who they are."""
     cursor = db.execute(

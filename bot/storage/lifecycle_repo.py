@@ -1,4 +1,5 @@
-"""SQL for the jobs that keep consultations running: closing results, reminders, retention."""
+"""SQL for the jobs that keep consultations running: closing results, reminders, retention (and
+the month each young person last used the bot, for it)."""
 
 from __future__ import annotations
 
@@ -74,3 +75,43 @@ def delete_photos(db: Connection, consultation_id: str) -> list[str]:
         (consultation_id,),
     )
     return names
+
+
+def delete_feedback(db: Connection, received_before: date) -> int:
+    """Delete feedback received before that day, with its status changes (they cascade) and the
+    team's reply (in its row); returns how many items."""
+    cursor = db.execute("DELETE FROM feedback WHERE received_on < ?", (received_before.isoformat(),))
+    return cursor.rowcount
+
+
+def note_seen(db: Connection, user_id: int, month: date) -> bool:
+    """Record the month (its first day) a young person used the bot; False if they never agreed."""
+    cursor = db.execute(
+        "UPDATE participants SET last_seen_month = ? WHERE user_id = ?", (month.isoformat(), user_id)
+    )
+    return cursor.rowcount == 1
+
+
+# A consent recorded and never followed by another update has no month: its day stands in.
+_LAST_SEEN = "coalesce(last_seen_month, substr(consented_at, 1, 10))"
+
+
+def forget_quiet_participants(db: Connection, seen_before: date) -> int:
+    """Delete the consent and settings of young people last seen before that day (and any
+    invitation still owed them); their responses stay, named ones without their Telegram id.
+    Returns how many people."""
+    quiet = f"SELECT user_id FROM participants WHERE {_LAST_SEEN} < ?"
+    db.execute(f"DELETE FROM announcement_sends WHERE user_id IN ({quiet})", (seen_before.isoformat(),))
+    return db.execute(f"DELETE FROM participants WHERE {_LAST_SEEN} < ?", (seen_before.isoformat(),)).rowcount
+
+
+def forget_alert_identities(db: Connection, acknowledged_before: datetime) -> int:
+    """Clear who sent an alert (Telegram id, name, username) once the team acknowledged it before
+    `acknowledged_before`; its words and category stay. Returns how many alerts."""
+    cursor = db.execute(
+        "UPDATE safeguarding_alerts SET user_id = NULL, contact_name = NULL, contact_username = NULL"
+        " WHERE state = 'acknowledged' AND acknowledged_at < ?"
+        " AND (user_id IS NOT NULL OR contact_name IS NOT NULL OR contact_username IS NOT NULL)",
+        (acknowledged_before.isoformat(timespec="seconds"),),
+    )
+    return cursor.rowcount

@@ -7,14 +7,13 @@ through `Database.transaction` or `Database.read`, several to one crossing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection
 
-from bot.core import i18n
 from bot.core.engine import Answer, AnswerValue, Progress
 from bot.core.i18n import Reading
+from bot.core.ideas import display_label
 
 
 def _stamp(moment: datetime) -> str:
@@ -27,20 +26,18 @@ def _stamp(moment: datetime) -> str:
 @dataclass(frozen=True)
 class Participant:
     user_id: int
-    current_consultation: str | None
     reading: Reading
 
 
 def get_participant(db: Connection, user_id: int) -> Participant | None:
     row = db.execute(
-        "SELECT user_id, current_consultation, language, easy_read, listen FROM participants"
-        " WHERE user_id = ?",
+        "SELECT user_id, language, easy_read, listen FROM participants WHERE user_id = ?",
         (user_id,),
     ).fetchone()
     if row is None:
         return None
     reading = Reading(row["language"], bool(row["easy_read"]), bool(row["listen"]))
-    return Participant(row["user_id"], row["current_consultation"], reading)
+    return Participant(row["user_id"], reading)
 
 
 def record_consent(
@@ -51,6 +48,16 @@ def record_consent(
         "INSERT INTO participants (user_id, consented_at, privacy_version, language, easy_read, listen)"
         " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id) DO NOTHING",
         (user_id, _stamp(now), privacy_version, reading.language, int(reading.easy), int(reading.listen)),
+    )
+    return cursor.rowcount == 1
+
+
+def catch_up_privacy_version(db: Connection, user_id: int, privacy_version: int) -> bool:
+    """Record that someone who agreed to an older notice has been told of this one; False if they
+    agreed to it (or were told) already."""
+    cursor = db.execute(
+        "UPDATE participants SET privacy_version = ? WHERE user_id = ? AND privacy_version < ?",
+        (privacy_version, user_id, privacy_version),
     )
     return cursor.rowcount == 1
 
@@ -68,10 +75,36 @@ def set_reading(db: Connection, user_id: int, reading: Reading) -> None:
     )
 
 
-def set_current_consultation(db: Connection, user_id: int, consultation_id: str | None) -> None:
+def current_consultation(db: Connection, respondents: dict[str, str]) -> str | None:
+    """The consultation they are taking now, if any: the one whose response is marked current,
+    among their responses under `respondents` ({consultation id: their pseudonym}). Kept on the
+    response, not the consent record, so nothing joins a person to an unfinished response without
+    the key."""
+    marks = ",".join("?" * len(respondents))
+    for row in db.execute(
+        f"SELECT consultation_id, respondent FROM responses WHERE current = 1 AND respondent IN ({marks})",
+        list(respondents.values()),
+    ):
+        if respondents.get(row["consultation_id"]) == row["respondent"]:
+            return row["consultation_id"]
+    return None
+
+
+def set_current_consultation(
+    db: Connection, respondents: dict[str, str], consultation_id: str | None
+) -> None:
+    """Mark the response to `consultation_id` as the one they are taking now (None: none), among
+    their responses under `respondents` ({consultation id: their pseudonym})."""
+    marks = ",".join("?" * len(respondents))
     db.execute(
-        "UPDATE participants SET current_consultation = ? WHERE user_id = ?", (consultation_id, user_id)
+        f"UPDATE responses SET current = 0 WHERE current = 1 AND respondent IN ({marks})",
+        list(respondents.values()),
     )
+    if consultation_id is not None:
+        db.execute(
+            "UPDATE responses SET current = 1 WHERE consultation_id = ? AND respondent = ?",
+            (consultation_id, respondents[consultation_id]),
+        )
 
 
 # --- handled updates ----------------------------------------------------------------------------
@@ -152,35 +185,44 @@ def create_response(
     return StoredResponse(cursor.lastrowid, progress)
 
 
-def save_progress(
-    db: Connection, stored: StoredResponse, progress: Progress, now: datetime, typed: Iterable[str] = ()
-) -> None:
-    """Write what changed between the stored progress and the new one. Answers to the `typed`
-    questions (words as written) record the language they were written in; choices do not, since
-    an option id means the same in every language and the language could single someone out."""
-    typed = set(typed)
+def save_progress(db: Connection, stored: StoredResponse, progress: Progress, now: datetime) -> None:
+    """Write what changed between the stored progress and the new one. No answer keeps the
+    language it was given in: matched with the consent's, it would single someone out."""
     for question_id in stored.progress.answers.keys() - progress.answers.keys():
         db.execute("DELETE FROM answers WHERE response_id = ? AND question_id = ?", (stored.id, question_id))
     for question_id, answer in progress.answers.items():
         if stored.progress.answers.get(question_id) == answer:
             continue
         db.execute(
-            "INSERT INTO answers (response_id, question_id, value, answered_at, language)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (response_id, question_id) DO UPDATE SET"
-            " value = excluded.value, answered_at = excluded.answered_at, language = excluded.language",
-            (
-                stored.id,
-                question_id,
-                _encode_value(answer),
-                _stamp(now),
-                i18n.current().language if question_id in typed else None,
-            ),
+            "INSERT INTO answers (response_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (response_id, question_id) DO UPDATE SET"
+            " value = excluded.value, answered_at = excluded.answered_at",
+            (stored.id, question_id, _encode_value(answer), _stamp(now)),
         )
     status = "submitted" if progress.submitted else "in_progress"
     db.execute(
         "UPDATE responses SET position = ?, status = ?, asking_why = ?, updated_at = ?,"
         " submitted_at = CASE WHEN ? = 'submitted' THEN ? ELSE submitted_at END WHERE id = ?",
         (progress.position, status, progress.asking_why, _stamp(now), status, _stamp(now), stored.id),
+    )
+
+
+def replace_typed_words(db: Connection, words: str, instead: str) -> None:
+    """Answers holding `words` as typed (an answer in words, or one idea among someone's) hold
+    `instead` in their place from now on. Reads every answer: it is for a worker's rare decision,
+    not for each message."""
+    typed = {words.strip(), display_label(words)}
+    changed = []
+    for row in db.execute("SELECT response_id, question_id, value FROM answers WHERE value IS NOT NULL"):
+        value = _decode_value(row["value"])
+        if isinstance(value, str) and value in typed:
+            changed.append((instead, row["response_id"], row["question_id"]))
+        elif isinstance(value, tuple) and typed & set(value):
+            ideas = tuple(dict.fromkeys(instead if idea in typed else idea for idea in value))
+            changed.append((ideas, row["response_id"], row["question_id"]))
+    db.executemany(
+        "UPDATE answers SET value = ? WHERE response_id = ? AND question_id = ?",
+        [(_encode_value(Answer(value)), *key) for value, *key in changed],
     )
 
 
@@ -257,10 +299,6 @@ def erase_consultation(db: Connection, consultation_id: str) -> list[str]:
     photos = photos_of_responses(db, response_ids)
     for table in ("ballots", "responses"):  # answers and photo rows cascade
         db.execute(f"DELETE FROM {table} WHERE consultation_id = ?", (consultation_id,))
-    db.execute(
-        "UPDATE participants SET current_consultation = NULL WHERE current_consultation = ?",
-        (consultation_id,),
-    )
     return photos
 
 

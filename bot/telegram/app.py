@@ -23,7 +23,7 @@ from bot.core import i18n, texts
 from bot.intake import lanes
 from bot.intake.inbox import Inbox
 from bot.intake.intake import Intake, Webhook
-from bot.lifecycle import Lifecycle
+from bot.lifecycle import Lifecycle, Retention
 from bot.quickpolls import QuickPolls
 from bot.summaries import Summaries
 from bot.telegram import jobs
@@ -49,6 +49,7 @@ YOUNG_COMMANDS = (
     "easyread",
     "listen",
     "privacy",
+    "mydata",
     "deleteme",
     "help",
 )
@@ -112,7 +113,7 @@ def build_application(
         conversation.db,
         conversation.catalogue,
         conversation.key,
-        settings.retention_days,
+        Retention.of(settings),
         ZoneInfo(settings.timezone),
         conversation.clock,
         conversation.photos,

@@ -69,6 +69,7 @@ class YoungPeople:
                 CommandHandler("cancel", spoken(self.cancel), filters=PRIVATE),
                 CommandHandler("feedback", spoken(self.feedback), filters=PRIVATE),
                 CommandHandler("updates", spoken(self.updates), filters=PRIVATE),
+                CommandHandler("mydata", spoken(self.my_data), filters=PRIVATE),
                 CommandHandler("deleteme", spoken(self.delete_me), filters=PRIVATE),
                 CommandHandler("language", spoken(self.language), filters=PRIVATE),
                 CommandHandler("easyread", spoken(self.easy_read), filters=PRIVATE),
@@ -90,6 +91,7 @@ class YoungPeople:
             if user is None:
                 await handler(update, context)
                 return
+            await self.conversation.seen(user.id)
             reading = await self.conversation.reading_of(user.id, user.language_code)
             with i18n.speaking(reading):
                 await handler(update, context)
@@ -110,8 +112,12 @@ class YoungPeople:
         await self.show(update, reply)
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Show the privacy notice again."""
-        await self.show(update, self.conversation.privacy())
+        """Show the full privacy notice."""
+        await self.show(update, await self.conversation.privacy(_user_id(update)))
+
+    async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Show everything held about them."""
+        await self.show(update, await self.conversation.my_data(_user_id(update)))
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pause the consultation they are in; answers so far stay saved."""

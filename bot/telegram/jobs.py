@@ -78,6 +78,7 @@ def schedule(
     async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
         await lifecycle.apply_retention()
         await conversation.review.tidy()
+        await conversation.db.forget_old_pages()
 
     async def back_up(context: ContextTypes.DEFAULT_TYPE) -> None:
         """The nightly backup, on its own connection in a thread so the bot keeps answering."""

@@ -1,5 +1,5 @@
 """What the team reads and prints: `/consultations`, `/results`, `/export` and `/poster`. Workers
-(and admins) get everything; officers only totals with small numbers suppressed, and no counts
+(and admins) get everything; officers only published totals (protected, frozen at close), and no counts
 while a consultation is open. The reader's numeric id is checked at each use, then the chat: these
 answer only where the team's words may go (`TeamChat.is_team_place`)."""
 
@@ -18,15 +18,15 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core.models import ALBUM_MAX, Consultation
-from bot.core.suppression import suppress
-from bot.exports import Table, officer_table, officer_text, responses_table, to_csv, to_xlsx
+from bot.exports import Table, officer_text, responses_table, to_csv, to_xlsx
 from bot.photo_answers import PhotoAnswers
+from bot.published import publication
 from bot.results import gather
 from bot.storage import repos, summary_repo
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named, staff_consultation
-from bot.votes import Votes, count_votes, result_chart, team_result_sections
+from bot.votes import Votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
 
@@ -119,16 +119,10 @@ class Reports:
         await message.reply_document(to_xlsx(table, sheet), filename=f"{name}.xlsx")
 
     async def _officer_table(self, consultation: Consultation) -> Table | None:
-        """The totals officers may publish; None while it is open (comparing totals from one day to
-        the next would show how the last person to answer did)."""
-        if consultation.is_open(self.votes.clock()):
-            return None
-
-        def build(db: Connection) -> Table:
-            answers = repos.submitted_answers(db, consultation.id)
-            return officer_table(consultation, answers, count_votes(db, consultation), self.min_cell)
-
-        return await self.votes.db.read(build)
+        """The totals officers may publish, frozen at close; None while it is open (comparing
+        totals from one day to the next would show how the last person to answer did)."""
+        published = await publication(self.votes.db, consultation, self.min_cell, self.votes.clock)
+        return None if published is None else published.officer_table
 
     async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/consultations: every consultation with its state, dates and responses; drafts too, for
@@ -145,13 +139,21 @@ class Reports:
         now = self.votes.clock()
         listed = self.catalogue.with_drafts() if reader == "worker" else self.catalogue.consultations
 
+        finished: dict[str, str] = {}
+        if reader == "officer":  # as in their totals: frozen at close, protected
+            for consultation in listed.values():
+                published = await publication(self.votes.db, consultation, self.min_cell, self.votes.clock)
+                if published is not None:
+                    finished[consultation.id] = published.finished
+
         def describe(db: Connection) -> list[str]:
             lines = ["📋 <b>Consultations</b>"]
             for consultation in listed.values():
                 state = self._state(consultation, now)
+                counts = self._counts(db, consultation, state, reader, finished.get(consultation.id))
                 lines.append(
                     f"\n<b>{escape(consultation.title)}</b> (<code>{consultation.id}</code>): "
-                    f"{state}{_dates(consultation)}\n• {self._counts(db, consultation, state, reader)}"
+                    f"{state}{_dates(consultation)}\n• {counts}"
                 )
             return lines
 
@@ -181,18 +183,18 @@ class Reports:
             png, filename=f"poster-{consultation.id}.png", caption=f"Print it on A4. The QR code opens {link}"
         )
 
-    def _counts(self, db: Connection, consultation: Consultation, state: str, reader: Reader) -> str:
+    def _counts(
+        self, db: Connection, consultation: Consultation, state: str, reader: Reader, published: str | None
+    ) -> str:
         """A consultation's line under its title: what to do with a draft, or its responses."""
         if state == "draft":
             return f"/preview {consultation.id}, then /launch {consultation.id}"
-        figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
         if reader == "worker":
+            figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
             return f"{figures.total} response(s), {figures.submitted} finished"
-        if state not in ("closed", "archived"):
+        if published is None:
             return OFFICERS_COUNT_AFTER_CLOSE
-        # As in the officers' totals: unfinished ones are not counted, small numbers hidden.
-        finished = suppress({"finished": figures.submitted}, self.min_cell).total.shown
-        return f"{finished} finished response(s)"
+        return f"finished responses: {published}"
 
     def _state(self, consultation: Consultation, now: datetime) -> str:
         """draft → (not open yet →) open → closed → archived."""

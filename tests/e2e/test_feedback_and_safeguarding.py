@@ -15,9 +15,11 @@ import pytest
 from bot import logs
 from bot.config import Settings
 from bot.core import texts
+from bot.core.engine import WITH_THE_TEAM
+from bot.core.privacy import pseudonym
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
-from tests.conftest import BOTH_INTAKES, WORKER, RunningBot
+from tests.conftest import BOTH_INTAKES, TEST_KEY, WORKER, RunningBot
 from tests.fake_telegram import FakeTelegram, Group, User
 
 pytestmark = BOTH_INTAKES  # the same tests, polling and with a webhook
@@ -195,7 +197,7 @@ async def test_a_disclosure_in_feedback_gets_help_first_and_reaches_the_team_wit
     assert team.messages[-1].text.endswith("✅ Being handled by Wendy.")
 
 
-async def test_a_disclosure_in_an_answer_is_saved_and_goes_anonymously_on_no(
+async def test_a_disclosure_in_an_answer_is_kept_once_in_the_alert_and_goes_anonymously_on_no(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
@@ -206,8 +208,11 @@ async def test_a_disclosure_in_an_answer_is_saved_and_goes_anonymously_on_no(
     replies = await sam.send(DISCLOSURE)
     assert replies[0].text == texts.SIGNPOST
     assert replies[-1].text.startswith(texts.REVIEW_TITLE)  # the answer was taken as usual
+    # The words are kept once, in the alert: the answer says where they went.
+    assert WITH_THE_TEAM in replies[-1].text and DISCLOSURE not in replies[-1].text
     answer = rows(bot, "SELECT value FROM answers WHERE question_id = 'names'")
-    assert answer == [(f'"{DISCLOSURE}"',)]
+    assert answer == [(f'"{WITH_THE_TEAM}"',)]
+    assert rows(bot, "SELECT words, source FROM safeguarding_alerts") == [(DISCLOSURE, "answer")]
 
     [answered] = await sam.press(texts.CONTACT_NO_BUTTON, message=replies[0])
     assert answered.text.startswith("That's OK. The team will still see what you wrote, without your name.")
@@ -330,7 +335,13 @@ async def test_a_disclosure_after_the_consultation_closed_still_raises_an_alert(
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam)
-    write(bot, "UPDATE participants SET current_consultation = 'old-one'")  # it closed meanwhile
+    # They were taking it when it closed: their response to it is the current one.
+    respondent = pseudonym(TEST_KEY.encode(), "old-one", 1001)
+    write(
+        bot,
+        "INSERT INTO responses (consultation_id, respondent, position, status, started_at, updated_at,"
+        f" current) VALUES ('old-one', '{respondent}', 'q', 'in_progress', '2019-12-31', '2019-12-31', 1)",
+    )
     replies = await sam.send("I want to kill myself")
     assert replies[0].text == texts.SIGNPOST
     assert replies[1].text == texts.NOT_OPEN.format(title="An old consultation")
@@ -432,7 +443,7 @@ async def test_final_results_are_posted_once_when_a_consultation_has_closed(
 async def test_a_reminder_reaches_someone_who_asked_and_carries_them_on(
     fake: FakeTelegram, bot: RunningBot
 ) -> None:
-    from bot.lifecycle import Lifecycle
+    from bot.lifecycle import Lifecycle, Retention
     from bot.telegram.jobs import remind
 
     sam = fake.user(1001, "Sam", "sam_k")
@@ -449,7 +460,7 @@ async def test_a_reminder_reaches_someone_who_asked_and_carries_them_on(
         conversation.db,
         conversation.catalogue,
         conversation.key,
-        180,
+        Retention.of(bot.settings),
         ZoneInfo("Europe/London"),
         lambda: ten_am,
         conversation.photos,

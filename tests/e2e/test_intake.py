@@ -73,12 +73,12 @@ async def test_an_update_the_library_cannot_read_is_set_aside_and_the_rest_go_on
     del broken["message"]["date"]  # python-telegram-bot cannot build a Message without it
     fake.push_raw_update(broken)
     [welcome] = await ali.send("/start")  # someone else, answered meanwhile
-    assert "Your privacy, in plain words" in welcome.text
+    assert texts.CONSENT_SUMMARY in welcome.text
     await fake.wait_processed(broken["update_id"])
     [(update_id, reason)] = rows(bot, "SELECT update_id, reason FROM quarantine")
     assert update_id == broken["update_id"] and "cannot be read" in reason
     [welcome] = await sam.send("/start")  # and the sender is not stuck
-    assert "Your privacy, in plain words" in welcome.text
+    assert texts.CONSENT_SUMMARY in welcome.text
     assert rows(bot, "SELECT count(*) FROM inbox WHERE done = 0") == [(0,)]
     assert "Sam" not in rows(bot, "SELECT payload FROM quarantine")[0][0]  # only its shape is kept
     replies = await worker.send("/summary")  # and the team hears of it
@@ -215,7 +215,7 @@ async def test_one_persons_flood_does_not_hold_up_anyone_else(fake: FakeTelegram
     started = time.monotonic()
     [welcome] = await sam.send("/start")
     assert time.monotonic() - started < 1.0
-    assert "Your privacy, in plain words" in welcome.text
+    assert texts.CONSENT_SUMMARY in welcome.text
 
 
 async def test_an_update_with_no_sender_is_ignored_quietly(

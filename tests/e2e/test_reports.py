@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.core import texts
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import RunningBot
-from tests.e2e.test_feedback_and_safeguarding import agree
+from tests.e2e.test_feedback_and_safeguarding import agree, rows
 from tests.fake_telegram import FakeTelegram, User
 
 OFFICER = 3001
@@ -92,9 +92,9 @@ async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
     await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     replies = await officer.send("/results pets")
     text = "\n".join(m.text or "" for m in replies)
-    # 6 said yes, 1 said no: the 1 is hidden, and so is the 6 (or the total would give it away).
-    assert "• 👎 No: fewer than 5" in text
-    assert "• 👍 Yes: 6" not in text
+    # 6 said yes, 1 said no: each count and the total in its band of 5.
+    assert "• 👍 Yes: 5 to 9" in text and "• 👎 No: fewer than 5" in text
+    assert "• everyone who reached it: 5 to 9" in text
     assert "Biscuit" not in text and "written answers, ideas and photos are for workers only" in text
     [csv_file, xlsx_file] = await officer.send("/export pets")
     rows = csv_rows(csv_file.document or b"")
@@ -104,6 +104,29 @@ async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
     assert xlsx_file.document_name == "pets-totals.xlsx"
     [refusal] = await officer.send("/poster pets")  # posters are for workers
     assert refusal.text == NOT_ALLOWED
+
+
+async def test_what_was_published_at_close_does_not_change_when_someone_deletes_their_data(
+    fake: FakeTelegram, bot: RunningBot, officer: User, worker: User
+) -> None:
+    """Yes 5 / No 5, then one who said No uses /deleteme: recomputed, the officers' totals would
+    go from "5 to 9" to "fewer than 5" for No, and show what that young person answered."""
+    people = [fake.user(8400 + n, f"P{n}", f"q{n}") for n in range(10)]
+    for n, person in enumerate(people):
+        await take_pets(person, "👍 Yes" if n < 5 else "👎 No", ["🐱 Cat"], "4", None)
+    await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
+    published = [m.text for m in await officer.send("/results pets")]
+    assert "• 👎 No: 5 to 9" in "\n".join(t or "" for t in published)
+    [before] = await officer.send("/consultations")
+
+    await people[-1].send("/deleteme")
+    await people[-1].press(texts.ERASE_YES_BUTTON)
+    assert rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'pets'") == [(9,)]
+    assert [m.text for m in await officer.send("/results pets")] == published
+    [after] = await officer.send("/consultations")
+    assert after.text == before.text and "finished responses: 10 to 14" in (after.text or "")
+    [csv_file, _] = await officer.send("/export pets")
+    assert ["Should pets be allowed?", "👎 No", "5 to 9", "–"] in csv_rows(csv_file.document or b"")
 
 
 async def test_workers_print_an_a4_poster_with_the_deep_link(bot: RunningBot, worker: User) -> None:

@@ -212,15 +212,15 @@ async def test_officers_see_no_live_counts_and_closed_ones_suppressed(
     assert not re.search(r"\d+ (response|finished)", pets), pets
     assert "1 response" not in text and "1 finished" not in text
     old = text.split("(old-one):")[1].split("\n\n")[0]
-    assert old.startswith(" closed") and "0 finished response(s)" in old  # a 0 points at nobody
+    assert old.startswith(" closed") and "finished responses: 0" in old  # a 0 points at nobody
     # The worker's view is as it was: live counts.
     [listing] = await worker.send("/consultations")
     assert "Pets at the hub (pets): open\n• 1 response(s), 1 finished" in (listing.text or "")
-    # Once closed, the officer's count goes through small-number suppression.
+    # Once closed, the officer's count goes through the small-number protection.
     await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     [listing] = await officer.send("/consultations")
     pets = (listing.text or "").split("(pets):")[1].split("\n\n")[0]
-    assert pets.startswith(" closed") and "fewer than 5 finished response(s)" in pets
+    assert pets.startswith(" closed") and "finished responses: fewer than 5" in pets
     assert "1 response" not in pets and "1 finished" not in pets
 
 

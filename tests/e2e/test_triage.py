@@ -9,6 +9,7 @@ tier only through what people see and what the database holds."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from bot import conversation
 from bot.config import Settings
 from bot.conversation import load_phrasebook
 from bot.core import texts
+from bot.core.engine import WITH_THE_TEAM
 from bot.core.ideas import display_label
 from bot.safeguarding import classifier
 from bot.safeguarding.review import ReviewQueue
@@ -193,6 +195,12 @@ def idea_taken(replies: list[SentMessage], words: str) -> None:
     assert texts_of(replies) == [texts.ASK_WHY.format(idea=display_label(words))]
 
 
+def kept_in_the_alert(replies: list[SentMessage], words: str) -> None:
+    """The answer or idea was taken, its words kept once, in the alert (no reason asked for)."""
+    [shown] = replies
+    assert WITH_THE_TEAM in shown.text and words not in shown.text
+
+
 def only(*expected: str) -> Callable[[list[SentMessage], str], None]:
     def check(replies: list[SentMessage], words: str) -> None:
         assert texts_of(replies) == list(expected)
@@ -201,8 +209,8 @@ def only(*expected: str) -> Callable[[list[SentMessage], str], None]:
 
 
 def consent_asked(replies: list[SentMessage], words: str) -> None:
-    [need, consent] = replies
-    assert need.text == texts.NEED_CONSENT and texts.CONSENT_BUTTON in consent.button_labels
+    [nudge] = replies
+    assert nudge.text == texts.NEED_CONSENT and texts.CONSENT_BUTTON in nudge.button_labels
 
 
 @dataclass(frozen=True)
@@ -212,12 +220,14 @@ class Way:
     send: Callable[[User, str], Awaitable[list[SentMessage]]]
     normal: Callable[[list[SentMessage], str], None]  # asserts the reply when nothing worries
     pointer_only: bool = False  # its reply is only a pointer, which signposting replaces
+    # Its reply when the words raised an alert, if not `normal`'s.
+    alerted: Callable[[list[SentMessage], str], None] | None = None
 
 
 WAYS = {
-    "answer": Way("answer", to_the_text_answer, say, answer_taken),
+    "answer": Way("answer", to_the_text_answer, say, answer_taken, alerted=kept_in_the_alert),
     "feedback": Way("feedback", to_feedback, say, feedback_taken),
-    "idea": Way("answer", to_the_ideas, say, idea_taken),
+    "idea": Way("answer", to_the_ideas, say, idea_taken, alerted=kept_in_the_alert),
     "caption": Way("message", agree, caption, only(texts.STICKER_OR_MEDIA), pointer_only=True),
     "edited": Way("message", agree, edit, only(texts.EDITS_NOT_SEEN)),
     "before_consent": Way("message", before_consent, say, consent_asked),
@@ -238,7 +248,7 @@ async def test_each_way_in_reaches_the_right_tier(fake: FakeTelegram, bot: Runni
     if way.pointer_only:
         assert replies[1:] == []
     else:
-        way.normal(replies[1:], ALERTING)
+        (way.alerted or way.normal)(replies[1:], ALERTING)
     assert alerts(bot) == [(ALERTING, way.source)]
 
     # REVIEW: their usual reply, nothing more; a possible concern, still knowing whose.
@@ -260,8 +270,7 @@ async def test_a_worrying_name_idea_or_reason_is_never_sent_for_moderation(
     amy, ben = fake.user(1001, "Amy", "amy"), fake.user(1002, "Ben", "ben")
     await to_the_ideas(amy)
     replies = await amy.send(ALERTING)
-    assert replies[0].text == texts.SIGNPOST
-    await amy.press(texts.NO_REASON_BUTTON)
+    assert replies[0].text == texts.SIGNPOST  # and no reason asked for: its words are with the team
     await amy.send(URGENT)  # a second idea, which the classifier hears
     await amy.press(texts.NO_REASON_BUTTON)
     await amy.send("Base Camp")
@@ -314,6 +323,12 @@ async def test_a_worrying_name_idea_or_reason_is_never_sent_for_moderation(
         ("Base Camp", 1),
         ("Safe Haven", 1),
         (REVIEWED_TOO, 1),
+    ]
+    # Amy's ideas say which went to the safeguarding team, the one acted on too; Ben's, freed, stays.
+    ideas = rows(bot, "SELECT a.value FROM answers a JOIN responses r ON r.id = a.response_id ORDER BY r.id")
+    assert [json.loads(value) for (value,) in ideas] == [
+        [WITH_THE_TEAM, "Base Camp"],
+        ["Safe Haven", REVIEWED_TOO],
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pydantic import SecretStr
 
 from bot.config import Settings
 from bot.core import texts
+from bot.core.screens import erase_screen
 from bot.intake.lanes import MAX_ATTEMPTS
 from tests.conftest import BOTH_INTAKES, E2E_SURVEYS, RunningBot
 from tests.fake_telegram import FakeTelegram, User
@@ -40,6 +42,14 @@ async def agree(user: User, payload: str = "") -> None:
 
 # Under every list: the language and easy read, never more than a tap away.
 READING_ROW = [texts.LANGUAGE_BUTTON, texts.EASY_READ_BUTTON, texts.LISTEN_BUTTON]
+# Under the consent question, and under the nudge to anything sent before it.
+CONSENT_BUTTONS = [
+    texts.CONSENT_BUTTON,
+    texts.READ_MORE_BUTTON,
+    texts.DECLINE_BUTTON,
+    texts.LANGUAGE_BUTTON,
+    texts.EASY_READ_BUTTON,
+]
 
 
 async def reach_the_text_question(user: User, scale_point: str = "3") -> None:
@@ -54,14 +64,14 @@ async def test_consent_comes_first_and_nothing_is_stored_before_it(
 ) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     [welcome] = await sam.send("/start")
-    assert "Your privacy, in plain words" in welcome.text
-    assert "anonymous" in welcome.text and "in danger" in welcome.text
-    assert welcome.button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]
+    assert welcome.text == f"{texts.WELCOME}\n\n{texts.CONSENT_SUMMARY}\n\n{texts.CONSENT_QUESTION}"
+    assert "anonymous" in welcome.text and "someone is hurting you" in welcome.text
+    assert welcome.button_labels == CONSENT_BUTTONS
     assert rows(bot, "SELECT * FROM participants") == []
 
-    # Anything before consent leads back to the notice.
-    replies = await sam.send("hello?")
-    assert replies[-1].button_labels == [texts.CONSENT_BUTTON, texts.DECLINE_BUTTON, texts.LANGUAGE_BUTTON]
+    # Anything before consent gets one line and the same buttons, not the notice again.
+    [nudge] = await sam.send("hello?")
+    assert nudge.text == texts.NEED_CONSENT and nudge.button_labels == CONSENT_BUTTONS
 
     await sam.press(texts.DECLINE_BUTTON)
     assert sam.messages[-1].text.startswith("That's fine. Nothing about you has been saved.")
@@ -79,9 +89,11 @@ async def test_consent_comes_first_and_nothing_is_stored_before_it(
 async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: RunningBot) -> None:
     sam = fake.user(1001, "Sam", "sam_k")
     [notice] = await sam.send("/privacy")
-    assert notice.text == texts.PRIVACY_NOTICE
+    assert bot.conversation is not None
+    # The full notice; before they agree, the consent question under it (see test_privacy.py).
+    assert notice.text == f"{bot.conversation.privacy_facts.notice()}\n\n{texts.CONSENT_QUESTION}"
     [help_text] = await sam.send("/help")
-    assert "/cancel" in help_text.text and "/privacy" in help_text.text
+    assert "/cancel" in help_text.text and "/privacy" in help_text.text and "/mydata" in help_text.text
     [pointer] = await sam.send("/frobnicate")
     assert pointer.text == texts.NOT_UNDERSTOOD
     assert [c["command"] for c in fake.my_commands()] == [
@@ -93,6 +105,7 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
         "easyread",
         "listen",
         "privacy",
+        "mydata",
         "deleteme",
         "help",
     ]
@@ -485,7 +498,9 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     assert rows(bot, "SELECT count(*) FROM responses") == [(3,)]
 
     [ask] = await sam.send("/deleteme")
-    assert ask.text == texts.ERASE_ASK and "anonymous feedback" in ask.text
+    assert bot.conversation is not None
+    assert ask.text == erase_screen(bot.conversation.privacy_facts).text
+    assert "anonymous feedback" in ask.text and "replaced within 14 days" in ask.text  # BACKUP_KEEP
     [kept] = await sam.press(texts.ERASE_NO_BUTTON)
     assert kept.text == texts.ERASE_KEPT
     assert rows(bot, "SELECT count(*) FROM responses") == [(3,)]
@@ -498,13 +513,32 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]  # Kim's stays
     assert rows(bot, "SELECT count(*) FROM answers") == [(4,)]
     [again] = await sam.send("/start")
-    assert again.button_labels == [
-        texts.CONSENT_BUTTON,
-        texts.DECLINE_BUTTON,
-        texts.LANGUAGE_BUTTON,
-    ]  # asked like new
+    assert again.button_labels == CONSENT_BUTTONS  # asked like new
     [nothing] = await sam.send("/deleteme")
     assert nothing.text == texts.NOTHING_STORED
+
+
+async def test_the_month_they_last_used_the_bot_is_kept_and_no_more(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/help")
+    this_month = datetime.now(UTC).date().replace(day=1).isoformat()
+    assert rows(bot, "SELECT last_seen_month FROM participants") == [(this_month,)]
+
+
+async def test_erased_words_are_in_none_of_the_database_s_files(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    words = b"A pizza night with karaoke at the hub on Saturdays would be great"
+    await reach_the_text_question(sam)
+    await sam.send(words.decode())
+    files = list(bot.settings.database_path.parent.glob(f"{bot.settings.database_path.name}*"))
+    assert any(words in path.read_bytes() for path in files)  # still in the write-ahead log, at least
+    await sam.send("/deleteme")
+    await sam.press(texts.ERASE_YES_BUTTON)
+    files = list(bot.settings.database_path.parent.glob(f"{bot.settings.database_path.name}*"))
+    assert [path.name for path in files if words in path.read_bytes()] == []
 
 
 async def test_the_nightly_backup_copies_the_database_while_the_bot_runs(

@@ -48,8 +48,7 @@ def add_person(connection: sqlite3.Connection, user_id: int, filler: int = 0) ->
     stamp = NOW.isoformat()
     connection.execute("BEGIN IMMEDIATE")
     connection.execute(
-        "INSERT INTO participants (user_id, consented_at, privacy_version, current_consultation)"
-        " VALUES (?, ?, 1, 'c')",
+        "INSERT INTO participants (user_id, consented_at, privacy_version) VALUES (?, ?, 1)",
         (user_id, stamp),
     )
     response = connection.execute(
@@ -312,3 +311,12 @@ def test_restore_onto_a_fresh_machine(database: Path, tmp_path: Path) -> None:
 def test_a_missing_backup_file_is_named(database: Path, tmp_path: Path) -> None:
     with pytest.raises(BackupError, match=r"nope\.sqlite3: there is no such backup file"):
         restore(tmp_path / "nope.sqlite3", database)
+
+
+def test_a_backup_never_carries_the_pseudonym_key(database: Path, tmp_path: Path) -> None:
+    # Where versions before PSEUDONYM_KEY_FILE generated it, and where it still works from.
+    key = b"5eed" * 16
+    (database.parent / "pseudonym.key").write_bytes(key)
+    made = backup_database(database, tmp_path / "backups", 3, NOW)
+    assert [p.name for p in (tmp_path / "backups").iterdir()] == [made.name]
+    assert key not in made.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.config import load_settings, pseudonym_key
+from bot.config import ConfigError, load_settings, pseudonym_key
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "TIMEZONE",
         "TEAM_HOURS",
         "PSEUDONYM_KEY",
+        "PSEUDONYM_KEY_FILE",
+        "DATABASE_PATH",
+        "QUIET_PARTICIPANT_DAYS",
         "TEAM_CHAT_ID",
         "WEBHOOK_URL",
         "WEBHOOK_SECRET",
@@ -41,6 +45,11 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         ("TEAM_HOURS", "Mon-Fry 09:00-17:00", "TEAM_HOURS: 'fry' in 'Mon-Fry 09:00-17:00' is not a day;"),
         ("TEAM_HOURS", "9 to 5", "TEAM_HOURS: '9 to 5' should be days then opening and closing times"),
         ("PSEUDONYM_KEY", "short", "PSEUDONYM_KEY: should be at least 32 characters; make one with"),
+        (
+            "QUIET_PARTICIPANT_DAYS",
+            "7",
+            "QUIET_PARTICIPANT_DAYS: Input should be greater than or equal to 31",
+        ),
         ("WEBHOOK_SECRET", "not secret!", "WEBHOOK_SECRET: should be 1 to 256 letters, digits, _ or -"),
         ("WEBHOOK_LISTEN", "8443", "WEBHOOK_LISTEN: should be host:port, e.g. 0.0.0.0:8443; not '8443'"),
         ("WEBHOOK_URL", "https://bot.example.org/hook", "WEBHOOK_SECRET: needed when WEBHOOK_URL is set"),
@@ -86,13 +95,51 @@ def test_ids_lists_and_blank_values(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.api_root == "https://api.telegram.org"
 
 
-def test_generated_pseudonym_key_is_private_and_stable(tmp_path: Path) -> None:
-    database = tmp_path / "data" / "db.sqlite3"
-    key = pseudonym_key(None, database)
-    key_file = tmp_path / "data" / "pseudonym.key"
+def test_generated_pseudonym_key_is_private_stable_and_not_beside_the_database(tmp_path: Path) -> None:
+    database, key_file = tmp_path / "data" / "db.sqlite3", tmp_path / "keys" / "pseudonym.key"
+    key = pseudonym_key(None, key_file, database)
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(key) == 64
-    assert pseudonym_key(None, database) == key
+    assert pseudonym_key(None, key_file, database) == key
+    assert not (tmp_path / "data").exists()
+
+
+def test_a_key_generated_beside_the_database_by_an_older_version_is_still_used(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    database, key_file = tmp_path / "data" / "db.sqlite3", tmp_path / "keys" / "pseudonym.key"
+    old = tmp_path / "data" / "pseudonym.key"
+    old.parent.mkdir()
+    old.write_text("d2f1c0ffee5eed" * 5 + "\n")
+    with caplog.at_level(logging.WARNING):
+        assert pseudonym_key(None, key_file, database) == b"d2f1c0ffee5eed" * 5
+    assert not key_file.exists()  # no second key made
+    assert f"Move it: put its contents in PSEUDONYM_KEY, or move the file to {key_file}" in caplog.text
+    key_file.parent.mkdir()
+    key_file.write_text("a different key, made by mistake" * 2)
+    with pytest.raises(ConfigError, match="hold different keys"):
+        pseudonym_key(None, key_file, database)
+
+
+def test_a_key_file_beside_the_database_or_that_cannot_be_made_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "data" / "db.sqlite3"))
+    for beside in ("data/our.key", "data/backups/our.key"):
+        monkeypatch.setenv("PSEUDONYM_KEY_FILE", beside)
+        assert main(["check-surveys"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("Configuration problem: PSEUDONYM_KEY_FILE: should not be beside the database")
+        assert len(err.strip().splitlines()) == 1
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("PSEUDONYM_KEY_FILE", str(blocker / "pseudonym.key"))
+    assert main(["simulate", "--db", str(tmp_path / "data" / "db.sqlite3")]) == 2  # found on opening
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"Configuration problem: PSEUDONYM_KEY_FILE: cannot create {blocker / 'pseudonym.key'}"
+    )
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_an_unusable_database_path_is_one_clear_line(
@@ -137,6 +184,7 @@ def test_a_guessable_pseudonym_key_is_refused(
         assert main(["check-surveys"]) == 2
         err = capsys.readouterr().err
         assert err.startswith("Configuration problem: PSEUDONYM_KEY: looks easy to guess"), weak
+        assert len(err.strip().splitlines()) == 1
         assert weak not in err  # the key itself is never printed
 
 

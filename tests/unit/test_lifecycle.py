@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.core.privacy import pseudonym
-from bot.lifecycle import Lifecycle
+from bot.lifecycle import Lifecycle, Retention
 from bot.photo_answers import PhotoAnswers
-from bot.storage import ideas_repo
+from bot.storage import ideas_repo, lifecycle_repo
 from bot.storage.db import Database
 from bot.surveys import load
 from tests.conftest import E2E_SURVEYS, Clock
@@ -21,9 +21,18 @@ LONDON = ZoneInfo("Europe/London")
 PHOTOS = PhotoAnswers(Path("/nonexistent/photos"), lambda: datetime.now(UTC))
 
 
-def lifecycle(db: Database, clock: Clock, retention_days: int = 30) -> Lifecycle:
+# Typed answers 30 days after closing; the others at their defaults.
+POLICY = Retention(
+    typed_answers=timedelta(days=30),
+    feedback=timedelta(days=365),
+    quiet_participant=timedelta(days=365),
+    alert_identity=timedelta(days=30),
+)
+
+
+def lifecycle(db: Database, clock: Clock) -> Lifecycle:
     catalogue, _ = load([E2E_SURVEYS])
-    return Lifecycle(db, catalogue, KEY, retention_days, LONDON, clock, PHOTOS)
+    return Lifecycle(db, catalogue, KEY, POLICY, LONDON, clock, PHOTOS)
 
 
 def add_response(
@@ -109,13 +118,13 @@ async def test_retention_deletes_typed_answers_only_after_the_period(db: Databas
     closed_pets = pets.model_copy(update={"closes_at": datetime(2026, 10, 1, tzinfo=UTC)})
     catalogue.consultations["pets"] = closed_pets
     clock = Clock(datetime(2026, 10, 30, tzinfo=UTC))
-    service = Lifecycle(db, catalogue, KEY, 30, LONDON, clock, PHOTOS)
+    service = Lifecycle(db, catalogue, KEY, POLICY, LONDON, clock, PHOTOS)
     await db.transaction(
         lambda c: add_response(c, "pets", 1, "2026-09-30", {"allowed": '"yes"', "names": '"Rex"'})
     )
-    assert await service.apply_retention() == {}  # 29 days after closing
+    assert (await service.apply_retention()).answers == {}  # 29 days after closing
     clock.now = datetime(2026, 10, 31, tzinfo=UTC)
-    assert await service.apply_retention() == {"pets": 1}
+    assert (await service.apply_retention()).answers == {"pets": 1}
     rows = await db.fetch_all("SELECT question_id FROM answers")
     assert [r["question_id"] for r in rows] == ["allowed"]  # choices stay
 
@@ -127,7 +136,7 @@ async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_
     catalogue.consultations[ideas.id] = ideas.model_copy(
         update={"closes_at": datetime(2026, 10, 1, tzinfo=UTC)}
     )
-    service = Lifecycle(db, catalogue, KEY, 30, LONDON, Clock(datetime(2026, 10, 31, tzinfo=UTC)), PHOTOS)
+    service = Lifecycle(db, catalogue, KEY, POLICY, LONDON, Clock(datetime(2026, 10, 31, tzinfo=UTC)), PHOTOS)
 
     def setup(c: sqlite3.Connection) -> None:
         add_response(c, ideas.id, 1, "2026-09-30", {"name": '["Safe Haven"]', "feel": '"safe"'})
@@ -138,9 +147,102 @@ async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_
         ideas_repo.set_why(c, ideas.id, "name", "p1", "safe haven", "My nan's house was called that")
 
     await db.transaction(setup)
-    assert await service.apply_retention() == {ideas.id: 1}
+    assert (await service.apply_retention()).answers == {ideas.id: 1}
     assert [r["question_id"] for r in await db.fetch_all("SELECT question_id FROM answers")] == ["feel"]
     [submission] = await db.fetch_all("SELECT wording, why FROM idea_submissions")
     assert (submission["wording"], submission["why"]) == ("", None)
     [idea] = await db.fetch_all("SELECT label FROM ideas")
     assert idea["label"] == "Safe Haven"  # the moderated idea stays, as a count does
+
+
+async def test_feedback_goes_with_its_status_changes_a_year_after_it_arrived(db: Database) -> None:
+    clock = Clock(datetime(2026, 12, 6, 3, 30, tzinfo=UTC))
+    service = lifecycle(db, clock)
+
+    def setup(c: sqlite3.Connection) -> None:
+        for body, day in (
+            ("The hub's wifi keeps dropping", "2025-12-05"),
+            ("More board games", "2025-12-06"),
+        ):
+            item = c.execute(
+                "INSERT INTO feedback (topic, body, received_on, public_reply) VALUES ('hub', ?, ?, 'Fixed')",
+                (body, day),
+            ).lastrowid
+            c.execute(
+                "INSERT INTO feedback_status_changes VALUES (?, 'done', 42, '2026-01-10T10:00:00+00:00')",
+                (item,),
+            )
+
+    await db.transaction(setup)
+    assert (await service.apply_retention()).feedback == 1  # 366 days old; the other is 365
+    assert [r["body"] for r in await db.fetch_all("SELECT body FROM feedback")] == ["More board games"]
+    assert len(await db.fetch_all("SELECT * FROM feedback_status_changes")) == 1
+
+
+async def test_a_quiet_young_person_s_consent_goes_a_year_after_the_month_they_were_last_seen(
+    db: Database,
+) -> None:
+    clock = Clock(datetime(2026, 12, 6, 3, 30, tzinfo=UTC))
+    service = lifecycle(db, clock)
+
+    def setup(c: sqlite3.Connection) -> None:
+        for user_id, consented, seen in (
+            (1, "2024-03-02", "2025-11-01"),  # last seen in November 2025: over a year ago
+            (2, "2024-03-02", "2025-12-01"),  # December 2025: maybe 6 December, so not yet
+            (3, "2025-10-05T00:00:00+00:00", None),  # agreed, and never came back
+            (4, "2026-06-01T00:00:00+00:00", None),
+        ):
+            c.execute(
+                "INSERT INTO participants (user_id, consented_at, privacy_version, last_seen_month)"
+                " VALUES (?, ?, 1, ?)",
+                (user_id, consented, seen),
+            )
+        c.execute("INSERT INTO announcements VALUES (1, 'pets', 42, '2025-01-01', NULL, NULL)")
+        c.execute("INSERT INTO announcement_sends (announcement_id, user_id) VALUES (1, 1), (1, 2)")
+        c.execute(
+            "INSERT INTO responses (consultation_id, respondent, user_id, status, started_at, updated_at)"
+            " VALUES ('open-day', 'p1', 1, 'submitted', '2025-11-01', '2025-11-01')"
+        )
+
+    await db.transaction(setup)
+    assert (await service.apply_retention()).participants == 2
+    assert [r[0] for r in await db.fetch_all("SELECT user_id FROM participants")] == [2, 4]
+    assert [r[0] for r in await db.fetch_all("SELECT user_id FROM announcement_sends")] == [2]
+    [response] = await db.fetch_all("SELECT user_id FROM responses")
+    assert response["user_id"] is None  # the answers stay, no longer theirs by id
+
+    clock.now = datetime(2027, 1, 1, tzinfo=UTC)  # now December 2025 is over a year ago
+    await db.transaction(lambda c: lifecycle_repo.note_seen(c, 4, datetime(2026, 12, 1).date()))
+    assert (await service.apply_retention()).participants == 1
+    [kept] = await db.fetch_all("SELECT user_id, last_seen_month FROM participants")
+    assert tuple(kept) == (4, "2026-12-01")
+
+
+async def test_who_sent_an_alert_is_cleared_a_month_after_the_team_took_it_on(db: Database) -> None:
+    clock = Clock(datetime(2026, 12, 6, 3, 30, tzinfo=UTC))
+    service = lifecycle(db, clock)
+
+    def setup(c: sqlite3.Connection) -> None:
+        for state, acknowledged in (
+            ("acknowledged", "2026-11-06T03:29:59+00:00"),
+            ("acknowledged", "2026-11-06T03:30:01+00:00"),
+            ("sent", None),
+        ):
+            c.execute(
+                "INSERT INTO safeguarding_alerts (words, category, source, raised_at, user_id, contact_name,"
+                " contact_username, wants_contact, state, acknowledged_at)"
+                " VALUES ('nobody listens at home', 'neglect', 'message', '2026-11-05', 1001, 'Sam',"
+                " 'sam_k', 1, ?, ?)",
+                (state, acknowledged),
+            )
+
+    await db.transaction(setup)
+    assert (await service.apply_retention()).alert_identities == 1
+    stored = await db.fetch_all(
+        "SELECT user_id, contact_name, contact_username, words, category FROM safeguarding_alerts ORDER BY id"
+    )
+    assert [tuple(r) for r in stored] == [
+        (None, None, None, "nobody listens at home", "neglect"),  # the words stay for the record
+        (1001, "Sam", "sam_k", "nobody listens at home", "neglect"),
+        (1001, "Sam", "sam_k", "nobody listens at home", "neglect"),
+    ]

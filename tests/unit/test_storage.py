@@ -184,3 +184,73 @@ async def test_a_new_version_keeps_the_recordings_of_the_one_before(db: Database
 def test_no_migrations_to_be_found_is_an_error_not_an_empty_schema(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match="no migrations found"):
         available(tmp_path)
+
+
+async def test_0016_leaves_nothing_that_links_an_anonymous_answer_to_its_author(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in available():
+        if migration.version <= 15:
+            shutil.copy(migration.path, folder)
+    database = await Database.open(tmp_path / "db.sqlite3")
+    day, moment = "2026-11-02T00:00:00+00:00", "2026-11-02T10:00:00+00:00"
+
+    def before(tx: sqlite3.Connection) -> None:
+        tx.executemany(
+            "INSERT INTO participants (user_id, consented_at, privacy_version, current_consultation,"
+            " language) VALUES (?, ?, 1, ?, ?)",
+            [(1, day, "pets", "ar"), (2, day, "named", "en")],
+        )
+        tx.executemany(
+            "INSERT INTO responses (id, consultation_id, respondent, user_id, position, status,"
+            " started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (1, "pets", "p-one", None, "names", "in_progress", day, day),
+                (2, "named", "n-two", 2, "come", "in_progress", moment, moment),
+                (3, "pets", "p-three", None, None, "submitted", day, day),
+            ],
+        )
+        tx.executemany(
+            "INSERT INTO answers (response_id, question_id, value, answered_at, language)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (1, "names", '"Biscuit"', day, "ar"),
+                (3, "names", '"he hurts me"', day, "en"),
+                (3, "allowed", '"yes"', day, None),
+                (3, "ideas", '["Base Camp", "he hurts me"]', day, None),
+            ],
+        )
+        tx.execute("INSERT INTO photos VALUES ('a1b2.jpg', 1, 'snap', '2026-11-02')")
+        tx.executemany(
+            "INSERT INTO safeguarding_alerts (words, category, source, raised_at, state)"
+            " VALUES (?, 'abuse', ?, ?, 'sent')",
+            [(" he hurts me ", "answer", moment), ("Biscuit", "message", moment)],
+        )
+
+    try:
+        await migrate(database, folder)
+        await database.transaction(before)
+        await migrate(database)
+        answers = await database.fetch_all("SELECT response_id, question_id, value FROM answers")
+        assert sorted(tuple(row) for row in answers) == [
+            (1, "names", '"Biscuit"'),  # an alert from a message is not an answer's
+            (3, "allowed", '"yes"'),
+            (3, "ideas", '["Base Camp","(sent to the safeguarding team)"]'),
+            (3, "names", '"(sent to the safeguarding team)"'),
+        ]
+        current = await database.fetch_all("SELECT id, current FROM responses ORDER BY id")
+        # The identified one keeps its place; the anonymous one cannot be found without the key.
+        assert [tuple(row) for row in current] == [(1, 0), (2, 1), (3, 0)]
+        participants = await database.fetch_all("PRAGMA table_info(participants)")
+        assert "current_consultation" not in {row["name"] for row in participants}
+        assert "language" not in {
+            row["name"] for row in await database.fetch_all("PRAGMA table_info(answers)")
+        }
+        assert [tuple(r) for r in await database.fetch_all("SELECT name, response_id FROM photos")] == [
+            ("a1b2.jpg", 1)
+        ]
+        for table in ("answers", "photos", "reminders"):  # in key order: the order of writing is gone
+            with pytest.raises(sqlite3.OperationalError, match="rowid"):
+                await database.fetch_all(f"SELECT rowid FROM {table}")
+    finally:
+        await database.close()

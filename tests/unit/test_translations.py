@@ -33,7 +33,8 @@ YOUNG_PEOPLES_MODULES = [
 TEAM_ONLY = {"_rounds_table", "team_result_sections"}
 NOT_FOR_YOUNG_PEOPLE = re.compile(
     r"^(in_progress|one_of|at_least|at_most|safeguarding-alert-|message is not modified|"
-    r"\x00rather-not-say|: cannot read it: |progress points at .*|no more choices)$"
+    r"\x00rather-not-say|\(sent to the safeguarding team\)|: cannot read it: |progress points at .*|"
+    r"no more choices)$"
 )
 
 

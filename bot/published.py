@@ -1,0 +1,121 @@
+"""What anyone outside the team learns about a consultation's results, and freezing it at close.
+
+Officers' totals (`/results`, `/export`, `/consultations`) and a vote's result for young people
+come from one `Publication`, built with every count through `bot.core.suppression` and stored the
+first time it is needed after the consultation closes. Nothing is published while a consultation is
+open (one day's totals against the next would show how the last person answered), and nothing
+changes after: a `/deleteme` removes that young person's rows, not what was already published.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from sqlite3 import Connection
+
+from bot.charts import bands_chart
+from bot.core import texts
+from bot.core.models import Consultation, RankedQuestion
+from bot.core.screens import Screen
+from bot.core.suppression import band
+from bot.core.tallies import tally
+from bot.exports import OFFICER_HEADER, Table, officer_table
+from bot.storage import published_repo, repos, summary_repo
+from bot.storage.db import Database
+from bot.votes import cell_name, count_votes, enough_took_part, vote_table, with_ballot_options
+
+
+@dataclass(frozen=True)
+class PublishedVote:
+    question_id: str
+    cells: list[tuple[str, int, int]]  # (option id, or two joined by a space; band low; band high)
+    winner: str | None  # option id: None when too few took part, or nobody chose any option
+    nobody: bool  # nobody reached the vote at all
+    enough: bool  # whether enough took part to name a winner
+
+
+@dataclass(frozen=True)
+class Publication:
+    rows: list[list[str]]  # the officers' table (`bot.exports.OFFICER_HEADER`)
+    finished: str  # finished responses, as published
+    votes: list[PublishedVote]
+
+    @property
+    def officer_table(self) -> Table:
+        return OFFICER_HEADER, self.rows
+
+
+def build(db: Connection, consultation: Consultation, min_cell: int) -> Publication:
+    """The publication from what is stored now (for `frozen`, and the tests)."""
+    answers = repos.submitted_answers(db, consultation.id)
+    counted = count_votes(db, consultation)
+    _, rows = officer_table(consultation, answers, counted, min_cell)
+    finished = summary_repo.consultation_figures(db, consultation.id, 0, []).submitted
+    votes = []
+    for result in counted:
+        figures = tally(result.question, answers.get(result.question.id, []))
+        table = vote_table(result, figures.answered + figures.skipped + figures.declined, min_cell)
+        enough = enough_took_part(table, min_cell)
+        votes.append(
+            PublishedVote(
+                result.question.id,
+                [(key, cell.low, cell.high) for key, cell in table.cells.items()],
+                result.count.winner if enough else None,
+                table.total.high == 0,
+                enough,
+            )
+        )
+    return Publication(rows, band(finished, min_cell).shown if finished else "0", votes)
+
+
+def frozen(db: Connection, consultation: Consultation, min_cell: int, now: datetime) -> Publication:
+    """In a transaction, after close: the stored publication, made now if this is the first time."""
+    stored = published_repo.frozen(db, consultation.id)
+    if stored is None:
+        publication = build(db, consultation, min_cell)
+        published_repo.freeze(db, consultation.id, now.date(), json.dumps(asdict(publication)))
+        return publication
+    body = json.loads(stored)
+    votes = [PublishedVote(**{**v, "cells": [tuple(c) for c in v["cells"]]}) for v in body["votes"]]
+    return Publication(body["rows"], body["finished"], votes)
+
+
+async def publication(
+    database: Database, consultation: Consultation, min_cell: int, clock: Callable[[], datetime]
+) -> Publication | None:
+    """What may be published about a launched consultation: None while it is open or not yet open."""
+    now = clock()
+    if consultation.closes_at is None or consultation.closes_at > now:
+        return None
+    return await database.transaction(lambda db: frozen(db, consultation, min_cell, now))
+
+
+def vote_screens(publication: Publication, live: Consultation) -> list[Screen]:
+    """A closed vote's result for young people, worded for the reader (`live`: the consultation in
+    their language, with its shortlisted ideas): the winner and, once enough took part, a chart of
+    first choices in bands. Drawn in the caller's thread (about 0.3 s a chart)."""
+    screens = []
+    for vote in publication.votes:
+        question = live.question(vote.question_id)
+        if not isinstance(question, RankedQuestion):
+            continue
+        if vote.nobody:
+            screens.append(Screen(texts.RESULT_NOBODY_VOTED.format(title=live.title)))
+        elif not vote.enough:
+            screens.append(Screen(texts.RESULT_TOO_FEW.format(title=live.title)))
+        elif vote.winner is None:
+            screens.append(Screen(texts.RESULT_NO_VOTES.format(title=live.title)))
+        else:
+            winner = question.option(vote.winner)
+            labels = [cell_name(question, key, texts.NO_CHOICE, texts.EITHER) for key, _, _ in vote.cells]
+            chart = bands_chart(live.title, labels, [(low, high) for _, low, high in vote.cells])
+            text = texts.RESULT_WON.format(title=live.title, winner=winner.label if winner else vote.winner)
+            screens.append(Screen(text, image=chart))
+    return screens
+
+
+async def live_for_reader(database: Database, worded: Consultation) -> Consultation:
+    """The consultation in the reader's words, with the shortlisted ideas a vote drew on."""
+    return await database.read(lambda db: with_ballot_options(db, worded))

@@ -1,0 +1,260 @@
+"""Transparency and control: a short consent screen with the full notice a tap away, the notice
+true and saying who decides (from the settings), and /mydata showing a young person everything
+held about them, with a contact request they can withdraw."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import closing
+
+import pytest
+
+from bot.config import Settings
+from bot.core import i18n, texts
+from tests.conftest import RunningBot
+from tests.e2e.test_languages import arabic
+from tests.e2e.test_young_person import CONSENT_BUTTONS, reach_the_text_question, rows
+from tests.fake_telegram import FakeTelegram, User
+
+# The consent screen before it was split in two: welcome, the whole notice and the question.
+OLD_CONSENT_SCREEN_LENGTH = 1036
+DISCLOSURE = "my mum's boyfriend hits me"
+
+
+@pytest.fixture
+async def council_bot(fake: FakeTelegram, settings: Settings) -> AsyncIterator[RunningBot]:
+    """The bot as a council set it up: its own controller, contact, DPO and lawful basis."""
+    running = RunningBot(
+        fake,
+        settings.model_copy(
+            update={
+                "privacy_controller": "Northbrook Council's Youth Voice team",
+                "privacy_contact": "youthvoice@northbrook.example or 01632 960 123",
+                "privacy_dpo": "dpo@northbrook.example",
+                "privacy_lawful_basis": "public task (UK GDPR Article 6(1)(e)), Children Act 1989",
+                "retention_days": 90,
+                "alert_identity_days": 21,
+            }
+        ),
+    )
+    await running.start()
+    yield running
+    await running.stop()
+
+
+async def test_the_consent_screen_is_short_and_read_more_turns_it_into_the_full_notice(
+    fake: FakeTelegram, council_bot: RunningBot
+) -> None:
+    jo = fake.user(3101, "Jo", "jo_p")
+    [short] = await jo.send("/start pets")
+    assert len(short.text) < OLD_CONSENT_SCREEN_LENGTH / 2
+    assert "It's anonymous" in short.text and "You can stop any time" in short.text
+    assert "If you tell us someone is hurting you, we'll make sure you get help." in short.text
+    assert "Data Protection Officer" not in short.text  # the detail waits behind "Read more"
+    assert short.button_labels == CONSENT_BUTTONS
+
+    [full] = await jo.press(texts.READ_MORE_BUTTON)
+    assert full.message_id == short.message_id  # the same message, buttons still under the thumb
+    assert full.text.startswith("🔒 Your privacy: the full version")
+    assert full.text.endswith(texts.CONSENT_QUESTION)
+    assert full.button_labels == [
+        texts.CONSENT_BUTTON,
+        texts.DECLINE_BUTTON,
+        texts.LANGUAGE_BUTTON,
+        texts.EASY_READ_BUTTON,
+    ]
+    assert rows(council_bot, "SELECT * FROM participants") == []
+
+    agreed, question = await jo.press(texts.CONSENT_BUTTON)
+    # What they read stays, saying they agreed; the deep link's consultation opens.
+    assert agreed.text.startswith("🔒 Your privacy: the full version")
+    assert agreed.text.endswith(texts.CONSENT_GIVEN) and agreed.button_labels == []
+    assert "Should pets be allowed?" in question.text
+    assert rows(council_bot, "SELECT user_id, privacy_version FROM participants") == [
+        (3101, texts.PRIVACY_VERSION)
+    ]
+
+
+async def test_no_thanks_under_the_full_notice_saves_nothing(fake: FakeTelegram, bot: RunningBot) -> None:
+    kai = fake.user(3102, "Kai", "kai_m")
+    await kai.send("/start")
+    await kai.press(texts.READ_MORE_BUTTON)
+    [declined] = await kai.press(texts.DECLINE_BUTTON)
+    assert declined.text == texts.DECLINED
+    assert rows(bot, "SELECT * FROM participants") == []
+
+
+async def test_before_consent_anything_sent_gets_a_one_line_nudge_with_the_buttons(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    ria = fake.user(3103, "Ria", "ria_t")
+    await ria.send("/start")
+    for reply in (
+        await ria.send("is this the youth club bot"),
+        await ria.send("/feedback"),
+        await ria.send("/updates"),
+        await ria.send_sticker(),
+    ):
+        [nudge] = reply
+        assert nudge.text == texts.NEED_CONSENT and "\n" not in nudge.text
+        assert nudge.button_labels == CONSENT_BUTTONS
+    [agreed, listing] = await ria.press(texts.CONSENT_BUTTON, message=nudge)
+    assert agreed.text.endswith(texts.CONSENT_GIVEN) and listing.text == texts.CHOOSE_CONSULTATION
+
+
+async def test_privacy_says_who_decides_how_to_reach_them_the_lawful_basis_and_the_ico(
+    fake: FakeTelegram, council_bot: RunningBot
+) -> None:
+    lee = fake.user(3104, "Lee", "lee_w")
+    [notice] = await lee.send("/privacy")
+    for said in (
+        "youthvoice is run by Northbrook Council's Youth Voice team",
+        "Contact: youthvoice@northbrook.example or 01632 960 123.",
+        "Data Protection Officer: dpo@northbrook.example.",
+        "Our lawful basis is public task (UK GDPR Article 6(1)(e)), Children Act 1989.",
+        "ico.org.uk/make-a-complaint or call 0303 123 1113",
+        # True about what is kept, and for how long (RETENTION_DAYS, ALERT_IDENTITY_DAYS).
+        "deleted 90 days after the consultation closes",
+        "we keep your name, username and Telegram number with it until 21 days after",
+        "Results are shared as totals, rounded, with small groups hidden, so no one can be picked out.",
+        "Feedback is anonymous",
+        "/mydata",
+    ):
+        assert said in notice.text
+    assert len(notice.text) < 4096  # one message
+    # Before they agree it carries the consent buttons (never a dead end); after, it is just read.
+    assert texts.CONSENT_BUTTON in notice.button_labels
+    before = notice.text
+    await lee.press(texts.CONSENT_BUTTON, message=notice)
+    [again] = await lee.send("/privacy")
+    assert again.text == before.removesuffix(f"\n\n{texts.CONSENT_QUESTION}")
+    assert again.button_labels == []
+
+
+async def test_easy_read_before_consent_gives_the_easy_notice(fake: FakeTelegram, bot: RunningBot) -> None:
+    max_ = fake.user(3105, "Max", "max_e")
+    [short] = await max_.send("/start")
+    standard_length = len(short.text)
+    [said, easy] = await max_.press(texts.EASY_READ_BUTTON)
+    with i18n.speaking(i18n.Reading(easy=True)):
+        assert said.text == texts.EASY_READ_ON  # the tapped message says so; the screen comes again
+        assert easy.text == f"{texts.WELCOME}\n\n{texts.CONSENT_SUMMARY}\n\n{texts.CONSENT_QUESTION}"
+        assert len(easy.text) < standard_length
+        assert texts.STANDARD_WORDING_BUTTON in easy.button_labels
+        [full] = await max_.press(texts.READ_MORE_BUTTON, message=easy)
+        assert full.text.startswith("🔒 Your privacy: easy read")
+        assert "ico.org.uk/make-a-complaint or 0303 123 1113" in full.text
+    await max_.press(texts.CONSENT_BUTTON, message=full)
+    assert rows(bot, "SELECT easy_read FROM participants") == [(1,)]
+
+
+async def test_an_arabic_speaker_gets_the_short_screen_and_the_full_notice_in_arabic(
+    fake: FakeTelegram, council_bot: RunningBot
+) -> None:
+    amal = fake.user(3106, "Amal", "amal_a", language_code="ar")
+    [short] = await amal.send("/start")
+    assert short.text == f"{arabic('WELCOME')}\n\n{arabic('CONSENT_SUMMARY')}\n\n{arabic('CONSENT_QUESTION')}"
+    assert "يؤذيك" in short.text and len(short.text) < OLD_CONSENT_SCREEN_LENGTH / 2
+    assert short.button_labels[:3] == [
+        arabic("CONSENT_BUTTON"),
+        arabic("READ_MORE_BUTTON"),
+        arabic("DECLINE_BUTTON"),
+    ]
+    [full] = await amal.press(arabic("READ_MORE_BUTTON"))
+    assert full.text.startswith("🔒 خصوصيتك: النسخة الكاملة")
+    # The council's settings as written, isolated so they read the right way inside Arabic.
+    isolated = (
+        f"{i18n.FIRST_STRONG_ISOLATE}Northbrook Council's Youth Voice team{i18n.POP_DIRECTIONAL_ISOLATE}"
+    )
+    assert isolated in full.text
+    assert "dpo@northbrook.example" in full.text and "0303 123 1113" in full.text
+    [nudge] = await amal.send("مرحبا")
+    assert nudge.text == arabic("NEED_CONSENT")
+    await amal.press(arabic("CONSENT_BUTTON"), message=full)
+    assert rows(council_bot, "SELECT language FROM participants") == [("ar",)]
+
+
+async def test_someone_who_agreed_to_an_older_notice_is_told_once_that_it_changed(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    ben = fake.user(3107, "Ben", "ben_o")
+    await ben.send("/start")
+    await ben.press(texts.CONSENT_BUTTON)
+    with closing(sqlite3.connect(bot.settings.database_path)) as db, db:
+        db.execute("UPDATE participants SET privacy_version = 2")
+    told, listing = await ben.send("/start")
+    assert told.text == texts.PRIVACY_UPDATED and listing.text == texts.CHOOSE_CONSULTATION
+    assert rows(bot, "SELECT privacy_version FROM participants") == [(texts.PRIVACY_VERSION,)]
+    [listing] = await ben.send("/start")  # once
+    assert listing.text == texts.CHOOSE_CONSULTATION
+
+
+async def ask_to_be_contacted(person: User) -> None:
+    """A disclosure while answering, then "Yes, please contact me"."""
+    signpost, *_ = await person.send(DISCLOSURE)
+    assert signpost.text == texts.SIGNPOST
+    await person.press(texts.CONTACT_YES_BUTTON, message=signpost)
+
+
+async def test_mydata_shows_everything_held_and_a_contact_request_can_be_withdrawn(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(3108, "Sam", "sam_q")
+    await reach_the_text_question(sam)  # pets, anonymous: Yes, Cat, a 3 on the scale
+    await ask_to_be_contacted(sam)
+    await sam.send("/start named")  # the open day: with their Telegram number
+
+    [held] = await sam.send("/mydata")
+    text = held.text
+    assert text.startswith(texts.MYDATA_TITLE)
+    today = rows(bot, "SELECT consented_at FROM participants")[0][0][:10]
+    assert f"You agreed to take part on {today}. Language: English. Easy read: off." in text
+    assert f"You last used youthvoice in {today[:7]}" in text  # the month only
+    assert "“Pets at the hub”: not sent yet. Your answers so far:" in text
+    assert "Should pets be allowed?\n   ➡️ 👍 Yes" in text and "🐱 Cat" in text
+    assert "“Come to our open day”: not sent yet." in text
+    assert f"On {today} you asked the team to contact you." in text and "(Sam)" in text
+    assert texts.MYDATA_CONTACT_WAITING in text
+    assert texts.MYDATA_FEEDBACK in text  # feedback cannot be found, and it says so
+    [withdraw] = held.button_labels
+    assert withdraw == texts.WITHDRAW_CONTACT_BUTTON.format(day=today)
+
+    [done] = await sam.press(withdraw, message=held)
+    assert done.text == texts.CONTACT_WITHDRAWN
+    # Who they are has gone from the alert; what they wrote stays, for the team.
+    assert rows(
+        bot, "SELECT words, user_id, contact_name, contact_username, wants_contact FROM safeguarding_alerts"
+    ) == [(DISCLOSURE, None, None, None, 0)]
+    await sam.press(withdraw, message=held)  # the old button again: nothing to withdraw
+    assert sam.last_callback_answer == texts.NOT_WITHDRAWN
+    [held] = await sam.send("/mydata")
+    assert "asked the team to contact you" not in held.text and held.button_labels == []
+
+
+async def test_mydata_shows_sent_answers_votes_and_says_when_nothing_is_held(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    ash = fake.user(3109, "Ash", "ash_v")
+    [nothing] = await ash.send("/mydata")
+    assert texts.MYDATA_NOTHING in nothing.text and texts.MYDATA_FEEDBACK in nothing.text
+    await reach_the_text_question(ash)
+    await ash.send("Captain Whiskers")
+    await ash.press(texts.SUBMIT_BUTTON)
+    [held] = await ash.send("/mydata")
+    assert "✅ “Pets at the hub”: sent. Your answers:" in held.text
+    assert "➡️ Captain Whiskers" in held.text
+
+
+async def test_deleteme_takes_who_they_are_off_a_contact_request_nobody_picked_up(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    eli = fake.user(3110, "Eli", "eli_d")
+    await reach_the_text_question(eli)
+    await ask_to_be_contacted(eli)
+    await eli.send("/deleteme")
+    [done] = await eli.press(texts.ERASE_YES_BUTTON)
+    assert done.text.endswith(texts.ERASE_CONTACT_CLEARED)
+    assert rows(bot, "SELECT words, user_id, contact_name FROM safeguarding_alerts") == [
+        (DISCLOSURE, None, None)
+    ]

@@ -1,0 +1,49 @@
+"""A vote's result for young people, from what was published: nobody, too few, no choice, a winner."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import texts
+from bot.core.models import Consultation
+from bot.published import Publication, PublishedVote, vote_screens
+
+VOTE = Consultation.model_validate(
+    {
+        "id": "v",
+        "title": "Name it",
+        "intro": "I",
+        "questions": [
+            {
+                "id": "q",
+                "type": "ranked",
+                "text": "Vote",
+                "options": [{"id": "a", "label": "Alpha"}, {"id": "b", "label": "Beta"}],
+            }
+        ],
+    }
+)
+
+
+def published(winner: str | None, nobody: bool = False, enough: bool = True) -> Publication:
+    cells = [("a", 5, 9), ("b", 0, 4), ("_none", 0, 4)]
+    return Publication([], "5 to 9", [PublishedVote("q", cells, winner, nobody, enough)])
+
+
+@pytest.mark.parametrize(
+    ("publication", "expected"),
+    [
+        (published(None, nobody=True, enough=False), texts.RESULT_NOBODY_VOTED),
+        (published(None, enough=False), texts.RESULT_TOO_FEW),
+        (published(None), texts.RESULT_NO_VOTES),
+    ],
+)
+def test_no_winner_is_named_without_enough_votes(publication: Publication, expected: str) -> None:
+    [screen] = vote_screens(publication, VOTE)
+    assert screen.text == expected.format(title="Name it") and screen.image is None
+
+
+def test_a_winner_comes_with_a_chart_of_bands_and_no_counts() -> None:
+    [screen] = vote_screens(published("a"), VOTE)
+    assert screen.text == texts.RESULT_WON.format(title="Name it", winner="Alpha")
+    assert screen.image is not None and screen.image.startswith(b"\x89PNG")
