@@ -38,7 +38,7 @@ from bot.core.engine import (
 from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
 from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion
-from bot.core.privacy import pseudonym, recorded_time
+from bot.core.privacy import first_of_month, pseudonym, recorded_time
 from bot.core.screens import (
     FULL_NOTICE,
     KEEP,
@@ -64,7 +64,6 @@ from bot.core.screens import (
 from bot.definitions import Definitions
 from bot.feedback import Feedback
 from bot.ideas import Ideas
-from bot.lifecycle import first_of_month
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
 from bot.published import live_for_reader, publication, vote_screens
@@ -257,14 +256,15 @@ class Conversation:
 
     async def seen(self, user_id: int) -> None:
         """They used the bot: note the month (QUIET_PARTICIPANT_DAYS counts from their last), once
-        a month per person. Someone who has not agreed yet has no row: asked again next time."""
+        a month per person. Anyone without a consent row (not agreed yet, staff) costs a read, never a
+        write transaction: a consent's own day stands for its month, and the update after it is noted."""
         month = first_of_month(self.clock().date())
         if month != self._seen_month:
             self._seen_month, self._seen = month, set()
-        if user_id not in self._seen and await self.db.transaction(
-            lambda db: lifecycle_repo.note_seen(db, user_id, month)
-        ):
-            self._seen.add(user_id)
+        if user_id in self._seen or await self._participant(user_id) is None:
+            return
+        await self.db.transaction(lambda db: lifecycle_repo.note_seen(db, user_id, month))
+        self._seen.add(user_id)
 
     async def reading_of(self, user_id: int, language_code: str | None) -> Reading:
         """How to speak to them: their choice (stored once they agreed), else their Telegram app's
@@ -338,11 +338,7 @@ class Conversation:
 
     async def _erase(self, user_id: int) -> Reply:
         def erase(db: Connection) -> tuple[repos.Erased, int]:
-            respondents = {
-                consultation_id: pseudonym(self.key, consultation_id, user_id)
-                for consultation_id in repos.consultations_with_responses(db)
-            }
-            erased = repos.erase_person(db, user_id, respondents)
+            erased = repos.erase_person(db, user_id, repos.respondents_of(db, self.key, user_id))
             return erased, self.safeguarding.forget_pending_in(db, user_id)
 
         erased, requests = await self.db.transaction(erase)
@@ -547,7 +543,7 @@ class Conversation:
         shared = consultation in self.catalogue.results_to_share(self.clock())
         published = None
         if canonical and shared:
-            published = await publication(self.db, canonical, self.votes.min_cell, self.clock)
+            published = await publication(self.votes, canonical)
         if published is None:
             return Reply([Screen(texts.NO_RESULT_YET.format(title=consultation.title))])
         live = await live_for_reader(self.db, consultation)
@@ -936,7 +932,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             _utc_now,
             team_hours=settings.team_schedule,
         )
-        review = ReviewQueue(db, safeguarding, settings.team_schedule, _utc_now)
+        review = ReviewQueue(db, safeguarding, settings.team_schedule, _utc_now, key)
         votes = Votes(db, catalogue, _utc_now, settings.min_cell_size)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)

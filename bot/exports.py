@@ -142,8 +142,16 @@ def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
     return {o.label: counts.get(o.id, 0) for o in question.options}
 
 
-def _reached(figures: QuestionTally) -> dict[str, int]:
-    return {"answered": figures.answered, SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
+def _no_answer(question: Question, figures: QuestionTally) -> dict[str, int]:
+    """Skipped and "rather not say", each only where the question offers it. Listed where it cannot
+    happen, a 0 is known to be 0, and the protection counts on not knowing any category's value. (One
+    found anyway, from before the file changed, is listed: rare, and it says only that there was one.)"""
+    found = {}
+    if question.optional or figures.skipped:
+        found[SKIPPED] = figures.skipped
+    if question.rather_not_say or figures.declined:
+        found[DECLINED_WORDS] = figures.declined
+    return found
 
 
 def _rows(question: Question, table: ProtectedTable, suffix: str = "") -> list[list[str]]:
@@ -154,8 +162,7 @@ def _rows(question: Question, table: ProtectedTable, suffix: str = "") -> list[l
 
 def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
     """One answer each (or skipped, or rather not say): the cells add up to who reached it."""
-    counts = {**_labels(question, figures), SKIPPED: figures.skipped, DECLINED_WORDS: figures.declined}
-    table = protect(counts, min_cell)
+    table = protect({**_labels(question, figures), **_no_answer(question, figures)}, min_cell)
     return [*_rows(question, table), [question.text, REACHED, table.total.shown, ""]]
 
 
@@ -163,7 +170,7 @@ def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) 
     """Who answered, skipped or would rather not say (one group, as they exclude each other); then
     each option out of those who answered (they could pick or place several)."""
     what = " (placed it)" if isinstance(question, OrderingQuestion) else " (picked it)"
-    reached = protect(_reached(figures), min_cell)
+    reached = protect({"answered": figures.answered, **_no_answer(question, figures)}, min_cell)
     each = protect_each(_labels(question, figures), figures.answered, min_cell)
     return [*_rows(question, reached), *_rows(question, each, what)]
 
@@ -173,7 +180,7 @@ def _vote_rows(
 ) -> list[list[str]]:
     """A vote: first choices (and those who chose none) out of everyone who reached it, and the
     winner once at least min_cell took part."""
-    table = vote_table(result, sum(_reached(figures).values()), min_cell)
+    table = vote_table(result, figures.reached, min_cell)
     names = {
         key: f"{cell_name(result.question, key, NO_CHOICE_WORDS, EITHER_WORDS)} (first choice)"
         for key in table.cells

@@ -8,13 +8,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
-from bot.core.privacy import pseudonym
+from bot.core.privacy import first_of_month, pseudonym
 from bot.photo_answers import PhotoAnswers
 from bot.storage import ideas_repo, lifecycle_repo, repos
 from bot.storage.db import Database
@@ -62,11 +62,6 @@ class Purged:
     feedback: int
     participants: int
     alert_identities: int
-
-
-def first_of_month(day: date) -> date:
-    """Last use is kept to the month: this, the first day of it."""
-    return day.replace(day=1)
 
 
 def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
@@ -150,8 +145,8 @@ class Lifecycle:
 
     async def apply_retention(self) -> Purged:
         """Delete what its retention period has passed for, in one transaction: typed answers (text,
-        ideas as typed, reasons for ideas) and photos of consultations closed more than
-        RETENTION_DAYS ago (choices, ballots, counts and the moderated ideas themselves stay);
+        ideas as typed, reasons for ideas), ideas never approved and photos of consultations closed
+        more than RETENTION_DAYS ago (choices, ballots, counts and approved ideas stay);
         feedback older than FEEDBACK_RETENTION_DAYS; the consent and settings of young people
         not seen for QUIET_PARTICIPANT_DAYS; who sent an alert acknowledged ALERT_IDENTITY_DAYS
         ago. Logs counts only."""

@@ -10,7 +10,6 @@ changes after: a `/deleteme` removes that young person's rows, not what was alre
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from sqlite3 import Connection
@@ -24,7 +23,7 @@ from bot.core.tallies import tally
 from bot.exports import OFFICER_HEADER, Table, officer_table
 from bot.storage import published_repo, repos, summary_repo
 from bot.storage.db import Database
-from bot.votes import cell_name, count_votes, enough_took_part, vote_table, with_ballot_options
+from bot.votes import Votes, cell_name, count_votes, enough_took_part, vote_table, with_ballot_options
 
 
 @dataclass(frozen=True)
@@ -56,7 +55,7 @@ def build(db: Connection, consultation: Consultation, min_cell: int) -> Publicat
     votes = []
     for result in counted:
         figures = tally(result.question, answers.get(result.question.id, []))
-        table = vote_table(result, figures.answered + figures.skipped + figures.declined, min_cell)
+        table = vote_table(result, figures.reached, min_cell)
         enough = enough_took_part(table, min_cell)
         votes.append(
             PublishedVote(
@@ -70,26 +69,46 @@ def build(db: Connection, consultation: Consultation, min_cell: int) -> Publicat
     return Publication(rows, band(finished, min_cell).shown if finished else "0", votes)
 
 
-def frozen(db: Connection, consultation: Consultation, min_cell: int, now: datetime) -> Publication:
-    """In a transaction, after close: the stored publication, made now if this is the first time."""
-    stored = published_repo.frozen(db, consultation.id)
-    if stored is None:
-        publication = build(db, consultation, min_cell)
-        published_repo.freeze(db, consultation.id, now.date(), json.dumps(asdict(publication)))
-        return publication
-    body = json.loads(stored)
-    votes = [PublishedVote(**{**v, "cells": [tuple(c) for c in v["cells"]]}) for v in body["votes"]]
-    return Publication(body["rows"], body["finished"], votes)
+def _stored(db: Connection, consultation: Consultation) -> Publication | None:
+    """The publication frozen at this consultation's close (one frozen at an earlier closing date,
+    before a worker moved it, is not this one)."""
+    assert consultation.closes_at is not None
+    body = published_repo.frozen(db, consultation.id, consultation.closes_at)
+    if body is None:
+        return None
+    found = json.loads(body)
+    votes = [PublishedVote(**{**v, "cells": [tuple(c) for c in v["cells"]]}) for v in found["votes"]]
+    return Publication(found["rows"], found["finished"], votes)
 
 
-async def publication(
-    database: Database, consultation: Consultation, min_cell: int, clock: Callable[[], datetime]
-) -> Publication | None:
-    """What may be published about a launched consultation: None while it is open or not yet open."""
-    now = clock()
+def _freeze(db: Connection, consultation: Consultation, min_cell: int, now: datetime) -> Publication:
+    """In a transaction: the publication stored for this close, made and stored now if need be."""
+    assert consultation.closes_at is not None
+    stored = _stored(db, consultation)
+    if stored is not None:  # another reader froze it first
+        return stored
+    made = build(db, consultation, min_cell)
+    published_repo.freeze(db, consultation.id, consultation.closes_at, now.date(), json.dumps(asdict(made)))
+    return made
+
+
+async def publication(votes: Votes, consultation: Consultation) -> Publication | None:
+    """What may be published about a launched consultation: None while it is open or not yet open;
+    after close, what was frozen then (the lifecycle job freezes it; a reader asking first does)."""
+    now = votes.clock()
     if consultation.closes_at is None or consultation.closes_at > now:
         return None
-    return await database.transaction(lambda db: frozen(db, consultation, min_cell, now))
+    stored = await votes.db.read(lambda db: _stored(db, consultation))
+    if stored is not None:
+        return stored
+    return await votes.db.transaction(lambda db: _freeze(db, consultation, votes.min_cell, now))
+
+
+async def freeze_closed(votes: Votes) -> None:
+    """Freeze what is published about each consultation that has closed, as the lifecycle job
+    finds it closed: a /deleteme between the close and the first reader changes nothing either."""
+    for consultation in votes.catalogue.consultations.values():
+        await publication(votes, consultation)
 
 
 def vote_screens(publication: Publication, live: Consultation) -> list[Screen]:

@@ -14,7 +14,7 @@ from bot.core import irv
 from bot.core.engine import Progress, ranking
 from bot.core.models import IDEA_OPTION_PREFIX, Consultation, Option, RankedQuestion
 from bot.core.privacy import recorded_time
-from bot.core.suppression import MIN_CELL, Table, protect
+from bot.core.suppression import Table, protect
 from bot.storage import ideas_repo, votes_repo
 from bot.storage.db import Database
 from bot.surveys import Catalogue
@@ -73,7 +73,7 @@ class VoteResult:
 
 class Votes:
     def __init__(
-        self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime], min_cell: int = MIN_CELL
+        self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime], min_cell: int
     ) -> None:
         self.db = db
         self.catalogue = catalogue
@@ -94,9 +94,6 @@ class Votes:
         await self.db.transaction(lambda db: votes_repo.close(db, consultation_id, now, worker_id))
         self.catalogue.close_early(consultation_id, now)
         return True
-
-    async def results(self, consultation: Consultation) -> list[VoteResult]:
-        return await self.db.read(lambda db: count_votes(db, consultation))
 
 
 def count_votes(db: Connection, consultation: Consultation) -> list[VoteResult]:
@@ -167,7 +164,10 @@ def vote_table(result: VoteResult, reached: int, min_cell: int) -> Table:
     by option id ("a b" for two shown as one). Every ballot counts once: changed ones by their latest."""
     firsts = {o.id: result.count.first_preferences.get(o.id, 0) for o in result.question.options}
     none = max(reached - sum(firsts.values()), 0)
-    return protect({**firsts, NO_CHOICE: none}, min_cell, joined="{} {}")
+    # Only a vote that can be skipped has "no choice": listed on one that cannot, its 0 would be known.
+    if result.question.optional or none:
+        firsts[NO_CHOICE] = none
+    return protect(firsts, min_cell, joined="{} {}")
 
 
 def cell_name(question: RankedQuestion, key: str, no_choice: str, either: str) -> str:

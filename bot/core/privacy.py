@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -52,3 +52,8 @@ def recorded_time(moment: datetime, anonymous: bool) -> datetime:
     if not anonymous:
         return moment
     return moment.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def first_of_month(day: date) -> date:
+    """Last use is kept to the month (this, its first day), so it cannot be matched to a day."""
+    return day.replace(day=1)

@@ -75,6 +75,11 @@ class QuestionTally:
     texts: tuple[str, ...] = ()
     photos: tuple[str, ...] = ()
 
+    @property
+    def reached(self) -> int:
+        """Everyone whose answer counts here: answered, skipped or would rather not say."""
+        return self.answered + self.skipped + self.declined
+
 
 def percent(part: int, whole: int) -> str:
     """`part` of `whole` as a whole-number percentage, halves rounded up ("58%"); NO_FIGURE if whole is 0."""

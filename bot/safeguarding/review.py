@@ -12,7 +12,8 @@ Either way the young person's id leaves the item; undecided, it leaves after KEE
 an item judged not a concern go KEEP_DISMISSED_WORDS after the decision.
 
 An answer keeps its words while they wait (the classifier is often wrong, and the results need them)
-and after "Not a concern"; acting on it moves them into the alert, the answer saying where they went.
+and after "Not a concern"; acting on it moves them into the alert, the sender's answer saying where
+they went, and a name idea it held is deleted.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from datetime import datetime, timedelta
 from sqlite3 import Connection
 
 from bot.core.engine import WITH_THE_TEAM
+from bot.core.ideas import normalise
 from bot.safeguarding.alerts import REDELIVERY_WINDOW, Safeguarding
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import TeamHours
 from bot.safeguarding.triage import Verdict
-from bot.storage import alerts_repo, concerns_repo, repos
+from bot.storage import alerts_repo, concerns_repo, ideas_repo, repos
 from bot.storage.concerns_repo import PossibleConcern
 from bot.storage.db import Database
 
@@ -61,8 +63,10 @@ class ReviewQueue:
         safeguarding: Safeguarding,
         team_hours: TeamHours,
         clock: Callable[[], datetime],
+        pseudonym_key: bytes,
     ) -> None:
         self.db = db
+        self._key = pseudonym_key  # to find the sender's own answers when acting on an item
         self._safeguarding = safeguarding
         self._hours = team_hours
         self._clock = clock
@@ -167,7 +171,11 @@ class ReviewQueue:
             )
             concerns_repo.link_alert(db, item_id, alert_id)
             if item.source == "answer":  # its words are kept once now, in the alert
-                repos.replace_typed_words(db, item.words, WITH_THE_TEAM)
+                # Only the sender's own answers (others may have typed the same words); once the
+                # sender is forgotten (KEEP_SENDER), nothing says whose they were: none is rewritten.
+                theirs = repos.respondents_of(db, self._key, item.user_id) if item.user_id is not None else {}
+                repos.replace_typed_words(db, theirs, item.words, WITH_THE_TEAM)
+                ideas_repo.drop_disclosed(db, item_id, list(theirs.values()), normalise(item.words))
             return Decision(True, concerns_repo.get(db, item_id), alert_id, item.user_id)
 
         return await self.db.transaction(record)

@@ -147,6 +147,19 @@ def release(db: Connection, held_for: int) -> None:
     db.execute("UPDATE ideas SET held_for = NULL WHERE held_for = ?", (held_for,))
 
 
+def drop_disclosed(db: Connection, held_for: int, respondents: list[str], normalised: str) -> None:
+    """A possible concern acted on: its words are kept once, in the alert. The ideas it held go with
+    their submissions, and so does the sender's own submission (any of `respondents`, their
+    pseudonyms) of that idea where it was someone else's first and so not held."""
+    marks = ",".join("?" * len(respondents))
+    db.execute(
+        f"DELETE FROM idea_submissions WHERE idea_id IN (SELECT id FROM ideas WHERE held_for = ?)"
+        f" OR (respondent IN ({marks}) AND idea_id IN (SELECT id FROM ideas WHERE normalised = ?))",
+        (held_for, *respondents, normalised),
+    )
+    db.execute("DELETE FROM ideas WHERE held_for = ?", (held_for,))
+
+
 def ready_to_post(
     db: Connection, consultation_id: str, question_id: str, normalised: str, now: datetime
 ) -> None:
@@ -187,14 +200,44 @@ def decide(
 
 
 def forget_wording(db: Connection, consultation_id: str) -> None:
-    """Retention: each young person's own wording and reason go; the moderated idea (its label,
-    status and support) stays, as a count does."""
+    """Retention: only approved ideas stay (options on the ballot: label, status and support),
+    without each young person's own wording and reason. The rest (pending, held, rejected) go with
+    their submissions; one merged into an approved idea goes too, its supporters counted for that."""
+    db.execute(
+        "UPDATE OR IGNORE idea_submissions SET idea_id = (SELECT merged_into FROM ideas WHERE id = idea_id)"
+        " WHERE idea_id IN (SELECT id FROM ideas WHERE consultation_id = ? AND status = ?)",
+        (consultation_id, MERGED),
+    )
+    others = "FROM ideas WHERE consultation_id = ? AND status != ?"
+    db.execute(
+        f"DELETE FROM idea_submissions WHERE idea_id IN (SELECT id {others})", (consultation_id, APPROVED)
+    )
+    db.execute(f"DELETE {others}", (consultation_id, APPROVED))
     db.execute(
         "UPDATE idea_submissions SET wording = '', why = NULL"
         " WHERE idea_id IN (SELECT id FROM ideas WHERE consultation_id = ?)",
         (consultation_id,),
     )
     db.execute("UPDATE responses SET asking_why = NULL WHERE consultation_id = ?", (consultation_id,))
+
+
+def erase_submissions(db: Connection, respondents: dict[str, str]) -> None:
+    """/deleteme: their submissions ({consultation id: their pseudonym}) go, and so does every idea
+    only they sent that never went on a ballot (not approved)."""
+    sent: list[int] = []
+    for consultation_id, respondent in respondents.items():
+        theirs = (
+            "FROM idea_submissions WHERE respondent = ?"
+            " AND idea_id IN (SELECT id FROM ideas WHERE consultation_id = ?)"
+        )
+        sent += [row[0] for row in db.execute(f"SELECT idea_id {theirs}", (respondent, consultation_id))]
+        db.execute(f"DELETE {theirs}", (respondent, consultation_id))
+    marks = ",".join("?" * len(sent))
+    db.execute(
+        f"DELETE FROM ideas WHERE id IN ({marks}) AND status != ?"
+        " AND NOT EXISTS (SELECT 1 FROM idea_submissions s WHERE s.idea_id = ideas.id)",
+        (*sent, APPROVED),
+    )
 
 
 # --- the shortlist -------------------------------------------------------------------------------

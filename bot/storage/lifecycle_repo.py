@@ -84,12 +84,9 @@ def delete_feedback(db: Connection, received_before: date) -> int:
     return cursor.rowcount
 
 
-def note_seen(db: Connection, user_id: int, month: date) -> bool:
-    """Record the month (its first day) a young person used the bot; False if they never agreed."""
-    cursor = db.execute(
-        "UPDATE participants SET last_seen_month = ? WHERE user_id = ?", (month.isoformat(), user_id)
-    )
-    return cursor.rowcount == 1
+def note_seen(db: Connection, user_id: int, month: date) -> None:
+    """Record the month (its first day) a young person used the bot."""
+    db.execute("UPDATE participants SET last_seen_month = ? WHERE user_id = ?", (month.isoformat(), user_id))
 
 
 # A consent recorded and never followed by another update has no month: its day stands in.

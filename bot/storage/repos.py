@@ -14,6 +14,8 @@ from sqlite3 import Connection
 from bot.core.engine import Answer, AnswerValue, Progress
 from bot.core.i18n import Reading
 from bot.core.ideas import display_label
+from bot.core.privacy import pseudonym
+from bot.storage import ideas_repo
 
 
 def _stamp(moment: datetime) -> str:
@@ -207,19 +209,25 @@ def save_progress(db: Connection, stored: StoredResponse, progress: Progress, no
     )
 
 
-def replace_typed_words(db: Connection, words: str, instead: str) -> None:
-    """Answers holding `words` as typed (an answer in words, or one idea among someone's) hold
-    `instead` in their place from now on. Reads every answer: it is for a worker's rare decision,
-    not for each message."""
+def replace_typed_words(db: Connection, respondents: dict[str, str], words: str, instead: str) -> None:
+    """Their answers holding `words` as typed (an answer in words, or one idea among theirs) hold
+    `instead` in their place from now on; only theirs ({consultation id: their pseudonym}), as
+    someone else may have typed the same words. For a worker's rare decision, not each message."""
     typed = {words.strip(), display_label(words)}
     changed = []
-    for row in db.execute("SELECT response_id, question_id, value FROM answers WHERE value IS NOT NULL"):
-        value = _decode_value(row["value"])
-        if isinstance(value, str) and value in typed:
-            changed.append((instead, row["response_id"], row["question_id"]))
-        elif isinstance(value, tuple) and typed & set(value):
-            ideas = tuple(dict.fromkeys(instead if idea in typed else idea for idea in value))
-            changed.append((ideas, row["response_id"], row["question_id"]))
+    for consultation_id, respondent in respondents.items():
+        for row in db.execute(
+            "SELECT a.response_id, a.question_id, a.value FROM answers a"
+            " JOIN responses r ON r.id = a.response_id"
+            " WHERE r.consultation_id = ? AND r.respondent = ? AND a.value IS NOT NULL",
+            (consultation_id, respondent),
+        ):
+            value = _decode_value(row["value"])
+            if isinstance(value, str) and value in typed:
+                changed.append((instead, row["response_id"], row["question_id"]))
+            elif isinstance(value, tuple) and typed & set(value):
+                ideas = tuple(dict.fromkeys(instead if idea in typed else idea for idea in value))
+                changed.append((ideas, row["response_id"], row["question_id"]))
     db.executemany(
         "UPDATE answers SET value = ? WHERE response_id = ? AND question_id = ?",
         [(_encode_value(Answer(value)), *key) for value, *key in changed],
@@ -253,9 +261,15 @@ def consultations_with_responses(db: Connection) -> list[str]:
     return [row[0] for row in db.execute("SELECT DISTINCT consultation_id FROM responses")]
 
 
+def respondents_of(db: Connection, key: bytes, user_id: int) -> dict[str, str]:
+    """{consultation id: their pseudonym} for every consultation anyone has responded to."""
+    return {cid: pseudonym(key, cid, user_id) for cid in consultations_with_responses(db)}
+
+
 def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> Erased:
     """Delete a young person's consent record and every response that is theirs: those filed under
-    their Telegram id, and anonymous ones under their pseudonym ({consultation id: pseudonym})."""
+    their Telegram id, and anonymous ones under their pseudonym ({consultation id: pseudonym}), with
+    their ballots, reminders and idea submissions (and the ideas only they sent, unless approved)."""
     ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE user_id = ?", (user_id,))]
     for consultation_id, respondent in respondents.items():
         ids += [
@@ -272,11 +286,7 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
                 f"DELETE FROM {table} WHERE consultation_id = ? AND respondent = ?",
                 (consultation_id, respondent),
             )
-        db.execute(
-            "DELETE FROM idea_submissions WHERE respondent = ?"
-            " AND idea_id IN (SELECT id FROM ideas WHERE consultation_id = ?)",
-            (respondent, consultation_id),
-        )
+    ideas_repo.erase_submissions(db, respondents)
     marks = ",".join("?" * len(unique))
     answers = 0
     photos = photos_of_responses(db, unique)

@@ -22,6 +22,7 @@ from bot.conversation import Conversation
 from bot.core import i18n
 from bot.core.screens import reminder_screen
 from bot.lifecycle import Lifecycle
+from bot.published import freeze_closed
 from bot.storage import feedback_repo, repos
 from bot.telegram.announce import Announcer
 from bot.telegram.concerns import ConcernsChat
@@ -72,6 +73,7 @@ def schedule(
 
     async def keep_running(context: ContextTypes.DEFAULT_TYPE) -> None:
         async with one_at_a_time:
+            await freeze_closed(conversation.votes)
             await team.post_closings(context.bot, lifecycle)
             await remind(context.bot, conversation, lifecycle)
 

@@ -43,7 +43,6 @@ OFFICERS_COUNT_AFTER_CLOSE = "response counts come once it has closed"
 class Reports:
     def __init__(self, team: TeamChat, votes: Votes, photos: PhotoAnswers, catalogue: Catalogue) -> None:
         self.team = team
-        self.min_cell = team.settings.min_cell_size
         self.votes = votes
         self.photos = photos
         self.catalogue = catalogue
@@ -121,7 +120,7 @@ class Reports:
     async def _officer_table(self, consultation: Consultation) -> Table | None:
         """The totals officers may publish, frozen at close; None while it is open (comparing
         totals from one day to the next would show how the last person to answer did)."""
-        published = await publication(self.votes.db, consultation, self.min_cell, self.votes.clock)
+        published = await publication(self.votes, consultation)
         return None if published is None else published.officer_table
 
     async def consultations(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -142,7 +141,7 @@ class Reports:
         finished: dict[str, str] = {}
         if reader == "officer":  # as in their totals: frozen at close, protected
             for consultation in listed.values():
-                published = await publication(self.votes.db, consultation, self.min_cell, self.votes.clock)
+                published = await publication(self.votes, consultation)
                 if published is not None:
                     finished[consultation.id] = published.finished
 

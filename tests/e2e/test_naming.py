@@ -252,3 +252,20 @@ async def test_anonymous_votes_and_ideas_hold_no_telegram_identity(
     await amira.press(texts.ERASE_YES_BUTTON)
     assert rows(bot, "SELECT count(*) FROM ballots") == [(0,)]
     assert rows(bot, "SELECT count(*) FROM idea_submissions") == [(0,)]
+
+
+async def test_deleteme_takes_the_ideas_only_they_sent_unless_approved(
+    fake: FakeTelegram, bot: RunningBot, team: Group, worker: User
+) -> None:
+    amira, bo = fake.user(4201, "Amira", "amira_x"), fake.user(4202, "Bo", "bo_b")
+    await suggest(amira, "The Nest", "Chill Zone", "Pizza Palace")
+    await suggest(bo, "chill zone")
+    await bot.run_outbox()
+    await eventually(lambda: len([m for m in team.messages if (m.text or "").startswith("💡")]) == 3, "ideas")
+    await worker.press("Approve", message=idea_post(team, "The Nest"))
+
+    await amira.send("/deleteme")
+    await amira.press(texts.ERASE_YES_BUTTON)
+    # Hers alone and never approved: gone. Approved (an option for the vote), or Bo's too: kept.
+    assert rows(bot, "SELECT label FROM ideas ORDER BY id") == [("The Nest",), ("Chill Zone",)]
+    assert rows(bot, "SELECT wording FROM idea_submissions") == [("chill zone",)]

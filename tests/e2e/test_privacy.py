@@ -117,7 +117,7 @@ async def test_privacy_says_who_decides_how_to_reach_them_the_lawful_basis_and_t
         # True about what is kept, and for how long (RETENTION_DAYS, ALERT_IDENTITY_DAYS).
         "deleted 90 days after the consultation closes",
         "we keep your name, username and Telegram number with it until 21 days after",
-        "Results are shared as totals, rounded, with small groups hidden, so no one can be picked out.",
+        'Anyone else sees only totals, as ranges like "5 to 9", so no one can be picked out.',
         "Feedback is anonymous",
         "/mydata",
     ):

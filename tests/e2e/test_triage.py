@@ -56,13 +56,19 @@ UNREAD = "in a language the checks cannot read"
 ACT, DISMISS = "🚨 Act on this", "👍 Not a concern"
 
 
+def undated_ideas() -> str:
+    """The shipped naming ideas with their dates taken out, so they are open now."""
+    ideas = (SHIPPED / "service-name-ideas.yaml").read_text(encoding="utf-8")
+    return re.sub(r"(?m)^(opens|closes)_at:.*\n", "", ideas)
+
+
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     """The review queue's clock (when digests are due), set by hand; all else runs on real time."""
     clock = Clock(MONDAY_10AM)
 
-    def review_queue(db, safeguarding, team_hours, _clock) -> ReviewQueue:
-        return ReviewQueue(db, safeguarding, team_hours, clock)
+    def review_queue(db, safeguarding, team_hours, _clock, key) -> ReviewQueue:
+        return ReviewQueue(db, safeguarding, team_hours, clock, key)
 
     monkeypatch.setattr(conversation, "ReviewQueue", review_queue)
     return clock
@@ -75,8 +81,7 @@ def settings(settings: Settings, tmp_path: Path, clock: Clock) -> Settings:
     surveys = tmp_path / "surveys"
     surveys.mkdir()
     (surveys / "pets.yaml").write_text((E2E_SURVEYS / "pets.yaml").read_text(encoding="utf-8"))
-    ideas = (SHIPPED / "service-name-ideas.yaml").read_text(encoding="utf-8")
-    (surveys / "ideas.yaml").write_text(re.sub(r"(?m)^(opens|closes)_at:.*\n", "", ideas))
+    (surveys / "ideas.yaml").write_text(undated_ideas(), encoding="utf-8")
     return settings.model_copy(
         update={
             "surveys_dir": surveys,
@@ -311,7 +316,7 @@ async def test_a_worrying_name_idea_or_reason_is_never_sent_for_moderation(
     assert URGENT in post_of(safeguarding, URGENT).text
 
     # The decisions free or keep them: "Not a concern" sends the held idea on to moderation;
-    # "Act on this" keeps the other out of it for good.
+    # "Act on this" deletes the other, with its submission: its words are kept once, in the alert.
     listed = await worker.send("/concerns")  # Ben's came after the hour's digest had gone
     await worker.press(DISMISS, message=next(m for m in listed if REVIEWED_TOO in (m.text or "")))
     await worker.press(ACT, message=post_of(safeguarding, URGENT))
@@ -319,11 +324,13 @@ async def test_a_worrying_name_idea_or_reason_is_never_sent_for_moderation(
     await eventually(lambda: len(posts(team, "💡")) == 3, "Ben's idea, freed, posted for moderation")
     assert f"“{REVIEWED_TOO}”" in posts(team, "💡")[-1].text
     assert rows(bot, "SELECT label, held_for IS NULL FROM ideas ORDER BY id") == [
-        (URGENT, 0),
         ("Base Camp", 1),
         ("Safe Haven", 1),
         (REVIEWED_TOO, 1),
     ]
+    assert rows(bot, f"SELECT count(*) FROM idea_submissions WHERE wording = '{URGENT}'") == [(0,)]
+    [held] = await amy.send("/mydata")
+    assert "Base Camp" in held.text and URGENT not in held.text
     # Amy's ideas say which went to the safeguarding team, the one acted on too; Ben's, freed, stays.
     ideas = rows(bot, "SELECT a.value FROM answers a JOIN responses r ON r.id = a.response_id ORDER BY r.id")
     assert [json.loads(value) for (value,) in ideas] == [

@@ -8,6 +8,7 @@ few who read Arabic; the words of a disclosure, at whoever wrote them). Storage 
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from collections import Counter
 from collections.abc import Iterator
@@ -15,11 +16,14 @@ from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.config import Settings
 from bot.core import texts
 from bot.core.engine import WITH_THE_TEAM
-from tests.conftest import RunningBot
+from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.e2e.test_languages import arabic, take_pets
-from tests.e2e.test_triage import ACT, ALERTING, URGENT
+from tests.e2e.test_triage import ACT, ALERTING, URGENT, undated_ideas
 from tests.fake_telegram import FakeTelegram, Group, User
 
 Link = tuple[int, int]  # (Telegram id, anonymous response id)
@@ -34,6 +38,15 @@ IDENTIFIED = {
 # Rows of an anonymous response beyond its own: by the response's id, or by its pseudonym.
 BY_RESPONSE_ID = ("answers", "photos")
 BY_RESPONDENT = ("ballots", "idea_submissions", "reminders")
+
+
+@pytest.fixture
+def settings(settings: Settings, tmp_path: Path) -> Settings:
+    """The test consultations and the (undated) ideas for naming the service."""
+    surveys = tmp_path / "surveys"
+    shutil.copytree(E2E_SURVEYS, surveys)
+    (surveys / "ideas.yaml").write_text(undated_ideas(), encoding="utf-8")
+    return settings.model_copy(update={"surveys_dir": surveys})
 
 
 async def to_the_name_question(user: User) -> None:
@@ -62,17 +75,20 @@ async def build(fake: FakeTelegram, bot: RunningBot, worker: User) -> User:
     signpost, review = await dee.send(ALERTING)
     await dee.press(texts.CONTACT_YES_BUTTON, message=signpost)
     await dee.press(texts.SUBMIT_BUTTON, message=review)
-    # Ben's only the classifier hears; a worker acts on it, and Ben would rather not be contacted.
+    # Ben's name idea for the service only the classifier hears; a worker acts on it, and Ben asks
+    # to be contacted, so his alert keeps his Telegram id beside the words of his idea.
     # (With Dee's alone, the one answer saying its words went to the team and the one alert that
     # kept a Telegram id would pair up by elimination: nothing stored can hide that while the answer
     # says where its words went. With two, the count no longer tells whose is whose.)
     ben = fake.user(1004, "Ben", "ben_b")
-    await to_the_name_question(ben)
-    [review] = await ben.send(URGENT)
-    await ben.press(texts.SUBMIT_BUTTON, message=review)
+    await ben.send("/start service-name-ideas")
+    await ben.press(texts.CONSENT_BUTTON)
+    await ben.send(URGENT)
+    for button in (texts.NO_REASON_BUTTON, texts.NEXT_BUTTON, texts.SKIP_BUTTON, texts.SUBMIT_BUTTON):
+        await ben.press(button)
     _, item = await worker.send("/concerns")
     await worker.press(ACT, message=item)
-    await ben.press(texts.CONTACT_NO_BUTTON, message=ben.last_message)
+    await ben.press(texts.CONTACT_YES_BUTTON, message=ben.last_message)
     # Eli answers as most do; Nia takes a consultation that is not anonymous.
     eli = fake.user(1005, "Eli", "eli_e")
     await to_the_name_question(eli)
@@ -138,6 +154,12 @@ def anonymous(db: sqlite3.Connection) -> dict[int, set[str]]:
         ]:
             for other in db.execute(f"SELECT * FROM {table} WHERE {key} = ?", (match,)):
                 response.update(s for value in other for s in strings(value))
+        # An idea's own row (its first sender's words) joins through a submission of it.
+        for idea in db.execute(
+            "SELECT i.* FROM ideas i JOIN idea_submissions s ON s.idea_id = i.id WHERE s.respondent = ?",
+            (values["respondent"],),
+        ):
+            response.update(s for value in idea for s in strings(value))
     return found
 
 
@@ -239,16 +261,16 @@ def by_count(db: sqlite3.Connection) -> set[Link]:
             "SELECT user_id FROM safeguarding_alerts WHERE source = 'answer' AND user_id IS NOT NULL"
         )
     ]
-    marked = [
+    marked = {
         r[0]
         for r in db.execute(
-            "SELECT DISTINCT r.id FROM answers a JOIN responses r ON r.id = a.response_id"
-            " WHERE r.user_id IS NULL AND a.value = ?",
-            (json.dumps(WITH_THE_TEAM),),
+            "SELECT r.id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
+            " WHERE r.user_id IS NULL"
         )
-    ]
+        if WITH_THE_TEAM in strings(r[1])  # an answer in words, or one idea among several
+    }
     if len(senders) == len(marked) == 1:
-        links.add((senders[0], marked[0]))
+        links.add((senders[0], marked.pop()))
     return links
 
 
@@ -271,9 +293,9 @@ async def test_nothing_in_the_database_file_links_an_anonymous_answer_to_a_teleg
         assert db.execute("SELECT count(*) FROM safeguarding_alerts WHERE source = 'answer'").fetchone() == (
             2,
         )
-        assert db.execute("SELECT user_id FROM safeguarding_alerts WHERE user_id IS NOT NULL").fetchall() == [
-            (1003,)
-        ]
+        assert db.execute(
+            "SELECT user_id FROM safeguarding_alerts WHERE user_id IS NOT NULL ORDER BY user_id"
+        ).fetchall() == [(1003,), (1004,)]
 
         links = {
             "a value only one person and one response hold": unique_matches(people, responses),

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.core import texts
 from bot.core.screens import erase_screen
 from bot.intake.lanes import MAX_ATTEMPTS
+from bot.storage import lifecycle_repo
 from tests.conftest import BOTH_INTAKES, E2E_SURVEYS, RunningBot
 from tests.fake_telegram import FakeTelegram, User
 
@@ -519,11 +520,23 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
 
 
 async def test_the_month_they_last_used_the_bot_is_kept_and_no_more(
-    fake: FakeTelegram, bot: RunningBot
+    fake: FakeTelegram, bot: RunningBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    noted: list[int] = []
+    note_seen = lifecycle_repo.note_seen
+    monkeypatch.setattr(
+        lifecycle_repo,
+        "note_seen",
+        lambda db, user_id, month: noted.append(user_id) or note_seen(db, user_id, month),
+    )
     sam = fake.user(1001, "Sam", "sam_k")
+    await sam.send("/help")
+    await sam.send("hello?")
+    assert noted == []  # no consent row to note it in: nothing written for it, however often
     await agree(sam)
     await sam.send("/help")
+    await sam.send("/help")
+    assert noted == [1001]  # once they agreed, once a month
     this_month = datetime.now(UTC).date().replace(day=1).isoformat()
     assert rows(bot, "SELECT last_seen_month FROM participants") == [(this_month,)]
 

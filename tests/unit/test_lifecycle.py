@@ -129,7 +129,7 @@ async def test_retention_deletes_typed_answers_only_after_the_period(db: Databas
     assert [r["question_id"] for r in rows] == ["allowed"]  # choices stay
 
 
-async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_ideas(db: Database) -> None:
+async def test_retention_keeps_only_approved_ideas_and_not_as_anyone_typed_them(db: Database) -> None:
     catalogue, _ = load([Path(__file__).parents[2] / "surveys"])
     ideas = catalogue.get("service-name-ideas")
     assert ideas is not None
@@ -141,18 +141,28 @@ async def test_retention_forgets_ideas_as_typed_and_their_reasons_but_keeps_the_
     def setup(c: sqlite3.Connection) -> None:
         add_response(c, ideas.id, 1, "2026-09-30", {"name": '["Safe Haven"]', "feel": '"safe"'})
         moment = datetime(2026, 9, 30, tzinfo=UTC)
-        ideas_repo.add_submission(
-            c, ideas.id, "name", "p1", "Safe Haven", "safe haven", (), "2026-09-30", moment
-        )
+        sent = [("p1", "Safe Haven"), ("p2", "Base Camp"), ("p3", "The Den"), ("p4", "Safe Place")]
+        for respondent, idea in sent:
+            ideas_repo.add_submission(
+                c, ideas.id, "name", respondent, idea, idea.lower(), (), "2026-09-30", moment
+            )
         ideas_repo.set_why(c, ideas.id, "name", "p1", "safe haven", "My nan's house was called that")
+        ideas_repo.decide(c, 1, ideas_repo.APPROVED, 7, moment)
+        ideas_repo.decide(c, 2, ideas_repo.REJECTED, 7, moment)  # "The Den" still waits
+        ideas_repo.decide(c, 4, ideas_repo.MERGED, 7, moment, merged_into=1)
 
     await db.transaction(setup)
     assert (await service.apply_retention()).answers == {ideas.id: 1}
     assert [r["question_id"] for r in await db.fetch_all("SELECT question_id FROM answers")] == ["feel"]
-    [submission] = await db.fetch_all("SELECT wording, why FROM idea_submissions")
-    assert (submission["wording"], submission["why"]) == ("", None)
-    [idea] = await db.fetch_all("SELECT label FROM ideas")
-    assert idea["label"] == "Safe Haven"  # the moderated idea stays, as a count does
+    # The approved idea stays, an option on the ballot, with its support (the merged one's too);
+    # the rejected, the waiting and the merged go, and nobody's own wording or reason stays.
+    assert [tuple(r) for r in await db.fetch_all("SELECT label, status FROM ideas")] == [
+        ("Safe Haven", ideas_repo.APPROVED)
+    ]
+    submissions = await db.fetch_all("SELECT idea_id, respondent, wording, why FROM idea_submissions")
+    assert sorted(tuple(r) for r in submissions) == [(1, "p1", "", None), (1, "p4", "", None)]
+    [idea] = await db.read(lambda c: ideas_repo.approved(c, ideas.id, "name"))
+    assert idea.support == 2
 
 
 async def test_feedback_goes_with_its_status_changes_a_year_after_it_arrived(db: Database) -> None:

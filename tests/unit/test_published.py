@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bot.core import texts
 from bot.core.models import Consultation
 from bot.published import Publication, PublishedVote, vote_screens
+from bot.storage import published_repo
+from bot.storage.db import Database
 
 VOTE = Consultation.model_validate(
     {
@@ -47,3 +51,14 @@ def test_a_winner_comes_with_a_chart_of_bands_and_no_counts() -> None:
     [screen] = vote_screens(published("a"), VOTE)
     assert screen.text == texts.RESULT_WON.format(title="Name it", winner="Alpha")
     assert screen.image is not None and screen.image.startswith(b"\x89PNG")
+
+
+async def test_a_publication_is_for_one_closing_date_and_a_later_close_replaces_it(db: Database) -> None:
+    first, later = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)
+    await db.transaction(lambda c: published_repo.freeze(c, "v", first, first.date(), '{"at": "first"}'))
+    assert await db.read(lambda c: published_repo.frozen(c, "v", first)) == '{"at": "first"}'
+    # A worker moved the closing date: it reopened, and what was frozen before is not this close's.
+    assert await db.read(lambda c: published_repo.frozen(c, "v", later)) is None
+    await db.transaction(lambda c: published_repo.freeze(c, "v", later, later.date(), '{"at": "later"}'))
+    assert await db.read(lambda c: published_repo.frozen(c, "v", later)) == '{"at": "later"}'
+    assert await db.read(lambda c: published_repo.frozen(c, "v", first)) is None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from sqlite3 import Connection
 from typing import Any
 
+from bot.core.engine import WITH_THE_TEAM
+from bot.core.privacy import pseudonym
 from bot.safeguarding.alerts import Safeguarding
 from bot.safeguarding.review import KEEP_DISMISSED_WORDS, KEEP_SENDER, ReviewQueue
 from bot.safeguarding.team_hours import DEFAULT, TeamHours
@@ -14,15 +18,14 @@ from bot.storage.db import Database
 from tests.conftest import Clock
 
 MAYBE = Verdict(Tier.REVIEW, "neglect", 0.4)
+KEY = b"k" * 32
 
 
 def queue(db: Database, clock: Clock) -> ReviewQueue:
     no_triage: Any = None  # the queue never reads messages itself
     hours = TeamHours.parse(DEFAULT)
-    safeguarding = Safeguarding(
-        db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(hours=1), clock, hours
-    )
-    return ReviewQueue(db, safeguarding, hours, clock)
+    safeguarding = Safeguarding(db, no_triage, KEY, timedelta(minutes=3), timedelta(hours=1), clock, hours)
+    return ReviewQueue(db, safeguarding, hours, clock, KEY)
 
 
 async def senders(db: Database) -> list[int | None]:
@@ -83,3 +86,39 @@ async def test_words_judged_not_a_concern_go_a_month_after_the_decision(db: Data
         ("", "not_a_concern", "Wendy"),  # the decision stays
         ("not eaten since tuesday", "acted", "Wendy"),  # acted on: part of the safeguarding record
     ]
+
+
+def answer(db: Connection, user_id: int, words: str) -> None:
+    """Their anonymous answer to the pets' text question."""
+    cursor = db.execute(
+        "INSERT INTO responses (consultation_id, respondent, position, status, started_at, updated_at)"
+        " VALUES ('pets', ?, 'names', 'submitted', '2026-11-02', '2026-11-02')",
+        (pseudonym(KEY, "pets", user_id),),
+    )
+    db.execute(
+        "INSERT INTO answers (response_id, question_id, value, answered_at)"
+        " VALUES (?, 'names', ?, '2026-11-02')",
+        (cursor.lastrowid, json.dumps(words)),
+    )
+
+
+async def names_answers(db: Database) -> list[str]:
+    rows = await db.fetch_all(
+        "SELECT a.value FROM answers a JOIN responses r ON r.id = a.response_id ORDER BY r.id"
+    )
+    return [json.loads(value) for (value,) in rows]
+
+
+async def test_acting_on_an_answer_moves_only_its_sender_s_words(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 2, 10, 0, tzinfo=UTC))
+    review = queue(db, clock)
+    for user_id, update_id in ((1001, 1), (1002, 2)):  # the same ordinary-sounding words, twice
+        await db.transaction(lambda c, user_id=user_id: answer(c, user_id, "I worry about my mum"))
+        await review.add(user_id, "I worry about my mum", MAYBE, "answer", update_id)
+    await review.decide(2, act=True, worker_id=7, worker_name="Wendy")
+    assert await names_answers(db) == ["I worry about my mum", WITH_THE_TEAM]
+    # An item that has let go of its sender cannot say whose answer it was: none is rewritten.
+    clock.now += KEEP_SENDER + timedelta(seconds=1)
+    await review.tidy()
+    await review.decide(1, act=True, worker_id=7, worker_name="Wendy")
+    assert await names_answers(db) == ["I worry about my mum", WITH_THE_TEAM]

@@ -197,9 +197,25 @@ def test_officers_see_every_count_as_a_band() -> None:
     assert [row[1:3] for row in rows] == [
         ["A", "5 to 9"],
         ["B", FEWER],
-        ["(skipped)", FEWER],
-        ["(rather not say)", FEWER],
         ["everyone who reached it", "5 to 9"],
+    ]
+    # Skipped and "rather not say" only where the question offers them: a listed 0 that could only
+    # be 0 would tell a reader one category's value.
+    offered = {**PICK, "optional": True, "rather_not_say": True}
+    _, rows = officer_table(_consultation(offered), {"p": [Answer("a")] * 5 + [Answer(None)]}, [], 5)
+    assert [row[1] for row in rows] == ["A", "B", "(skipped)", "(rather not say)", "everyone who reached it"]
+
+
+def test_a_required_five_point_scale_shows_its_last_two_points_as_one() -> None:
+    """Five categories nobody can skip: all five at the top of their bands would be pinned."""
+    scale = _consultation({"id": "q", "type": "scale", "text": "Rate", "labels": {1: "Bad", 5: "Good"}})
+    _, rows = officer_table(scale, {"q": [Answer(p) for p in range(1, 6) for _ in range(4)]}, [], 5)
+    assert [row[1:3] for row in rows] == [
+        ["1 Bad", FEWER],
+        ["2", FEWER],
+        ["3", FEWER],
+        ["4 or 5 Good", "5 to 9"],
+        ["everyone who reached it", "20 to 24"],
     ]
 
 
@@ -207,8 +223,6 @@ def test_officers_get_no_scale_average() -> None:
     scale = _consultation({"id": "q", "type": "scale", "text": "Rate"})
     _, rows = officer_table(scale, {"q": [Answer(p) for p in [1] * 2 + [4] * 10 + [5] * 10]}, [], 5)
     assert not any(row[1] == "average" for row in rows)
-    # A 5-point scale with skipped and rather not say: 7 categories, nothing joined.
-    assert len(rows) == 8
 
 
 def test_officers_never_see_questions_asked_only_after_a_certain_answer() -> None:
@@ -221,7 +235,14 @@ def test_officers_never_see_questions_asked_only_after_a_certain_answer() -> Non
 
 def _vote(ballots: list[tuple[str, ...]], reached: int) -> list[list[str]]:
     options = [{"id": "a", "label": "Alpha"}, {"id": "b", "label": "Beta"}, {"id": "c", "label": "Gamma"}]
-    vote = _consultation({"id": "v", "type": "ranked", "text": "Vote", "options": options})
+    ranked = {
+        "id": "v",
+        "type": "ranked",
+        "text": "Vote",
+        "options": options,
+        "optional": reached > len(ballots),
+    }
+    vote = _consultation(ranked)
     question = vote.questions[0]
     assert isinstance(question, RankedQuestion)
     count = irv.count(ballots, ["a", "b", "c"], "seed")
@@ -246,3 +267,4 @@ def test_a_vote_with_fewer_than_5_taking_part_names_no_winner() -> None:
     rows = _vote([("a",)] * 2 + [("b",)], reached=3)
     assert rows[-1] == ["winner (instant-runoff)", "too few took part to name it safely"]
     assert {count for _, count in rows[:-1]} == {FEWER}
+    assert "no choice (first choice)" not in [name for name, _ in rows]  # it cannot be skipped
