@@ -162,7 +162,8 @@ class Conversation:
         if action.kind is Kind.WITHDRAW_CONTACT:  # a request can come before consent, too
             alert_id = int(action.value) if action.value.isdigit() else 0
             if await self.safeguarding.withdraw(user_id, alert_id):
-                return Reply([Screen(texts.CONTACT_WITHDRAWN)])
+                # The outbox takes who they are off the team's message, if it was posted.
+                return Reply([Screen(texts.CONTACT_WITHDRAWN)], outbox=True)
             return Reply(notice=texts.NOT_WITHDRAWN)
         if action.kind is Kind.PRIVACY:
             return await self.privacy(user_id, action.consultation, in_place=True)
@@ -339,6 +340,7 @@ class Conversation:
     async def _erase(self, user_id: int) -> Reply:
         def erase(db: Connection) -> tuple[repos.Erased, int]:
             erased = repos.erase_person(db, user_id, repos.respondents_of(db, self.key, user_id))
+            self.review.forget_sender_in(db, user_id)
             return erased, self.safeguarding.forget_pending_in(db, user_id)
 
         erased, requests = await self.db.transaction(erase)
@@ -347,7 +349,11 @@ class Conversation:
         self.feedback.stop_writing(user_id)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
         done = texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses)
-        return Reply(replace=Screen(f"{done}\n\n{texts.ERASE_CONTACT_CLEARED}" if requests else done))
+        # outbox: an alert whose choice they were still making goes now, and a posted request leaves
+        # the team's message.
+        return Reply(
+            replace=Screen(f"{done}\n\n{texts.ERASE_CONTACT_CLEARED}" if requests else done), outbox=True
+        )
 
     async def my_data(self, user_id: int) -> Reply:
         """/mydata: everything held about them, found by their Telegram id and their pseudonym in
@@ -377,7 +383,7 @@ class Conversation:
                 record.last_seen if record else "",
                 tuple(answered),
                 requests,
-                mydata_repo.concerns_holding(db, user_id),
+                self.review.holding_in(db, user_id),
             )
 
         return Reply([my_data_screen(await self.db.read(gather))])

@@ -22,6 +22,7 @@ class Purpose(StrEnum):
 
     ALERT_ASKER = "youthvoice safeguarding alert asker"
     ALERT_FLOOD = "youthvoice safeguarding alert flood"
+    CONCERN_SENDER = "youthvoice possible concern sender"
 
 
 def pseudonym(key: bytes, scope: str, user_id: int) -> str:

@@ -478,7 +478,7 @@ class Held:
     last_seen: str  # the month they last used the bot
     answered: tuple[Answered, ...]
     requests: tuple[ContactRequest, ...]
-    concerns: int  # possible concerns still holding their Telegram id
+    concerns: int  # possible concerns still holding their Telegram id (or its mark)
 
 
 def my_data_screen(held: Held) -> Screen:

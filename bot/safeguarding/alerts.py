@@ -80,6 +80,8 @@ class AlertGroup:
     message: tuple[int, int] | None
     # That message has waited `repost_after` unacknowledged: it goes again as a new one.
     reminder: bool
+    # Alerts in that message whose request to be contacted was withdrawn: it still shows who asked.
+    refresh: tuple[int, ...]
 
     @property
     def joins_message(self) -> bool:
@@ -119,6 +121,9 @@ def _group(lead_id: int, members: list[Alert], now: datetime) -> AlertGroup:
         ),
         reminder=any(
             a.next_post_at is not None and datetime.fromisoformat(a.next_post_at) <= now for a in sent
+        ),
+        refresh=tuple(
+            a.id for a in sent if a.refresh_at is not None and datetime.fromisoformat(a.refresh_at) <= now
         ),
     )
 
@@ -244,7 +249,8 @@ class Safeguarding:
 
     async def withdraw(self, user_id: int, alert_id: int) -> bool:
         """/mydata's "Withdraw my request": their name and id leave a contact request nobody in
-        the team has picked up yet (as a later "No thanks" would); False if it is not such a one."""
+        the team has picked up yet (as a later "No thanks" would), and its team message once the
+        outbox edits it; False if it is not such a one."""
         now = self._clock()
 
         def forget(db: Connection) -> bool:
@@ -279,15 +285,33 @@ class Safeguarding:
         return await self.db.transaction(collect)
 
     async def posted(self, alert_ids: list[int], chat_id: int, message_id: int) -> None:
-        """These alerts are in that team message now (until the next reminder)."""
+        """These alerts are in that team message now, as they are now (until the next reminder)."""
         next_post = self._clock() + self.repost_after
         await self.db.transaction(
             lambda db: alerts_repo.mark_posted(db, alert_ids, chat_id, message_id, next_post)
         )
 
-    async def retry_later(self, alert_ids: list[int], wait: timedelta) -> None:
+    async def edited(self, group: AlertGroup, chat_id: int, message_id: int) -> None:
+        """The group's message was edited to show it as it is now: its new alerts are in it if they
+        could join it, and no withdrawn request shows who asked."""
+        joined = [a.id for a in group.new] if group.joins_message else []
+        next_post = self._clock() + self.repost_after
+
+        def record(db: Connection) -> None:
+            alerts_repo.mark_posted(db, joined, chat_id, message_id, next_post)
+            alerts_repo.refreshed(db, group.refresh)
+
+        await self.db.transaction(record)
+
+    async def retry_later(self, group: AlertGroup, alert_ids: list[int], wait: timedelta) -> None:
+        """Post these alerts, and edit the group's message if due, after `wait`."""
         when = self._clock() + wait
-        await self.db.transaction(lambda db: alerts_repo.retry_later(db, alert_ids, when))
+
+        def record(db: Connection) -> None:
+            alerts_repo.retry_later(db, alert_ids, when)
+            alerts_repo.refresh_later(db, group.refresh, when)
+
+        await self.db.transaction(record)
 
     async def acknowledge(self, alert_id: int, worker_id: int) -> tuple[bool, list[Alert]]:
         """A worker takes on an alert's group: every alert of it the team has been shown.

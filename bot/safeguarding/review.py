@@ -8,8 +8,12 @@ quiet digest, at most hourly and only in TEAM_HOURS, or at once when the classif
   signposting, with "would you like someone to contact you?") as if the phrase list had heard it;
 * "Not a concern": recorded with who and when; a name idea it held goes on to moderation.
 
-Either way the young person's id leaves the item; undecided, it leaves after KEEP_SENDER. The words of
-an item judged not a concern go KEEP_DISMISSED_WORDS after the decision.
+An item names its sender by a keyed mark (`Purpose.CONCERN_SENDER`, scoped to the item), never their
+Telegram id, once they have consented: an anonymous answer holds the same words, and the mark cannot
+be turned back into an id without the key. Acting on an item finds the sender by making the mark for
+each participant. A message sent before consent keeps the id: nothing else about its sender is stored.
+The sender leaves the item when a worker decides, either way; undecided, after KEEP_SENDER. The words
+of an item judged not a concern go KEEP_DISMISSED_WORDS after the decision.
 
 An answer keeps its words while they wait (the classifier is often wrong, and the results need them)
 and after "Not a concern"; acting on it moves them into the alert, the sender's answer saying where
@@ -25,6 +29,7 @@ from sqlite3 import Connection
 
 from bot.core.engine import WITH_THE_TEAM
 from bot.core.ideas import normalise
+from bot.core.privacy import Purpose, pseudonym, purpose_key
 from bot.safeguarding.alerts import REDELIVERY_WINDOW, Safeguarding
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import TeamHours
@@ -67,6 +72,7 @@ class ReviewQueue:
     ) -> None:
         self.db = db
         self._key = pseudonym_key  # to find the sender's own answers when acting on an item
+        self._sender_key = purpose_key(pseudonym_key, Purpose.CONCERN_SENDER)
         self._safeguarding = safeguarding
         self._hours = team_hours
         self._clock = clock
@@ -76,23 +82,53 @@ class ReviewQueue:
     ) -> int:
         """Queue `words` inside the caller's transaction; once per update, however often handled."""
         now = self._clock()
-        return concerns_repo.add(
+        existing = concerns_repo.queued_for_update(db, update_id, now - REDELIVERY_WINDOW)
+        if existing is not None:
+            return existing
+        consented = repos.get_participant(db, user_id) is not None
+        item_id = concerns_repo.add(
             db,
             words,
             verdict.category,
             verdict.score,
             source,
-            user_id,
+            None if consented else user_id,
             update_id,
             verdict.urgent_review,
             now,
-            now - REDELIVERY_WINDOW,
         )
+        if consented:
+            concerns_repo.set_sender_mark(db, item_id, self._mark(item_id, user_id))
+        return item_id
 
     async def add(self, user_id: int, words: str, verdict: Verdict, source: str, update_id: int) -> int:
         return await self.db.transaction(
             lambda db: self.add_in(db, user_id, words, verdict, source, update_id)
         )
+
+    def _mark(self, item_id: int, user_id: int) -> str:
+        return pseudonym(self._sender_key, str(item_id), user_id)
+
+    def _sender(self, db: Connection, item: PossibleConcern) -> int | None:
+        """Who sent the item, if it still holds them: its mark made again for each participant."""
+        if item.sender_mark is None:
+            return item.user_id
+        people = repos.participant_ids(db)
+        return next((person for person in people if self._mark(item.id, person) == item.sender_mark), None)
+
+    def _held_by(self, db: Connection, user_id: int) -> list[int]:
+        """The items still holding this person, by their id or by their mark."""
+        theirs = [item for item, mark in concerns_repo.marked(db) if mark == self._mark(item, user_id)]
+        return concerns_repo.sent_by(db, user_id) + theirs
+
+    def holding_in(self, db: Connection, user_id: int) -> int:
+        """For /mydata: how many items still hold who they are (until a worker decides)."""
+        return len(self._held_by(db, user_id))
+
+    def forget_sender_in(self, db: Connection, user_id: int) -> None:
+        """/deleteme: what they wrote that may be a concern stays for the team (as alerts do), but
+        not who wrote it."""
+        concerns_repo.forget_senders(db, self._held_by(db, user_id))
 
     async def to_show(self) -> Showing | None:
         """What the team should see now: urgent items at once; the rest in a digest, at most
@@ -160,9 +196,10 @@ class ReviewQueue:
                 return self._again(db, item, act, worker_id)
             if not act:
                 return Decision(True, concerns_repo.get(db, item_id))
+            sender = self._sender(db, item)
             alert_id = self._safeguarding.raise_in(
                 db,
-                item.user_id,
+                sender,
                 item.words,
                 Concern(item.category, ""),
                 item.source,
@@ -173,9 +210,9 @@ class ReviewQueue:
             if item.source == "answer":  # its words are kept once now, in the alert
                 # Only the sender's own answers (others may have typed the same words); once the
                 # sender is forgotten (KEEP_SENDER), nothing says whose they were: none is rewritten.
-                theirs = repos.respondents_of(db, self._key, item.user_id) if item.user_id is not None else {}
+                theirs = repos.respondents_of(db, self._key, sender) if sender is not None else {}
                 repos.replace_typed_words(db, theirs, item.words, WITH_THE_TEAM)
                 ideas_repo.drop_disclosed(db, item_id, list(theirs.values()), normalise(item.words))
-            return Decision(True, concerns_repo.get(db, item_id), alert_id, item.user_id)
+            return Decision(True, concerns_repo.get(db, item_id), alert_id, sender)
 
         return await self.db.transaction(record)

@@ -3,6 +3,7 @@ of alerts from one young person close together (a lead and the followers that jo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection, Row
@@ -31,11 +32,14 @@ class Alert:
     acknowledged_by: int | None
     lead_id: int | None  # the alert whose team message this one joined; None on a lead
     next_post_at: str | None
+    contact_withdrawn: int  # 1 once they withdrew a request to be contacted
+    refresh_at: str | None  # when to edit its posted message, which still shows who they were
 
 
 _COLUMNS = (
     "id, words, category, source, raised_at, asker, user_id, contact_name, contact_username, wants_contact,"
-    " state, posts, team_chat_id, team_message_id, acknowledged_by, lead_id, next_post_at"
+    " state, posts, team_chat_id, team_message_id, acknowledged_by, lead_id, next_post_at,"
+    " contact_withdrawn, refresh_at"
 )
 
 
@@ -119,7 +123,8 @@ def record_choice(
     now: datetime,
 ) -> None:
     """Yes keeps who they are with the alert, and sends it (again) now: asking to be contacted is
-    news the team must see, even on an alert someone already took on. No forgets who they are."""
+    news the team must see, even on an alert someone already took on. No forgets who they are; if
+    that withdraws a request already posted and not taken on, its message is edited now."""
     if wants_contact:
         db.execute(
             "UPDATE safeguarding_alerts SET wants_contact = 1, user_id = ?, contact_name = ?,"
@@ -130,10 +135,12 @@ def record_choice(
         db.execute(
             "UPDATE safeguarding_alerts SET wants_contact = 0, user_id = NULL, contact_name = NULL,"
             " contact_username = NULL,"
+            " contact_withdrawn = contact_withdrawn OR wants_contact IS 1,"
+            " refresh_at = CASE WHEN state = 'sent' AND wants_contact = 1 THEN ? ELSE refresh_at END,"
             " state = CASE WHEN state = 'awaiting_choice' THEN 'to_send' ELSE state END,"
             " next_post_at = CASE WHEN state = 'awaiting_choice' THEN ? ELSE next_post_at END"
             " WHERE id = ?",
-            (_stamp(now), alert_id),
+            (_stamp(now), _stamp(now), alert_id),
         )
 
 
@@ -156,11 +163,12 @@ def anonymise_unanswered(db: Connection, now: datetime) -> int:
 
 def due_groups(db: Connection, now: datetime) -> list[int]:
     """The groups (by lead) with an alert to post now: a new one, or a sent one nobody has
-    acknowledged in time."""
+    acknowledged in time; or whose message is to be edited now."""
     rows = db.execute(
         "SELECT DISTINCT coalesce(lead_id, id) AS lead FROM safeguarding_alerts"
-        " WHERE state IN ('to_send', 'sent') AND next_post_at <= ? ORDER BY lead",
-        (_stamp(now),),
+        " WHERE (state IN ('to_send', 'sent') AND next_post_at <= ?) OR (state = 'sent' AND refresh_at <= ?)"
+        " ORDER BY lead",
+        (_stamp(now), _stamp(now)),
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -187,7 +195,7 @@ def mark_posted(
 ) -> None:
     db.executemany(
         "UPDATE safeguarding_alerts SET state = 'sent', posts = posts + 1, team_chat_id = ?,"
-        " team_message_id = ?, next_post_at = ? WHERE id = ? AND state != 'acknowledged'",
+        " team_message_id = ?, next_post_at = ?, refresh_at = NULL WHERE id = ? AND state != 'acknowledged'",
         [(chat_id, message_id, _stamp(next_post), alert_id) for alert_id in alert_ids],
     )
 
@@ -199,12 +207,25 @@ def retry_later(db: Connection, alert_ids: list[int], when: datetime) -> None:
     )
 
 
+def refresh_later(db: Connection, alert_ids: Sequence[int], when: datetime) -> None:
+    db.executemany(
+        "UPDATE safeguarding_alerts SET refresh_at = ? WHERE id = ? AND refresh_at IS NOT NULL",
+        [(_stamp(when), alert_id) for alert_id in alert_ids],
+    )
+
+
+def refreshed(db: Connection, alert_ids: Sequence[int]) -> None:
+    """Their message has been edited: it no longer shows who withdrew."""
+    db.executemany("UPDATE safeguarding_alerts SET refresh_at = NULL WHERE id = ?", [(i,) for i in alert_ids])
+
+
 def acknowledge_group(db: Connection, lead_id: int, worker_id: int, now: datetime) -> int:
     """Record who is handling the group's alerts that the team has been shown (posted at least
-    once); how many that was (0 if someone already was handling them all)."""
+    once); how many that was (0 if someone already was handling them all). The tap edits their
+    message from the rows as they are, so no refresh is left to do."""
     cursor = db.execute(
-        "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?"
-        " WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
+        "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?,"
+        " refresh_at = NULL WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
         (worker_id, _stamp(now), lead_id, lead_id),
     )
     return cursor.rowcount

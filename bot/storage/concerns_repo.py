@@ -21,7 +21,8 @@ class PossibleConcern:
     score: float
     source: str
     raised_at: str
-    user_id: int | None
+    user_id: int | None  # the sender, if they had not consented (see migration 0019)
+    sender_mark: str | None  # the sender's keyed mark, if they had
     urgent: bool
     shown_at: str | None
     state: str  # 'new', 'acted', 'not_a_concern'
@@ -32,8 +33,8 @@ class PossibleConcern:
 
 
 _COLUMNS = (
-    "id, words, category, score, source, raised_at, user_id, urgent, shown_at, state, decided_by,"
-    " decided_by_name, decided_at, alert_id"
+    "id, words, category, score, source, raised_at, user_id, sender_mark, urgent, shown_at, state,"
+    " decided_by, decided_by_name, decided_at, alert_id"
 )
 
 
@@ -43,25 +44,27 @@ def _item(row: Row) -> PossibleConcern:
     return PossibleConcern(**values)
 
 
+def queued_for_update(db: Connection, update_id: int, since: datetime) -> int | None:
+    """The item this update queued, if it was handled before (after a failure or restart). `since`
+    bounds the lookup: Telegram may reuse an update_id after a week without updates."""
+    row = db.execute(
+        "SELECT id FROM possible_concerns WHERE update_id = ? AND raised_at >= ?", (update_id, _stamp(since))
+    ).fetchone()
+    return row[0] if row else None
+
+
 def add(
     db: Connection,
     words: str,
     category: str,
     score: float,
     source: str,
-    user_id: int,
+    user_id: int | None,
     update_id: int,
     urgent: bool,
     now: datetime,
-    since: datetime,
 ) -> int:
-    """Queue a message; the same update handled again (after a failure or restart) finds its item.
-    `since` bounds the lookup: Telegram may reuse an update_id after a week without updates."""
-    row = db.execute(
-        "SELECT id FROM possible_concerns WHERE update_id = ? AND raised_at >= ?", (update_id, _stamp(since))
-    ).fetchone()
-    if row is not None:
-        return row[0]
+    """Queue a message (`user_id` only for a sender who has not consented; see `set_sender_mark`)."""
     db.execute("UPDATE possible_concerns SET update_id = NULL WHERE update_id = ?", (update_id,))
     cursor = db.execute(
         "INSERT INTO possible_concerns"
@@ -71,6 +74,28 @@ def add(
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
+
+
+def set_sender_mark(db: Connection, item_id: int, mark: str) -> None:
+    db.execute("UPDATE possible_concerns SET sender_mark = ? WHERE id = ?", (mark, item_id))
+
+
+def sent_by(db: Connection, user_id: int) -> list[int]:
+    """The items still holding this Telegram id (sent before consent)."""
+    return [row[0] for row in db.execute("SELECT id FROM possible_concerns WHERE user_id = ?", (user_id,))]
+
+
+def marked(db: Connection) -> list[tuple[int, str]]:
+    """(item id, sender mark) of every item still holding a mark."""
+    rows = db.execute("SELECT id, sender_mark FROM possible_concerns WHERE sender_mark IS NOT NULL")
+    return [(row[0], row[1]) for row in rows]
+
+
+def forget_senders(db: Connection, item_ids: list[int]) -> None:
+    db.executemany(
+        "UPDATE possible_concerns SET user_id = NULL, sender_mark = NULL WHERE id = ?",
+        [(item_id,) for item_id in item_ids],
+    )
 
 
 def get(db: Connection, item_id: int) -> PossibleConcern | None:
@@ -105,10 +130,10 @@ def mark_shown(db: Connection, item_ids: list[int], now: datetime) -> None:
 
 
 def decide(db: Connection, item_id: int, state: str, worker_id: int, worker_name: str, now: datetime) -> bool:
-    """Record a decision; False if someone already decided. The young person's id goes either way."""
+    """Record a decision; False if someone already decided. Who sent it goes either way."""
     cursor = db.execute(
         "UPDATE possible_concerns SET state = ?, decided_by = ?, decided_by_name = ?, decided_at = ?,"
-        " user_id = NULL WHERE id = ? AND state = 'new'",
+        " user_id = NULL, sender_mark = NULL WHERE id = ? AND state = 'new'",
         (state, worker_id, worker_name, _stamp(now), item_id),
     )
     if cursor.rowcount == 1 and state == "not_a_concern":
@@ -119,7 +144,8 @@ def decide(db: Connection, item_id: int, state: str, worker_id: int, worker_name
 def forget_senders_before(db: Connection, before: datetime) -> int:
     """Items nobody has decided on since `before` no longer keep who sent them."""
     cursor = db.execute(
-        "UPDATE possible_concerns SET user_id = NULL WHERE user_id IS NOT NULL AND raised_at < ?",
+        "UPDATE possible_concerns SET user_id = NULL, sender_mark = NULL"
+        " WHERE (user_id IS NOT NULL OR sender_mark IS NOT NULL) AND raised_at < ?",
         (_stamp(before),),
     )
     return cursor.rowcount

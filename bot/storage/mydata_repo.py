@@ -41,8 +41,3 @@ def ideas_sent(db: Connection, consultation_id: str, respondent: str) -> list[st
         (consultation_id, respondent),
     )
     return [row[0] for row in rows]
-
-
-def concerns_holding(db: Connection, user_id: int) -> int:
-    """How many possible concerns still hold their Telegram id (until a worker decides)."""
-    return db.execute("SELECT count(*) FROM possible_concerns WHERE user_id = ?", (user_id,)).fetchone()[0]

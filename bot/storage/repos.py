@@ -42,6 +42,10 @@ def get_participant(db: Connection, user_id: int) -> Participant | None:
     return Participant(row["user_id"], reading)
 
 
+def participant_ids(db: Connection) -> list[int]:
+    return [row[0] for row in db.execute("SELECT user_id FROM participants")]
+
+
 def record_consent(
     db: Connection, user_id: int, now: datetime, privacy_version: int, reading: Reading
 ) -> bool:
@@ -295,8 +299,6 @@ def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> E
         db.execute(f"DELETE FROM responses WHERE id IN ({marks})", unique)
     db.execute("DELETE FROM announcement_sends WHERE user_id = ?", (user_id,))
     db.execute("DELETE FROM participants WHERE user_id = ?", (user_id,))
-    # What they wrote that may be a concern stays for the team (as alerts do), but not who wrote it.
-    db.execute("UPDATE possible_concerns SET user_id = NULL WHERE user_id = ?", (user_id,))
     return Erased(len(unique), answers, photos)
 
 

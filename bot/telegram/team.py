@@ -89,7 +89,7 @@ def group_text(
 ) -> str:
     """Alerts from one young person as one team message (HTML): the first one's words, then
     "+ N more from the same young person" with each one's time and words, cut so that the whole
-    stays within Telegram's limit. Who wrote them only if one of them asked to be contacted."""
+    stays within Telegram's limit. Who wrote them only if one of them asks to be contacted."""
     lead, followers = alerts[0], list(alerts[1:])
     contact = next((a for a in alerts if a.wants_contact and a.user_id is not None), None)
     if contact is not None:
@@ -97,6 +97,8 @@ def group_text(
         handle = f" (@{escape(contact.contact_username)})" if contact.contact_username else ""
         link = f'<a href="tg://user?id={contact.user_id}">{name}</a>{handle}'
         who = f"{link}: they asked to be contacted. Tap the name to message them."
+    elif any(a.contact_withdrawn for a in alerts):
+        who = "an anonymous young person (they asked to be contacted, then withdrew the request)"
     else:
         who = "an anonymous young person (they did not ask to be contacted)"
     head = [
@@ -306,12 +308,12 @@ class TeamChat:
 
     async def _post_group(self, bot: Bot, chat_id: int, group: AlertGroup) -> None:
         """A group's alerts as one message: new ones join its current message (an edit) while it
-        waits for someone; otherwise (first post, a reminder, news, or the edit failing) the group
-        goes as a new message, replying to the one it could not edit."""
+        waits for someone, and a request to be contacted that was withdrawn leaves it (an edit
+        too); otherwise (first post, a reminder, news, or the edit failing) the group goes as a new
+        message, replying to the one it could not edit."""
         keyboard = _keyboard(ACKNOWLEDGE_LABEL, Action(Kind.ACKNOWLEDGE, value=str(group.lead_id)))
-        new_ids = [a.id for a in group.new]
         reply_to: int | None = None
-        if group.joins_message and group.message is not None:
+        if group.message is not None and (group.joins_message or group.refresh):
             message_chat, message_id = group.message
             try:
                 await bot.edit_message_text(
@@ -321,18 +323,21 @@ class TeamChat:
                     parse_mode=ParseMode.HTML,
                     reply_markup=keyboard,
                 )
+                edited = True
             except RetryAfter as error:
-                await self.safeguarding.retry_later(new_ids, _seconds(error.retry_after))
+                due = group.open_ids if group.reminder else [a.id for a in group.new]
+                await self.safeguarding.retry_later(group, due, _seconds(error.retry_after))
                 return
             except TelegramError as error:
-                if "message is not modified" in str(error).lower():  # already in it
-                    await self.safeguarding.posted(new_ids, message_chat, message_id)
+                # "Not modified": it says this already, which is as good as an edit (and no loop).
+                edited = "message is not modified" in str(error).lower()
+                if not edited:
+                    log.warning("Could not edit alert #%s's message, posting anew: %s", group.lead_id, error)
+                    reply_to = message_id if message_chat == chat_id else None
+            if edited:
+                await self.safeguarding.edited(group, message_chat, message_id)
+                if group.joins_message:
                     return
-                log.warning("Could not add to alert #%s, posting anew: %s", group.lead_id, error)
-                reply_to = message_id if message_chat == chat_id else None
-            else:
-                await self.safeguarding.posted(new_ids, message_chat, message_id)
-                return
         ids = group.open_ids
         try:
             message = await bot.send_message(
@@ -346,13 +351,13 @@ class TeamChat:
                 ),
             )
         except RetryAfter as error:
-            await self.safeguarding.retry_later(ids, _seconds(error.retry_after))
+            await self.safeguarding.retry_later(group, ids, _seconds(error.retry_after))
             return
         except TelegramError as error:
             # Never dropped: it stays due and goes again after the wait. (A network fault, the bot
             # removed from the chat, a group upgraded to a supergroup: each needs a person.)
             log.error("Could not post safeguarding alert #%s, will retry: %s", group.lead_id, error)
-            await self.safeguarding.retry_later(ids, RETRY_WAIT)
+            await self.safeguarding.retry_later(group, ids, RETRY_WAIT)
             return
         await self.safeguarding.posted(ids, chat_id, message.message_id)
 

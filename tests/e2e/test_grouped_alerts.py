@@ -17,6 +17,7 @@ FLOOD = [
     "I want to die",
 ]
 MORE = "more from the same young person"
+WITHDRAWN = "they asked to be contacted, then withdrew the request"
 
 
 def choices_run_out(bot: RunningBot) -> None:
@@ -176,4 +177,42 @@ async def test_a_follower_after_the_lead_was_posted_joins_its_message(
             == [("acknowledged",)] * 3 + [("sent",)]
         ),
         "the newest recorded as sent, the rest still acknowledged",
+    )
+
+
+async def test_a_withdrawn_request_leaves_the_groups_message_and_its_reminder(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [signpost, *_] = await sam.send(FLOOD[0])
+    await sam.press(texts.CONTACT_YES_BUTTON, message=signpost)
+    [signpost, *_] = await sam.send(FLOOD[1])
+    await sam.press(texts.CONTACT_NO_BUTTON, message=signpost)
+    await eventually(
+        lambda: rows(bot, "SELECT state FROM safeguarding_alerts ORDER BY id") == [("sent",), ("sent",)],
+        "both in one message",
+    )
+    [message] = alerts(team)
+    assert f"1 {MORE}" in message.text and "Sam (@sam_k)" in message.text
+
+    # Withdrawn just as the group is due again: the old message loses the name, and so does the reminder.
+    [held] = await sam.send("/mydata")
+    [withdraw] = held.button_labels
+    edits = len(team_edits(fake))
+    write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")
+    await sam.press(withdraw, message=held)
+    await bot.run_outbox()
+    old, reminder = alerts(team)
+    assert reminder.text.startswith("⏰")
+    for shown in (old, reminder):
+        assert "Sam" not in shown.text and "sam_k" not in shown.text and WITHDRAWN in shown.text
+        assert FLOOD[0] in shown.text and FLOOD[1] in shown.text
+    assert old.edited and len(team_edits(fake)) == edits + 1
+    await eventually(
+        lambda: (
+            rows(bot, "SELECT state, team_message_id, refresh_at FROM safeguarding_alerts")
+            == [("sent", reminder.message_id, None)] * 2
+        ),
+        "the reminder recorded, nothing left to edit",
     )

@@ -4,6 +4,7 @@ held about them, with a contact request they can withdraw."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import closing
@@ -13,9 +14,11 @@ import pytest
 from bot.config import Settings
 from bot.core import i18n, texts
 from tests.conftest import RunningBot
+from tests.e2e.test_feedback_and_safeguarding import eventually, write
+from tests.e2e.test_grouped_alerts import WITHDRAWN, alerts, team_edits
 from tests.e2e.test_languages import arabic
 from tests.e2e.test_young_person import CONSENT_BUTTONS, reach_the_text_question, rows
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, Group, User
 
 # The consent screen before it was split in two: welcome, the whole notice and the question.
 OLD_CONSENT_SCREEN_LENGTH = 1036
@@ -258,3 +261,78 @@ async def test_deleteme_takes_who_they_are_off_a_contact_request_nobody_picked_u
     assert rows(bot, "SELECT words, user_id, contact_name FROM safeguarding_alerts") == [
         (DISCLOSURE, None, None)
     ]
+
+
+async def withdraw_the_request(person: User, how: str) -> None:
+    """Their one contact request withdrawn: with /mydata's button, or by /deleteme."""
+    if how == "mydata":
+        [held] = await person.send("/mydata")
+        [withdraw] = held.button_labels
+        [done] = await person.press(withdraw, message=held)
+        assert done.text == texts.CONTACT_WITHDRAWN
+    else:
+        await person.send("/deleteme")
+        [done] = await person.press(texts.ERASE_YES_BUTTON)
+        assert done.text.endswith(texts.ERASE_CONTACT_CLEARED)
+
+
+async def posted_naming(bot: RunningBot, team: Group, who: str) -> None:
+    await eventually(
+        lambda: rows(bot, "SELECT state FROM safeguarding_alerts") == [("sent",)], "the request posted"
+    )
+    [posted] = alerts(team)
+    assert f"{who}: they asked to be contacted" in posted.text
+
+
+@pytest.mark.parametrize("how", ["mydata", "deleteme"])
+async def test_a_withdrawn_request_leaves_the_teams_message(
+    fake: FakeTelegram, bot: RunningBot, team: Group, how: str
+) -> None:
+    rowan = fake.user(3111, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
+    await posted_naming(bot, team, "Rowan (@rowan_t)")
+
+    await withdraw_the_request(rowan, how)
+    await bot.run_outbox()
+    [message] = alerts(team)  # the same message, edited: no new post
+    assert message.edited
+    assert "Rowan" not in message.text and "rowan_t" not in message.text and WITHDRAWN in message.text
+    assert not any("3111" in str(entity.get("url")) for entity in message.entities)
+    # Still a concern for someone to read and take on.
+    assert DISCLOSURE in message.text and message.button_labels == ["🙋 I'm handling this"]
+    assert rows(bot, "SELECT contact_withdrawn, refresh_at, state FROM safeguarding_alerts") == [
+        (1, None, "sent")
+    ]
+
+    # The edit due again (as if the bot stopped before recording it): "not modified" ends it.
+    edits = len(team_edits(fake))
+    write(bot, "UPDATE safeguarding_alerts SET refresh_at = '2000-01-01T00:00:00+00:00'")
+    await bot.run_outbox()
+    await bot.run_outbox()
+    assert len(team_edits(fake)) == edits + 1 and len(alerts(team)) == 1
+    assert rows(bot, "SELECT refresh_at FROM safeguarding_alerts") == [(None,)]
+
+
+async def test_a_team_message_that_cannot_be_edited_is_answered_with_one_without_them(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    rowan = fake.user(3112, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
+    await posted_naming(bot, team, "Rowan (@rowan_t)")
+
+    fake.fail_next("editMessageText", 400, "Bad Request: message can't be edited")  # too old
+    await withdraw_the_request(rowan, "mydata")
+    await bot.run_outbox()
+    old, new = alerts(team)
+    assert WITHDRAWN in new.text and DISCLOSURE in new.text and "Rowan" not in new.text
+    reply = json.loads(fake.calls_to("sendMessage")[-1]["reply_parameters"])
+    assert reply["message_id"] == old.message_id
+    await eventually(
+        lambda: (
+            rows(bot, "SELECT state, team_message_id, refresh_at FROM safeguarding_alerts")
+            == [("sent", new.message_id, None)]
+        ),
+        "the new message recorded, nothing left to edit",
+    )

@@ -256,12 +256,14 @@ async def test_each_way_in_reaches_the_right_tier(fake: FakeTelegram, bot: Runni
         (way.alerted or way.normal)(replies[1:], ALERTING)
     assert alerts(bot) == [(ALERTING, way.source)]
 
-    # REVIEW: their usual reply, nothing more; a possible concern, still knowing whose.
+    # REVIEW: their usual reply, nothing more; a possible concern, still knowing whose: by a keyed
+    # mark once they have consented, by their Telegram id before (nothing else is kept about them).
     replies = await way.send(worried, REVIEWED)
     way.normal(replies, REVIEWED)
     [(words, source, category, urgent, state)] = concerns(bot)
     assert (words, source, urgent, state) == (REVIEWED, way.source, 0, "new") and category
-    assert rows(bot, "SELECT user_id FROM possible_concerns") == [(worried.id,)]
+    held = (worried.id, 0) if way.prepare is before_consent else (None, 1)
+    assert rows(bot, "SELECT user_id, sender_mark IS NOT NULL FROM possible_concerns") == [held]
 
     # NONE: neither.
     way.normal(await way.send(calm, ORDINARY), ORDINARY)
@@ -427,7 +429,7 @@ async def test_the_review_queue_urgent_at_once_digests_hourly_in_team_hours_and_
             await outsider.press(label, message=urgent)
             assert outsider.last_callback_answer == NOT_ALLOWED
     assert [state for *_, state in concerns(bot)] == ["new", "new", "new"]
-    assert rows(bot, "SELECT count(*) FROM possible_concerns WHERE user_id IS NOT NULL") == [(3,)]
+    assert rows(bot, "SELECT count(*) FROM possible_concerns WHERE sender_mark IS NOT NULL") == [(3,)]
     assert alerts(bot) == [] and ACT in urgent.button_labels
 
     # Act on this: an alert, who acted on the team's message, and help offered to Ben.
@@ -443,8 +445,8 @@ async def test_the_review_queue_urgent_at_once_digests_hourly_in_team_hours_and_
     assert acted.button_labels == []
     assert rows(
         bot,
-        f"SELECT state, decided_by, decided_by_name, user_id, alert_id FROM possible_concerns "
-        f"WHERE words = '{URGENT}'",
+        f"SELECT state, decided_by, decided_by_name, coalesce(user_id, sender_mark), alert_id"
+        f" FROM possible_concerns WHERE words = '{URGENT}'",
     ) == [("acted", WORKER, "Wendy", None, alert_id)]
     follow_up = ben.last_message
     assert follow_up.text.startswith(texts.REVIEW_FOLLOW_UP) and texts.SIGNPOST in follow_up.text
@@ -458,8 +460,8 @@ async def test_the_review_queue_urgent_at_once_digests_hourly_in_team_hours_and_
     assert will.last_callback_answer == "Thank you."
     assert rows(
         bot,
-        f"SELECT state, decided_by, decided_by_name, decided_at, user_id, alert_id "
-        f"FROM possible_concerns WHERE words = '{REVIEWED}'",
+        f"SELECT state, decided_by, decided_by_name, decided_at, coalesce(user_id, sender_mark),"
+        f" alert_id FROM possible_concerns WHERE words = '{REVIEWED}'",
     ) == [("not_a_concern", WORKER_2, "Will", "2026-03-02T10:40:00+00:00", None, None)]
     assert "👍 Not a concern: Will, 10:40 Mon 02 Mar." in post_of(safeguarding, REVIEWED).text
     stale = next(m for m in listed if REVIEWED in (m.text or ""))  # its copy in Wendy's /concerns
@@ -530,6 +532,32 @@ async def test_an_update_handled_twice_makes_one_possible_concern(
         (REVIEWED, "answer"),
         (REVIEWED, "message"),
         (URGENT, "message"),
+    ]
+
+
+async def test_mydata_and_deleteme_find_their_possible_concerns_by_mark_or_id(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    dev, amy = fake.user(1001, "Dev", "dev"), fake.user(1002, "Amy", "amy")
+    await before_consent(dev)
+    await dev.send(REVIEWED_TOO)  # before consent: the item keeps their Telegram id
+    await agree(dev)
+    await agree(amy)
+    await dev.send(REVIEWED)  # after: a keyed mark
+    assert rows(bot, "SELECT user_id, sender_mark IS NOT NULL FROM possible_concerns ORDER BY id") == [
+        (dev.id, 0),
+        (None, 1),
+    ]
+    [held] = await dev.send("/mydata")
+    assert texts.MYDATA_CONCERN in held.text
+    [held] = await amy.send("/mydata")
+    assert texts.MYDATA_CONCERN not in held.text
+    await dev.send("/deleteme")
+    await dev.press(texts.ERASE_YES_BUTTON)
+    # What they wrote stays for the team; who wrote it does not.
+    assert rows(bot, "SELECT words, user_id, sender_mark FROM possible_concerns ORDER BY id") == [
+        (REVIEWED_TOO, None, None),
+        (REVIEWED, None, None),
     ]
 
 

@@ -23,7 +23,7 @@ from bot.core import texts
 from bot.core.engine import WITH_THE_TEAM
 from tests.conftest import E2E_SURVEYS, RunningBot
 from tests.e2e.test_languages import arabic, take_pets
-from tests.e2e.test_triage import ACT, ALERTING, URGENT, undated_ideas
+from tests.e2e.test_triage import ACT, ALERTING, REVIEWED, URGENT, undated_ideas
 from tests.fake_telegram import FakeTelegram, Group, User
 
 Link = tuple[int, int]  # (Telegram id, anonymous response id)
@@ -56,8 +56,9 @@ async def to_the_name_question(user: User) -> None:
         await user.press(label)
 
 
-async def build(fake: FakeTelegram, bot: RunningBot, worker: User) -> User:
-    """The database, made by young people through the bot; returns Sam, who stopped half-way."""
+async def build(fake: FakeTelegram, bot: RunningBot, worker: User) -> tuple[User, User]:
+    """The database, made by young people through the bot; returns Sam, who stopped half-way, and
+    Kit, whose answer waits for a worker."""
     # Amal reads Arabic and answers everything, a name idea too.
     amal = fake.user(8201, "Amal", "amal_a", language_code="ar")
     await amal.send("/start pets")
@@ -94,13 +95,19 @@ async def build(fake: FakeTelegram, bot: RunningBot, worker: User) -> User:
     await to_the_name_question(eli)
     await eli.send("Pickle")
     await eli.press(texts.SUBMIT_BUTTON)
+    # Kit's name idea only the classifier hears, and nobody has decided on it yet: the queue must
+    # find Kit again to offer help, without his Telegram id beside the words his answer holds.
+    kit = fake.user(1007, "Kit", "kit_k")
+    await to_the_name_question(kit)
+    await kit.send(REVIEWED)
+    await kit.press(texts.SUBMIT_BUTTON)
     nia = fake.user(1006, "Nia", "nia_n")
     await nia.send("/start named")
     await nia.press(texts.CONSENT_BUTTON)
     await nia.press("Yes")
     await nia.press(texts.SUBMIT_BUTTON)
     await bot.run_outbox()  # the alerts go to the team, as they would
-    return sam
+    return sam, kit
 
 
 def copy_of_the_file(bot: RunningBot, into: Path) -> sqlite3.Connection:
@@ -285,11 +292,15 @@ def write_order(db: sqlite3.Connection, table: str) -> list[tuple]:
 async def test_nothing_in_the_database_file_links_an_anonymous_answer_to_a_telegram_id(
     fake: FakeTelegram, bot: RunningBot, team: Group, worker: User, tmp_path: Path
 ) -> None:
-    sam = await build(fake, bot, worker)
+    sam, kit = await build(fake, bot, worker)
     with closing(copy_of_the_file(bot, tmp_path / "copied.sqlite3")) as db:
         people, responses = identified(db), anonymous(db)
-        # The scenario happened: 5 anonymous responses, 1 unfinished, 2 disclosures now alerts.
-        assert len(responses) == 5 and 1001 in people and 8201 in people
+        # The scenario happened: 6 anonymous responses, 1 unfinished, 2 disclosures now alerts, 1
+        # answer waiting for a decision.
+        assert len(responses) == 6 and 1001 in people and 8201 in people
+        assert db.execute(
+            "SELECT words FROM possible_concerns WHERE state = 'new' AND source = 'answer'"
+        ).fetchall() == [(REVIEWED,)]
         assert db.execute("SELECT count(*) FROM safeguarding_alerts WHERE source = 'answer'").fetchone() == (
             2,
         )
@@ -310,7 +321,11 @@ async def test_nothing_in_the_database_file_links_an_anonymous_answer_to_a_teleg
         for held in responses.values():
             assert all(t.time() == datetime.min.time() for t in moments(held))
 
-    # And yet the bot, with the key, still knows where Sam stopped.
+    # And yet the bot, with the key, still knows where Sam stopped, and whom to offer help when a
+    # worker acts on Kit's answer.
     await bot.restart()
     replies = await sam.send("back again")
     assert replies[-1].text.startswith("Question 2 of 4")
+    [item] = [m for m in await worker.send("/concerns") if REVIEWED in (m.text or "")]
+    await worker.press(ACT, message=item)
+    assert kit.last_message.text.startswith(texts.REVIEW_FOLLOW_UP)

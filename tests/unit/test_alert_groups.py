@@ -7,7 +7,7 @@ from html import unescape
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.safeguarding.alerts import FLOOD_WINDOW, Safeguarding
+from bot.safeguarding.alerts import FLOOD_WINDOW, Person, Safeguarding
 from bot.safeguarding.phrases import Concern
 from bot.safeguarding.team_hours import DEFAULT, TeamHours
 from bot.storage.alerts_repo import Alert
@@ -22,7 +22,7 @@ CONCERN = Concern("self_harm", "kill myself")
 def alert(alert_id: int, words: str, lead_id: int | None = None) -> Alert:
     return Alert(
         alert_id, words, "self_harm", "message", "2026-11-25T14:32:00+00:00", None, None, None, None, 0,
-        "to_send", 0, None, None, None, lead_id, None,
+        "to_send", 0, None, None, None, lead_id, None, 0, None,
     )  # fmt: skip
 
 
@@ -86,3 +86,30 @@ async def test_alerts_join_a_lead_within_the_window_and_the_mark_is_forgotten(db
         (unknown[0], None, 0),
         (unknown[1], None, 0),
     ]
+
+
+async def test_a_request_withdrawn_after_posting_is_due_as_an_edit_only(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))
+    no_triage: Any = None
+    safeguarding = Safeguarding(
+        db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(minutes=30), clock, TeamHours.parse(DEFAULT)
+    )
+    jo = Person(1001, "Jo", "jo_b")
+    first = await safeguarding.raise_alert(jo.user_id, "words", CONCERN, "message", 1)
+    second = await safeguarding.raise_alert(jo.user_id, "more words", CONCERN, "message", 2)
+    for signpost, answer in ((first, "1"), (second, "0")):
+        alert_id = signpost.buttons[0][0].action.value.partition(":")[0]
+        await safeguarding.choose(jo, f"{alert_id}:{answer}")
+    [group] = await safeguarding.due()
+    assert [a.id for a in group.new] == [1, 2] and group.refresh == ()
+    await safeguarding.posted(group.open_ids, -100, 7)
+
+    assert await safeguarding.withdraw(jo.user_id, 1)
+    [group] = await safeguarding.due()
+    # Nothing new and no reminder: only the message, still naming Jo, to edit.
+    assert group.refresh == (1,) and group.new == () and not group.reminder and group.joins_message
+    assert "Jo" not in group_text(group.shown, TZ) and "then withdrew the request" in group_text(
+        group.shown, TZ
+    )
+    await safeguarding.edited(group, -100, 7)
+    assert await safeguarding.due() == []
