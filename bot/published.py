@@ -10,6 +10,7 @@ changes after: a `/deleteme` removes that young person's rows, not what was alre
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from sqlite3 import Connection
@@ -24,6 +25,8 @@ from bot.exports import OFFICER_HEADER, Table, officer_table
 from bot.storage import published_repo, repos, summary_repo
 from bot.storage.db import Database
 from bot.votes import Votes, cell_name, count_votes, enough_took_part, vote_table, with_ballot_options
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,10 @@ async def freeze_closed(votes: Votes) -> None:
     """Freeze what is published about each consultation that has closed, as the lifecycle job
     finds it closed: a /deleteme between the close and the first reader changes nothing either."""
     for consultation in votes.catalogue.consultations.values():
-        await publication(votes, consultation)
+        try:
+            await publication(votes, consultation)
+        except Exception:  # one that cannot be built must not keep the others from being frozen
+            log.exception("Could not freeze the published results of %s; will try again", consultation.id)
 
 
 def vote_screens(publication: Publication, live: Consultation) -> list[Screen]:

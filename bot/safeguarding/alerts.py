@@ -11,7 +11,7 @@ pseudonym of the young person (`sender_mark`) for the window only.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from sqlite3 import Connection
@@ -80,8 +80,10 @@ class AlertGroup:
     message: tuple[int, int] | None
     # That message has waited `repost_after` unacknowledged: it goes again as a new one.
     reminder: bool
-    # Alerts in that message whose request to be contacted was withdrawn: it still shows who asked.
+    # Alerts whose request to be contacted was withdrawn while team messages still show who asked.
     refresh: tuple[int, ...]
+    # Those messages (chat, message id), oldest first: every one the group was posted in since.
+    stale: tuple[tuple[int, int], ...] = ()
 
     @property
     def joins_message(self) -> bool:
@@ -92,6 +94,11 @@ class AlertGroup:
             and not self.reminder
             and all(a.posts == 0 and not a.wants_contact for a in self.new)
         )
+
+    @property
+    def due_ids(self) -> list[int]:
+        """The alerts due to be posted now: every open one for a reminder, else the new ones."""
+        return self.open_ids if self.reminder else [a.id for a in self.new]
 
     @property
     def open_ids(self) -> list[int]:
@@ -123,7 +130,7 @@ def _group(lead_id: int, members: list[Alert], now: datetime) -> AlertGroup:
             a.next_post_at is not None and datetime.fromisoformat(a.next_post_at) <= now for a in sent
         ),
         refresh=tuple(
-            a.id for a in sent if a.refresh_at is not None and datetime.fromisoformat(a.refresh_at) <= now
+            a.id for a in shown if a.refresh_at is not None and datetime.fromisoformat(a.refresh_at) <= now
         ),
     )
 
@@ -249,8 +256,8 @@ class Safeguarding:
 
     async def withdraw(self, user_id: int, alert_id: int) -> bool:
         """/mydata's "Withdraw my request": their name and id leave a contact request nobody in
-        the team has picked up yet (as a later "No thanks" would), and its team message once the
-        outbox edits it; False if it is not such a one."""
+        the team has picked up yet (as a later "No thanks" would), and every team message that showed
+        them once the outbox edits it; False if it is not such a one."""
         now = self._clock()
 
         def forget(db: Connection) -> bool:
@@ -279,32 +286,29 @@ class Safeguarding:
         def collect(db: Connection) -> list[AlertGroup]:
             alerts_repo.anonymise_unanswered(db, now)
             alerts_repo.forget_sender_marks(db, now - FLOOD_WINDOW)
-            leads = alerts_repo.due_groups(db, now)
-            return [_group(lead, alerts_repo.group(db, lead), now) for lead in leads]
+            alerts_repo.settle_refreshes(db)
+            groups = [
+                _group(lead, alerts_repo.group(db, lead), now) for lead in alerts_repo.due_groups(db, now)
+            ]
+            return [replace(g, stale=tuple(alerts_repo.posts_of(db, g.refresh))) for g in groups]
 
         return await self.db.transaction(collect)
 
     async def posted(self, alert_ids: list[int], chat_id: int, message_id: int) -> None:
-        """These alerts are in that team message now, as they are now (until the next reminder)."""
+        """These alerts are in that team message now, as they are now (until the next reminder): a
+        new one, or the group's current one edited to add them."""
         next_post = self._clock() + self.repost_after
         await self.db.transaction(
             lambda db: alerts_repo.mark_posted(db, alert_ids, chat_id, message_id, next_post)
         )
 
-    async def edited(self, group: AlertGroup, chat_id: int, message_id: int) -> None:
-        """The group's message was edited to show it as it is now: its new alerts are in it if they
-        could join it, and no withdrawn request shows who asked."""
-        joined = [a.id for a in group.new] if group.joins_message else []
-        next_post = self._clock() + self.repost_after
-
-        def record(db: Connection) -> None:
-            alerts_repo.mark_posted(db, joined, chat_id, message_id, next_post)
-            alerts_repo.refreshed(db, group.refresh)
-
-        await self.db.transaction(record)
+    async def refreshed(self, alert_ids: Sequence[int], chat_id: int, message_id: int) -> None:
+        """That team message no longer shows who withdrew these alerts' requests (edited, or gone);
+        once none does, nothing is left to edit."""
+        await self.db.transaction(lambda db: alerts_repo.refreshed(db, alert_ids, chat_id, message_id))
 
     async def retry_later(self, group: AlertGroup, alert_ids: list[int], wait: timedelta) -> None:
-        """Post these alerts, and edit the group's message if due, after `wait`."""
+        """Post these alerts, and edit the group's messages if due, after `wait`."""
         when = self._clock() + wait
 
         def record(db: Connection) -> None:

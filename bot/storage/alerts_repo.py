@@ -113,6 +113,10 @@ def get(db: Connection, alert_id: int) -> Alert | None:
     return _alert(row) if row else None
 
 
+# An alert's request to be contacted is in a team message (its name, username and id link).
+_SHOWN = "EXISTS (SELECT 1 FROM alert_posts WHERE alert_id = safeguarding_alerts.id)"
+
+
 def record_choice(
     db: Connection,
     alert_id: int,
@@ -124,7 +128,8 @@ def record_choice(
 ) -> None:
     """Yes keeps who they are with the alert, and sends it (again) now: asking to be contacted is
     news the team must see, even on an alert someone already took on. No forgets who they are; if
-    that withdraws a request already posted and not taken on, its message is edited now."""
+    that withdraws a request the team was shown (a message of `alert_posts`), the team reads that it
+    was withdrawn, and if nobody took it on yet, those messages are edited now."""
     if wants_contact:
         db.execute(
             "UPDATE safeguarding_alerts SET wants_contact = 1, user_id = ?, contact_name = ?,"
@@ -135,8 +140,9 @@ def record_choice(
         db.execute(
             "UPDATE safeguarding_alerts SET wants_contact = 0, user_id = NULL, contact_name = NULL,"
             " contact_username = NULL,"
-            " contact_withdrawn = contact_withdrawn OR wants_contact IS 1,"
-            " refresh_at = CASE WHEN state = 'sent' AND wants_contact = 1 THEN ? ELSE refresh_at END,"
+            f" contact_withdrawn = contact_withdrawn OR (wants_contact IS 1 AND {_SHOWN}),"
+            f" refresh_at = CASE WHEN state != 'acknowledged' AND wants_contact = 1 AND {_SHOWN}"
+            " THEN ? ELSE refresh_at END,"
             " state = CASE WHEN state = 'awaiting_choice' THEN 'to_send' ELSE state END,"
             " next_post_at = CASE WHEN state = 'awaiting_choice' THEN ? ELSE next_post_at END"
             " WHERE id = ?",
@@ -163,10 +169,10 @@ def anonymise_unanswered(db: Connection, now: datetime) -> int:
 
 def due_groups(db: Connection, now: datetime) -> list[int]:
     """The groups (by lead) with an alert to post now: a new one, or a sent one nobody has
-    acknowledged in time; or whose message is to be edited now."""
+    acknowledged in time; or whose messages are to be edited now (acknowledged or not)."""
     rows = db.execute(
         "SELECT DISTINCT coalesce(lead_id, id) AS lead FROM safeguarding_alerts"
-        " WHERE (state IN ('to_send', 'sent') AND next_post_at <= ?) OR (state = 'sent' AND refresh_at <= ?)"
+        " WHERE (state IN ('to_send', 'sent') AND next_post_at <= ?) OR refresh_at <= ?"
         " ORDER BY lead",
         (_stamp(now), _stamp(now)),
     ).fetchall()
@@ -193,10 +199,16 @@ def group_of(db: Connection, alert_id: int) -> int | None:
 def mark_posted(
     db: Connection, alert_ids: list[int], chat_id: int, message_id: int, next_post: datetime
 ) -> None:
+    """These alerts are in that message now; it shows who asked to be contacted, if one did."""
     db.executemany(
         "UPDATE safeguarding_alerts SET state = 'sent', posts = posts + 1, team_chat_id = ?,"
-        " team_message_id = ?, next_post_at = ?, refresh_at = NULL WHERE id = ? AND state != 'acknowledged'",
+        " team_message_id = ?, next_post_at = ? WHERE id = ? AND state != 'acknowledged'",
         [(chat_id, message_id, _stamp(next_post), alert_id) for alert_id in alert_ids],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO alert_posts (alert_id, chat_id, message_id) SELECT id, ?, ?"
+        " FROM safeguarding_alerts WHERE id = ? AND wants_contact = 1 AND user_id IS NOT NULL",
+        [(chat_id, message_id, alert_id) for alert_id in alert_ids],
     )
 
 
@@ -214,18 +226,41 @@ def refresh_later(db: Connection, alert_ids: Sequence[int], when: datetime) -> N
     )
 
 
-def refreshed(db: Connection, alert_ids: Sequence[int]) -> None:
-    """Their message has been edited: it no longer shows who withdrew."""
-    db.executemany("UPDATE safeguarding_alerts SET refresh_at = NULL WHERE id = ?", [(i,) for i in alert_ids])
+def posts_of(db: Connection, alert_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """The team messages (chat, message id) still showing who asked in these alerts, oldest first."""
+    marks = ",".join("?" * len(alert_ids))
+    rows = db.execute(
+        f"SELECT DISTINCT chat_id, message_id FROM alert_posts WHERE alert_id IN ({marks})"
+        " ORDER BY message_id",
+        list(alert_ids),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def refreshed(db: Connection, alert_ids: Sequence[int], chat_id: int, message_id: int) -> None:
+    """That message no longer shows who withdrew these alerts' requests (edited, or gone)."""
+    db.executemany(
+        "DELETE FROM alert_posts WHERE alert_id = ? AND chat_id = ? AND message_id = ?",
+        [(alert_id, chat_id, message_id) for alert_id in alert_ids],
+    )
+    settle_refreshes(db)
+
+
+def settle_refreshes(db: Connection) -> None:
+    """Alerts with no message left showing who withdrew have nothing left to edit."""
+    db.execute(
+        "UPDATE safeguarding_alerts SET refresh_at = NULL WHERE refresh_at IS NOT NULL"
+        " AND id NOT IN (SELECT alert_id FROM alert_posts)"
+    )
 
 
 def acknowledge_group(db: Connection, lead_id: int, worker_id: int, now: datetime) -> int:
     """Record who is handling the group's alerts that the team has been shown (posted at least
-    once); how many that was (0 if someone already was handling them all). The tap edits their
-    message from the rows as they are, so no refresh is left to do."""
+    once); how many that was (0 if someone already was handling them all). A withdrawn request's
+    messages are still edited (`refresh_at` stays): the tap edits only the message tapped."""
     cursor = db.execute(
-        "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?,"
-        " refresh_at = NULL WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
+        "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?"
+        " WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
         (worker_id, _stamp(now), lead_id, lead_id),
     )
     return cursor.rowcount

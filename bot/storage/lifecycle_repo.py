@@ -104,7 +104,14 @@ def forget_quiet_participants(db: Connection, seen_before: date) -> int:
 
 def forget_alert_identities(db: Connection, acknowledged_before: datetime) -> int:
     """Clear who sent an alert (Telegram id, name, username) once the team acknowledged it before
-    `acknowledged_before`; its words and category stay. Returns how many alerts."""
+    `acknowledged_before`, and the record of the team messages that showed it (`alert_posts`, kept
+    until then for a withdrawn request still to be taken off them); its words and category stay.
+    Returns how many alerts."""
+    db.execute(
+        "DELETE FROM alert_posts WHERE alert_id IN (SELECT id FROM safeguarding_alerts"
+        " WHERE state = 'acknowledged' AND acknowledged_at < ? AND refresh_at IS NULL)",
+        (acknowledged_before.isoformat(timespec="seconds"),),
+    )
     cursor = db.execute(
         "UPDATE safeguarding_alerts SET user_id = NULL, contact_name = NULL, contact_username = NULL"
         " WHERE state = 'acknowledged' AND acknowledged_at < ?"

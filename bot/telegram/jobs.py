@@ -73,9 +73,9 @@ def schedule(
 
     async def keep_running(context: ContextTypes.DEFAULT_TYPE) -> None:
         async with one_at_a_time:
-            await freeze_closed(conversation.votes)
             await team.post_closings(context.bot, lifecycle)
             await remind(context.bot, conversation, lifecycle)
+            await freeze_closed(conversation.votes)
 
     async def retention(context: ContextTypes.DEFAULT_TYPE) -> None:
         await lifecycle.apply_retention()

@@ -72,11 +72,22 @@ MESSAGE_MAX = 4096  # Telegram's limit, in UTF-16 code units
 FOLLOWER_WORDS_MIN = 120
 CUT_NOTE_ROOM = 70
 ACKNOWLEDGE_LABEL = "🙋 I'm handling this"
+# An edit refused with one of these leaves nothing to fix: it says that already, or it is gone.
+EDIT_SETTLED = ("message is not modified", "message to edit not found", "message can't be edited")
 PUBLIC_UPDATE_MAX = 1000
 
 
 def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
+
+
+def _acknowledge_keyboard(group: AlertGroup) -> InlineKeyboardMarkup:
+    return _keyboard(ACKNOWLEDGE_LABEL, Action(Kind.ACKNOWLEDGE, value=str(group.lead_id)))
+
+
+def _edit_settled(error: TelegramError) -> bool:
+    """Whether an edit's refusal leaves nothing to fix: the message says it already, or is gone."""
+    return isinstance(error, BadRequest) and any(reason in error.message.lower() for reason in EDIT_SETTLED)
 
 
 def group_text(
@@ -307,37 +318,46 @@ class TeamChat:
             await lifecycle.closing_posted(consultation.id)
 
     async def _post_group(self, bot: Bot, chat_id: int, group: AlertGroup) -> None:
-        """A group's alerts as one message: new ones join its current message (an edit) while it
-        waits for someone, and a request to be contacted that was withdrawn leaves it (an edit
-        too); otherwise (first post, a reminder, news, or the edit failing) the group goes as a new
-        message, replying to the one it could not edit."""
-        keyboard = _keyboard(ACKNOWLEDGE_LABEL, Action(Kind.ACKNOWLEDGE, value=str(group.lead_id)))
+        """A group's alerts as one message: a request to be contacted that was withdrawn leaves
+        every message the group was posted in (edits); new ones join its current message (an edit)
+        while it waits for someone; otherwise (first post, a reminder, news, or the edit failing)
+        the group goes as a new message, replying to the one it could not edit."""
+        repost = False  # its current message could not be edited: a new one answers it
         reply_to: int | None = None
-        if group.message is not None and (group.joins_message or group.refresh):
-            message_chat, message_id = group.message
+        for message_chat, message_id in group.stale:
             try:
-                await bot.edit_message_text(
-                    group_text(group.shown, self._tz),
-                    chat_id=message_chat,
-                    message_id=message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,
-                )
-                edited = True
+                await self._edit_group(bot, group, message_chat, message_id)
             except RetryAfter as error:
-                due = group.open_ids if group.reminder else [a.id for a in group.new]
-                await self.safeguarding.retry_later(group, due, _seconds(error.retry_after))
+                await self.safeguarding.retry_later(group, group.due_ids, _seconds(error.retry_after))
                 return
             except TelegramError as error:
-                # "Not modified": it says this already, which is as good as an edit (and no loop).
-                edited = "message is not modified" in str(error).lower()
-                if not edited:
-                    log.warning("Could not edit alert #%s's message, posting anew: %s", group.lead_id, error)
-                    reply_to = message_id if message_chat == chat_id else None
-            if edited:
-                await self.safeguarding.edited(group, message_chat, message_id)
-                if group.joins_message:
+                if not _edit_settled(error):  # tried again, without holding up a post that is due
+                    log.error("Could not take who withdrew off alert #%s's message: %s", group.lead_id, error)
+                    await self.safeguarding.retry_later(group, [], RETRY_WAIT)
+                    continue
+                if "can't be edited" in error.message.lower() and (message_chat, message_id) == group.message:
+                    # The team would still read it as a request to contact them: a new message says not.
+                    repost, reply_to = True, message_id if message_chat == chat_id else None
+            await self.safeguarding.refreshed(group.refresh, message_chat, message_id)
+        if not (group.new or group.reminder or repost):  # only the edits were due
+            return
+        if group.joins_message and group.message is not None and not repost:
+            new_ids = [a.id for a in group.new]
+            message_chat, message_id = group.message
+            try:
+                await self._edit_group(bot, group, message_chat, message_id)
+            except RetryAfter as error:
+                await self.safeguarding.retry_later(group, new_ids, _seconds(error.retry_after))
+                return
+            except TelegramError as error:
+                if "message is not modified" in str(error).lower():  # already in it (an edit above)
+                    await self.safeguarding.posted(new_ids, message_chat, message_id)
                     return
+                log.warning("Could not add to alert #%s, posting anew: %s", group.lead_id, error)
+                reply_to = message_id if message_chat == chat_id else None
+            else:
+                await self.safeguarding.posted(new_ids, message_chat, message_id)
+                return
         ids = group.open_ids
         try:
             message = await bot.send_message(
@@ -345,7 +365,7 @@ class TeamChat:
                 # Posted before and still due: nobody has acknowledged it.
                 group_text(group.shown, self._tz, reminder=group.reminder, posts=group.posts),
                 parse_mode=ParseMode.HTML,
-                reply_markup=keyboard,
+                reply_markup=_acknowledge_keyboard(group),
                 reply_parameters=(
                     None if reply_to is None else ReplyParameters(reply_to, allow_sending_without_reply=True)
                 ),
@@ -360,6 +380,16 @@ class TeamChat:
             await self.safeguarding.retry_later(group, ids, RETRY_WAIT)
             return
         await self.safeguarding.posted(ids, chat_id, message.message_id)
+
+    async def _edit_group(self, bot: Bot, group: AlertGroup, chat_id: int, message_id: int) -> None:
+        """One of the group's messages made to show it as it is now."""
+        await bot.edit_message_text(
+            group_text(group.shown, self._tz),
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=_acknowledge_keyboard(group),
+        )
 
     async def _post_feedback(self, bot: Bot, chat_id: int) -> None:
         for item in await self.feedback.db.read(feedback_repo.not_yet_posted):
@@ -404,7 +434,11 @@ class TeamChat:
         recorded, alerts = await self.safeguarding.acknowledge(int(action.value), worker.id)
         await query.answer("Thank you. It's yours." if recorded else "Someone is already handling this.")
         if recorded and alerts and isinstance(query.message, Message):
-            await edit_quietly(query.message, group_text(alerts, self._tz, acknowledged_by=worker.full_name))
+            text = group_text(alerts, self._tz, acknowledged_by=worker.full_name)
+            withdrawn = [a.id for a in alerts if a.refresh_at is not None]
+            # The tapped message shows who asked no more; the outbox edits the group's others.
+            if await edit_quietly(query.message, text) and withdrawn:
+                await self.safeguarding.refreshed(withdrawn, query.message.chat_id, query.message.message_id)
 
     async def set_status(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A worker marks feedback read, acting on it, or done."""
@@ -614,9 +648,12 @@ def _seconds(value: int | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-async def edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def edit_quietly(message: Message, text: str, markup: InlineKeyboardMarkup | None = None) -> bool:
+    """Whether the message says `text` now (a refusal is logged)."""
     try:
         await message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
     except BadRequest as error:
         if "message is not modified" not in error.message.lower():
             log.warning("Could not update a team message: %s", error)
+            return False
+    return True

@@ -308,6 +308,7 @@ async def test_a_withdrawn_request_leaves_the_teams_message(
     # The edit due again (as if the bot stopped before recording it): "not modified" ends it.
     edits = len(team_edits(fake))
     write(bot, "UPDATE safeguarding_alerts SET refresh_at = '2000-01-01T00:00:00+00:00'")
+    write(bot, "INSERT INTO alert_posts SELECT id, team_chat_id, team_message_id FROM safeguarding_alerts")
     await bot.run_outbox()
     await bot.run_outbox()
     assert len(team_edits(fake)) == edits + 1 and len(alerts(team)) == 1
@@ -336,3 +337,68 @@ async def test_a_team_message_that_cannot_be_edited_is_answered_with_one_without
         ),
         "the new message recorded, nothing left to edit",
     )
+
+
+async def test_a_withdrawn_request_leaves_every_message_a_reminder_posted(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    rowan = fake.user(3113, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
+    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")  # unacknowledged
+    await bot.run_outbox()
+    first, reminder = alerts(team)
+    assert reminder.text.startswith("⏰") and "Rowan (@rowan_t)" in reminder.text
+
+    await withdraw_the_request(rowan, "mydata")
+    await bot.run_outbox()
+    # Both edited, nothing new posted.
+    assert [m.message_id for m in alerts(team)] == [first.message_id, reminder.message_id]
+    for message in alerts(team):
+        assert message.edited and WITHDRAWN in message.text and DISCLOSURE in message.text
+        assert "Rowan" not in message.text and "rowan_t" not in message.text
+        assert not any("3113" in str(entity.get("url")) for entity in message.entities)
+    assert len(team_edits(fake)) == 2
+    assert rows(bot, "SELECT refresh_at FROM safeguarding_alerts") == [(None,)]
+    assert rows(bot, "SELECT count(*) FROM alert_posts") == [(0,)]
+
+
+async def test_a_message_gone_from_the_team_chat_counts_as_edited(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    rowan = fake.user(3114, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
+    await posted_naming(bot, team, "Rowan (@rowan_t)")
+
+    fake.fail_next("editMessageText", 400, "Bad Request: message to edit not found")  # deleted by hand
+    await withdraw_the_request(rowan, "mydata")
+    await bot.run_outbox()
+    await bot.run_outbox()
+    assert len(alerts(team)) == 1 and len(team_edits(fake)) == 1  # nothing posted again
+    assert rows(bot, "SELECT refresh_at FROM safeguarding_alerts") == [(None,)]
+
+
+async def test_a_withdrawn_request_refused_by_flood_control_is_edited_after_the_wait(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    rowan = fake.user(3115, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
+    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")
+    await bot.run_outbox()
+    assert len(alerts(team)) == 2
+
+    # Every attempt refused (the rate limiter retries 3 times): both messages are edited later.
+    fake.flood_next("editMessageText", retry_after=1, times=4)
+    await withdraw_the_request(rowan, "mydata")
+    await eventually(
+        lambda: all("rowan_t" not in m.text and WITHDRAWN in m.text for m in alerts(team)),
+        "both messages without them",
+        seconds=15,
+    )
+    assert len(alerts(team)) == 2 and len(fake.calls_to("editMessageText")) >= 6
+    await eventually(lambda: rows(bot, "SELECT count(*) FROM alert_posts") == [(0,)], "nothing left to edit")
+    assert rows(bot, "SELECT refresh_at FROM safeguarding_alerts") == [(None,)]

@@ -111,5 +111,46 @@ async def test_a_request_withdrawn_after_posting_is_due_as_an_edit_only(db: Data
     assert "Jo" not in group_text(group.shown, TZ) and "then withdrew the request" in group_text(
         group.shown, TZ
     )
-    await safeguarding.edited(group, -100, 7)
+    assert group.stale == ((-100, 7),)
+    await safeguarding.refreshed(group.refresh, -100, 7)
+    assert await safeguarding.due() == []
+
+
+async def test_no_thanks_to_a_yes_the_team_never_saw_is_not_a_withdrawal(db: Database) -> None:
+    clock = Clock(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))
+    no_triage: Any = None
+    safeguarding = Safeguarding(
+        db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(minutes=30), clock, TeamHours.parse(DEFAULT)
+    )
+    jo = Person(1001, "Jo", "jo_b")
+    await safeguarding.raise_alert(jo.user_id, "words", CONCERN, "message", 1)
+    await safeguarding.choose(jo, "1:1")  # not posted yet
+    await safeguarding.choose(jo, "1:0")
+    [group] = await safeguarding.due()
+    assert group.refresh == () and group.stale == ()
+    assert "did not ask to be contacted" in group_text(group.shown, TZ)
+
+
+async def test_every_message_showing_a_withdrawn_request_is_edited_even_once_acknowledged(
+    db: Database,
+) -> None:
+    clock = Clock(datetime(2026, 11, 25, 14, 0, tzinfo=UTC))
+    no_triage: Any = None
+    safeguarding = Safeguarding(
+        db, no_triage, b"k" * 32, timedelta(minutes=3), timedelta(minutes=30), clock, TeamHours.parse(DEFAULT)
+    )
+    jo = Person(1001, "Jo", "jo_b")
+    await safeguarding.raise_alert(jo.user_id, "words", CONCERN, "message", 1)
+    await safeguarding.choose(jo, "1:1")
+    await safeguarding.posted([1], -100, 7)
+    await safeguarding.posted([1], -100, 8)  # a reminder
+    assert await safeguarding.withdraw(jo.user_id, 1)
+    recorded, _ = await safeguarding.acknowledge(1, 42)  # the tap edits only the message tapped
+    assert recorded
+    [group] = await safeguarding.due()
+    assert group.refresh == (1,) and group.stale == ((-100, 7), (-100, 8)) and not group.open_ids
+    await safeguarding.refreshed(group.refresh, -100, 7)
+    [group] = await safeguarding.due()
+    assert group.stale == ((-100, 8),)
+    await safeguarding.refreshed(group.refresh, -100, 8)
     assert await safeguarding.due() == []

@@ -245,9 +245,15 @@ async def test_who_sent_an_alert_is_cleared_a_month_after_the_team_took_it_on(db
                 " 'sam_k', 1, ?, ?)",
                 (state, acknowledged),
             )
+        # The team messages that showed them go with them.
+        c.execute("INSERT INTO alert_posts SELECT id, -100, id FROM safeguarding_alerts")
 
     await db.transaction(setup)
     assert (await service.apply_retention()).alert_identities == 1
+    assert [tuple(r) for r in await db.fetch_all("SELECT alert_id FROM alert_posts ORDER BY alert_id")] == [
+        (2,),
+        (3,),
+    ]
     stored = await db.fetch_all(
         "SELECT user_id, contact_name, contact_username, words, category FROM safeguarding_alerts ORDER BY id"
     )
