@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlite3 import Connection, Row
 
 
-def _stamp(moment: datetime) -> str:
+def stamp(moment: datetime) -> str:
+    """A moment as these tables store it (to the second; the possible-concerns queue uses it too)."""
     return moment.isoformat(timespec="seconds")
 
 
@@ -61,7 +62,7 @@ def raise_alert(
         "INSERT INTO safeguarding_alerts"
         " (words, category, source, raised_at, user_id, choice_due_at, state, update_id)"
         " VALUES (?, ?, ?, ?, ?, ?, 'awaiting_choice', ?)",
-        (words, category, source, _stamp(raised_at), user_id, _stamp(choice_due), update_id),
+        (words, category, source, stamp(raised_at), user_id, stamp(choice_due), update_id),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -72,7 +73,7 @@ def raised_for_update(db: Connection, update_id: int | None, since: datetime) ->
     update_id after a week without updates)."""
     row = db.execute(
         "SELECT id FROM safeguarding_alerts WHERE update_id = ? AND raised_at >= ?",
-        (update_id, _stamp(since)),
+        (update_id, stamp(since)),
     ).fetchone()
     return row[0] if row else None
 
@@ -86,7 +87,7 @@ def recent_lead(db: Connection, sender_mark: str, since: datetime) -> int | None
     row = db.execute(
         "SELECT id FROM safeguarding_alerts WHERE sender_mark = ? AND lead_id IS NULL AND raised_at >= ?"
         " ORDER BY id DESC LIMIT 1",
-        (sender_mark, _stamp(since)),
+        (sender_mark, stamp(since)),
     ).fetchone()
     return row[0] if row else None
 
@@ -103,7 +104,7 @@ def forget_sender_marks(db: Connection, before: datetime) -> int:
     """Flood marks of alerts raised before `before` are needed no more: cleared, they link nothing."""
     cursor = db.execute(
         "UPDATE safeguarding_alerts SET sender_mark = NULL WHERE sender_mark IS NOT NULL AND raised_at < ?",
-        (_stamp(before),),
+        (stamp(before),),
     )
     return cursor.rowcount
 
@@ -134,7 +135,7 @@ def record_choice(
         db.execute(
             "UPDATE safeguarding_alerts SET wants_contact = 1, user_id = ?, contact_name = ?,"
             " contact_username = ?, state = 'to_send', next_post_at = ? WHERE id = ?",
-            (user_id, name, username, _stamp(now), alert_id),
+            (user_id, name, username, stamp(now), alert_id),
         )
     else:
         db.execute(
@@ -146,7 +147,7 @@ def record_choice(
             " state = CASE WHEN state = 'awaiting_choice' THEN 'to_send' ELSE state END,"
             " next_post_at = CASE WHEN state = 'awaiting_choice' THEN ? ELSE next_post_at END"
             " WHERE id = ?",
-            (_stamp(now), _stamp(now), alert_id),
+            (stamp(now), stamp(now), alert_id),
         )
 
 
@@ -162,7 +163,7 @@ def anonymise_unanswered(db: Connection, now: datetime) -> int:
     cursor = db.execute(
         "UPDATE safeguarding_alerts SET wants_contact = 0, user_id = NULL, state = 'to_send',"
         " next_post_at = ? WHERE state = 'awaiting_choice' AND choice_due_at <= ?",
-        (_stamp(now), _stamp(now)),
+        (stamp(now), stamp(now)),
     )
     return cursor.rowcount
 
@@ -174,7 +175,7 @@ def due_groups(db: Connection, now: datetime) -> list[int]:
         "SELECT DISTINCT coalesce(lead_id, id) AS lead FROM safeguarding_alerts"
         " WHERE (state IN ('to_send', 'sent') AND next_post_at <= ?) OR refresh_at <= ?"
         " ORDER BY lead",
-        (_stamp(now), _stamp(now)),
+        (stamp(now), stamp(now)),
     ).fetchall()
     return [row[0] for row in rows]
 
@@ -203,7 +204,7 @@ def mark_posted(
     db.executemany(
         "UPDATE safeguarding_alerts SET state = 'sent', posts = posts + 1, team_chat_id = ?,"
         " team_message_id = ?, next_post_at = ? WHERE id = ? AND state != 'acknowledged'",
-        [(chat_id, message_id, _stamp(next_post), alert_id) for alert_id in alert_ids],
+        [(chat_id, message_id, stamp(next_post), alert_id) for alert_id in alert_ids],
     )
     db.executemany(
         "INSERT OR IGNORE INTO alert_posts (alert_id, chat_id, message_id) SELECT id, ?, ?"
@@ -215,14 +216,14 @@ def mark_posted(
 def retry_later(db: Connection, alert_ids: list[int], when: datetime) -> None:
     db.executemany(
         "UPDATE safeguarding_alerts SET next_post_at = ? WHERE id = ?",
-        [(_stamp(when), alert_id) for alert_id in alert_ids],
+        [(stamp(when), alert_id) for alert_id in alert_ids],
     )
 
 
 def refresh_later(db: Connection, alert_ids: Sequence[int], when: datetime) -> None:
     db.executemany(
         "UPDATE safeguarding_alerts SET refresh_at = ? WHERE id = ? AND refresh_at IS NOT NULL",
-        [(_stamp(when), alert_id) for alert_id in alert_ids],
+        [(stamp(when), alert_id) for alert_id in alert_ids],
     )
 
 
@@ -261,6 +262,6 @@ def acknowledge_group(db: Connection, lead_id: int, worker_id: int, now: datetim
     cursor = db.execute(
         "UPDATE safeguarding_alerts SET state = 'acknowledged', acknowledged_by = ?, acknowledged_at = ?"
         " WHERE (id = ? OR lead_id = ?) AND state IN ('to_send', 'sent') AND posts > 0",
-        (worker_id, _stamp(now), lead_id, lead_id),
+        (worker_id, stamp(now), lead_id, lead_id),
     )
     return cursor.rowcount

@@ -6,11 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection, Row
 
+from bot.storage.alerts_repo import stamp
 from bot.storage.ideas_repo import release
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ def queued_for_update(db: Connection, update_id: int, since: datetime) -> int | 
     """The item this update queued, if it was handled before (after a failure or restart). `since`
     bounds the lookup: Telegram may reuse an update_id after a week without updates."""
     row = db.execute(
-        "SELECT id FROM possible_concerns WHERE update_id = ? AND raised_at >= ?", (update_id, _stamp(since))
+        "SELECT id FROM possible_concerns WHERE update_id = ? AND raised_at >= ?", (update_id, stamp(since))
     ).fetchone()
     return row[0] if row else None
 
@@ -70,7 +67,7 @@ def add(
         "INSERT INTO possible_concerns"
         " (words, category, score, source, raised_at, user_id, update_id, urgent)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (words, category, score, source, _stamp(now), user_id, update_id, int(urgent)),
+        (words, category, score, source, stamp(now), user_id, update_id, int(urgent)),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
@@ -125,7 +122,7 @@ def not_yet_shown(db: Connection, urgent_only: bool, limit: int) -> tuple[list[P
 def mark_shown(db: Connection, item_ids: list[int], now: datetime) -> None:
     db.executemany(
         "UPDATE possible_concerns SET shown_at = coalesce(shown_at, ?) WHERE id = ?",
-        [(_stamp(now), item_id) for item_id in item_ids],
+        [(stamp(now), item_id) for item_id in item_ids],
     )
 
 
@@ -134,7 +131,7 @@ def decide(db: Connection, item_id: int, state: str, worker_id: int, worker_name
     cursor = db.execute(
         "UPDATE possible_concerns SET state = ?, decided_by = ?, decided_by_name = ?, decided_at = ?,"
         " user_id = NULL, sender_mark = NULL WHERE id = ? AND state = 'new'",
-        (state, worker_id, worker_name, _stamp(now), item_id),
+        (state, worker_id, worker_name, stamp(now), item_id),
     )
     if cursor.rowcount == 1 and state == "not_a_concern":
         release(db, item_id)
@@ -146,7 +143,7 @@ def forget_senders_before(db: Connection, before: datetime) -> int:
     cursor = db.execute(
         "UPDATE possible_concerns SET user_id = NULL, sender_mark = NULL"
         " WHERE (user_id IS NOT NULL OR sender_mark IS NOT NULL) AND raised_at < ?",
-        (_stamp(before),),
+        (stamp(before),),
     )
     return cursor.rowcount
 
@@ -156,7 +153,7 @@ def forget_dismissed_words_before(db: Connection, before: datetime) -> int:
     cursor = db.execute(
         "UPDATE possible_concerns SET words = '' WHERE state = 'not_a_concern' AND decided_at < ?"
         " AND words != ''",
-        (_stamp(before),),
+        (stamp(before),),
     )
     return cursor.rowcount
 
@@ -174,7 +171,7 @@ def record_digest(db: Connection, now: datetime) -> None:
     db.execute(
         "INSERT INTO concern_digests (id, last_sent_at) VALUES (1, ?)"
         " ON CONFLICT (id) DO UPDATE SET last_sent_at = excluded.last_sent_at",
-        (_stamp(now),),
+        (stamp(now),),
     )
 
 

@@ -276,22 +276,24 @@ async def withdraw_the_request(person: User, how: str) -> None:
         assert done.text.endswith(texts.ERASE_CONTACT_CLEARED)
 
 
-async def posted_naming(bot: RunningBot, team: Group, who: str) -> None:
+async def rowan_asked_and_posted(fake: FakeTelegram, bot: RunningBot, team: Group, user_id: int) -> User:
+    """Rowan discloses in an answer, asks to be contacted, and the team's message names them."""
+    rowan = fake.user(user_id, "Rowan", "rowan_t")
+    await reach_the_text_question(rowan)
+    await ask_to_be_contacted(rowan)
     await eventually(
         lambda: rows(bot, "SELECT state FROM safeguarding_alerts") == [("sent",)], "the request posted"
     )
     [posted] = alerts(team)
-    assert f"{who}: they asked to be contacted" in posted.text
+    assert "Rowan (@rowan_t): they asked to be contacted" in posted.text
+    return rowan
 
 
 @pytest.mark.parametrize("how", ["mydata", "deleteme"])
 async def test_a_withdrawn_request_leaves_the_teams_message(
     fake: FakeTelegram, bot: RunningBot, team: Group, how: str
 ) -> None:
-    rowan = fake.user(3111, "Rowan", "rowan_t")
-    await reach_the_text_question(rowan)
-    await ask_to_be_contacted(rowan)
-    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    rowan = await rowan_asked_and_posted(fake, bot, team, 3111)
 
     await withdraw_the_request(rowan, how)
     await bot.run_outbox()
@@ -318,10 +320,7 @@ async def test_a_withdrawn_request_leaves_the_teams_message(
 async def test_a_team_message_that_cannot_be_edited_is_answered_with_one_without_them(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
-    rowan = fake.user(3112, "Rowan", "rowan_t")
-    await reach_the_text_question(rowan)
-    await ask_to_be_contacted(rowan)
-    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    rowan = await rowan_asked_and_posted(fake, bot, team, 3112)
 
     fake.fail_next("editMessageText", 400, "Bad Request: message can't be edited")  # too old
     await withdraw_the_request(rowan, "mydata")
@@ -342,10 +341,7 @@ async def test_a_team_message_that_cannot_be_edited_is_answered_with_one_without
 async def test_a_withdrawn_request_leaves_every_message_a_reminder_posted(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
-    rowan = fake.user(3113, "Rowan", "rowan_t")
-    await reach_the_text_question(rowan)
-    await ask_to_be_contacted(rowan)
-    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    rowan = await rowan_asked_and_posted(fake, bot, team, 3113)
     write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")  # unacknowledged
     await bot.run_outbox()
     first, reminder = alerts(team)
@@ -367,10 +363,7 @@ async def test_a_withdrawn_request_leaves_every_message_a_reminder_posted(
 async def test_a_message_gone_from_the_team_chat_counts_as_edited(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
-    rowan = fake.user(3114, "Rowan", "rowan_t")
-    await reach_the_text_question(rowan)
-    await ask_to_be_contacted(rowan)
-    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    rowan = await rowan_asked_and_posted(fake, bot, team, 3114)
 
     fake.fail_next("editMessageText", 400, "Bad Request: message to edit not found")  # deleted by hand
     await withdraw_the_request(rowan, "mydata")
@@ -383,10 +376,7 @@ async def test_a_message_gone_from_the_team_chat_counts_as_edited(
 async def test_a_withdrawn_request_refused_by_flood_control_is_edited_after_the_wait(
     fake: FakeTelegram, bot: RunningBot, team: Group
 ) -> None:
-    rowan = fake.user(3115, "Rowan", "rowan_t")
-    await reach_the_text_question(rowan)
-    await ask_to_be_contacted(rowan)
-    await posted_naming(bot, team, "Rowan (@rowan_t)")
+    rowan = await rowan_asked_and_posted(fake, bot, team, 3115)
     write(bot, "UPDATE safeguarding_alerts SET next_post_at = '2000-01-01T00:00:00+00:00'")
     await bot.run_outbox()
     assert len(alerts(team)) == 2
