@@ -34,25 +34,21 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import random
-import shutil
-import signal
 import sqlite3
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
+from benchmarks.bot_process import BotProcess, keep_files, scratch_folder
 from benchmarks.bots import BENCHMARK_KEY
 from benchmarks.throughput import ANSWERS, CONSULTATION, FIRST_USER_ID
 from bot import surveys
-from bot.config import Settings
 from bot.core import texts
 from bot.core.actions import decode
 from bot.core.engine import Progress, Result, apply, apply_text, begin
@@ -104,9 +100,7 @@ REPLY_METHODS = frozenset({"sendMessage", "editMessageText", "answerCallbackQuer
 WAIT_FOR_MOMENT = 8.0  # an event that does not come in this long: kill anyway
 WATCH_EVERY = 0.002
 
-BOT_ARGS = ("-m", "bot", "run")  # the real program, as systemd starts it
 DRAIN_SECONDS = 60.0  # after everyone finished, for the bot to handle what is left
-STOP_SECONDS = 30.0
 
 
 @dataclass
@@ -185,101 +179,6 @@ class Report:
         if self.kept is not None:
             tail.append(f"  the drill's files (database, bot.log, people.json): {self.kept}")
         return [head, *body, f"  result: {verdict}", *tail]
-
-
-# ---------------------------------------------------------------------- the bot, as systemd runs it
-
-
-class BotProcess:
-    """`python -m bot run` in `workdir`, killed and restarted on demand."""
-
-    def __init__(self, fake: FakeTelegram, workdir: Path, report: Report) -> None:
-        self.fake = fake
-        self.workdir = workdir
-        self.report = report
-        self.child: asyncio.subprocess.Process | None = None
-        self.first_call = 0  # index in fake.calls of this instance's first call
-        self.spawned_at = 0.0
-        self._stopping = False
-        self._monitor: asyncio.Task[None] | None = None
-        self._log: IO[bytes] = (workdir / "bot.log").open("ab")
-        environment = {
-            name: value
-            for name, value in os.environ.items()
-            if name.lower() not in Settings.model_fields  # nothing of this machine's own settings
-        }
-        self._env = environment | {
-            "TELEGRAM_BOT_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.base_url,
-            "DATABASE_PATH": str(workdir / "youthvoice.sqlite3"),
-            "SURVEYS_DIR": str(workdir / "surveys"),
-            "PSEUDONYM_KEY": PSEUDONYM_KEY,
-            "SUMMARY_SCHEDULE": "",
-            "BACKUP_DIR": str(workdir / "backups"),
-            "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
-        }
-
-    async def start(self) -> None:
-        self.report.instances += 1
-        self._log.write(f"\n===== bot process {self.report.instances} =====\n".encode())
-        self._log.flush()
-        self.first_call = len(self.fake.calls)
-        self.spawned_at = time.monotonic()
-        # cwd is the scratch directory: no .env is read.
-        self.child = await asyncio.create_subprocess_exec(
-            *(sys.executable, *BOT_ARGS),
-            cwd=self.workdir,
-            env=self._env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=self._log,
-        )
-        self._monitor = asyncio.create_task(self._watch(self.child))
-
-    async def _watch(self, child: asyncio.subprocess.Process) -> None:
-        """A bot that exits by itself is noted and started again, as systemd would."""
-        code = await child.wait()
-        if child is self.child and not self._stopping:
-            self.report.unexpected_exits.append(code)
-            self.report.details.append(
-                f"bot process {self.report.instances} exited by itself with {code}; restarted"
-            )
-            await self.start()
-
-    async def _end(self, sig: signal.Signals, seconds: float) -> int:
-        """Signal the bot and wait for it to go (SIGKILL after `seconds`); its exit code."""
-        self._stopping = True  # its watcher does not start another
-        try:
-            while True:
-                child, watcher = self.child, self._monitor
-                assert child is not None and watcher is not None
-                if child.returncode is None:
-                    child.send_signal(sig)
-                try:
-                    code = await asyncio.wait_for(child.wait(), seconds)
-                except TimeoutError:
-                    child.kill()
-                    code = await child.wait()
-                await watcher
-                if self.child is child:  # not replaced meanwhile by a restart after it died itself
-                    return code
-        finally:
-            self._stopping = False
-
-    async def kill(self) -> None:
-        await self._end(signal.SIGKILL, STOP_SECONDS)
-
-    async def terminate(self) -> int:
-        return await self._end(signal.SIGTERM, STOP_SECONDS)
-
-    def calls_since_start(self) -> list[Any]:
-        return self.fake.calls[self.first_call :]
-
-    async def close(self) -> None:
-        """Make sure no bot is left running (the drill failed midway), and close the log."""
-        if self.child is not None and self.child.returncode is None:
-            await self._end(signal.SIGKILL, STOP_SECONDS)
-        self._log.close()
 
 
 # ---------------------------------------------------------------------- young people
@@ -529,9 +428,8 @@ async def _moment(bot: BotProcess, moment: str, rng: random.Random) -> None:
 
 
 async def _kill_again_and_again(
-    bot: BotProcess, kills: int, rng: random.Random, everyone_done: asyncio.Event
+    bot: BotProcess, report: Report, kills: int, rng: random.Random, everyone_done: asyncio.Event
 ) -> None:
-    report = bot.report
     while report.kills < kills and not everyone_done.is_set():
         moment = rng.choice(MOMENTS)
         await _moment(bot, moment, rng)
@@ -713,13 +611,10 @@ async def drill(people: int, kills: int, seed: int, keep: Path | None = None) ->
     rng = random.Random(seed)
     report = Report(people=people, kills_asked=kills, seed=seed)
     started = time.monotonic()
-    scratch = Path(tempfile.mkdtemp(prefix="youthvoice-kill-drill-"))
-    try:
-        (scratch / "surveys").mkdir()
-        shutil.copy(CONSULTATION, scratch / "surveys")
+    with scratch_folder("kill-drill", CONSULTATION) as scratch:
         database = scratch / "youthvoice.sqlite3"
         async with FakeTelegram() as fake:
-            bot = BotProcess(fake, scratch, report)
+            bot = BotProcess(fake, scratch)
             try:
                 crowd = [
                     Person(
@@ -733,7 +628,7 @@ async def drill(people: int, kills: int, seed: int, keep: Path | None = None) ->
                 deadline = time.monotonic() + arrivals + 120 + people * 2
                 everyone_done = asyncio.Event()
                 await bot.start()
-                killer = asyncio.create_task(_kill_again_and_again(bot, kills, rng, everyone_done))
+                killer = asyncio.create_task(_kill_again_and_again(bot, report, kills, rng, everyone_done))
                 try:
                     await asyncio.gather(*(p.run(rng.uniform(0, arrivals), deadline) for p in crowd))
                 finally:
@@ -743,15 +638,14 @@ async def drill(people: int, kills: int, seed: int, keep: Path | None = None) ->
                 report.final_exit = await bot.terminate()
             finally:
                 await bot.close()
+            report.instances, report.unexpected_exits = bot.instances, bot.unexpected_exits
+            report.details.extend(bot.notes)
             _check(report, fake, crowd, database)
             _write_journal(scratch / "people.json", fake, crowd)
         report.seconds = time.monotonic() - started
         if keep is not None or not report.ok:
-            report.kept = keep or Path(tempfile.mkdtemp(prefix="youthvoice-kill-drill-kept-"))
-            shutil.copytree(scratch, report.kept, dirs_exist_ok=True)
+            report.kept = keep_files(scratch, keep, "kill-drill")
         return report
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:

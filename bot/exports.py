@@ -1,16 +1,20 @@
 """`/export`: a consultation's responses as CSV and XLSX for workers (one row per response, its
 pseudonymous key, one column per question, answers in words), and the officers' tables of totals
-with every count protected."""
+with every count protected. Both are written a row at a time into a file, so a consultation's size
+never decides how much memory an export takes."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+import itertools
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from html import escape
+from typing import BinaryIO
 
 from bot.core import texts
-from bot.core.engine import Answer, describe_answer
+from bot.core.engine import describe_answer
 from bot.core.models import (
     Consultation,
     MultiChoiceQuestion,
@@ -22,9 +26,10 @@ from bot.core.models import (
 )
 from bot.core.suppression import Table as ProtectedTable
 from bot.core.suppression import protect, protect_each
-from bot.core.tallies import QuestionTally, point_name, tally
-from bot.storage.repos import ExportedResponse
-from bot.votes import VoteResult, cell_name, enough_took_part, vote_table
+from bot.core.tallies import QuestionTally, point_name
+from bot.storage import exports_repo
+from bot.storage.exports_repo import ExportedResponse
+from bot.votes import VoteResult, cell_name, enough_took_part
 
 Table = tuple[list[str], list[list[str]]]  # (header, rows)
 SKIPPED = texts.SKIPPED
@@ -35,15 +40,31 @@ EITHER_WORDS = "{first} or {second}"
 REACHED = "everyone who reached it"
 ONLY_SOME = "asked only after a certain answer: see the team's results"
 KEY_SHOWN = 16  # hex characters of the pseudonym: plenty to tell responses apart
+WIDTH_FROM_ROWS = 200  # an XLSX's column widths are decided from the header and this many rows
 # A cell starting with one of these is run as a formula by spreadsheet programs: young people's
 # words must never be (CSV/formula injection), so such cells get a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def responses_table(consultation: Consultation, responses: Sequence[ExportedResponse]) -> Table:
+def write_responses_csv(db: sqlite3.Connection, consultation: Consultation, out: BinaryIO) -> int:
+    """Every response into `out` as CSV; the number of rows written (the header aside)."""
+    return write_csv(out, *_responses(db, consultation))
+
+
+def write_responses_xlsx(db: sqlite3.Connection, consultation: Consultation, out: BinaryIO) -> int:
+    """Every response into `out` as XLSX; the number of rows written (the header aside)."""
+    return write_xlsx(out, *_responses(db, consultation), sheet="responses")
+
+
+def _responses(db: sqlite3.Connection, consultation: Consultation) -> tuple[list[str], Iterator[list[str]]]:
+    """The header, and a row for each response as it is read."""
     header = ["response", "status", "started on", *(f"{q.id}: {q.text}" for q in consultation.questions)]
-    rows = [
-        [
+    return header, _response_rows(consultation, exports_repo.responses(db, consultation.id))
+
+
+def _response_rows(consultation: Consultation, responses: Iterable[ExportedResponse]) -> Iterator[list[str]]:
+    for response in responses:
+        yield [
             response.respondent[:KEY_SHOWN],
             "finished" if response.status == "submitted" else "not finished",
             response.started_on,
@@ -52,51 +73,64 @@ def responses_table(consultation: Consultation, responses: Sequence[ExportedResp
                 for q in consultation.questions
             ),
         ]
-        for response in responses
-    ]
-    return header, rows
 
 
 def _safe(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows emoji and accents right."""
-    header, rows = table
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([_safe(c) for c in header])
-    writer.writerows([[_safe(c) for c in row] for row in rows])
-    return out.getvalue().encode("utf-8-sig")
+def write_csv(out: BinaryIO, header: Sequence[str], rows: Iterable[Sequence[str]]) -> int:
+    """UTF-8 with a byte-order mark, so Excel shows emoji and accents right; the rows written."""
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(text)
+        writer.writerow([_safe(c) for c in header])
+        written = 0
+        for row in rows:
+            writer.writerow([_safe(c) for c in row])
+            written += 1
+    finally:
+        text.detach()  # flushed, and `out` left open: it is the caller's
+    return written
 
 
-def to_xlsx(table: Table, sheet: str) -> bytes:
-    """`sheet` names the sheet: a fixed word, as titles may hold characters Excel refuses there."""
+def write_xlsx(out: BinaryIO, header: Sequence[str], rows: Iterable[Sequence[str]], sheet: str) -> int:
+    """openpyxl's write-only mode: each row goes to disk as it comes. `sheet` names the sheet: a
+    fixed word, as titles may hold characters Excel refuses there. The rows written."""
     # Imported here: openpyxl costs ~25 MB, paid only when someone exports.
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    header, rows = table
-    book = Workbook()
-    worksheet = book.active
-    assert worksheet is not None
-    worksheet.title = sheet
-    for values in (header, *rows):
-        worksheet.append([ILLEGAL_CHARACTERS_RE.sub("", value) for value in values])
-    for row in worksheet.iter_rows():
-        for cell in row:
-            cell.data_type = "s"  # text, never a formula, whatever it starts with
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)
+    worksheet = book.create_sheet(sheet)
+    # A write-only sheet cannot go back, so widths and the frozen header are set before any row,
+    # the widths from the header and the first rows.
+    remaining = iter(rows)
+    first = list(itertools.islice(remaining, WIDTH_FROM_ROWS))
+    for number, column in enumerate(zip(header, *first, strict=True), start=1):
+        width = max(len(value) for value in column)
+        worksheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 10), 60)
     worksheet.freeze_panes = "A2"
-    for column in worksheet.columns:
-        width = max((len(str(c.value or "")) for c in column), default=8)
-        worksheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
-    out = io.BytesIO()
+
+    def text(value: str) -> Cell:
+        cell = WriteOnlyCell(worksheet, ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell.data_type = "s"  # text, never a formula or an error code, whatever it starts with
+        return cell
+
+    bold = Font(bold=True)
+    titles = [text(value) for value in header]
+    for cell in titles:
+        cell.font = bold
+    worksheet.append(titles)
+    written = 0
+    for row in itertools.chain(first, remaining):
+        worksheet.append([text(value) for value in row])
+        written += 1
     book.save(out)
-    return out.getvalue()
+    return written
 
 
 OFFICER_HEADER = ["question", "answer", "count", "percent of everyone asked"]
@@ -105,30 +139,29 @@ FOR_WORKERS = "written answers, ideas and photos are for workers only"
 
 def officer_table(
     consultation: Consultation,
-    answers: Mapping[str, Sequence[Answer]],
-    votes: Sequence[VoteResult],
+    tallies: Mapping[str, QuestionTally],
+    votes: Mapping[str, tuple[VoteResult, ProtectedTable]],
     min_cell: int,
 ) -> Table:
-    """Totals an officer may publish, every count through the one small-number protection
+    """Totals an officer may publish from each question's tally (a vote's from its count and its
+    protected `vote_table`, by question id), every count through the one small-number protection
     (`bot.core.suppression`: bands of min_cell); no young person's words.
 
     Questions asked only after a certain answer (`show_if`) are left out: how many reached them
     would be one more table about the answers to the question before. Scale averages too: worked
     out from the true counts, an average can narrow the bands beside it."""
     rows: list[list[str]] = []
-    vote_counts = {result.question.id: result for result in votes}
     for question in consultation.questions:
-        figures = tally(question, answers.get(question.id, []))
         if question.show_if is not None:
             rows.append([question.text, ONLY_SOME, "", ""])
-        elif isinstance(question, RankedQuestion) and question.id in vote_counts:
-            rows += _vote_rows(question, vote_counts[question.id], figures, min_cell)
+        elif isinstance(question, RankedQuestion) and question.id in votes:
+            rows += _vote_rows(question, *votes[question.id], min_cell)
         elif isinstance(question, PickOneQuestion | ScaleQuestion) or (
             isinstance(question, MultiChoiceQuestion) and question.choice_limit == 1
         ):
-            rows += _exclusive_rows(question, figures, min_cell)
+            rows += _exclusive_rows(question, tallies[question.id], min_cell)
         elif isinstance(question, MultiChoiceQuestion | OrderingQuestion):
-            rows += _per_option_rows(question, figures, min_cell)
+            rows += _per_option_rows(question, tallies[question.id], min_cell)
         else:
             rows.append([question.text, FOR_WORKERS, "", ""])
     return OFFICER_HEADER, rows
@@ -176,11 +209,10 @@ def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) 
 
 
 def _vote_rows(
-    question: RankedQuestion, result: VoteResult, figures: QuestionTally, min_cell: int
+    question: RankedQuestion, result: VoteResult, table: ProtectedTable, min_cell: int
 ) -> list[list[str]]:
     """A vote: first choices (and those who chose none) out of everyone who reached it, and the
     winner once at least min_cell took part."""
-    table = vote_table(result, figures.reached, min_cell)
     names = {
         key: f"{cell_name(result.question, key, NO_CHOICE_WORDS, EITHER_WORDS)} (first choice)"
         for key in table.cells

@@ -111,7 +111,7 @@ class Lifecycle:
                 due.append((consultation, sections))
             return due
 
-        return await self.db.read(gather)
+        return await self.db.read_aside(gather)
 
     async def closing_posted(self, consultation_id: str) -> None:
         now = self._clock()

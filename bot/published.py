@@ -20,9 +20,8 @@ from bot.core import texts
 from bot.core.models import Consultation, RankedQuestion
 from bot.core.screens import Screen
 from bot.core.suppression import band
-from bot.core.tallies import tally
 from bot.exports import OFFICER_HEADER, Table, officer_table
-from bot.storage import published_repo, repos, summary_repo
+from bot.storage import published_repo, results_repo, summary_repo
 from bot.storage.db import Database
 from bot.votes import Votes, cell_name, count_votes, enough_took_part, vote_table, with_ballot_options
 
@@ -51,14 +50,16 @@ class Publication:
 
 def build(db: Connection, consultation: Consultation, min_cell: int) -> Publication:
     """The publication from what is stored now (for `frozen`, and the tests)."""
-    answers = repos.submitted_answers(db, consultation.id)
-    counted = count_votes(db, consultation)
-    _, rows = officer_table(consultation, answers, counted, min_cell)
-    finished = summary_repo.consultation_figures(db, consultation.id, 0, []).submitted
+    live = with_ballot_options(db, consultation)  # a vote's options as its ballots name them
+    tallies = results_repo.tallies(db, consultation.id, live.questions)
+    tables = {
+        result.question.id: (result, vote_table(result, tallies[result.question.id].reached, min_cell))
+        for result in count_votes(db, consultation)
+    }
+    _, rows = officer_table(live, tallies, tables, min_cell)
+    finished = summary_repo.consultation_figures(db, consultation.id, 0).submitted
     votes = []
-    for result in counted:
-        figures = tally(result.question, answers.get(result.question.id, []))
-        table = vote_table(result, figures.reached, min_cell)
+    for result, table in tables.values():
         enough = enough_took_part(table, min_cell)
         votes.append(
             PublishedVote(
@@ -84,13 +85,12 @@ def _stored(db: Connection, consultation: Consultation) -> Publication | None:
     return Publication(found["rows"], found["finished"], votes)
 
 
-def _freeze(db: Connection, consultation: Consultation, min_cell: int, now: datetime) -> Publication:
-    """In a transaction: the publication stored for this close, made and stored now if need be."""
+def _freeze(db: Connection, consultation: Consultation, made: Publication, now: datetime) -> Publication:
+    """In a transaction: the publication stored for this close, `made` if none is yet."""
     assert consultation.closes_at is not None
     stored = _stored(db, consultation)
     if stored is not None:  # another reader froze it first
         return stored
-    made = build(db, consultation, min_cell)
     published_repo.freeze(db, consultation.id, consultation.closes_at, now.date(), json.dumps(asdict(made)))
     return made
 
@@ -104,7 +104,9 @@ async def publication(votes: Votes, consultation: Consultation) -> Publication |
     stored = await votes.db.read(lambda db: _stored(db, consultation))
     if stored is not None:
         return stored
-    return await votes.db.transaction(lambda db: _freeze(db, consultation, votes.min_cell, now))
+    # Built over every answer beside the loop (young people's updates go on meanwhile), then stored.
+    made = await votes.db.read_aside(lambda db: build(db, consultation, votes.min_cell))
+    return await votes.db.transaction(lambda db: _freeze(db, consultation, made, now))
 
 
 async def freeze_closed(votes: Votes) -> None:

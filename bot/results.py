@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlite3 import Connection
 
 from bot.core.models import Consultation, PhotoQuestion, RankedQuestion
-from bot.core.tallies import describe, tally
+from bot.core.tallies import describe
 from bot.photo_answers import PhotoAnswers
-from bot.storage import repos
+from bot.storage import repos, results_repo
 from bot.summaries import consultation_lines
 from bot.votes import VoteResult, count_votes
 
@@ -26,12 +26,12 @@ class Results:
 
 def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now: datetime) -> Results:
     figures = "\n".join(consultation_lines(db, consultation, None, now, questions_shown=0))
-    answers = repos.submitted_answers(db, consultation.id)
+    # A vote is left out: its instant-runoff count follows (a Borda order could contradict it).
+    asked = [q for q in consultation.questions if not isinstance(q, RankedQuestion)]
+    tallies = results_repo.tallies(db, consultation.id, asked)
     questions = []
-    for question in consultation.questions:
-        if isinstance(question, RankedQuestion):
-            continue  # a vote: its instant-runoff count follows (a Borda order could contradict it)
-        lines = describe(tally(question, answers.get(question.id, [])))
+    for question in asked:
+        lines = describe(tallies[question.id])
         questions.append("\n".join([f"<b>{escape(lines[0])}</b>", *(escape(line) for line in lines[1:])]))
     pictures = [
         photos.path(name)

@@ -7,8 +7,6 @@ is tried again; one missed while the bot was down goes at start-up, marked late.
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,18 +16,17 @@ from zoneinfo import ZoneInfo
 
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
-from bot.core.engine import DECLINED
 from bot.core.models import (
     Consultation,
     ImageChoiceQuestion,
     MultiChoiceQuestion,
-    Question,
     ScaleQuestion,
     SingleChoiceQuestion,
     YesNoQuestion,
 )
 from bot.core.schedule import Slot, latest_due
-from bot.storage import concerns_repo, ideas_repo, inbox_repo, repos, summary_repo
+from bot.core.tallies import QuestionTally
+from bot.storage import concerns_repo, ideas_repo, inbox_repo, repos, results_repo, summary_repo
 from bot.storage.db import Database
 from bot.storage.summary_repo import Marks
 from bot.surveys import Catalogue
@@ -74,22 +71,18 @@ def _leading_in_vote(result: VoteResult) -> str:
     )
 
 
-def leading(question: Question, values: list[str]) -> str | None:
-    """The leading answers to one question, in words, from its stored JSON values."""
-    decoded = [v for v in (json.loads(value) for value in values) if v != DECLINED]
+def leading(figures: QuestionTally) -> str | None:
+    """The leading answers to one choice or scale question, in words (ties in the file's order)."""
+    question = figures.question
     if isinstance(question, ScaleQuestion):
-        points = [v for v in decoded if isinstance(v, int)]
-        return (
-            f"average {sum(points) / len(points):.1f} of {question.max} ({len(points)})" if points else None
-        )
+        if figures.mean is None:
+            return None
+        return f"average {figures.mean:.1f} of {question.max} ({figures.answered})"
     if not isinstance(question, CHOICES):
         return None
-    counts: Counter[str] = Counter()
-    for value in decoded:
-        counts.update(value if isinstance(value, list) else [value])
     labels = {o.id: o.label for o in question.options}
-    top = [f"{labels.get(option, option)} ({n})" for option, n in counts.most_common(OPTIONS_SHOWN)]
-    return ", ".join(top) or None
+    top = sorted((item for item in figures.counts.items() if item[1]), key=lambda item: -item[1])
+    return ", ".join(f"{labels[option]} ({n})" for option, n in top[:OPTIONS_SHOWN]) or None
 
 
 def consultation_lines(
@@ -101,13 +94,12 @@ def consultation_lines(
 ) -> list[str]:
     """A consultation's figures in a few lines (Telegram HTML): responses (and how many are new
     since the response id `since`, if given), completion, and the leading answers to its choice
-    and scale questions."""
+    and scale questions among finished responses (as in `/results`)."""
     choice_questions = [q for q in consultation.questions if isinstance(q, (*CHOICES, ScaleQuestion))][
         :questions_shown
     ]
-    figures = summary_repo.consultation_figures(
-        db, consultation.id, since or 0, [q.id for q in choice_questions]
-    )
+    figures = summary_repo.consultation_figures(db, consultation.id, since or 0)
+    tallies = results_repo.tallies(db, consultation.id, choice_questions)
     closes = ""
     if consultation.closes_at is not None and consultation.closes_at > now:
         closes = f", closes in {(consultation.closes_at - now).days} day(s)"
@@ -118,8 +110,7 @@ def consultation_lines(
     state = "open" if consultation.is_open(now) else "closed"
     lines = [f"<b>{escape(consultation.title)}</b> ({state}{closes})", f"• {counts}"]
     for question in choice_questions:
-        values = [v for q, v in figures.answers if q == question.id]
-        top = leading(question, values)
+        top = leading(tallies[question.id])
         if top:
             lines.append(f"• {escape(_short(question.text))}: {escape(top)}")
     return lines
@@ -174,7 +165,7 @@ class Summaries:
             for consultation in self.catalogue.open_now(now):
                 lines += ["", *consultation_lines(db, consultation, since.responses, now)]
                 lines += [_leading_in_vote(result) for result in count_votes(db, consultation)]
-                counts = summary_repo.consultation_figures(db, consultation.id, 0, [])
+                counts = summary_repo.consultation_figures(db, consultation.id, 0)
                 bars.append(
                     ResponseBar(_plain(consultation.title), counts.submitted, counts.total - counts.submitted)
                 )
@@ -210,7 +201,7 @@ class Summaries:
             lines += self._coming_up(now)
             return Summary("\n".join(lines), responses_chart(bars), summary_repo.current_marks(db))
 
-        return await self.db.read(gather)
+        return await self.db.read_aside(gather)  # over every answer: beside the loop, chart and all
 
     def _coming_up(self, now: datetime) -> list[str]:
         week = now + timedelta(days=7)

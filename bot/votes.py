@@ -104,7 +104,8 @@ def count_votes(db: Connection, consultation: Consultation) -> list[VoteResult]:
         if not isinstance(question, RankedQuestion):
             continue
         ballots = votes_repo.latest_ballots(db, live.id, question.id)
-        count = irv.count(ballots, [o.id for o in question.options], irv.seed_for(live.id, question.id))
+        options = [o.id for o in question.options]
+        count = irv.count_grouped(ballots, options, irv.seed_for(live.id, question.id))
         found.append(VoteResult(live, question, count, votes_repo.ballots_cast(db, live.id)))
     return found
 

@@ -30,3 +30,25 @@ def test_safeguarding_benchmark_reports_every_language_and_the_time(
     ):
         assert line in out
     assert "time for a 2,000-character message:" in out
+
+
+def test_announcement_benchmark_runs_through_a_kill(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.announce import main as announce
+
+    assert announce(["--people", "60"]) == 0
+    out = capsys.readouterr().out
+    for line in ("invitations delivered     60", "messages/s", "429s received", "on the wire at the kill"):
+        assert line in out
+    assert "run: ok" in out
+
+
+def test_results_benchmark_builds_measures_and_checks_its_tallies(
+    tmp_path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks.results import main as results
+
+    assert results(["--responses", "300", "--runs", "1", "--db", str(tmp_path / "results.sqlite3")]) == 0
+    out = capsys.readouterr().out
+    for path in ("worker_results", "officers_table", "summary", "vote_from_db", "export_csv", "export_xlsx"):
+        assert f"  {path} " in out
+    assert "checked: every question's tally agrees with counting its" in out

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -57,52 +58,67 @@ def seed_for(consultation_id: str, question_id: str) -> str:
 def count(ballots: Sequence[Sequence[str]], candidates: Sequence[str], seed: str) -> Count:
     """Count `ballots` (rankings of ids, favourite first) by the rules above; `candidates` gives the ids
     and the order to show them in."""
+    return count_grouped(Counter(tuple(ballot) for ballot in ballots).items(), candidates, seed)
+
+
+def count_grouped(
+    ballots: Iterable[tuple[Sequence[str], int]], candidates: Sequence[str], seed: str
+) -> Count:
+    """`count`, given each different ballot once with how many gave it (as the database groups them:
+    the work grows with the different ballots, not the voters)."""
     order = tuple(dict.fromkeys(candidates))  # a repeated candidate id is still one candidate
     continuing = set(order)
-    # Only the valid, first-mentioned entries matter, so clean each ballot once.
-    cleaned = [tuple(dict.fromkeys(entry for entry in ballot if entry in continuing)) for ballot in ballots]
-    piles: dict[str, list[tuple[str, ...]]] = {candidate: [] for candidate in order}
-    exhausted = 0
-    for ballot in cleaned:
-        if ballot:
-            piles[ballot[0]].append(ballot)
+    piles: dict[str, list[tuple[tuple[str, ...], int]]] = {candidate: [] for candidate in order}
+    totals = dict.fromkeys(order, 0)
+    given = exhausted = 0
+    for ballot, weight in ballots:
+        given += weight
+        # Only the valid, first-mentioned entries matter, so clean each ballot once (most are clean
+        # already, as the engine stores them: that is checked first, in C).
+        cleaned = tuple(ballot)
+        if not continuing.issuperset(cleaned) or len(set(cleaned)) != len(cleaned):
+            cleaned = tuple(dict.fromkeys(entry for entry in ballot if entry in continuing))
+        if cleaned:
+            piles[cleaned[0]].append((cleaned, weight))
+            totals[cleaned[0]] += weight
         else:
-            exhausted += 1
+            exhausted += weight
 
     rounds: list[Round] = []
     winner: str | None = None
     while continuing:
         number = len(rounds) + 1
-        totals = {candidate: len(piles[candidate]) for candidate in order if candidate in continuing}
-        live = len(cleaned) - exhausted
+        standing = {candidate: totals[candidate] for candidate in order if candidate in continuing}
+        live = given - exhausted
         if live == 0:
-            rounds.append(Round(number, totals, exhausted, None, {}, 0, None))
+            rounds.append(Round(number, standing, exhausted, None, {}, 0, None))
             break
-        leader = max(totals, key=totals.__getitem__)
-        if 2 * totals[leader] > live or len(totals) == 1:
+        leader = max(standing, key=standing.__getitem__)
+        if 2 * standing[leader] > live or len(standing) == 1:
             winner = leader
-            rounds.append(Round(number, totals, exhausted, None, {}, 0, None))
+            rounds.append(Round(number, standing, exhausted, None, {}, 0, None))
             break
 
-        loser, tie_break = _choose_loser(totals, rounds, seed, number)
+        loser, tie_break = _choose_loser(standing, rounds, seed, number)
         continuing.discard(loser)
         moved = dict.fromkeys(order, 0)
         exhausted_now = 0
-        for ballot in piles.pop(loser):
+        for ballot, weight in piles.pop(loser):
             # Earlier entries are all eliminated, so the first continuing one is the next preference.
             following = next((entry for entry in ballot if entry in continuing), None)
             if following is None:
-                exhausted_now += 1
+                exhausted_now += weight
             else:
-                piles[following].append(ballot)
-                moved[following] += 1
+                piles[following].append((ballot, weight))
+                moved[following] += weight
+                totals[following] += weight
         transfers = {candidate: n for candidate, n in moved.items() if n}
-        rounds.append(Round(number, totals, exhausted, loser, transfers, exhausted_now, tie_break))
+        rounds.append(Round(number, standing, exhausted, loser, transfers, exhausted_now, tie_break))
         exhausted += exhausted_now
 
     return Count(
         candidates=order,
-        ballots=len(cleaned),
+        ballots=given,
         first_preferences=dict(rounds[0].totals) if rounds else {},
         rounds=tuple(rounds),
         winner=winner,

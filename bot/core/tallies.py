@@ -1,8 +1,9 @@
 """Per-question results for the participation team: pure functions from stored answers to figures.
 
-No I/O, no Telegram and no SQL. `tally()` counts one question's answers (one per response that
-reached it); `describe()` turns the figures into plain-text lines for a report (the caller escapes
-them for HTML).
+No I/O, no Telegram and no SQL. `tally()` counts one question's answers, given as each distinct
+stored answer with how many responses gave it (the database groups them, so the work grows with
+the number of different answers, not of young people); `describe()` turns the figures into
+plain-text lines for a report (the caller escapes them for HTML).
 
 The rules:
 
@@ -21,8 +22,8 @@ The rules:
   None if nobody placed it) and `borda`: with n options on the question, a ballot gives n-1 points to
   its 1st, n-2 to its 2nd, ... and 0 to every option it did not place - so a truncated ballot gives
   unplaced options nothing, and a short ballot still gives its favourite the full n-1.
-- Text: `texts` are the answers in order. Suggestion: `texts` are every idea, in order (`answered` is
-  how many people sent any). Photo: `photos` are the stored file names.
+- Text: `answered` counts the answers with any words. Suggestion: `items` counts every idea
+  (`answered` is how many people sent any). Photo: `items` counts the photos.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ BULLET = "• "
 NO_ANSWERS = "no answers yet"
 NO_FIGURE = "–"  # a percentage of nobody, or an average of nothing
 
+# Each distinct stored answer to a question and how many responses gave it.
+Counted = Sequence[tuple[Answer, int]]
+
 
 @dataclass(frozen=True)
 class QuestionTally:
@@ -58,7 +62,7 @@ class QuestionTally:
     counts: option id -> how many picked it, every option in file order (choice types).
     mean / distribution: a scale's average and point -> count for every point in order.
     average_rank / placed / borda: option id -> figure, every option in file order (orderings).
-    texts: text answers, or every suggested idea; photos: stored file names (photo questions).
+    items: every suggested idea (suggestions), or every photo (photo questions).
     """
 
     question: Question
@@ -72,8 +76,7 @@ class QuestionTally:
     average_rank: dict[str, float | None] = field(default_factory=dict)
     placed: dict[str, int] = field(default_factory=dict)
     borda: dict[str, int] = field(default_factory=dict)
-    texts: tuple[str, ...] = ()
-    photos: tuple[str, ...] = ()
+    items: int = 0
 
     @property
     def reached(self) -> int:
@@ -88,11 +91,12 @@ def percent(part: int, whole: int) -> str:
     return f"{(200 * part + whole) // (2 * whole)}%"
 
 
-def tally(question: Question, answers: Sequence[Answer]) -> QuestionTally:
-    """The figures for one question from its stored answers (one per response that reached it)."""
-    skipped = sum(1 for a in answers if a.skipped)
-    declined = sum(1 for a in answers if a.declined)
-    values = [a.value for a in answers if not a.skipped and not a.declined]
+def tally(question: Question, answers: Counted) -> QuestionTally:
+    """The figures for one question from its stored answers (each distinct one with how many
+    responses that reached the question gave it)."""
+    skipped = sum(n for a, n in answers if a.skipped)
+    declined = sum(n for a, n in answers if a.declined)
+    values = [(a.value, n) for a, n in answers if not a.skipped and not a.declined]
     base = QuestionTally(question=question, skipped=skipped, declined=declined)
     if isinstance(question, PickOneQuestion):
         return _single(base, question, values)
@@ -103,36 +107,34 @@ def tally(question: Question, answers: Sequence[Answer]) -> QuestionTally:
     if isinstance(question, OrderingQuestion):
         return _ordering(base, question, values)
     if isinstance(question, TextQuestion):
-        written = tuple(v for v in values if isinstance(v, str) and v.strip())
-        return _with(base, values, len(written), texts=written)
+        written = sum(n for v, n in values if isinstance(v, str) and v.strip())
+        return _with(base, values, written)
     if isinstance(question, SuggestionQuestion):
-        senders = [v for v in values if isinstance(v, tuple) and _ideas(v)]
-        ideas = tuple(idea for v in senders for idea in _ideas(v))
-        return _with(base, values, len(senders), texts=ideas)
+        senders = [(len(_ideas(v)), n) for v, n in values if isinstance(v, tuple) and _ideas(v)]
+        return _with(base, values, sum(n for _, n in senders), items=sum(i * n for i, n in senders))
     if isinstance(question, PhotoQuestion):
-        names = tuple(v for v in values if isinstance(v, str) and v)
-        return _with(base, values, len(names), photos=names)
-    return _with(base, values, len(values))  # a type this module does not know yet: just the counts
+        names = sum(n for v, n in values if isinstance(v, str) and v)
+        return _with(base, values, names, items=names)
+    return _with(base, values, sum(n for _, n in values))  # a type this module does not know yet
 
 
-def _with(base: QuestionTally, values: Sequence[object], answered: int, **figures: object) -> QuestionTally:
+Values = Sequence[tuple[object, int]]  # answers' values (neither skipped nor declined), each with its count
+
+
+def _with(base: QuestionTally, values: Values, answered: int, **figures: object) -> QuestionTally:
     """`base` (skips and declines) with the answered count, the rest of `values` as ignored, and `figures`."""
-    return replace(base, answered=answered, ignored=len(values) - answered, **figures)
+    return replace(base, answered=answered, ignored=sum(n for _, n in values) - answered, **figures)
 
 
 def _ideas(value: tuple[object, ...]) -> list[str]:
     return [v for v in value if isinstance(v, str) and v.strip()]
 
 
-def _single(
-    base: QuestionTally,
-    question: PickOneQuestion,
-    values: Sequence[object],
-) -> QuestionTally:
+def _single(base: QuestionTally, question: PickOneQuestion, values: Values) -> QuestionTally:
     counts = {o.id: 0 for o in question.options}
-    for value in values:
+    for value, n in values:
         if isinstance(value, str) and value in counts:
-            counts[value] += 1
+            counts[value] += n
     return _with(base, values, sum(counts.values()), counts=counts)
 
 
@@ -143,47 +145,50 @@ def _known(value: object, options: Container[str]) -> list[str]:
     return [v for v in dict.fromkeys(v for v in value if isinstance(v, str)) if v in options]
 
 
-def _multi(base: QuestionTally, question: MultiChoiceQuestion, values: Sequence[object]) -> QuestionTally:
+def _multi(base: QuestionTally, question: MultiChoiceQuestion, values: Values) -> QuestionTally:
     counts = {o.id: 0 for o in question.options}
     answered = 0
-    for value in values:
+    for value, n in values:
         picked = _known(value, counts)
         if picked:
-            answered += 1
+            answered += n
             for option_id in picked:
-                counts[option_id] += 1
+                counts[option_id] += n
     return _with(base, values, answered, counts=counts)
 
 
-def _scale(base: QuestionTally, question: ScaleQuestion, values: Sequence[object]) -> QuestionTally:
+def _scale(base: QuestionTally, question: ScaleQuestion, values: Values) -> QuestionTally:
     distribution = dict.fromkeys(question.points(), 0)
-    points = [v for v in values if isinstance(v, int) and not isinstance(v, bool) and v in distribution]
-    for point in points:
-        distribution[point] += 1
-    mean = sum(points) / len(points) if points else None
-    return _with(base, values, len(points), distribution=distribution, mean=mean)
+    for value, n in values:
+        if isinstance(value, int) and not isinstance(value, bool) and value in distribution:
+            distribution[value] += n
+    answered = sum(distribution.values())
+    mean = sum(p * n for p, n in distribution.items()) / answered if answered else None
+    return _with(base, values, answered, distribution=distribution, mean=mean)
 
 
-def _ordering(base: QuestionTally, question: OrderingQuestion, values: Sequence[object]) -> QuestionTally:
+def _ordering(base: QuestionTally, question: OrderingQuestion, values: Values) -> QuestionTally:
     ids = [o.id for o in question.options]
-    n = len(ids)
-    places: dict[str, list[int]] = {i: [] for i in ids}
+    width = len(ids)
+    placed = dict.fromkeys(ids, 0)
+    place_sum = dict.fromkeys(ids, 0)
     borda = dict.fromkeys(ids, 0)
     answered = 0
-    for value in values:
-        ballot = _known(value, places)
+    for value, n in values:
+        ballot = _known(value, placed)
         if not ballot:
             continue
-        answered += 1
+        answered += n
         for place, option_id in enumerate(ballot, start=1):
-            places[option_id].append(place)
-            borda[option_id] += n - place
+            placed[option_id] += n
+            place_sum[option_id] += place * n
+            borda[option_id] += (width - place) * n
     return _with(
         base,
         values,
         answered,
-        placed={i: len(p) for i, p in places.items()},
-        average_rank={i: (sum(p) / len(p) if p else None) for i, p in places.items()},
+        placed=placed,
+        average_rank={i: (place_sum[i] / placed[i] if placed[i] else None) for i in ids},
         borda=borda,
     )
 
@@ -235,11 +240,11 @@ def describe(tally: QuestionTally) -> list[str]:
         written = _plural(tally.answered, "written answer", "written answers")
         lines.append(f"{BULLET}{written} (see the export)")
     elif isinstance(question, SuggestionQuestion):
-        ideas = _plural(len(tally.texts), "idea", "ideas")
+        ideas = _plural(tally.items, "idea", "ideas")
         people = _plural(tally.answered, "young person", "young people")
         lines.append(f"{BULLET}{ideas} from {people} (see the export)")
     elif isinstance(question, PhotoQuestion):
-        count = len(tally.photos)
+        count = tally.items
         how = "" if count == 1 else " as an album" if count <= ALBUM_MAX else " in albums"
         lines.append(f"{BULLET}{_plural(count, 'photo', 'photos')} (sent to workers{how})")
     return lines

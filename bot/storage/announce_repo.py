@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Connection
 
+from bot.core.i18n import Reading
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -16,6 +18,14 @@ class Progress:
     left: int
     chat_id: int | None
     message_id: int | None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    announcement_id: int
+    consultation_id: str
+    user_id: int
+    reading: Reading  # how they read, for the invitation's wording
 
 
 def create(db: Connection, consultation_id: str, worker_id: int, now: datetime) -> int | None:
@@ -43,20 +53,22 @@ def set_progress_message(db: Connection, announcement_id: int, chat_id: int, mes
     )
 
 
-def pending(db: Connection, limit: int) -> list[tuple[int, str, int]]:
-    """(announcement id, consultation id, user id) of deliveries still to make, in order."""
+def pending(db: Connection, limit: int) -> list[Delivery]:
+    """Deliveries still to make, in order, each with how its young person reads (one query for
+    the batch, not one per message)."""
     # Someone who turned updates off (or was erased) since the announcement began is not sent to.
     db.execute(
         "UPDATE announcement_sends SET state = 'failed' WHERE state = 'pending' AND user_id NOT IN"
         " (SELECT user_id FROM participants WHERE wants_updates = 1 AND active = 1)"
     )
     rows = db.execute(
-        "SELECT s.announcement_id, a.consultation_id, s.user_id FROM announcement_sends s"
-        " JOIN announcements a ON a.id = s.announcement_id WHERE s.state = 'pending'"
+        "SELECT s.announcement_id, a.consultation_id, s.user_id, p.language, p.easy_read, p.listen"
+        " FROM announcement_sends s JOIN announcements a ON a.id = s.announcement_id"
+        " JOIN participants p ON p.user_id = s.user_id WHERE s.state = 'pending'"
         " ORDER BY s.announcement_id, s.user_id LIMIT ?",
         (limit,),
     )
-    return [(row[0], row[1], row[2]) for row in rows]
+    return [Delivery(row[0], row[1], row[2], Reading(row[3], bool(row[4]), bool(row[5]))) for row in rows]
 
 
 def mark(db: Connection, announcement_id: int, user_id: int, state: str) -> None:

@@ -147,6 +147,23 @@ class Database:
         """Run read-only `work` (each statement sees committed data only)."""
         return work(self._connection)
 
+    async def read_aside(self, work: Work[T]) -> T:
+        """Run a long read-only `work` (results over every answer, an export) on a connection of its
+        own in a thread, so young people's updates go on being handled meanwhile. It sees one
+        snapshot of what was committed when it began (WAL lets it read beside the writer)."""
+        return await asyncio.to_thread(self._read_snapshot, work)
+
+    def _read_snapshot(self, work: Work[T]) -> T:
+        connection = sqlite3.connect(
+            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+        )
+        try:
+            connection.row_factory = sqlite3.Row
+            connection.execute("BEGIN")  # one snapshot for every statement of `work`
+            return work(connection)
+        finally:
+            connection.close()
+
     async def fetch_all(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         return self._connection.execute(sql, params).fetchall()
 

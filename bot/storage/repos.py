@@ -145,14 +145,14 @@ class StoredResponse:
     progress: Progress
 
 
-def _decode_value(raw: str | None) -> AnswerValue | None:
+def decode_value(raw: str | None) -> AnswerValue | None:
     if raw is None:
         return None
     value = json.loads(raw)
     return tuple(value) if isinstance(value, list) else value
 
 
-def _encode_value(answer: Answer) -> str | None:
+def encode_value(answer: Answer) -> str | None:
     if answer.value is None:
         return None
     value = list(answer.value) if isinstance(answer.value, tuple) else answer.value
@@ -167,7 +167,7 @@ def load_response(db: Connection, consultation_id: str, respondent: str) -> Stor
     if row is None:
         return None
     answers = {
-        r["question_id"]: Answer(_decode_value(r["value"]))
+        r["question_id"]: Answer(decode_value(r["value"]))
         for r in db.execute("SELECT question_id, value FROM answers WHERE response_id = ?", (row["id"],))
     }
     progress = Progress(answers, row["position"], row["status"] == "submitted", row["asking_why"])
@@ -203,7 +203,7 @@ def save_progress(db: Connection, stored: StoredResponse, progress: Progress, no
             "INSERT INTO answers (response_id, question_id, value, answered_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (response_id, question_id) DO UPDATE SET"
             " value = excluded.value, answered_at = excluded.answered_at",
-            (stored.id, question_id, _encode_value(answer), _stamp(now)),
+            (stored.id, question_id, encode_value(answer), _stamp(now)),
         )
     status = "submitted" if progress.submitted else "in_progress"
     db.execute(
@@ -226,7 +226,7 @@ def replace_typed_words(db: Connection, respondents: dict[str, str], words: str,
             " WHERE r.consultation_id = ? AND r.respondent = ? AND a.value IS NOT NULL",
             (consultation_id, respondent),
         ):
-            value = _decode_value(row["value"])
+            value = decode_value(row["value"])
             if isinstance(value, str) and value in typed:
                 changed.append((instead, row["response_id"], row["question_id"]))
             elif isinstance(value, tuple) and typed & set(value):
@@ -234,7 +234,7 @@ def replace_typed_words(db: Connection, respondents: dict[str, str], words: str,
                 changed.append((ideas, row["response_id"], row["question_id"]))
     db.executemany(
         "UPDATE answers SET value = ? WHERE response_id = ? AND question_id = ?",
-        [(_encode_value(Answer(value)), *key) for value, *key in changed],
+        [(encode_value(Answer(value)), *key) for value, *key in changed],
     )
 
 
@@ -354,38 +354,3 @@ def photos_of_question(db: Connection, consultation_id: str, question_id: str) -
 
 def all_photo_names(db: Connection) -> set[str]:
     return {row[0] for row in db.execute("SELECT name FROM photos")}
-
-
-def submitted_answers(db: Connection, consultation_id: str) -> dict[str, list[Answer]]:
-    """{question id: answers} of every finished response, for the results."""
-    found: dict[str, list[Answer]] = {}
-    for row in db.execute(
-        "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
-        " WHERE r.consultation_id = ? AND r.status = 'submitted' ORDER BY r.id",
-        (consultation_id,),
-    ):
-        found.setdefault(row["question_id"], []).append(Answer(_decode_value(row["value"])))
-    return found
-
-
-@dataclass(frozen=True)
-class ExportedResponse:
-    respondent: str  # the keyed pseudonym: no Telegram id, name or username
-    status: str
-    started_on: str  # the day only
-    answers: dict[str, Answer]
-
-
-def responses_for_export(db: Connection, consultation_id: str) -> list[ExportedResponse]:
-    """Every response with its answers, oldest first."""
-    found = []
-    for row in db.execute(
-        "SELECT id, respondent, status, started_at FROM responses WHERE consultation_id = ? ORDER BY id",
-        (consultation_id,),
-    ):
-        answers = {
-            a["question_id"]: Answer(_decode_value(a["value"]))
-            for a in db.execute("SELECT question_id, value FROM answers WHERE response_id = ?", (row["id"],))
-        }
-        found.append(ExportedResponse(row["respondent"], row["status"], row["started_at"][:10], answers))
-    return found

@@ -74,29 +74,15 @@ class ConsultationFigures:
     total: int
     new: int
     submitted: int
-    answers: list[tuple[str, str]]  # (question id, JSON value) for the questions asked about
 
 
-def consultation_figures(
-    db: Connection, consultation_id: str, since: int, question_ids: list[str]
-) -> ConsultationFigures:
+def consultation_figures(db: Connection, consultation_id: str, since: int) -> ConsultationFigures:
     total, new, submitted = db.execute(
         "SELECT count(*), coalesce(sum(id > ?), 0), coalesce(sum(status = 'submitted'), 0)"
         " FROM responses WHERE consultation_id = ?",
         (since, consultation_id),
     ).fetchone()
-    marks = ",".join("?" * len(question_ids))
-    answers = (
-        db.execute(
-            "SELECT answers.question_id, answers.value FROM answers"
-            " JOIN responses ON responses.id = response_id"
-            f" WHERE consultation_id = ? AND answers.value IS NOT NULL AND question_id IN ({marks})",
-            (consultation_id, *question_ids),
-        ).fetchall()
-        if question_ids
-        else []
-    )
-    return ConsultationFigures(total, new, submitted, [(q, v) for q, v in answers])
+    return ConsultationFigures(total, new, submitted)
 
 
 def feedback_figures(db: Connection, since: int) -> tuple[dict[str, int], int]:

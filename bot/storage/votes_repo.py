@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from datetime import datetime
 from sqlite3 import Connection
 
@@ -18,7 +18,7 @@ def add_ballot(
     db.execute(
         "INSERT INTO ballots (consultation_id, question_id, respondent, ranking, cast_on)"
         " VALUES (?, ?, ?, ?, ?)",
-        (consultation_id, question_id, respondent, json.dumps(list(ranking)), day),
+        (consultation_id, question_id, respondent, " ".join(ranking), day),
     )
 
 
@@ -30,14 +30,20 @@ def has_voted(db: Connection, consultation_id: str, question_id: str, respondent
     return row is not None
 
 
-def latest_ballots(db: Connection, consultation_id: str, question_id: str) -> list[tuple[str, ...]]:
-    """The ballot that counts for each person who voted: their latest."""
+def latest_ballots(
+    db: Connection, consultation_id: str, question_id: str
+) -> list[tuple[tuple[str, ...], int]]:
+    """The ballots that count, each person's latest: each different ranking once, with how many
+    gave it (read once however many did)."""
+    # SQLite takes a bare column beside max() from the row holding the max: each person's latest
+    # (read from the index `ballots_latest` alone).
     rows = db.execute(
-        "SELECT ranking FROM ballots WHERE id IN (SELECT max(id) FROM ballots"
-        " WHERE consultation_id = ? AND question_id = ? GROUP BY respondent) ORDER BY id",
+        "SELECT ranking, max(id) FROM ballots WHERE consultation_id = ? AND question_id = ?"
+        " GROUP BY respondent",
         (consultation_id, question_id),
     )
-    return [tuple(json.loads(row[0])) for row in rows]
+    grouped = Counter(row[0] for row in rows)
+    return [(tuple(ranking.split()), n) for ranking, n in grouped.items()]
 
 
 def ballots_cast(db: Connection, consultation_id: str) -> int:

@@ -1,6 +1,7 @@
 """Scheduled work, wired to PTB's JobQueue: the outbox, summaries, closing results, reminders,
 retention and backups. All their state is in the database, so the schedule is simply rebuilt at
-every start, and `RUN_AT_START` jobs run once as soon as the bot is up.
+every start, and `RUN_AT_START` jobs run once as soon as the bot is up
+(`START_IN_BACKGROUND` ones too, without start-up waiting for them).
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ RUN_EVEN_IF_LATE = {"misfire_grace_time": None}
 # Run once as soon as the bot is up, then on their timers: whatever fell due while it was down.
 # (Not `first=0`: APScheduler drops a first run whose time passed before the scheduler started.)
 RUN_AT_START = ("outbox", "summary", "lifecycle")
+# Started with them but not waited for: carrying on an announcement a kill interrupted takes minutes.
+START_IN_BACKGROUND = ("announcements",)
 
 
 def schedule(
@@ -64,7 +67,7 @@ def schedule(
         await moderation.post_new(context.bot)
 
     async def announcements(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await announcer.deliver(context.bot)
+        await announcer.deliver(context.application)
 
     async def summary(context: ContextTypes.DEFAULT_TYPE) -> None:
         await team.deliver_summary(context.bot)
@@ -101,8 +104,7 @@ def schedule(
         ("outbox", outbox, settings.outbox_interval_seconds),
         ("summary", summary, SUMMARY_CHECK_SECONDS),
         ("lifecycle", keep_running, LIFECYCLE_CHECK_SECONDS),
-        # Carries on an announcement a restart or a 429 interrupted (not at start-up: it could take
-        # minutes, and start-up waits for the start jobs).
+        # Carries on an announcement that stopped because Telegram could not be reached.
         ("announcements", announcements, ANNOUNCEMENTS_CHECK_SECONDS),
     ):
         job_queue.run_repeating(callback, interval=interval, name=name, job_kwargs=RUN_EVEN_IF_LATE)
@@ -119,6 +121,8 @@ async def run_start_jobs(application: Application) -> None:
     for job in application.job_queue.jobs():
         if job.name in RUN_AT_START:
             await job.run(application)
+        elif job.name in START_IN_BACKGROUND:
+            application.create_task(job.run(application), name=job.name)
 
 
 async def remind(bot: Bot, conversation: Conversation, lifecycle: Lifecycle) -> None:

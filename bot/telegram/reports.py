@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import tempfile
 from datetime import datetime
 from html import escape
 from pathlib import Path
 from sqlite3 import Connection
+from typing import IO
 
 from telegram import InputMediaDocument, Message, Update
 from telegram.constants import ParseMode
@@ -18,11 +21,18 @@ from telegram.error import BadRequest
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.core.models import ALBUM_MAX, Consultation
-from bot.exports import Table, officer_text, responses_table, to_csv, to_xlsx
+from bot.exports import (
+    Table,
+    officer_text,
+    write_csv,
+    write_responses_csv,
+    write_responses_xlsx,
+    write_xlsx,
+)
 from bot.photo_answers import PhotoAnswers
 from bot.published import publication
 from bot.results import gather
-from bot.storage import repos, summary_repo
+from bot.storage import summary_repo
 from bot.surveys import Catalogue
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named, staff_consultation
@@ -38,6 +48,12 @@ OFFICERS_AFTER_CLOSE = (
     "from one day to the next could show how the last young person to answer did."
 )
 OFFICERS_COUNT_AFTER_CLOSE = "response counts come once it has closed"
+# Telegram refuses a bot's upload over 50 MB ("Request Entity Too Large"), and PTB reports that as a
+# network failure the intake would keep retrying: a file that big is not sent, and the worker is told.
+UPLOAD_LIMIT = 50 * 1024 * 1024
+TOO_BIG = "“{name}” came to {size:.1f} MB, more than the 50 MB Telegram lets a bot send, so it is not here. "
+OTHER_FILE_HAS_IT = "The other file holds the same rows."
+NEITHER_FITS = "Please ask whoever runs the bot's server to copy the responses from its database for you."
 
 
 class Reports:
@@ -88,7 +104,7 @@ class Reports:
                 await message.reply_text(part, parse_mode=ParseMode.HTML)
             return
         now = self.votes.clock()
-        found = await self.votes.db.read(lambda db: gather(db, consultation, self.photos, now))
+        found = await self.votes.db.read_aside(lambda db: gather(db, consultation, self.photos, now))
         sections = [*found.sections, *(s for result in found.votes for s in team_result_sections(result))]
         for part in (part for section in sections for part in split_text(section)):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
@@ -104,18 +120,26 @@ class Reports:
         if asked is None:
             return
         reader, consultation = asked
-        if reader == "officer":  # totals with small numbers hidden
-            totals = await self._officer_table(consultation)
-            if totals is None:
-                await message.reply_text(OFFICERS_AFTER_CLOSE.format(title=consultation.title))
-                return
-            table, name = totals, f"{consultation.id}-totals"
-        else:
-            responses = await self.votes.db.read(lambda db: repos.responses_for_export(db, consultation.id))
-            table, name = responses_table(consultation, responses), f"{consultation.id}-responses"
-        await message.reply_document(to_csv(table), filename=f"{name}.csv")
-        sheet = "totals" if reader == "officer" else "responses"
-        await message.reply_document(to_xlsx(table, sheet), filename=f"{name}.xlsx")
+        with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
+            if reader == "officer":  # totals with small numbers hidden: a short table
+                totals = await self._officer_table(consultation)
+                if totals is None:
+                    await message.reply_text(OFFICERS_AFTER_CLOSE.format(title=consultation.title))
+                    return
+                write_csv(csv_file, *totals)
+                write_xlsx(xlsx_file, *totals, sheet="totals")
+                name = f"{consultation.id}-totals"
+            else:
+
+                def write(db: Connection) -> None:
+                    write_responses_csv(db, consultation, csv_file)
+                    write_responses_xlsx(db, consultation, xlsx_file)
+
+                # Every response, however many: in a thread, both files from one snapshot, while
+                # young people go on being answered.
+                await self.votes.db.read_aside(write)
+                name = f"{consultation.id}-responses"
+            await _send_files(message, {f"{name}.csv": csv_file, f"{name}.xlsx": xlsx_file})
 
     async def _officer_table(self, consultation: Consultation) -> Table | None:
         """The totals officers may publish, frozen at close; None while it is open (comparing
@@ -189,7 +213,7 @@ class Reports:
         if state == "draft":
             return f"/preview {consultation.id}, then /launch {consultation.id}"
         if reader == "worker":
-            figures = summary_repo.consultation_figures(db, consultation.id, 0, [])
+            figures = summary_repo.consultation_figures(db, consultation.id, 0)
             return f"{figures.total} response(s), {figures.submitted} finished"
         if published is None:
             return OFFICERS_COUNT_AFTER_CLOSE
@@ -229,3 +253,17 @@ async def _send_gallery(message: Message, photos: list[Path]) -> None:
                 )
         except BadRequest as error:
             log.warning("Could not send some photos with the results: %s", error)
+
+
+async def _send_files(message: Message, files: dict[str, IO[bytes]]) -> None:
+    """Each file as a document, or, for one bigger than Telegram takes from a bot, why not and
+    what to do."""
+    sizes = {name: file.seek(0, os.SEEK_END) for name, file in files.items()}
+    fitting = [name for name, size in sizes.items() if size <= UPLOAD_LIMIT]
+    for name, file in files.items():
+        if name in fitting:
+            file.seek(0)
+            await message.reply_document(file, filename=name)
+        else:
+            advice = OTHER_FILE_HAS_IT if fitting else NEITHER_FITS
+            await message.reply_text(TOO_BIG.format(name=name, size=sizes[name] / 2**20) + advice)

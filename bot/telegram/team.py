@@ -328,7 +328,7 @@ class TeamChat:
             try:
                 await self._edit_group(bot, group, message_chat, message_id)
             except RetryAfter as error:
-                await self.safeguarding.retry_later(group, group.due_ids, _seconds(error.retry_after))
+                await self.safeguarding.retry_later(group, group.due_ids, retry_wait(error.retry_after))
                 return
             except TelegramError as error:
                 if not _edit_settled(error):  # tried again, without holding up a post that is due
@@ -347,7 +347,7 @@ class TeamChat:
             try:
                 await self._edit_group(bot, group, message_chat, message_id)
             except RetryAfter as error:
-                await self.safeguarding.retry_later(group, new_ids, _seconds(error.retry_after))
+                await self.safeguarding.retry_later(group, new_ids, retry_wait(error.retry_after))
                 return
             except TelegramError as error:
                 if "message is not modified" in str(error).lower():  # already in it (an edit above)
@@ -371,7 +371,7 @@ class TeamChat:
                 ),
             )
         except RetryAfter as error:
-            await self.safeguarding.retry_later(group, ids, _seconds(error.retry_after))
+            await self.safeguarding.retry_later(group, ids, retry_wait(error.retry_after))
             return
         except TelegramError as error:
             # Never dropped: it stays due and goes again after the wait. (A network fault, the bot
@@ -644,7 +644,8 @@ def _too_long(length: int, limit: int) -> str:
     return f"Please keep it to {limit} characters (yours is {length})."
 
 
-def _seconds(value: int | timedelta) -> timedelta:
+def retry_wait(value: int | timedelta) -> timedelta:
+    """A 429's retry_after as a timedelta (PTB gives an int unless PTB_TIMEDELTA is set)."""
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 

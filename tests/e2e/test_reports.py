@@ -12,6 +12,7 @@ from PIL import Image
 
 from bot.config import Settings
 from bot.core import texts
+from bot.telegram import reports
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows
@@ -79,6 +80,28 @@ async def test_workers_export_every_response_with_words_and_no_formulas(
     assert [[c.removeprefix("'") for c in row] for row in rows] == cells
     dump = (csv_file.document or b"").decode("utf-8-sig")
     assert "8101" not in dump and "a_a" not in dump
+
+
+async def test_a_file_too_big_for_telegram_is_explained_instead_of_sent(
+    fake: FakeTelegram, bot: RunningBot, worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Telegram refuses a bot's upload over 50 MB; here the limit is made small instead (an XLSX
+    this small is bigger than its CSV)."""
+    await take_pets(fake.user(8301, "A", "a_a"), "👍 Yes", ["🐱 Cat"], "5 😍", None)
+    monkeypatch.setattr(reports, "UPLOAD_LIMIT", 1000)
+    [csv_file, note] = await worker.send("/export pets")
+    assert csv_file.document_name == "pets-responses.csv"
+    assert note.text == (
+        "“pets-responses.xlsx” came to 0.0 MB, more than the 50 MB Telegram lets a bot send, so it is "
+        "not here. The other file holds the same rows."
+    )
+    monkeypatch.setattr(reports, "UPLOAD_LIMIT", 10)
+    notes = await worker.send("/export pets")
+    assert [(m.document_name, (m.text or "").split(" came to")[0]) for m in notes] == [
+        (None, "“pets-responses.csv”"),
+        (None, "“pets-responses.xlsx”"),
+    ]
+    assert all((m.text or "").endswith(reports.NEITHER_FITS) for m in notes)
 
 
 async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(

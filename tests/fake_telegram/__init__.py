@@ -13,13 +13,14 @@ Typical use::
 
 from .driver import Group, User
 from .harness import TrackedApplication, configure_builder, polling, tracked_application_class
-from .server import ApiError, Call, CallbackAnswer, FakeTelegram, SentMessage, StoredFile
+from .server import ApiError, Call, CallbackAnswer, FakeTelegram, FloodControl, SentMessage, StoredFile
 
 __all__ = [
     "ApiError",
     "Call",
     "CallbackAnswer",
     "FakeTelegram",
+    "FloodControl",
     "Group",
     "SentMessage",
     "StoredFile",

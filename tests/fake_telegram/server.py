@@ -23,6 +23,7 @@ import asyncio
 import ipaddress
 import itertools
 import json
+import math
 import os
 import re
 import secrets
@@ -47,6 +48,7 @@ MAX_INLINE_BUTTONS_PER_ROW = 8
 MAX_INLINE_BUTTONS = 100
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_MEDIA_GROUP_ITEMS = 10
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # the most a bot may send in one file
 
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup of"
@@ -137,6 +139,18 @@ _UPDATE_TYPES = (
 )
 # Methods Telegram will not run when a bot names them in its answer to a webhook request.
 _NOT_IN_WEBHOOK_REPLY = frozenset({"setwebhook", "deletewebhook", "close", "logout"})
+# What Telegram's flood control counts: the messages a bot sends or edits (FloodControl).
+_FLOOD_COUNTED = frozenset(
+    {
+        "sendmessage",
+        "sendphoto",
+        "senddocument",
+        "sendvoice",
+        "sendmediagroup",  # counted once per album (fake's simplification)
+        "editmessagetext",
+        "editmessagereplymarkup",
+    }
+)
 # Magic numbers of the image formats Telegram accepts for sendPhoto.
 _IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"BM")
 
@@ -163,6 +177,11 @@ class ApiError(Exception):
         if self.parameters:
             body["parameters"] = self.parameters
         return web.json_response(body, status=self.status)
+
+
+def too_large() -> ApiError:
+    """What Telegram answers a file over MAX_UPLOAD_BYTES, before the method looks at anything."""
+    return ApiError(413, "Request Entity Too Large")
 
 
 def bad_request(description: str) -> ApiError:
@@ -221,6 +240,45 @@ def _webhook_refusal(address: SplitResult) -> str | None:
     if not ip.is_global:
         return f"IP address {ip} is reserved"
     return None
+
+
+@dataclass
+class FloodControl:
+    """Telegram's flood limits, which the fake applies only when a test opts in
+    (`fake.flood_control = FloodControl()`): at most `overall` messages (sent or edited) a bot
+    makes in any second, `private` to one private chat in any `private_seconds` (about one a
+    second, a short burst let through), and `group` to one group in any minute.  One more is
+    refused with Telegram's 429 and `parameters.retry_after`, the whole seconds until the window
+    has room, and is not counted.  `clock` is there for tests that move time on by hand."""
+
+    overall: int = 30
+    private: int = 3
+    private_seconds: float = 3.0
+    group: int = 20
+    clock: Callable[[], float] = time.monotonic
+    refused: int = 0  # 429s answered
+    _sent: deque[float] = field(default_factory=deque, repr=False)
+    _to_chat: dict[int, deque[float]] = field(default_factory=dict, repr=False)
+
+    def admit(self, chat_id: int) -> None:
+        """Count a message to `chat_id`, or raise the 429 if it is one too many."""
+        now = self.clock()
+        chat = self._to_chat.setdefault(chat_id, deque())
+        limit, seconds = (self.private, self.private_seconds) if chat_id > 0 else (self.group, 60.0)
+        wait = max(self._wait(self._sent, self.overall, 1.0, now), self._wait(chat, limit, seconds, now))
+        if wait > 0:
+            self.refused += 1
+            retry_after = max(1, math.ceil(wait))
+            raise ApiError(429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after})
+        self._sent.append(now)
+        chat.append(now)
+
+    @staticmethod
+    def _wait(times: deque[float], limit: int, seconds: float, now: float) -> float:
+        """Seconds until a sliding window of `seconds` holding `times` has room for one more."""
+        while times and times[0] <= now - seconds:
+            times.popleft()
+        return times[0] + seconds - now if len(times) >= limit else 0.0
 
 
 @dataclass
@@ -314,6 +372,7 @@ class SentMessage:
     media_group_id: str | None = None  # shared by the messages of one album (sendMediaGroup)
     edits: int = 0
     edit_date: int | None = None
+    sent_at: float = field(default_factory=time.monotonic, repr=False)  # when the fake took it
     deleted: bool = False
     # The message's media as Telegram returns it, e.g. ("photo", [PhotoSize, ...]).
     media: tuple[str, Any] | None = field(default=None, repr=False)
@@ -485,6 +544,7 @@ class FakeTelegram:
         self._query_ids = itertools.count(int(time.time()) * 1000)
         self._media_group_ids = itertools.count(int(time.time()) * 1_000_000)
         self._failures: dict[str, deque[ApiError]] = {}
+        self.flood_control: FloodControl | None = None  # Telegram's flood limits, if a test asks
 
         # Waiters (long polls, wait_processed) sleep on this event; _wake() replaces it.
         self._changed = asyncio.Event()
@@ -519,7 +579,8 @@ class FakeTelegram:
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        app = web.Application(client_max_size=60 * 1024 * 1024)  # bots may upload 50 MB
+        # Bots may upload 50 MB a file (MAX_UPLOAD_BYTES): room for that and the form around it.
+        app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_download)
         # handler_cancellation: when the bot abandons a long poll (Updater.stop), the server
@@ -929,7 +990,11 @@ class FakeTelegram:
         entry = self._methods.get(request.match_info["method"].lower())
         if entry is None:
             return ApiError(404, "Not Found").response()
-        return await self._call(entry, await self._read_params(request))
+        try:
+            params = await self._read_params(request)
+        except ApiError as error:
+            return error.response()
+        return await self._call(entry, params)
 
     async def _call(self, entry: tuple[str, Callable[[_Params], Any]], params: _Params) -> web.Response:
         """Run a method (recorded, failed if fail_next said so) and answer with its envelope."""
@@ -939,6 +1004,10 @@ class FakeTelegram:
         try:
             if failures:
                 raise failures.popleft()
+            if self.flood_control is not None and name.lower() in _FLOOD_COUNTED:
+                chat_id = str(params.get("chat_id"))
+                if re.fullmatch(r"-?\d+", chat_id):  # else the method refuses it as Telegram would
+                    self.flood_control.admit(int(chat_id))
             result = await handler(params)
         except ApiError as error:
             return error.response()
@@ -953,9 +1022,16 @@ class FakeTelegram:
         if request.content_type == "application/json":
             values.update(await request.json())
         elif request.body_exists:
-            for name, value in (await request.post()).items():
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge:
+                raise too_large() from None
+            for name, value in form.items():
                 if isinstance(value, web.FileField):
-                    files[name] = (value.filename, value.content_type, value.file.read())
+                    data = value.file.read()
+                    if len(data) > MAX_UPLOAD_BYTES:
+                        raise too_large()
+                    files[name] = (value.filename, value.content_type, data)
                 else:
                     values[name] = value
         return _Params(values, files)

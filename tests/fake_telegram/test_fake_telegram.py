@@ -314,6 +314,18 @@ async def test_photos_and_documents(fake, bot):
     assert fake.messages(1001)[-1].document == b"a,b\n1,2\n"
 
 
+async def test_a_file_over_50_mb_is_refused_as_telegram_does(fake, bot):
+    fake.user(1001, started=True)
+    fifty_mb = 50 * 1024 * 1024
+    sent = await bot.send_document(1001, bytes(fifty_mb), filename="just.csv")
+    assert sent.document.file_size == fifty_mb
+    # PTB has no class for a 413: it is a NetworkError, with Telegram's words.
+    for size in (fifty_mb + 1, 61 * 1024 * 1024):  # the second is past what the fake reads at all
+        with pytest.raises(NetworkError, match=r"^Request Entity Too Large$"):
+            await bot.send_document(1001, bytes(size), filename="too.csv")
+    assert [m.document_name for m in fake.messages(1001)] == ["just.csv"]
+
+
 async def test_user_photo_can_be_downloaded(fake, bot):
     sam = fake.user(1001)
     update = sam.make_message_update(photo=[s.to_json() for s in fake.store_photo(b"\xff\xd8\xffjpeg")])

@@ -57,10 +57,13 @@ async def test_final_results_are_due_once_a_consultation_has_closed(db: Database
     await db.transaction(
         lambda c: c.execute("UPDATE schema_migrations SET applied_at = '2019-01-01T00:00:00+00:00'")
     )
+    await db.transaction(lambda c: add_response(c, "old-one", 2, "2019-12-01", {"q": '"a"'}))
+    await db.transaction(lambda c: c.execute("UPDATE responses SET status = 'submitted' WHERE id = 2"))
     [(consultation, [text])] = await service.closings_due()  # "old-one" closed in 2020 (no vote)
     assert consultation.id == "old-one"
     assert text.startswith("🏁 <b>Final results</b>\n<b>An old consultation</b> (closed)")
-    assert "• 1 in all, 0 finished (0%)" in text and "Too late?: A (1)" in text
+    # Like /results, the leading answers are the finished responses' (the unfinished "a" is not counted).
+    assert "• 2 in all, 1 finished (50%)" in text and "Too late?: A (1)" in text
     await service.closing_posted("old-one")
     assert await service.closings_due() == []
 

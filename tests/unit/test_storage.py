@@ -12,7 +12,7 @@ import pytest
 
 from bot.core.engine import Answer, Progress
 from bot.core.i18n import Reading
-from bot.storage import recordings_repo, repos
+from bot.storage import recordings_repo, repos, votes_repo
 from bot.storage.db import Database
 from bot.storage.migrate import MIGRATIONS_DIR, MigrationError, available, migrate
 
@@ -252,5 +252,34 @@ async def test_0016_leaves_nothing_that_links_an_anonymous_answer_to_its_author(
         for table in ("answers", "photos", "reminders"):  # in key order: the order of writing is gone
             with pytest.raises(sqlite3.OperationalError, match="rowid"):
                 await database.fetch_all(f"SELECT rowid FROM {table}")
+    finally:
+        await database.close()
+
+
+async def test_ballots_stored_as_json_before_0022_count_the_same_after_it(tmp_path: Path) -> None:
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for migration in available():
+        if migration.version <= 21:
+            shutil.copy(migration.path, folder)
+    database = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        await migrate(database, folder)
+        ballots = [("ann", '["b", "a"]'), ("ben", '["i12"]'), ("cat", "[]"), ("ann", '["a", "b", "c-1"]')]
+        await database.transaction(
+            lambda tx: tx.executemany(
+                "INSERT INTO ballots (consultation_id, question_id, respondent, ranking, cast_on)"
+                " VALUES ('vote', 'name', ?, ?, '2026-12-01')",
+                ballots,
+            )
+        )
+        await migrate(database)
+        latest = await database.read(lambda c: votes_repo.latest_ballots(c, "vote", "name"))
+        assert sorted(latest) == [((), 1), (("a", "b", "c-1"), 1), (("i12",), 1)]  # ann's latest counts
+        await database.transaction(
+            lambda c: votes_repo.add_ballot(c, "vote", "name", "ben", ("a",), "2026-12-02")
+        )
+        latest = await database.read(lambda c: votes_repo.latest_ballots(c, "vote", "name"))
+        assert sorted(latest) == [((), 1), (("a",), 1), (("a", "b", "c-1"), 1)]
     finally:
         await database.close()

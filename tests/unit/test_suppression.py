@@ -13,8 +13,10 @@ from bot.core import irv
 from bot.core.engine import Answer
 from bot.core.models import Consultation, RankedQuestion
 from bot.core.suppression import Cell, band, protect, protect_each
+from bot.core.tallies import tally
 from bot.exports import officer_table
-from bot.votes import VoteResult
+from bot.votes import VoteResult, vote_table
+from tests.unit.counting import counted
 
 FEWER = "fewer than 5"
 
@@ -184,6 +186,18 @@ def _consultation(*questions: dict) -> Consultation:
     return Consultation.model_validate({"id": "c", "title": "C", "intro": "I", "questions": list(questions)})
 
 
+def _officer_rows(
+    consultation: Consultation, answers: dict[str, list[Answer]], vote: VoteResult | None = None
+) -> list[list[str]]:
+    """The officers' table from one answer per response, grouped as the database groups them."""
+    tallies = {q.id: tally(q, counted(answers.get(q.id, []))) for q in consultation.questions}
+    votes = {}
+    if vote is not None:
+        votes[vote.question.id] = (vote, vote_table(vote, tallies[vote.question.id].reached, 5))
+    _, rows = officer_table(consultation, tallies, votes, 5)
+    return rows
+
+
 PICK = {
     "id": "p",
     "type": "single_choice",
@@ -193,7 +207,7 @@ PICK = {
 
 
 def test_officers_see_every_count_as_a_band() -> None:
-    _, rows = officer_table(_consultation(PICK), {"p": [Answer("a")] * 5 + [Answer("b")]}, [], 5)
+    rows = _officer_rows(_consultation(PICK), {"p": [Answer("a")] * 5 + [Answer("b")]})
     assert [row[1:3] for row in rows] == [
         ["A", "5 to 9"],
         ["B", FEWER],
@@ -202,14 +216,14 @@ def test_officers_see_every_count_as_a_band() -> None:
     # Skipped and "rather not say" only where the question offers them: a listed 0 that could only
     # be 0 would tell a reader one category's value.
     offered = {**PICK, "optional": True, "rather_not_say": True}
-    _, rows = officer_table(_consultation(offered), {"p": [Answer("a")] * 5 + [Answer(None)]}, [], 5)
+    rows = _officer_rows(_consultation(offered), {"p": [Answer("a")] * 5 + [Answer(None)]})
     assert [row[1] for row in rows] == ["A", "B", "(skipped)", "(rather not say)", "everyone who reached it"]
 
 
 def test_a_required_five_point_scale_shows_its_last_two_points_as_one() -> None:
     """Five categories nobody can skip: all five at the top of their bands would be pinned."""
     scale = _consultation({"id": "q", "type": "scale", "text": "Rate", "labels": {1: "Bad", 5: "Good"}})
-    _, rows = officer_table(scale, {"q": [Answer(p) for p in range(1, 6) for _ in range(4)]}, [], 5)
+    rows = _officer_rows(scale, {"q": [Answer(p) for p in range(1, 6) for _ in range(4)]})
     assert [row[1:3] for row in rows] == [
         ["1 Bad", FEWER],
         ["2", FEWER],
@@ -221,14 +235,14 @@ def test_a_required_five_point_scale_shows_its_last_two_points_as_one() -> None:
 
 def test_officers_get_no_scale_average() -> None:
     scale = _consultation({"id": "q", "type": "scale", "text": "Rate"})
-    _, rows = officer_table(scale, {"q": [Answer(p) for p in [1] * 2 + [4] * 10 + [5] * 10]}, [], 5)
+    rows = _officer_rows(scale, {"q": [Answer(p) for p in [1] * 2 + [4] * 10 + [5] * 10]})
     assert not any(row[1] == "average" for row in rows)
 
 
 def test_officers_never_see_questions_asked_only_after_a_certain_answer() -> None:
     follow_pick = {**PICK, "id": "q", "text": "Then", "show_if": {"question": "p", "equals": "a"}}
     answers = {"p": [Answer("a")] * 10 + [Answer("b")] * 10, "q": [Answer("a")] * 10}
-    _, rows = officer_table(_consultation(PICK, follow_pick), answers, [], 5)
+    rows = _officer_rows(_consultation(PICK, follow_pick), answers)
     assert ["Then", "asked only after a certain answer: see the team's results", "", ""] in rows
     assert not any(row[0] == "Then" and row[2] for row in rows)
 
@@ -247,7 +261,7 @@ def _vote(ballots: list[tuple[str, ...]], reached: int) -> list[list[str]]:
     assert isinstance(question, RankedQuestion)
     count = irv.count(ballots, ["a", "b", "c"], "seed")
     answers = {"v": [Answer(ballot) for ballot in ballots] + [Answer(None)] * (reached - len(ballots))}
-    _, rows = officer_table(vote, answers, [VoteResult(vote, question, count, len(ballots))], 5)
+    rows = _officer_rows(vote, answers, VoteResult(vote, question, count, len(ballots)))
     return [row[1:3] for row in rows]
 
 

@@ -1,0 +1,77 @@
+"""SQL for the results: each question's tally over every finished response, grouped by SQLite, so
+the work left to Python grows with the number of different answers, not of young people."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from sqlite3 import Connection
+
+from bot.core.engine import DECLINED, Answer
+from bot.core.models import Question, RankedQuestion, TextQuestion
+from bot.core.tallies import QuestionTally, tally
+from bot.storage.repos import decode_value, encode_value
+
+# Every character `str.strip()` removes (tests/unit/test_answer_counts.py checks the list), so SQLite's
+# trim() decides "has any words" exactly as the tally does.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# Stands for every typed answer with any words in it: they are only counted, so SQLite folds them
+# into one group rather than handing each young person's words over.
+WORDS = encode_value(Answer("words"))
+_DECLINED = encode_value(Answer(DECLINED))
+
+
+def tallies(db: Connection, consultation_id: str, questions: Sequence[Question]) -> dict[str, QuestionTally]:
+    """Each of `questions` tallied over the consultation's finished responses (each different
+    answer decoded once).
+
+    Two kinds of answer are only counted, so SQLite folds them before they reach Python: typed
+    answers with any words (into WORDS), and votes (into "placed an option" or not). A vote's
+    per-option figures come from its instant-runoff count (`bot.votes.count_votes`), so its tally
+    here has none: only how many answered, skipped, would rather not say, or no longer fit."""
+    wanted = {q.id: q for q in questions}
+    typed = [q.id for q in questions if isinstance(q, TextQuestion)]
+    votes = [q for q in questions if isinstance(q, RankedQuestion) and q.options]
+    folded: list[str] = []
+    params: list[object] = []
+    if typed:
+        folded.append(
+            f"WHEN a.question_id IN ({_marks(typed)}) AND a.value != ? AND json_type(a.value) = 'text'"
+            " AND trim(json_extract(a.value, '$'), ?) != '' THEN ?"
+        )
+        params += [*typed, _DECLINED, WHITESPACE, WORDS]
+    for vote in votes:
+        options = [o.id for o in vote.options]
+        folded.append(
+            "WHEN a.question_id = ? AND json_type(a.value) = 'array' THEN CASE WHEN EXISTS"
+            f" (SELECT 1 FROM json_each(a.value) AS placed WHERE placed.value IN ({_marks(options)}))"
+            " THEN ? ELSE '[]' END"
+        )
+        params += [vote.id, *options, encode_value(Answer((options[0],)))]
+    found = {q.id: tally(q, []) for q in questions}
+    if not wanted:
+        return found
+    answer = f"CASE {' '.join(folded)} ELSE a.value END" if folded else "a.value"
+    rows = db.execute(
+        f"SELECT a.question_id, {answer} AS answer, count(*)"
+        " FROM responses r JOIN answers a ON a.response_id = r.id"
+        # "+": the question filters rows read in order, rather than costing a look-up per question.
+        f" WHERE r.consultation_id = ? AND r.status = 'submitted' AND +a.question_id IN ({_marks(wanted)})"
+        " GROUP BY a.question_id, answer",
+        (*params, consultation_id, *wanted),
+    )
+    answers: dict[str, list[tuple[Answer, int]]] = {}
+    for question_id, value, count in rows:
+        answers.setdefault(question_id, []).append((Answer(decode_value(value)), count))
+    for question_id, given in answers.items():
+        found[question_id] = tally(wanted[question_id], given)
+    for vote in votes:
+        found[vote.id] = replace(found[vote.id], placed={}, average_rank={}, borda={})
+    return found
+
+
+def _marks(items: Sequence[object]) -> str:
+    return ",".join("?" * len(items))
