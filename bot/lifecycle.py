@@ -94,11 +94,12 @@ class Lifecycle:
     async def closings_due(self) -> list[tuple[Consultation, list[str]]]:
         """Closed consultations whose final results the team has not had, with those results."""
         now = self._clock()
+        closed = self._closed(now)  # from the catalogue on the loop that changes it, not in the thread
 
         def gather(db: Connection) -> list[tuple[Consultation, list[str]]]:
             due = []
             started = repos.database_started(db)
-            for consultation in self._closed(now):
+            for consultation in closed:
                 assert consultation.closes_at is not None
                 if lifecycle_repo.closing_posted(db, consultation.id):
                     continue

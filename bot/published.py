@@ -112,7 +112,8 @@ async def publication(votes: Votes, consultation: Consultation) -> Publication |
 async def freeze_closed(votes: Votes) -> None:
     """Freeze what is published about each consultation that has closed, as the lifecycle job
     finds it closed: a /deleteme between the close and the first reader changes nothing either."""
-    for consultation in votes.catalogue.consultations.values():
+    # A copy: the catalogue can change while each publication is built beside the loop.
+    for consultation in list(votes.catalogue.consultations.values()):
         try:
             await publication(votes, consultation)
         except Exception:  # one that cannot be built must not keep the others from being frozen

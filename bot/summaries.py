@@ -109,11 +109,11 @@ def consultation_lines(
         counts = f"{figures.new} new since the last summary; {counts}"
     state = "open" if consultation.is_open(now) else "closed"
     lines = [f"<b>{escape(consultation.title)}</b> ({state}{closes})", f"• {counts}"]
-    for question in choice_questions:
-        top = leading(tallies[question.id])
-        if top:
-            lines.append(f"• {escape(_short(question.text))}: {escape(top)}")
-    return lines
+    tops = [(question, leading(tallies[question.id])) for question in choice_questions]
+    answered = [f"• {escape(_short(question.text))}: {escape(top)}" for question, top in tops if top]
+    if answered:
+        lines[-1] += "; answers below from the finished ones"
+    return lines + answered
 
 
 class Summaries:
@@ -153,6 +153,8 @@ class Summaries:
         """The summary: Telegram HTML, one line per fact; a chart when it adds something; and the
         marks it has seen."""
         now = self._clock()
+        # Read from the catalogue here, on the loop that changes it, not in gather's thread.
+        open_now, coming_up = list(self.catalogue.open_now(now)), self._coming_up(now)
 
         def gather(db: Connection) -> Summary:
             since = summary_repo.last_marks(db)
@@ -162,7 +164,7 @@ class Summaries:
                     f"⏰ Late: this was due {_when(due_at, self._tz)}, when the bot was not running."
                 )
             bars = []
-            for consultation in self.catalogue.open_now(now):
+            for consultation in open_now:
                 lines += ["", *consultation_lines(db, consultation, since.responses, now)]
                 lines += [_leading_in_vote(result) for result in count_votes(db, consultation)]
                 counts = summary_repo.consultation_figures(db, consultation.id, 0)
@@ -198,7 +200,7 @@ class Summaries:
                     f"⚠️ <b>Messages set aside</b>: {set_aside} in the last 7 days could not be handled "
                     "(the bot's log says why)"
                 )
-            lines += self._coming_up(now)
+            lines += coming_up
             return Summary("\n".join(lines), responses_chart(bars), summary_repo.current_marks(db))
 
         return await self.db.read_aside(gather)  # over every answer: beside the loop, chart and all

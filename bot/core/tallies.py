@@ -51,6 +51,8 @@ NO_FIGURE = "–"  # a percentage of nobody, or an average of nothing
 
 # Each distinct stored answer to a question and how many responses gave it.
 Counted = Sequence[tuple[Answer, int]]
+# Their values, neither skipped nor declined, each with its count.
+Values = Sequence[tuple[object, int]]
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,6 @@ def tally(question: Question, answers: Counted) -> QuestionTally:
         names = sum(n for v, n in values if isinstance(v, str) and v)
         return _with(base, values, names, items=names)
     return _with(base, values, sum(n for _, n in values))  # a type this module does not know yet
-
-
-Values = Sequence[tuple[object, int]]  # answers' values (neither skipped nor declined), each with its count
 
 
 def _with(base: QuestionTally, values: Values, answered: int, **figures: object) -> QuestionTally:

@@ -22,6 +22,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
@@ -59,6 +60,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 
 T = TypeVar("T")
+ASIDE_THREADS = 2  # long reads at once (results, exports); more wait their turn
 Work = Callable[[sqlite3.Connection], T]
 
 
@@ -66,6 +68,13 @@ class Database:
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self._connection = connection
         self.path = path
+        # For `read_aside`: the file named once (a later change of directory cannot move it), and
+        # threads of its own, so long reads never hold up the intake's fsync or photo cleaning,
+        # which share asyncio's default pool.
+        self._read_only_uri = f"{path.resolve().as_uri()}?mode=ro"
+        self._aside = ThreadPoolExecutor(max_workers=ASIDE_THREADS, thread_name_prefix="read-aside")
+        self._reading_aside = 0
+        self._checkpoint_owed = False  # an erasure's checkpoint that our own aside readers held back
 
     @classmethod
     async def open(cls, path: Path) -> Database:
@@ -93,14 +102,17 @@ class Database:
         with contextlib.suppress(sqlite3.Error):
             self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._connection.close()
+        self._aside.shutdown(wait=False, cancel_futures=True)
 
     async def forget_old_pages(self) -> None:
         """After an erasure: fold the write-ahead log into the file and cut it to nothing, so the
         deleted words survive in neither (secure_delete has zeroed them in the file). On the loop:
-        it is rare, and the connection is this thread's. Another process reading (a backup, the
-        health check) can hold old pages back; the next checkpoint takes them then."""
+        it is rare, and the connection is this thread's. A reader can hold old pages back: one of
+        ours beside the loop (`read_aside`), and it is done again as soon as the last one ends;
+        another process (a backup, the health check), and the next checkpoint takes them then."""
         busy, _, _ = self._connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy:
+        self._checkpoint_owed = bool(busy) and self._reading_aside > 0
+        if busy and not self._checkpoint_owed:
             log.warning("The write-ahead log could not be emptied after an erasure (another reader)")
 
     async def transaction(self, work: Work[T]) -> T:
@@ -150,13 +162,18 @@ class Database:
     async def read_aside(self, work: Work[T]) -> T:
         """Run a long read-only `work` (results over every answer, an export) on a connection of its
         own in a thread, so young people's updates go on being handled meanwhile. It sees one
-        snapshot of what was committed when it began (WAL lets it read beside the writer)."""
-        return await asyncio.to_thread(self._read_snapshot, work)
+        snapshot: what was committed when its first statement ran (WAL lets it read beside the
+        writer). `work` must not touch anything the loop changes (the catalogue): pass it in."""
+        self._reading_aside += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._aside, self._read_snapshot, work)
+        finally:
+            self._reading_aside -= 1
+            if self._checkpoint_owed and self._reading_aside == 0:
+                await self.forget_old_pages()
 
     def _read_snapshot(self, work: Work[T]) -> T:
-        connection = sqlite3.connect(
-            f"{self.path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-        )
+        connection = sqlite3.connect(self._read_only_uri, uri=True, isolation_level=None)
         try:
             connection.row_factory = sqlite3.Row
             connection.execute("BEGIN")  # one snapshot for every statement of `work`

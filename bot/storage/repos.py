@@ -101,15 +101,19 @@ def set_current_consultation(
 ) -> None:
     """Mark the response to `consultation_id` as the one they are taking now (None: none), among
     their responses under `respondents` ({consultation id: their pseudonym})."""
+    # Nearly every step leaves it as it was: rows already right are not written again (nor
+    # copied into the write-ahead log at commit).
     marks = ",".join("?" * len(respondents))
+    keep = (consultation_id, respondents.get(consultation_id or ""))
     db.execute(
-        f"UPDATE responses SET current = 0 WHERE current = 1 AND respondent IN ({marks})",
-        list(respondents.values()),
+        f"UPDATE responses SET current = 0 WHERE current = 1 AND respondent IN ({marks})"
+        " AND NOT (consultation_id IS ? AND respondent IS ?)",
+        (*respondents.values(), *keep),
     )
     if consultation_id is not None:
         db.execute(
-            "UPDATE responses SET current = 1 WHERE consultation_id = ? AND respondent = ?",
-            (consultation_id, respondents[consultation_id]),
+            "UPDATE responses SET current = 1 WHERE consultation_id = ? AND respondent = ? AND current = 0",
+            keep,
         )
 
 

@@ -3,12 +3,12 @@ the work left to Python grows with the number of different answers, not of young
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from sqlite3 import Connection
 
 from bot.core.engine import DECLINED, Answer
-from bot.core.models import Question, RankedQuestion, TextQuestion
+from bot.core.models import PhotoQuestion, Question, RankedQuestion, TextQuestion
 from bot.core.tallies import QuestionTally, tally
 from bot.storage.repos import decode_value, encode_value
 
@@ -28,12 +28,14 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
     """Each of `questions` tallied over the consultation's finished responses (each different
     answer decoded once).
 
-    Two kinds of answer are only counted, so SQLite folds them before they reach Python: typed
-    answers with any words (into WORDS), and votes (into "placed an option" or not). A vote's
+    Some answers are only counted, so SQLite folds them before they reach Python: typed answers
+    and photos' names with any words (into WORDS), and votes (into "placed an option" or not).
+    Whatever is not folded reaches the tally as stored, so a fold only ever has to be sure. A vote's
     per-option figures come from its instant-runoff count (`bot.votes.count_votes`), so its tally
     here has none: only how many answered, skipped, would rather not say, or no longer fit."""
     wanted = {q.id: q for q in questions}
-    typed = [q.id for q in questions if isinstance(q, TextQuestion)]
+    # Typed words and photos alike: a string with any words is an answer to both, only counted.
+    typed = [q.id for q in questions if isinstance(q, TextQuestion | PhotoQuestion)]
     votes = [q for q in questions if isinstance(q, RankedQuestion) and q.options]
     folded: list[str] = []
     params: list[object] = []
@@ -46,7 +48,9 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
     for vote in votes:
         options = [o.id for o in vote.options]
         folded.append(
-            "WHEN a.question_id = ? AND json_type(a.value) = 'array' THEN CASE WHEN EXISTS"
+            # Not one holding a NUL ("\u0000" in JSON): SQLite's JSON functions cut strings there.
+            "WHEN a.question_id = ? AND json_type(a.value) = 'array' AND instr(a.value, '\\u0000') = 0"
+            " THEN CASE WHEN EXISTS"
             f" (SELECT 1 FROM json_each(a.value) AS placed WHERE placed.value IN ({_marks(options)}))"
             " THEN ? ELSE '[]' END"
         )
@@ -60,7 +64,7 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
         " FROM responses r JOIN answers a ON a.response_id = r.id"
         # "+": the question filters rows read in order, rather than costing a look-up per question.
         f" WHERE r.consultation_id = ? AND r.status = 'submitted' AND +a.question_id IN ({_marks(wanted)})"
-        " GROUP BY a.question_id, answer",
+        " GROUP BY 1, 2",  # by position: a column named like the alias would win in GROUP BY
         (*params, consultation_id, *wanted),
     )
     answers: dict[str, list[tuple[Answer, int]]] = {}
@@ -73,5 +77,5 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
     return found
 
 
-def _marks(items: Sequence[object]) -> str:
+def _marks(items: Collection[object]) -> str:
     return ",".join("?" * len(items))

@@ -9,6 +9,7 @@ question the same figures as tallying, one at a time, the answers the finished r
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import random
 import sqlite3
 import sys
@@ -47,10 +48,11 @@ CONSULTATION = Consultation.model_validate(
             {"id": "order", "type": "ranking", "text": "Order", "options": OPTIONS},
             {"id": "vote", "type": "ranked", "text": "Vote", "options": OPTIONS, "optional": True},
             {"id": "words", "type": "text", "text": "Words", "optional": True},
+            {"id": "pic", "type": "photo", "text": "A photo", "optional": True},
         ],
     }
 )
-TYPED = ["words"]
+TYPED = ["words", "pic"]
 
 
 def _answer(question: Question, rng: random.Random) -> Answer:
@@ -64,6 +66,8 @@ def _answer(question: Question, rng: random.Random) -> Answer:
         return Answer(rng.choice(["gone", 9, ("gone",), "  "]))  # an option since removed, etc.
     if isinstance(question, ScaleQuestion):
         return Answer(rng.randint(question.min, question.max))
+    if question.id == "pic":
+        return Answer(rng.choice(["a1.jpg", "b2.jpg", ""]))
     if question.id == "words":
         return Answer(rng.choice(["more buses", "a quiet room", " wifi\u3000", "\u2003", "\n"]))
     ids = [o["id"] for o in OPTIONS]
@@ -140,3 +144,41 @@ async def test_grouped_counts_agree_with_counting_every_answer(tmp_path, seed: i
 def test_sqlite_trims_exactly_what_python_strips() -> None:
     every = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
     assert every == results_repo.WHITESPACE
+
+
+# Stored values the bot's own encoder never writes, but a database can hold: other spellings of the
+# same JSON, a NUL inside a vote's id (SQLite's JSON functions cut strings there), the "rather not
+# say" marker spelt differently, whitespace-only words.
+ODD_VALUES = {
+    "pick": ['"\\u0072ed"', '"red"', "1", "true", "null"],
+    "rate": ["1", "1.0", "true", "4", '"4"'],
+    "vote": ['["red\\u0000x"]', '["red", "red"]', '["gone", "blue"]', '"red"', "[]", "[1]"],
+    "words": ['"\\u3000"', '"\\u0000rather\\u002dnot-say"', '"\\u0000rather-not-say"', '"hi\\u0000"', "7"],
+}
+
+
+async def test_values_spelt_another_way_are_counted_as_one_by_one(tmp_path) -> None:
+    db = await Database.open(tmp_path / "odd.sqlite3")
+    await migrate(db)
+
+    def store(c: sqlite3.Connection) -> None:
+        for n, row in enumerate(itertools.zip_longest(*ODD_VALUES.values())):
+            stored = repos.create_response(c, CONSULTATION.id, f"r{n}", None, Progress(), NOW)
+            c.execute("UPDATE responses SET status = 'submitted' WHERE id = ?", (stored.id,))
+            for question_id, raw in zip(ODD_VALUES, row, strict=True):
+                if raw is not None:
+                    c.execute(
+                        "INSERT INTO answers (response_id, question_id, value, answered_at)"
+                        " VALUES (?, ?, ?, ?)",
+                        (stored.id, question_id, raw, NOW.isoformat()),
+                    )
+
+    await db.transaction(store)
+    grouped = await db.read(lambda c: results_repo.tallies(c, CONSULTATION.id, CONSULTATION.questions))
+    for question in CONSULTATION.questions:
+        one_by_one = [(Answer(repos.decode_value(raw)), 1) for raw in ODD_VALUES.get(question.id, [])]
+        expected = tally(question, one_by_one)
+        if isinstance(question, RankedQuestion):
+            expected = dataclasses.replace(expected, placed={}, average_rank={}, borda={})
+        assert grouped[question.id] == expected, question.id
+    await db.close()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import shutil
 import sqlite3
+import threading
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -265,7 +268,14 @@ async def test_ballots_stored_as_json_before_0022_count_the_same_after_it(tmp_pa
     database = await Database.open(tmp_path / "db.sqlite3")
     try:
         await migrate(database, folder)
-        ballots = [("ann", '["b", "a"]'), ("ben", '["i12"]'), ("cat", "[]"), ("ann", '["a", "b", "c-1"]')]
+        twelve = [f"o{n}" for n in (12, 3, 7, 1, 11, 5, 9, 2, 10, 4, 8, 6)]
+        ballots = [
+            ("ann", '["b", "a"]'),
+            ("ben", '["i12"]'),
+            ("cat", "[]"),
+            ("dan", json.dumps(twelve)),
+            ("ann", '["a", "b", "c-1"]'),
+        ]
         await database.transaction(
             lambda tx: tx.executemany(
                 "INSERT INTO ballots (consultation_id, question_id, respondent, ranking, cast_on)"
@@ -275,11 +285,38 @@ async def test_ballots_stored_as_json_before_0022_count_the_same_after_it(tmp_pa
         )
         await migrate(database)
         latest = await database.read(lambda c: votes_repo.latest_ballots(c, "vote", "name"))
-        assert sorted(latest) == [((), 1), (("a", "b", "c-1"), 1), (("i12",), 1)]  # ann's latest counts
+        assert sorted(latest) == [((), 1), (("a", "b", "c-1"), 1), (("i12",), 1), (tuple(twelve), 1)]
         await database.transaction(
             lambda c: votes_repo.add_ballot(c, "vote", "name", "ben", ("a",), "2026-12-02")
         )
         latest = await database.read(lambda c: votes_repo.latest_ballots(c, "vote", "name"))
-        assert sorted(latest) == [((), 1), (("a",), 1), (("a", "b", "c-1"), 1)]
+        assert sorted(latest) == [((), 1), (("a",), 1), (("a", "b", "c-1"), 1), (tuple(twelve), 1)]
+    finally:
+        await database.close()
+
+
+async def test_an_erasures_checkpoint_held_back_by_a_long_read_is_done_when_it_ends(tmp_path: Path) -> None:
+    """`/deleteme` empties the write-ahead log; one of the bot's own long reads (results, an export)
+    holding old pages then must not leave the erased words there."""
+    database = await Database.open(tmp_path / "db.sqlite3")
+    try:
+        await migrate(database)
+        reading, finish = threading.Event(), threading.Event()
+
+        def long_read(c: sqlite3.Connection) -> int:
+            count = c.execute("SELECT count(*) FROM participants").fetchone()[0]
+            reading.set()
+            finish.wait(10)
+            return count
+
+        read = asyncio.create_task(database.read_aside(long_read))
+        assert await asyncio.to_thread(reading.wait, 10)
+        await database.transaction(lambda c: c.execute("CREATE TABLE erased (words TEXT)"))
+        await database.forget_old_pages()  # the erasure's checkpoint, while the read holds old pages
+        log = tmp_path / "db.sqlite3-wal"
+        assert log.stat().st_size > 0
+        finish.set()
+        assert await read == 0
+        assert log.stat().st_size == 0
     finally:
         await database.close()
