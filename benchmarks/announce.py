@@ -207,6 +207,9 @@ async def run(people: int, kill_at: float | None, keep: Path | None = None) -> R
             try:
                 await bot.start()
                 fake.push_raw_update(worker.make_message_update("/announce pets"))
+                # It asks first ("Send the invitation … to N young people?"): the worker taps Send.
+                await _until(lambda: any(m.inline_keyboard for m in worker.messages), 60)
+                fake.push_raw_update(worker.make_callback_update("📣 Send"))
                 deadline = time.monotonic() + 120 + people / 20
                 if kill_at is not None:
                     asked = _Asked(fake)

@@ -37,8 +37,10 @@ def test_announcement_benchmark_runs_through_a_kill(capsys: pytest.CaptureFixtur
 
     assert announce(["--people", "60"]) == 0
     out = capsys.readouterr().out
-    for line in ("invitations delivered     60", "messages/s", "429s received", "on the wire at the kill"):
+    for line in ("invitations delivered", "messages/s", "429s received", "on the wire at the kill"):
         assert line in out
+    # Nobody is ever missed; one on the wire at the kill may arrive twice (a kill is at a random moment).
+    assert "lost                      0 " in out
     assert "run: ok" in out
 
 

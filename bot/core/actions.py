@@ -49,7 +49,10 @@ class Kind(StrEnum):
     SHORTLIST = (
         "sl"  # consultation and question: the vote; value: "+<idea id>" to add, "-<idea id>" to remove
     )
+    # A send or a close the team asked for, confirmed: value YES to do it, NO to cancel
     CLOSE = "cl"  # consultation: the one to close now
+    ANNOUNCE = "an"  # consultation: the one whose invitation to send
+    YOU_SAID = "ys"  # the "you said, we did" words waiting under the tapped question
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ from sqlite3 import Connection
 
 from bot.core.i18n import Reading
 
+# Who an announcement invites: everyone who asked for updates and has not blocked the bot.
+AUDIENCE = "SELECT user_id FROM participants WHERE wants_updates = 1 AND active = 1"
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -39,11 +42,20 @@ def create(db: Connection, consultation_id: str, worker_id: int, now: datetime) 
         return None
     announcement_id = cursor.lastrowid
     db.execute(
-        "INSERT INTO announcement_sends (announcement_id, user_id)"
-        " SELECT ?, user_id FROM participants WHERE wants_updates = 1 AND active = 1",
+        f"INSERT INTO announcement_sends (announcement_id, user_id) SELECT ?, user_id FROM ({AUDIENCE})",
         (announcement_id,),
     )
     return announcement_id
+
+
+def audience(db: Connection) -> int:
+    """How many young people an announcement made now would invite."""
+    return db.execute(f"SELECT count(*) FROM ({AUDIENCE})").fetchone()[0]
+
+
+def announced(db: Connection, consultation_id: str) -> bool:
+    row = db.execute("SELECT 1 FROM announcements WHERE consultation_id = ?", (consultation_id,)).fetchone()
+    return row is not None
 
 
 def set_progress_message(db: Connection, announcement_id: int, chat_id: int, message_id: int) -> None:

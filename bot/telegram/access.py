@@ -60,10 +60,34 @@ GRANT_USAGE = (
 )
 
 
+# What each team command needs after it, and an example, for /help (the menus have no room).
+USAGE = {
+    "results": ("<consultation id>", "/results hub-design"),
+    "export": ("<consultation id>", "/export hub-design"),
+    "shortlist": ("<vote id>", "/shortlist service-name-vote"),
+    "close": ("<consultation id>", "/close hub-design"),
+    "poster": ("<consultation id>", "/poster hub-design"),
+    "announce": ("<consultation id>", "/announce hub-design"),
+    "preview": ("<consultation id>", "/preview hub-design"),
+    "launch": ("<consultation id>", "/launch hub-design"),
+    "archive": ("<consultation id>", "/archive hub-design"),
+    "reply": ("<feedback number> <words>", "/reply 12 Thanks, we've passed this on."),
+    "yousaid": ("<what changed>", "/yousaid You asked for later opening: the hub now opens until 9pm."),
+    "grant": ("<Telegram id> worker|officer", "/grant 123456789 worker"),
+    "revoke": ("<Telegram id>", "/revoke 123456789"),
+}
+
+
+def _help_line(command: BotCommand) -> str:
+    needs, example = USAGE.get(command.command, ("", ""))
+    line = f"/{command.command}{' ' + needs if needs else ''} – {command.description}"
+    return f"{line} (e.g. {example})" if example else line
+
+
 def staff_help(role: Role) -> str:
-    """What /help adds for someone with a role."""
+    """What /help adds for someone with a role: each command with what it needs and an example."""
     lines = [f"\n\nYou are {ROLE_NAMES[role]}. Your team commands:"]
-    lines += [f"/{command.command} – {command.description}" for command in COMMANDS_BY_ROLE[role]]
+    lines += [_help_line(command) for command in COMMANDS_BY_ROLE[role]]
     if role != "officer":
         lines.append("To add a consultation, send me its YAML file: it is checked and saved as a draft.")
     return "\n".join(lines)
@@ -134,7 +158,31 @@ class Access:
             if granting and role
             else f"{user_id} has no team role now."
         )
-        await message.reply_text(done)
+        told = await _tell(context.bot, user_id, _told(role if granting else None))
+        await message.reply_text(done if told else f"{done} {NOT_TOLD}")
+
+
+NOT_TOLD = (
+    "I couldn't tell them: they haven't started a chat with me yet (or blocked me). "
+    "Ask them to open the bot and send /start; their commands are there once they do."
+)
+
+
+def _told(role: Role | None) -> str:
+    """What the person is told when their role changes."""
+    if role is None:
+        return "Your team role on youthvoice has been taken away. You can still use it as anyone can."
+    return f"You are now {ROLE_NAMES[role]} on youthvoice. Send /help to see your team commands."
+
+
+async def _tell(bot: Bot, user_id: int, text: str) -> bool:
+    """Whether the message reached them (a bot cannot write first to someone who never started it)."""
+    try:
+        await bot.send_message(user_id, text)
+    except TelegramError as error:
+        log.info("Could not tell user %s about their role: %s", user_id, error)
+        return False
+    return True
 
 
 def _forwarded_from(message: Message) -> int | None:

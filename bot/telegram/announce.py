@@ -27,18 +27,28 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from telegram import Bot, Update
+from telegram import Bot, Message, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind
+from bot.core.models import Consultation
 from bot.core.screens import Button, Screen
 from bot.storage import announce_repo, feedback_repo
 from bot.storage.db import Database
 from bot.surveys import Catalogue
 from bot.telegram.handlers import send_screen
-from bot.telegram.team import TeamChat, retry_wait, staff_consultation
+from bot.telegram.team import (
+    NO,
+    YES,
+    TeamChat,
+    cancelled,
+    confirm_keyboard,
+    retry_wait,
+    staff_consultation,
+    young_people,
+)
 
 log = logging.getLogger(__name__)
 
@@ -70,34 +80,67 @@ class Announcer:
         self._sending = asyncio.Lock()  # the timer and a new /announce must not send twice
 
     def register(self, application: Application) -> None:
-        application.add_handler(CommandHandler("announce", self.announce))
+        application.add_handlers(
+            [
+                CommandHandler("announce", self.announce),
+                CallbackQueryHandler(self.send, pattern=f"^{Kind.ANNOUNCE.value}\\|"),
+            ]
+        )
 
     async def announce(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/announce <id>: invite everyone who asked for updates, once per consultation."""
-        message, worker = update.effective_message, update.effective_user
-        assert message is not None and worker is not None
+        """/announce <id>: asks first how many young people it will invite, once per consultation."""
+        message = update.effective_message
+        assert message is not None
         consultation = await staff_consultation(
             self.team, self.catalogue, update, context.args, "/announce <id>"
         )
-        if consultation is None:
+        if consultation is None or not await self._can_announce(message, consultation):
             return
-        if not consultation.is_open(self.clock()):
-            await message.reply_text(f"“{consultation.title}” is not open, so there is nothing to invite to.")
+        invited = await self.db.read(announce_repo.audience)
+        await message.reply_text(
+            f"Send the invitation to “{consultation.title}” to {young_people(invited)}"
+            " who asked for updates?",
+            reply_markup=confirm_keyboard(Kind.ANNOUNCE, consultation.id, "📣 Send"),
+        )
+
+    async def send(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send or Cancel under the /announce question: an announcement begins (only the first tap)."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: bool(a.consultation) and a.value in (YES, NO))
+        shown = query.message
+        if action is None or not isinstance(shown, Message):
             return
-        now = self.clock()
+        if action.value == NO:
+            await cancelled(update)
+            return
+        consultation, now = self.catalogue.find(action.consultation), self.clock()
+        if consultation is None or not consultation.is_open(now):
+            await query.answer("It is not open now, so there is nothing to invite to.", show_alert=True)
+            return
         announcement = await self.db.transaction(
             lambda db: announce_repo.create(db, consultation.id, worker.id, now)
         )
-        if announcement is None:
-            await message.reply_text(f"“{consultation.title}” has been announced already.")
+        if announcement is None:  # a second tap, or another worker's: the first one is sending
+            await query.answer("It has been announced already.")
             return
-        counts = await self.db.read(lambda db: announce_repo.progress(db, announcement))
-        shown = await message.reply_text(progress_text(consultation.title, counts))
+        await query.answer()
         await self.db.transaction(
             lambda db: announce_repo.set_progress_message(db, announcement, shown.chat_id, shown.message_id)
         )
+        await self._show_progress(context.bot, announcement)  # the question becomes the progress
         # In the background: nobody's message (least of all a cry for help) waits behind it.
         context.application.create_task(self.deliver(context.application), name="announce")
+
+    async def _can_announce(self, message: Message, consultation: Consultation) -> bool:
+        """Open, and not announced before; if not, the worker is told why."""
+        if not consultation.is_open(self.clock()):
+            await message.reply_text(f"“{consultation.title}” is not open, so there is nothing to invite to.")
+            return False
+        if await self.db.read(lambda db: announce_repo.announced(db, consultation.id)):
+            await message.reply_text(f"“{consultation.title}” has been announced already.")
+            return False
+        return True
 
     async def deliver(self, application: Application) -> None:
         """Send what is pending, a batch at a time, until none is left, the bot stops, or

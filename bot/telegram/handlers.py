@@ -31,6 +31,8 @@ from bot.telegram.render import keyboard, split_text
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
+STAFF_WELCOME = "👋 Hello. This is youthvoice's team side."
+STAFF_TRY_IT = "\n\nTo go through a consultation as a young person would: /preview <consultation id>."
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
@@ -99,8 +101,14 @@ class YoungPeople:
         return spoken
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Welcome and consent, then the open consultations (or the one a deep link named)."""
+        """Welcome and consent, then the open consultations (or the one a deep link named). Staff
+        get their own commands instead: the young people's privacy notice is not for them (a deep
+        link still opens the consultation as a young person sees it)."""
         payload = context.args[0] if context.args else ""
+        role = self.conversation.roles.of(_user_id(update))
+        if role is not None and not payload:
+            await self.show(update, Reply([Screen(STAFF_WELCOME + staff_help(role) + STAFF_TRY_IT)]))
+            return
         await self.show(update, await self.conversation.start(_user_id(update), payload))
 
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -19,7 +19,15 @@ from bot.ideas import Ideas, Shortlisting
 from bot.photo_answers import PhotoAnswers
 from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 from bot.surveys import Catalogue
-from bot.telegram.team import NOT_ALLOWED, TeamChat, edit_quietly, staff_consultation
+from bot.telegram.team import (
+    NO,
+    NOT_ALLOWED,
+    TeamChat,
+    cancelled,
+    confirm_keyboard,
+    edit_quietly,
+    staff_consultation,
+)
 from bot.votes import Votes
 
 log = logging.getLogger(__name__)
@@ -288,15 +296,7 @@ class Moderation:
             return
         await message.reply_text(
             f"Close “{consultation.title}” now? No more answers or ballots will be accepted.",
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            "🔒 Yes, close it now", callback_data=Action(Kind.CLOSE, consultation.id).encode()
-                        )
-                    ]
-                ]
-            ),
+            reply_markup=confirm_keyboard(Kind.CLOSE, consultation.id, "🔒 Yes, close it now"),
         )
 
     async def confirm_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -304,6 +304,9 @@ class Moderation:
         assert query is not None and worker is not None
         action = await self.team.staff_tap(update, lambda a: bool(a.consultation))
         if action is None:
+            return
+        if action.value == NO:
+            await cancelled(update)
             return
         closed = await self.votes.close(action.consultation, worker.id)
         consultation = self.catalogue.find(action.consultation)

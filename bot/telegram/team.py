@@ -81,6 +81,38 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=action.encode())]])
 
 
+# A question before something that cannot be taken back (a message to many young people, closing
+# a consultation): its two buttons carry YES or NO.
+YES, NO = "1", "0"
+CANCELLED = "Cancelled: nothing was done."
+YOU_SAID_GONE = "This was sent or cancelled already (or the bot restarted): send /yousaid again."
+
+
+def confirm_keyboard(kind: Kind, consultation: str, yes: str) -> InlineKeyboardMarkup:
+    """`yes` does what the question asks; Cancel does nothing."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(yes, callback_data=Action(kind, consultation, value=YES).encode()),
+                InlineKeyboardButton("✖️ Cancel", callback_data=Action(kind, consultation, value=NO).encode()),
+            ]
+        ]
+    )
+
+
+async def cancelled(update: Update) -> None:
+    """A Cancel tap: answered, and the question says nothing was done (its buttons gone)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer("Cancelled.")
+    if isinstance(query.message, Message):
+        await edit_quietly(query.message, CANCELLED)
+
+
+def young_people(n: int) -> str:
+    return f"{n} young person" if n == 1 else f"{n} young people"
+
+
 def _acknowledge_keyboard(group: AlertGroup) -> InlineKeyboardMarkup:
     return _keyboard(ACKNOWLEDGE_LABEL, Action(Kind.ACKNOWLEDGE, value=str(group.lead_id)))
 
@@ -206,6 +238,9 @@ class TeamChat:
         # One delivery at a time, or a timed run and a triggered one could post an alert twice.
         self._delivering = asyncio.Lock()
         self._summarising = asyncio.Lock()
+        # "You said, we did" words waiting for Send, by (chat id, message id) of the question. In
+        # memory: after a restart the worker is asked to send /yousaid again.
+        self._you_said: dict[tuple[int, int], str] = {}
 
     def warn_if_nowhere_to_post(self) -> None:
         if self.settings.safeguarding_chat is None:
@@ -222,6 +257,7 @@ class TeamChat:
                 CommandHandler("summary", self.summary_now),
                 CommandHandler("chatid", self.chat_id, filters=filters.ChatType.GROUPS),
                 CommandHandler("yousaid", self.you_said),
+                CallbackQueryHandler(self.send_you_said, pattern=f"^{Kind.YOU_SAID.value}\\|"),
             ]
         )  # registered before young people's handlers, so these win for their commands and buttons
 
@@ -526,11 +562,35 @@ class TeamChat:
             await message.reply_text(_too_long(len(words), PUBLIC_UPDATE_MAX))
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
-        progress = await message.reply_text(f"Sending to {len(subscribers)} young people…")
-        # In the background: a worker's own messages are handled in order, and none of theirs (least of all
-        # a cry for help) should wait behind a broadcast.
+        asked = await message.reply_text(
+            f"Send this to {young_people(len(subscribers))} who asked for updates?\n\n{words}",
+            reply_markup=confirm_keyboard(Kind.YOU_SAID, "", "📣 Send"),
+        )
+        self._you_said[(asked.chat_id, asked.message_id)] = words
+
+    async def send_you_said(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send or Cancel under a /yousaid question: the words go once, however often it is tapped."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.staff_tap(update, lambda a: a.value in (YES, NO))
+        if action is None or not isinstance(query.message, Message):
+            return
+        words = self._you_said.pop((query.message.chat_id, query.message.message_id), None)
+        if action.value == NO:
+            await cancelled(update)
+            return
+        if words is None:
+            await query.answer(
+                "This was sent or cancelled already (or the bot restarted): send /yousaid again."
+            )
+            return
+        subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
+        await query.answer("Sending.")
+        await edit_quietly(query.message, f"Sending to {young_people(len(subscribers))}…")
+        # In the background: a worker's own updates are handled in order, and none of theirs (least
+        # of all a cry for help) should wait behind a broadcast.
         context.application.create_task(
-            self._broadcast(context.bot, words, subscribers, update.effective_user.id, progress),
+            self._broadcast(context.bot, words, subscribers, worker.id, query.message),
             name="you-said-we-did",
         )
 
@@ -559,7 +619,7 @@ class TeamChat:
                 connection, words, worker_id, now, sent, failed
             )
         )
-        await edit_quietly(progress, f"Sent to {sent} young people; {failed} could not be reached.")
+        await edit_quietly(progress, f"Sent to {young_people(sent)}; {failed} could not be reached.")
 
 
 async def staff_consultation(

@@ -49,7 +49,14 @@ async def test_everyone_who_asked_is_invited_exactly_once_through_a_429_and_a_re
         if person.id in BLOCKED:
             person.block()
 
-    [progress] = await worker.send("/announce pets")
+    [question] = await worker.send("/announce pets")
+    # The worker sees exactly what will happen first: those who asked, blocked ones included.
+    assert (
+        question.text
+        == f"Send the invitation to “Pets at the hub” to {PEOPLE} young people who asked for updates?"
+    )
+    [progress] = await worker.press("📣 Send", message=question)
+    assert progress.message_id == question.message_id  # the question becomes the progress
     assert progress.text.startswith("📣 Sending the invitation to “Pets at the hub”")
     await eventually(lambda: sent_so_far(bot) >= 40, "the first invitations", seconds=30)
     # More 429s than the rate limiter retries: the sending waits them out and goes on by itself
@@ -107,12 +114,32 @@ async def test_through_telegrams_flood_control_everyone_gets_exactly_one(
     for user_id in people:
         fake.user(user_id, "Young", None, started=True)
 
-    await worker.send("/announce pets")
+    await worker.press("📣 Send", message=(await worker.send("/announce pets"))[0])
     await eventually(lambda: all_sent(worker), "every invitation", seconds=60)
     assert [invitations(fake, user_id) for user_id in people] == [1] * len(people)
     assert worker.last_text == (
         "✅ Invitation sent to “Pets at the hub”: 240 sent · 0 could not be reached · 0 left"
     )
+
+
+async def test_cancel_sends_nothing_and_a_second_tap_sends_once(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    opt_in(bot, [FIRST, FIRST + 1])
+    for user_id in (FIRST, FIRST + 1):
+        fake.user(user_id, "Young", None, started=True)
+    [question] = await worker.send("/announce pets")
+    assert question.text.endswith("to 2 young people who asked for updates?")
+    [cancelled] = await worker.press("✖️ Cancel", message=question)
+    assert cancelled.text == "Cancelled: nothing was done."
+    assert rows(bot, "SELECT count(*) FROM announcements") == [(0,)]
+    [question] = await worker.send("/announce pets")
+    taps = [worker.make_callback_update("📣 Send", message=question) for _ in range(2)]
+    for tap in taps:  # a double tap: the announcement begins once
+        await fake.deliver(tap)
+    await eventually(lambda: all_sent(worker), "both invitations")
+    assert [invitations(fake, user_id) for user_id in (FIRST, FIRST + 1)] == [1, 1]
+    assert rows(bot, "SELECT count(*) FROM announcements") == [(1,)]
 
 
 async def test_only_workers_announce(fake: FakeTelegram, bot: RunningBot) -> None:

@@ -301,11 +301,22 @@ async def test_you_said_we_did_reaches_those_who_opted_in(
     [refused] = await outsider.send("/yousaid hello")
     assert refused.text == "Sorry, only the participation team can do that."
 
-    await worker.send("/yousaid You asked for later opening, so the hub now opens until 9pm.")
+    words = "You asked for later opening, so the hub now opens until 9pm."
+    [question] = await worker.send(f"/yousaid {words}")
+    # What will happen, first: those who asked (the one who blocked the bot is not known yet).
+    assert question.text == f"Send this to 2 young people who asked for updates?\n\n{words}"
+    [cancelled] = await worker.press("✖️ Cancel", message=question)
+    assert cancelled.text == "Cancelled: nothing was done."
+    assert not keen.last_text.startswith("📣")
+    [question] = await worker.send(f"/yousaid {words}")
+    taps = [worker.make_callback_update("📣 Send", message=question) for _ in range(2)]
+    for tap in taps:  # a double tap: sent once
+        await fake.deliver(tap)
     await eventually(lambda: worker.last_text.startswith("Sent to"), "the broadcast to finish")
     assert keen.last_text.startswith("📣 You said, we did\n\nYou asked for later opening")
+    assert sum(1 for m in keen.messages if m.text and m.text.startswith("📣 You said")) == 1
     assert not quiet.last_text.startswith("📣")
-    assert worker.last_text == "Sent to 1 young people; 1 could not be reached."
+    assert worker.last_text == "Sent to 1 young person; 1 could not be reached."
     assert rows(bot, "SELECT user_id, active FROM participants ORDER BY user_id") == [(1, 1), (2, 1), (3, 0)]
 
 

@@ -104,6 +104,22 @@ async def test_a_file_too_big_for_telegram_is_explained_instead_of_sent(
     assert all((m.text or "").endswith(reports.NEITHER_FITS) for m in notes)
 
 
+async def test_closing_asks_first_and_cancel_leaves_it_open(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    [question] = await worker.send("/close pets")
+    assert question.text == "Close “Pets at the hub” now? No more answers or ballots will be accepted."
+    [cancelled] = await worker.press("✖️ Cancel", message=question)
+    assert cancelled.text == "Cancelled: nothing was done."
+    assert rows(bot, "SELECT count(*) FROM closures") == [(0,)]
+    young = fake.user(8300, "Pat", "pat")
+    await agree(young)
+    [first] = await young.press("Pets at the hub")
+    assert "Should pets be allowed?" in (first.text or "")  # still open
+    await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
+    assert rows(bot, "SELECT count(*) FROM closures") == [(1,)]
+
+
 async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
     fake: FakeTelegram, bot: RunningBot, officer: User, worker: User
 ) -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import texts
+from bot.telegram.access import NOT_TOLD
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows
@@ -86,6 +87,10 @@ async def test_an_admin_grants_and_revokes_with_a_record_and_menus(
     assert (await pat.send("/moderate"))[0].text == NOT_ALLOWED
     [done] = await admin.send(f"/grant {PERSON} worker")
     assert done.text == f"{PERSON} is now a participation worker."
+    assert (
+        pat.last_text
+        == "You are now a participation worker on youthvoice. Send /help to see your team commands."
+    )
     assert (await pat.send("/moderate"))[0].text == "No ideas are waiting for a decision. 🎉"
     menu = [c["command"] for c in fake.my_commands({"type": "chat", "chat_id": PERSON})]
     assert "start" in menu and "moderate" in menu and "grant" not in menu
@@ -93,8 +98,13 @@ async def test_an_admin_grants_and_revokes_with_a_record_and_menus(
     assert "You are a participation worker" in (help_text.text or "") and "/moderate" in (
         help_text.text or ""
     )
+    # Each command with what it needs, and an example.
+    assert "/close <consultation id> – Close a consultation now (e.g. /close hub-design)" in (
+        help_text.text or ""
+    )
     [done] = await admin.send(f"/revoke {PERSON}")
     assert done.text == f"{PERSON} has no team role now."
+    assert pat.last_text.startswith("Your team role on youthvoice has been taken away.")
     assert (await pat.send("/moderate"))[0].text == NOT_ALLOWED
     assert fake.my_commands({"type": "chat", "chat_id": PERSON}) == []
     [plain_help] = await pat.send("/help")
@@ -120,9 +130,28 @@ async def test_a_grant_by_replying_to_a_forwarded_message_and_bad_grants(
     update = admin.make_message_update("/grant officer")
     update["message"]["reply_to_message"] = forwarded
     await admin.send_raw_update(update)
-    assert admin.last_text == f"{PERSON} is now an officer."
+    # Pat has never opened a chat with the bot, so cannot be told: the admin hears so.
+    assert admin.last_text == f"{PERSON} is now an officer. {NOT_TOLD}"
     assert (await admin.send("/grant 123 boss"))[0].text.startswith("Use: /grant")
     assert (await admin.send("/grant ١٢٣ worker"))[0].text.startswith("Use: /grant")  # ASCII ids only
     assert (await admin.send("/grant 99999999999999999999 worker"))[0].text.startswith("Use: /grant")
     assert (await admin.send(f"/revoke {worker.id}"))[0].text.startswith("That person's role comes from")
     assert (await worker.send(f"/grant {PERSON} worker"))[0].text == NOT_ALLOWED
+
+
+async def test_staff_starting_the_bot_get_their_commands_not_the_consent_wall(
+    fake: FakeTelegram, bot: RunningBot, worker: User, admin: User
+) -> None:
+    [menu] = await worker.send("/start")
+    assert (menu.text or "").startswith("👋 Hello. This is youthvoice's team side.")
+    assert "You are a participation worker" in (menu.text or "") and "/preview <consultation id>" in (
+        menu.text or ""
+    )
+    assert texts.CONSENT_BUTTON not in str(menu.inline_keyboard)
+    officer = fake.user(PERSON, "Pat", "pat_p", started=True)
+    await admin.send(f"/grant {PERSON} officer")
+    [officer_menu] = await officer.send("/start")
+    assert "You are an officer" in (officer_menu.text or "") and "/moderate" not in (officer_menu.text or "")
+    # A poster's deep link still opens the consultation as young people see it (consent first).
+    await worker.send("/start pets")
+    assert any(texts.CONSENT_BUTTON in str(m.inline_keyboard) for m in worker.messages[-2:])
