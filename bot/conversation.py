@@ -638,13 +638,7 @@ class Conversation:
         stored, created = await self.db.transaction(open_response)
         if stored.progress.submitted:
             return Reply([already_sent_screen(consultation, stored.progress)])
-        question = question_screen(consultation, stored.progress)
-        if not created:
-            return Reply([question])
-        # The introduction heads the first question: one message, not two.
-        return Reply(
-            [replace(question, text=f"{consultation.title}\n\n{consultation.intro}\n\n{question.text}")]
-        )
+        return Reply([question_screen(consultation, stored.progress, intro=created)])
 
     async def _step(
         self,

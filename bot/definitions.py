@@ -21,12 +21,12 @@ import yaml
 from bot import surveys
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES
 from bot.core.i18n import LANGUAGES, Reading
-from bot.core.models import CONSULTATION_ID_MAX, ENGLISH, Consultation, Question
+from bot.core.models import CONSULTATION_ID_MAX, ENGLISH, PREVIEW_MARK, Consultation, Question
 from bot.photo_answers import PhotoAnswers
 from bot.storage import definitions_repo, recordings_repo, repos
 from bot.storage.db import Database
 from bot.storage.definitions_repo import Definition, Origin
-from bot.surveys import PREVIEW_MARK, WHOLE_FILE, Catalogue, Problem, Source, longest_button
+from bot.surveys import WHOLE_FILE, Catalogue, Problem, Source, longest_button
 
 log = logging.getLogger(__name__)
 

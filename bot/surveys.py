@@ -48,9 +48,8 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 WHOLE_FILE = "-"  # the question id column for problems that are not about one question
 QUESTION_TYPES = [t.value for t in QuestionType]
-# A worker's /preview runs on a copy filed under `<id>~p`: no real id can have a "~", so its answers
-# never mix with the real ones.
-PREVIEW_MARK = "~p"
+# A worker's /preview runs on a copy filed under `<id>~p` (PREVIEW_MARK): no real id can have a "~",
+# so its answers never mix with the real ones.
 
 
 @dataclass(frozen=True)

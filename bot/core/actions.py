@@ -53,6 +53,7 @@ class Kind(StrEnum):
     CLOSE = "cl"  # consultation: the one to close now
     ANNOUNCE = "an"  # consultation: the one whose invitation to send
     YOU_SAID = "ys"  # the "you said, we did" words waiting under the tapped question
+    PREVIEWED = "pd"  # the end of a preview; consultation: the previewed one, value LAUNCH or KEEP
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,9 @@ Question = Annotated[
 ]
 
 
+PREVIEW_MARK = "~p"  # a worker's preview copy has its consultation's id with this after it
+
+
 class Consultation(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=CONSULTATION_ID_MAX)]
     title: Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
@@ -313,6 +316,11 @@ class Consultation(_Strict):
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             raise ValueError("closes_at must be after opens_at")
         return self
+
+    @property
+    def preview_of(self) -> str | None:
+        """The consultation this is a worker's preview copy of, if it is one."""
+        return self.id.removesuffix(PREVIEW_MARK) if self.id.endswith(PREVIEW_MARK) else None
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind
@@ -29,6 +29,14 @@ from bot.core.models import (
     SuggestionQuestion,
     TextQuestion,
     YesNoQuestion,
+)
+from bot.core.preview import (
+    KEEP_DRAFT_BUTTON,
+    LAUNCH_IT_BUTTON,
+    PREVIEW_BANNER,
+    PREVIEW_END,
+    PREVIEW_KEEP,
+    PREVIEW_LAUNCH,
 )
 
 
@@ -234,7 +242,20 @@ class _Body:
     album: tuple[Picture, ...] = ()
 
 
-def question_screen(consultation: Consultation, progress: Progress) -> Screen:
+def _bannered(consultation: Consultation, screen: Screen) -> Screen:
+    return replace(screen, text=PREVIEW_BANNER + screen.text) if consultation.preview_of else screen
+
+
+def question_screen(consultation: Consultation, progress: Progress, *, intro: bool = False) -> Screen:
+    """The current question (see `_question_screen`); with `intro`, headed by the consultation's
+    title and introduction (when they open it: one message, not two)."""
+    screen = _question_screen(consultation, progress)
+    if intro:
+        screen = replace(screen, text=f"{consultation.title}\n\n{consultation.intro}\n\n{screen.text}")
+    return _bannered(consultation, screen)
+
+
+def _question_screen(consultation: Consultation, progress: Progress) -> Screen:
     """The current question, "Question n of total", its answer buttons, Back, Skip and (where
     offered) "I'd rather not say"."""
     if progress.position is None:
@@ -367,6 +388,10 @@ KEEP = "-"  # the withdraw list's "keep them all": back to the question, nothing
 
 def withdraw_screen(consultation: Consultation, question: SuggestionQuestion, progress: Progress) -> Screen:
     """Which of their ideas to take back (each button names one), or keep them all."""
+    return _bannered(consultation, _withdraw_screen(consultation, question, progress))
+
+
+def _withdraw_screen(consultation: Consultation, question: SuggestionQuestion, progress: Progress) -> Screen:
     rows = [
         [Button(f"🗑️ {idea}", Action(Kind.WITHDRAW, consultation.id, question.id, idea_key(idea)))]
         for idea in ranking(progress, question.id)
@@ -378,6 +403,10 @@ def withdraw_screen(consultation: Consultation, question: SuggestionQuestion, pr
 
 def already_sent_screen(consultation: Consultation, progress: Progress) -> Screen:
     """They finished it already: their answers, and (where allowed) a way to change them."""
+    return _bannered(consultation, _already_sent_screen(consultation, progress))
+
+
+def _already_sent_screen(consultation: Consultation, progress: Progress) -> Screen:
     if not consultation.allow_changes:
         return Screen(texts.ALREADY_DONE.format(title=consultation.title))
     lines = [texts.ALREADY_SENT_TITLE.format(title=consultation.title), ""]
@@ -417,9 +446,19 @@ def review_screen(consultation: Consultation, progress: Progress) -> Screen:
 
 
 def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
-    """The review, once sent: their answers stay in view, with the thank-you under them."""
-    lines = [texts.SENT_TITLE, "", *_answer_lines(consultation, progress), "", texts.THANK_YOU]
-    return Screen("\n".join(lines), ((Button(texts.FEEDBACK_BUTTON, Action(Kind.FEEDBACK)),),))
+    """The review, once sent: their answers stay in view, with the thank-you under them (a
+    preview's ends by asking the worker whether to launch it)."""
+    lines = [texts.SENT_TITLE, "", *_answer_lines(consultation, progress), ""]
+    previewed = consultation.preview_of
+    if previewed is None:
+        lines.append(texts.THANK_YOU)
+        return Screen("\n".join(lines), ((Button(texts.FEEDBACK_BUTTON, Action(Kind.FEEDBACK)),),))
+    lines.append(PREVIEW_END)
+    decide = [
+        Button(LAUNCH_IT_BUTTON, Action(Kind.PREVIEWED, previewed, value=PREVIEW_LAUNCH)),
+        Button(KEEP_DRAFT_BUTTON, Action(Kind.PREVIEWED, previewed, value=PREVIEW_KEEP)),
+    ]
+    return _bannered(consultation, Screen("\n".join(lines), (tuple(decide),)))
 
 
 def reminder_screen(consultation: Consultation) -> Screen:

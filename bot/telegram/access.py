@@ -93,6 +93,15 @@ def staff_help(role: Role) -> str:
     return "\n".join(lines)
 
 
+def staff_start(role: Role) -> str:
+    """What /start says to someone with a role: their commands, not the young people's consent."""
+    return (
+        "👋 Hello. This is youthvoice's team side."
+        + staff_help(role)
+        + "\n\nTo go through a consultation as a young person would: /preview <consultation id>."
+    )
+
+
 class Access:
     def __init__(self, team: TeamChat, roles: Roles, young_commands: list[BotCommand]) -> None:
         self.team = team

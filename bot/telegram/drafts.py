@@ -13,6 +13,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -21,7 +22,8 @@ from telegram.ext import (
 
 from bot.conversation import Conversation
 from bot.core import i18n
-from bot.core.actions import decode
+from bot.core.actions import Kind, decode
+from bot.core.preview import PREVIEW_KEEP, PREVIEW_LAUNCH
 from bot.definitions import RECORD_HOW, UPLOAD_MAX_BYTES, Definitions, Launched
 from bot.surveys import RECORDING
 from bot.telegram.handlers import YoungPeople
@@ -64,6 +66,7 @@ class DraftsChat:
                 CommandHandler("preview", self.young_people.in_their_language(self.preview)),
                 CommandHandler("launch", self.launch),
                 CommandHandler("archive", self.archive),
+                CallbackQueryHandler(self.previewed, pattern=f"^{Kind.PREVIEWED.value}\\|"),
             ],
             group=BEFORE_EVERYONE,
         )
@@ -144,11 +147,31 @@ class DraftsChat:
         asked = await self._asked(update, context, f"Use: /launch <draft id>. {self._drafts_line()}")
         if asked is not None:
             message, worker_id, consultation_id = asked
-            outcome = await self.definitions.launch(worker_id, consultation_id)
-            if isinstance(outcome, Launched):
-                zone = ZoneInfo(self.team.settings.timezone)
-                outcome = _launched_text(outcome, context.bot.username, self.definitions.clock(), zone)
-            await message.reply_text(outcome)
+            await message.reply_text(await self._launch(worker_id, consultation_id, context.bot.username))
+        raise ApplicationHandlerStop
+
+    async def _launch(self, worker_id: int, consultation_id: str, bot_username: str) -> str:
+        """Launch it; what happened, in words (with its link), or why not."""
+        outcome = await self.definitions.launch(worker_id, consultation_id)
+        if isinstance(outcome, Launched):
+            zone = ZoneInfo(self.team.settings.timezone)
+            return _launched_text(outcome, bot_username, self.definitions.clock(), zone)
+        return outcome
+
+    async def previewed(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The end of a preview: "Launch it", or "Keep as draft"."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(
+            update, lambda a: bool(a.consultation) and a.value in (PREVIEW_LAUNCH, PREVIEW_KEEP)
+        )
+        if action is not None and isinstance(query.message, Message):
+            await query.answer()
+            if action.value == PREVIEW_LAUNCH:
+                said = await self._launch(worker.id, action.consultation, context.bot.username)
+            else:
+                said = f"Kept as a draft. /launch {action.consultation} when it is ready."
+            await query.message.reply_text(said)
         raise ApplicationHandlerStop
 
     async def archive(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -24,15 +24,14 @@ from bot.core import i18n, texts
 from bot.core.screens import Reply, Screen
 from bot.photos import PHOTO_MAX_BYTES
 from bot.safeguarding.alerts import Person
-from bot.telegram.access import staff_help
+from bot.telegram.access import staff_help, staff_start
 from bot.telegram.media import QuestionMedia
 from bot.telegram.render import keyboard, split_text
 
 log = logging.getLogger(__name__)
 
 PRIVATE = filters.ChatType.PRIVATE
-STAFF_WELCOME = "👋 Hello. This is youthvoice's team side."
-STAFF_TRY_IT = "\n\nTo go through a consultation as a young person would: /preview <consultation id>."
+
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
@@ -107,7 +106,7 @@ class YoungPeople:
         payload = context.args[0] if context.args else ""
         role = self.conversation.roles.of(_user_id(update))
         if role is not None and not payload:
-            await self.show(update, Reply([Screen(STAFF_WELCOME + staff_help(role) + STAFF_TRY_IT)]))
+            await self.show(update, Reply([Screen(staff_start(role))]))
             return
         await self.show(update, await self.conversation.start(_user_id(update), payload))
 

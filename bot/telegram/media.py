@@ -13,10 +13,10 @@ from sqlite3 import Connection
 from telegram import Bot, InputMediaPhoto, Message
 from telegram.error import BadRequest, NetworkError, TimedOut
 
+from bot.core.models import PREVIEW_MARK
 from bot.core.screens import Picture, Voice
 from bot.storage import media_repo, recordings_repo
 from bot.storage.db import Database
-from bot.surveys import PREVIEW_MARK
 
 log = logging.getLogger(__name__)
 

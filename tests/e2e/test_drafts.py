@@ -15,6 +15,7 @@ import pytest
 from bot import definitions
 from bot.config import Settings
 from bot.core import texts
+from bot.core.preview import KEEP_DRAFT_BUTTON, LAUNCH_IT_BUTTON, PREVIEW_BANNER, PREVIEW_END
 from bot.definitions import TOO_SLOW
 from bot.surveys import NO_ANCHORS
 from bot.telegram.drafts import ONLY_PRIVATELY, TOO_BIG
@@ -119,7 +120,9 @@ async def test_upload_preview_launch_close_and_archive(
     assert unknown.text == texts.UNKNOWN_CONSULTATION
     first = (await worker.press(texts.CONSENT_BUTTON))[-1]
     assert "Should the hub have a garden?" in (first.text or "")
-    assert (await answer_garden(worker)).startswith(texts.SENT_TITLE)
+    assert (first.text or "").startswith(PREVIEW_BANNER)  # on every screen of the preview
+    sent = await answer_garden(worker)
+    assert sent.startswith(PREVIEW_BANNER + texts.SENT_TITLE) and sent.endswith(PREVIEW_END)
     assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden'") == [(0,)]
     assert await rows(bot, "SELECT count(*) FROM responses WHERE consultation_id = 'garden~p'") == [(1,)]
     assert "Use: /results" in "\n".join(m.text or "" for m in await worker.send("/results garden"))
@@ -128,8 +131,12 @@ async def test_upload_preview_launch_close_and_archive(
     assert statuses == [("in_progress",)]
     assert "Should the hub have a garden?" in (worker.last_message.text or "")
     await answer_garden(worker)
+    end = worker.last_message
+    [kept] = await worker.press(KEEP_DRAFT_BUTTON, message=end)
+    assert kept.text == "Kept as a draft. /launch garden when it is ready."
+    assert await rows(bot, "SELECT state FROM consultation_definitions WHERE id = 'garden'") == [("draft",)]
 
-    [launched] = await worker.send("/launch garden")
+    [launched] = await worker.press(LAUNCH_IT_BUTTON, message=end)  # or /launch garden
     assert launched.text is not None
     assert launched.text.startswith("🚀 “The hub garden” is launched (garden). Young people can take it now.")
     assert "/announce garden" in launched.text and "?start=garden" in launched.text

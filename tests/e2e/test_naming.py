@@ -269,3 +269,10 @@ async def test_deleteme_takes_the_ideas_only_they_sent_unless_approved(
     # Hers alone and never approved: gone. Approved (an option for the vote), or Bo's too: kept.
     assert rows(bot, "SELECT label FROM ideas ORDER BY id") == [("The Nest",), ("Chill Zone",)]
     assert rows(bot, "SELECT wording FROM idea_submissions") == [("chill zone",)]
+
+
+async def test_a_shortlist_with_no_approved_ideas_has_no_keyboard(bot: RunningBot, worker: User) -> None:
+    # An empty InlineKeyboardMarkup goes as reply_markup={}, which breaks the Bot API (the fake's spec check).
+    [ballot] = await worker.send("/shortlist service-name-vote")
+    assert "No approved ideas yet" in ballot.text
+    assert ballot.buttons == []
