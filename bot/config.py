@@ -91,6 +91,8 @@ class Settings(BaseSettings):
     # The small-number protection's band: every count published outside the team is shown as its
     # band of this many ("fewer than 5", "5 to 9", ...).
     min_cell_size: Annotated[int, Field(ge=3, le=50)] = 5
+    # The council's name at the head of every /report (a PDF for committee papers).
+    council_name: Annotated[str, Field(min_length=1, max_length=120)] = "Your council"
     # The privacy notice's "who we are", shown to young people as written (in every language).
     # Set the contact and DPO to real addresses: these defaults only point the way.
     privacy_controller: Annotated[str, Field(min_length=1)] = (

@@ -40,7 +40,7 @@ TOO_SLOW = (
     "❌ Checking {name} took too long, so nothing was saved. A consultation file is a few KB: is it "
     "the right file?"
 )
-PROBLEMS_SHOWN = 12  # in one message; the rest are counted
+PROBLEMS_SHOWN = 60  # the whole report of any real file (split into messages); past this, counted
 NOT_TEXT = "I couldn't read {name}: a consultation file is plain text (UTF-8), like the ones in surveys/."
 RECORD_HOW = (
     "To give a question a voice note: /preview the consultation, then reply to the question's "
@@ -512,7 +512,8 @@ def _problem_lines(text: str, problems: list[Problem]) -> list[str]:
             where = "The file"
         else:
             where = problem.question.capitalize()
-        lines.append(f"• {where}: {problem.reason}")
+        line = f"line {problem.line}: " if problem.line else ""
+        lines.append(f"• {where}: {line}{problem.reason}")
     if len(problems) > PROBLEMS_SHOWN:
         lines.append(f"…and {len(problems) - PROBLEMS_SHOWN} more.")
     return lines

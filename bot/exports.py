@@ -25,7 +25,7 @@ from bot.core.models import (
     ScaleQuestion,
 )
 from bot.core.suppression import Table as ProtectedTable
-from bot.core.suppression import protect, protect_each
+from bot.core.suppression import band, protect, protect_each
 from bot.core.tallies import QuestionTally, point_name
 from bot.storage import exports_repo
 from bot.storage.exports_repo import ExportedResponse
@@ -227,10 +227,16 @@ def _vote_rows(
     return rows
 
 
-def officer_text(table: Table) -> str:
-    """The officers' table as a message (Telegram HTML), question by question."""
+def officer_text(title: str, table: Table, min_cell: int) -> str:
+    """The officers' table as a message (Telegram HTML), titled, with one line saying what the
+    bands mean and why, then question by question."""
     _, rows = table
-    lines = ["📊 <b>Totals for publishing</b> (every count in a band, so no one can be picked out)"]
+    few, next_band = band(0, min_cell).shown, band(min_cell, min_cell).shown
+    lines = [
+        f"📊 <b>{escape(title)}: totals for publishing</b>",
+        f"Every count is shown as a range (“{few}”, “{next_band}”…), never exactly, so that nobody "
+        "can work out how any one young person answered, even in a small group.",
+    ]
     previous = None
     for question, answer, count, percent in rows:
         if question != previous:

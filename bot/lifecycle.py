@@ -108,7 +108,7 @@ class Lifecycle:
                 lines = consultation_lines(db, consultation, None, now, questions_shown=None)
                 sections = ["🏁 <b>Final results</b>\n" + "\n".join(lines)]
                 for result in count_votes(db, consultation):
-                    sections += team_result_sections(result)
+                    sections += team_result_sections(result, now)
                 due.append((consultation, sections))
             return due
 

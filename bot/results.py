@@ -9,7 +9,7 @@ from html import escape
 from pathlib import Path
 from sqlite3 import Connection
 
-from bot.core.models import Consultation, PhotoQuestion, RankedQuestion
+from bot.core.models import Consultation, PhotoQuestion, RankedQuestion, TextQuestion
 from bot.core.tallies import describe
 from bot.photo_answers import PhotoAnswers
 from bot.storage import repos, results_repo
@@ -21,7 +21,8 @@ from bot.votes import VoteResult, count_votes
 class Results:
     sections: list[str]  # Telegram HTML, each sent as its own message(s)
     votes: list[VoteResult]
-    photos: list[Path]  # for workers only: an album
+    photos: list[tuple[Path, str]]  # for workers only, in albums: each photo with its caption
+    written: list[TextQuestion]  # the text questions with written answers to show workers
 
 
 def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now: datetime) -> Results:
@@ -34,10 +35,11 @@ def gather(db: Connection, consultation: Consultation, photos: PhotoAnswers, now
         lines = describe(tallies[question.id])
         questions.append("\n".join([f"<b>{escape(lines[0])}</b>", *(escape(line) for line in lines[1:])]))
     pictures = [
-        photos.path(name)
+        (photos.path(name), f"{consultation.title}: {question.text}")  # which it answers, once forwarded
         for question in consultation.questions
         if isinstance(question, PhotoQuestion)
         for name in repos.photos_of_question(db, consultation.id, question.id)
     ]
+    written = [q for q in asked if isinstance(q, TextQuestion) and tallies[q.id].answered]
     sections = [section for section in (figures, "\n\n".join(questions)) if section]
-    return Results(sections, count_votes(db, consultation), pictures)
+    return Results(sections, count_votes(db, consultation), pictures, written)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
+from bot.core import irv
 from bot.core.models import (
     Consultation,
     ImageChoiceQuestion,
@@ -65,8 +66,10 @@ def _leading_in_vote(result: VoteResult) -> str:
     count = result.count
     if count.winner is None:
         return "• no votes yet"
+    drawn = irv.decided_by_draw(count)  # a draw, not the votes, picks between these: nobody leads
+    who = " and ".join(result.label(c) for c in drawn) if drawn else result.label(count.winner)
     return (
-        f"• leading now: {escape(result.label(count.winner))} "
+        f"• {'tied now' if drawn else 'leading now'}: {escape(who)} "
         f"(instant-runoff of {count.ballots} ballot(s); /results {result.consultation.id})"
     )
 
@@ -82,7 +85,13 @@ def leading(figures: QuestionTally) -> str | None:
         return None
     labels = {o.id: o.label for o in question.options}
     top = sorted((item for item in figures.counts.items() if item[1]), key=lambda item: -item[1])
-    return ", ".join(f"{labels[option]} ({n})" for option, n in top[:OPTIONS_SHOWN]) or None
+    if not top:
+        return None
+    most = top[0][1]
+    tied = [labels[option] for option, n in top if n == most]
+    if len(tied) > 1:  # "leading" would pick one of equals by the file's order
+        return f"tied: {' and '.join(tied)} ({most} each)"
+    return ", ".join(f"{labels[option]} ({n})" for option, n in top[:OPTIONS_SHOWN])
 
 
 def consultation_lines(

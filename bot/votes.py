@@ -127,20 +127,51 @@ def _rounds_table(result: VoteResult) -> str:
     return "\n".join(lines)
 
 
-def team_result_sections(result: VoteResult) -> list[str]:
+# Fewer voters than this and a few changed minds could change the winner: the headline says so.
+LOW_TURNOUT = 10
+
+
+def _winner_line(result: VoteResult, now: datetime) -> str:
+    """The headline (HTML) with its caveat: a winner a draw picked says so, and while the vote is
+    open it is only who leads, or who is tied."""
+    count = result.count
+    still_open = result.consultation.is_open(now)
+    if count.winner is None:
+        return f"🏆 <b>No winner{' yet' if still_open else ''}</b>"
+    winner = escape(result.label(count.winner))
+    drawn = irv.decided_by_draw(count)
+    between = " and ".join(escape(result.label(c)) for c in drawn)
+    if still_open:
+        if drawn:
+            return f"🏆 <b>Tied now between {between}</b> (if it closed now, a draw would pick {winner})"
+        return f"🏆 <b>Leading now: {winner}</b> (it is still open)"
+    if drawn:
+        return f"🏆 <b>Winner by a draw between {between} (seed {escape(count.seed)}): {winner}</b>"
+    return f"🏆 <b>Winner: {winner}</b>"
+
+
+def _turnout_line(result: VoteResult) -> str:
+    ballots = result.count.ballots
+    line = f"Turnout: {ballots} young people (ballots sent, changes included: {result.ballots_sent})"
+    if 0 < ballots < LOW_TURNOUT:
+        who = "young person" if ballots == 1 else "young people"
+        line += f"\n⚠️ Only {ballots} {who} voted: a few changed minds could change the result."
+    return line
+
+
+def team_result_sections(result: VoteResult, now: datetime) -> list[str]:
     """For workers (HTML), in sections each sent as its own message(s), so the rounds table never
     straddles two: turnout, first preferences and the winner; the rounds; why, in plain words."""
     count = result.count
     title = escape(result.consultation.title)
-    winner = escape(result.label(count.winner)) if count.winner else "no winner yet"
     firsts = "\n".join(
         f"• {escape(result.label(c))}: {n}"
         for c, n in sorted(count.first_preferences.items(), key=lambda item: -item[1])
     )
     summary = [
         f"🗳️ <b>{title}</b>: {escape(result.question.text)}",
-        f"Turnout: {count.ballots} young people (ballots sent, changes included: {result.ballots_sent})",
-        f"🏆 <b>Winner: {winner}</b>",
+        _turnout_line(result),
+        _winner_line(result, now),
         "",
         "<b>First preferences</b>",
         firsts or "none yet",

@@ -53,7 +53,13 @@ class Kind(StrEnum):
     CLOSE = "cl"  # consultation: the one to close now
     ANNOUNCE = "an"  # consultation: the one whose invitation to send
     YOU_SAID = "ys"  # the "you said, we did" words waiting under the tapped question
+    # A text question's written answers for a worker: without a value, the first page as a new
+    # message; with one, that page (from 0) in place of the tapped one
+    WRITTEN = "wa"
     PREVIEWED = "pd"  # the end of a preview; consultation: the previewed one, value LAUNCH or KEEP
+    # A quick poll's closing date put to its worker: value the closing time (Unix seconds) to make it
+    # with, or "date" to change it
+    QUICK_POLL = "qp"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ class Round:
     transfers: dict[str, int]
     exhausted_now: int
     tie_break: str | None
+    drawn: tuple[str, ...] = ()  # who the draw chose among, when one removed `eliminated`
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def count_grouped(
             rounds.append(Round(number, standing, exhausted, None, {}, 0, None))
             break
 
-        loser, tie_break = _choose_loser(standing, rounds, seed, number)
+        loser, tie_break, drawn = _choose_loser(standing, rounds, seed, number)
         continuing.discard(loser)
         moved = dict.fromkeys(order, 0)
         exhausted_now = 0
@@ -113,7 +114,7 @@ def count_grouped(
                 moved[following] += weight
                 totals[following] += weight
         transfers = {candidate: n for candidate, n in moved.items() if n}
-        rounds.append(Round(number, standing, exhausted, loser, transfers, exhausted_now, tie_break))
+        rounds.append(Round(number, standing, exhausted, loser, transfers, exhausted_now, tie_break, drawn))
         exhausted += exhausted_now
 
     return Count(
@@ -124,6 +125,15 @@ def count_grouped(
         winner=winner,
         seed=seed,
     )
+
+
+def decided_by_draw(result: Count) -> tuple[str, ...]:
+    """Who the latest draw with the winner in it chose between (the winner then won by luck, not
+    by votes), in display order; () when no draw chose between the winner and anyone."""
+    for this in reversed(result.rounds):
+        if result.winner in this.drawn:
+            return this.drawn
+    return ()
 
 
 def _look_back(
@@ -152,11 +162,12 @@ def _draw(seed: str, number: int, still_tied: Sequence[str]) -> str:
 
 def _choose_loser(
     totals: dict[str, int], earlier: Sequence[Round], seed: str, number: int
-) -> tuple[str, str | None]:
+) -> tuple[str, str | None, tuple[str, ...]]:
+    """Who is removed, how a tie was broken (None if there was none) and who a draw chose among."""
     lowest = min(totals.values())
     tied = [candidate for candidate, votes in totals.items() if votes == lowest]
     if len(tied) == 1:
-        return tied[0], None
+        return tied[0], None, ()
 
     remaining, steps = _look_back(tied, earlier)
     text = f"{_join(tied, _quote)} tied on {lowest}"
@@ -166,7 +177,7 @@ def _choose_loser(
         text += f"; {_join(fewest, _quote)} had {comparison} in round {round_number}"
         before = fewest
     if len(remaining) == 1:
-        return remaining[0], text
+        return remaining[0], text, ()
 
     loser = _draw(seed, number, remaining)
     if steps:
@@ -174,7 +185,7 @@ def _choose_loser(
     elif number > 1:
         text += " and were level in every earlier round"
     text += f"; {_quote(loser)} was removed by a draw (seed {_quote(seed)}, round {number})"
-    return loser, text
+    return loser, text, tuple(remaining)
 
 
 def explain(result: Count, labels: Mapping[str, str]) -> list[str]:

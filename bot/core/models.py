@@ -8,7 +8,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 ENGLISH = "en"  # every consultation's own language; others are translations of it
 # Ids appear in deep links (t.me/<bot>?start=<id>) and in button data, so keep them short and plain.
@@ -311,11 +319,15 @@ class Consultation(_Strict):
             raise ValueError("needs a timezone, e.g. 2026-01-11T09:00:00+00:00")
         return value
 
-    @model_validator(mode="after")
-    def _closes_after_opens(self) -> Consultation:
-        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
-            raise ValueError("closes_at must be after opens_at")
-        return self
+    # A field's check, not the whole consultation's: it runs (and is reported) even while other
+    # fields have mistakes.
+    @field_validator("closes_at")
+    @classmethod
+    def _closes_after_opens(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        opens_at = info.data.get("opens_at")
+        if value is not None and opens_at is not None and value <= opens_at:
+            raise ValueError("must be after opens_at")
+        return value
 
     @property
     def preview_of(self) -> str | None:

@@ -48,6 +48,7 @@ from bot.core.models import (
 BULLET = "• "
 NO_ANSWERS = "no answers yet"
 NO_FIGURE = "–"  # a percentage of nobody, or an average of nothing
+SHOW_WRITTEN = "Show written answers"  # the button under a worker's /results
 
 # Each distinct stored answer to a question and how many responses gave it.
 Counted = Sequence[tuple[Answer, int]]
@@ -201,9 +202,12 @@ def _one_line(text: str) -> str:
 
 
 def header(tally: QuestionTally) -> str:
-    """The first line, "<question> — 12 answered, 2 skipped, 1 rather not say": zero skips and declines
-    are left out, and none answered reads "no answers yet"."""
-    parts = [f"{tally.answered} answered" if tally.answered else NO_ANSWERS]
+    """The first line, "<question> — 12 of 15 answered, 2 skipped, 1 rather not say": zero skips and
+    declines are left out, and none answered reads "no answers yet"."""
+    answered = (
+        f"{tally.answered} of {tally.reached}" if tally.reached > tally.answered else str(tally.answered)
+    )
+    parts = [f"{answered} answered" if tally.answered else NO_ANSWERS]
     if tally.skipped:
         parts.append(f"{tally.skipped} skipped")
     if tally.declined:
@@ -217,9 +221,9 @@ def describe(tally: QuestionTally) -> list[str]:
     """Plain-text lines for a report: a header line, then (if anyone answered) the figures.
 
     Choice options are listed in the file's order, so reports over time read the same way; rankings
-    by Borda score, highest first (ties in file order). Free text and suggested ideas are only
-    counted, never quoted: their words can identify a young person, and the caller decides who sees
-    them. Photos are counted too.
+    by points (the Borda score, explained in a line of its own), highest first (ties in file order).
+    Free text and suggested ideas are only counted, never quoted: their words can identify a young
+    person, and the caller decides who sees them. Photos are counted too.
     """
     lines = [header(tally)]
     if not tally.answered:
@@ -237,7 +241,7 @@ def describe(tally: QuestionTally) -> list[str]:
         lines += _ordering_lines(tally, question)
     elif isinstance(question, TextQuestion):
         written = _plural(tally.answered, "written answer", "written answers")
-        lines.append(f"{BULLET}{written} (see the export)")
+        lines.append(f"{BULLET}{written} (“{SHOW_WRITTEN}” below)")
     elif isinstance(question, SuggestionQuestion):
         ideas = _plural(tally.items, "idea", "ideas")
         people = _plural(tally.answered, "young person", "young people")
@@ -270,10 +274,15 @@ def _ordering_lines(tally: QuestionTally, question: OrderingQuestion) -> list[st
     lines = []
     for option in options:
         rank = tally.average_rank.get(option.id)
-        borda = tally.borda.get(option.id, 0)
+        points = _plural(tally.borda.get(option.id, 0), "point", "points")
         if rank is None:
-            lines.append(f"{BULLET}{option.label}: not placed by anyone, Borda {borda}")
+            lines.append(f"{BULLET}{option.label}: not placed by anyone, {points}")
         else:
             placed = f"placed by {tally.placed.get(option.id, 0)}"
-            lines.append(f"{BULLET}{option.label}: average place {rank:.1f}, {placed}, Borda {borda}")
+            lines.append(f"{BULLET}{option.label}: average place {rank:.1f} (1 = first), {placed}, {points}")
+    first = len(question.options) - 1
+    lines.append(
+        f"Listed by points: {_plural(first, 'point', 'points')} for a first place, one fewer for each "
+        "place below, none where it was not placed."
+    )
     return lines

@@ -25,17 +25,18 @@ class Field:
     question: str  # the question's id, or "" for the consultation's own fields
     texts: dict[str, str]  # the languages it has words in
     named: frozenset[str]  # the languages it mentions, words or not (`ar: null` is a gap)
+    place: int  # the question's place in the file, from 0 (two may have one id); -1 for the file's own
 
 
 def fields(raw: dict[str, Any]) -> list[Field]:
     """Every wording field of a consultation file, in file order."""
-    found = [_field(key, "", raw[key]) for key in ("title", "intro") if key in raw]
+    found = [_field(key, "", raw[key], -1) for key in ("title", "intro") if key in raw]
     questions = raw.get("questions")
     for number, question in enumerate(questions if isinstance(questions, list) else [], 1):
         if not isinstance(question, dict):
             continue
         question_id = str(question.get("id") or f"question {number}")
-        found += [_field(path, question_id, value) for path, value in _question_wording(question)]
+        found += [_field(path, question_id, value, number - 1) for path, value in _question_wording(question)]
     return found
 
 
@@ -51,11 +52,11 @@ def _question_wording(question: dict[str, Any]) -> list[tuple[str, Any]]:
     return found
 
 
-def _field(path: str, question: str, value: Any) -> Field:
+def _field(path: str, question: str, value: Any, place: int) -> Field:
     if not isinstance(value, dict):
-        return Field(path, question, {ENGLISH: str(value)}, frozenset({ENGLISH}))
+        return Field(path, question, {ENGLISH: str(value)}, frozenset({ENGLISH}), place)
     texts = {str(language): str(text) for language, text in value.items() if text is not None}
-    return Field(path, question, texts, frozenset(str(language) for language in value))
+    return Field(path, question, texts, frozenset(str(language) for language in value), place)
 
 
 def languages_given(raw: dict[str, Any]) -> set[str]:

@@ -22,6 +22,8 @@ WHITESPACE = (
 # into one group rather than handing each young person's words over.
 WORDS = encode_value(Answer("words"))
 _DECLINED = encode_value(Answer(DECLINED))
+# A typed answer with any words (parameters: _DECLINED, WHITESPACE): what the tally counts as answered.
+_HAS_WORDS = "a.value != ? AND json_type(a.value) = 'text' AND trim(json_extract(a.value, '$'), ?) != ''"
 
 
 def tallies(db: Connection, consultation_id: str, questions: Sequence[Question]) -> dict[str, QuestionTally]:
@@ -40,10 +42,7 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
     folded: list[str] = []
     params: list[object] = []
     if typed:
-        folded.append(
-            f"WHEN a.question_id IN ({_marks(typed)}) AND a.value != ? AND json_type(a.value) = 'text'"
-            " AND trim(json_extract(a.value, '$'), ?) != '' THEN ?"
-        )
+        folded.append(f"WHEN a.question_id IN ({_marks(typed)}) AND {_HAS_WORDS} THEN ?")
         params += [*typed, _DECLINED, WHITESPACE, WORDS]
     for vote in votes:
         options = [o.id for o in vote.options]
@@ -75,6 +74,21 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
     for vote in votes:
         found[vote.id] = replace(found[vote.id], placed={}, average_rank={}, borda={})
     return found
+
+
+def written_answers(
+    db: Connection, consultation_id: str, question_id: str, skip: int, limit: int
+) -> tuple[list[Answer], int]:
+    """A page of a text question's written answers over the finished responses (those its tally
+    counts), newest response first: `limit` after the first `skip`, and how many there are in all."""
+    where = (
+        " FROM responses r JOIN answers a ON a.response_id = r.id"
+        f" WHERE r.consultation_id = ? AND r.status = 'submitted' AND a.question_id = ? AND {_HAS_WORDS}"
+    )
+    params = (consultation_id, question_id, _DECLINED, WHITESPACE)
+    [(total,)] = db.execute(f"SELECT count(*){where}", params)
+    rows = db.execute(f"SELECT a.value{where} ORDER BY r.id DESC LIMIT ? OFFSET ?", (*params, limit, skip))
+    return [Answer(decode_value(value)) for (value,) in rows], total
 
 
 def _marks(items: Collection[object]) -> str:

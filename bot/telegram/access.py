@@ -23,6 +23,7 @@ OFFICER_COMMANDS = [
     BotCommand("consultations", "Every consultation, its state and responses"),
     BotCommand("results", "Totals of a consultation, once closed"),
     BotCommand("export", "Totals as CSV and XLSX, once closed"),
+    BotCommand("report", "Totals as a PDF for committee papers, once closed"),
 ]
 WORKER_COMMANDS = [
     BotCommand("consultations", "Every consultation, its state and responses"),
@@ -33,6 +34,7 @@ WORKER_COMMANDS = [
     BotCommand("close", "Close a consultation now"),
     BotCommand("results", "A consultation's results"),
     BotCommand("export", "Every response as CSV and XLSX"),
+    BotCommand("report", "The results as a PDF for committee papers"),
     BotCommand("poster", "A printable QR poster"),
     BotCommand("announce", "Invite young people to a consultation"),
     BotCommand("quickpoll", "Make a one-question poll"),
@@ -64,6 +66,7 @@ GRANT_USAGE = (
 USAGE = {
     "results": ("<consultation id>", "/results hub-design"),
     "export": ("<consultation id>", "/export hub-design"),
+    "report": ("<consultation id>", "/report hub-design"),
     "shortlist": ("<vote id>", "/shortlist service-name-vote"),
     "close": ("<consultation id>", "/close hub-design"),
     "poster": ("<consultation id>", "/poster hub-design"),

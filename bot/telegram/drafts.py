@@ -4,6 +4,7 @@ draft), `/preview` (taking it as a young person would, with nothing recorded in 
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -30,6 +31,8 @@ from bot.telegram.handlers import YoungPeople
 from bot.telegram.render import split_text
 from bot.telegram.team import NOT_ALLOWED, TeamChat
 
+log = logging.getLogger(__name__)
+
 # Ahead of the young people's handlers, which would take a file for a photo answer.
 BEFORE_EVERYONE = -1
 YAML_FILE = filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")
@@ -41,6 +44,10 @@ PREVIEW_INTRO = (
 ONLY_PRIVATELY = "Previews happen in a private chat with me, where young people take part."
 TOO_BIG = "That file is over {kb} KB: a consultation file is only a few KB. Is it the right file?"
 NOT_FETCHED = "I couldn't fetch the file from Telegram. Please send it again."
+NOT_CHECKED = (
+    "❌ I couldn't check {name}, so nothing was saved. The mistake is ours, not yours: the team can "
+    "see what happened in the bot's log. Please send it again later."
+)
 
 
 class DraftsChat:
@@ -93,7 +100,14 @@ class DraftsChat:
         if len(data) > UPLOAD_MAX_BYTES:  # the size Telegram told us may be missing or wrong
             await message.reply_text(TOO_BIG.format(kb=UPLOAD_MAX_BYTES // 1024))
             raise ApplicationHandlerStop
-        reply = await self.definitions.upload(user.id, document.file_name or "consultation.yaml", data)
+        name = document.file_name or "consultation.yaml"
+        try:
+            reply = await self.definitions.upload(user.id, name, data)
+        except Exception:
+            # Whatever went wrong, the worker hears it here and the file goes no further: the young
+            # people's handlers after this one would answer it (and a general apology says nothing).
+            log.exception("Checking or saving an uploaded consultation file failed")
+            reply = NOT_CHECKED.format(name=name)
         await _reply(message, reply)
         raise ApplicationHandlerStop
 

@@ -1,20 +1,24 @@
-"""`/quickpoll` in a worker's private chat: their next messages make the poll (question, answers,
-closing date) instead of going to the young people's conversation, until it is made or /cancel.
-In a group (the team chat too) it is refused with one kind line."""
+"""`/quickpoll` in a worker's private chat: their next messages make the poll (question, a short
+title if needed, answers, closing date) instead of going to the young people's conversation, until
+the closing date put back in words is confirmed ("Make it") or /cancel. In a group (the team chat
+too) it is refused with one kind line."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
+    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
-from bot.quickpolls import QuickPolls
+from bot.core.actions import Kind
+from bot.quickpolls import CHANGE_DATE, GONE, QuickPolls
+from bot.telegram.render import keyboard
 from bot.telegram.team import NOT_ALLOWED, TeamChat
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -38,6 +42,9 @@ class QuickPollChat:
         application.add_handler(CommandHandler("cancel", self.cancel, filters=PRIVATE), group=BEFORE_EVERYONE)
         application.add_handler(
             MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, self.answer), group=BEFORE_EVERYONE
+        )
+        application.add_handler(
+            CallbackQueryHandler(self.confirm, pattern=f"^{Kind.QUICK_POLL.value}\\|"), group=BEFORE_EVERYONE
         )
 
     async def begin(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -73,5 +80,22 @@ class QuickPollChat:
             self.polls.cancel(user.id)
             await message.reply_text(NOT_ALLOWED)
         else:
-            await message.reply_text(await self.polls.answer(user.id, message.text))
+            screen = self.polls.answer(user.id, message.text)
+            await message.reply_text(screen.text, reply_markup=keyboard(screen))
+        raise ApplicationHandlerStop
+
+    async def confirm(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A tap on "Make it" or "Change the date" under the closing date: the question becomes what
+        comes next (the made poll, or the date asked again)."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: a.value == CHANGE_DATE or a.value.isdigit())
+        if action is not None:
+            if action.value == CHANGE_DATE:
+                said = self.polls.change_date(worker.id)
+            else:
+                said = await self.polls.make(worker.id, int(action.value))
+            await query.answer(GONE if said is None else None, show_alert=said is None)
+            if said is not None and isinstance(query.message, Message):
+                await query.message.edit_text(said)  # plain text: the worker's words are not HTML
         raise ApplicationHandlerStop

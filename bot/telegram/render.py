@@ -35,6 +35,13 @@ def _fitting_prefix(line: str, limit: int) -> int:
     return len(line)
 
 
+def fit(text: str, limit: int) -> str:
+    """`text` cut to `limit` UTF-16 units, ending in "…" when cut."""
+    if _utf16_length(text) <= limit:
+        return text
+    return text[: _fitting_prefix(text, limit - 1)] + "…"
+
+
 def split_text(text: str, limit: int = MESSAGE_MAX) -> list[str]:
     """Split at line breaks so every part fits Telegram's limit; a single huge line is cut."""
     parts: list[str] = []

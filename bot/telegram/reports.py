@@ -15,12 +15,15 @@ from pathlib import Path
 from sqlite3 import Connection
 from typing import IO
 
-from telegram import InputMediaDocument, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.core.models import ALBUM_MAX, Consultation
+from bot.core.actions import Action, Kind
+from bot.core.engine import Answer, describe_answer
+from bot.core.models import ALBUM_MAX, Consultation, TextQuestion
+from bot.core.tallies import SHOW_WRITTEN
 from bot.exports import (
     Table,
     officer_text,
@@ -31,11 +34,19 @@ from bot.exports import (
 )
 from bot.photo_answers import PhotoAnswers
 from bot.published import publication
+from bot.report import for_officers, for_workers, render
 from bot.results import gather
-from bot.storage import summary_repo
+from bot.storage import results_repo, summary_repo
 from bot.surveys import Catalogue
-from bot.telegram.render import split_text
-from bot.telegram.team import NOT_ALLOWED, Reader, TeamChat, consultation_named, staff_consultation
+from bot.telegram.render import fit, split_text
+from bot.telegram.team import (
+    NOT_ALLOWED,
+    Reader,
+    TeamChat,
+    consultation_named,
+    edit_quietly,
+    staff_consultation,
+)
 from bot.votes import Votes, result_chart, team_result_sections
 
 log = logging.getLogger(__name__)
@@ -54,6 +65,17 @@ UPLOAD_LIMIT = 50 * 1024 * 1024
 TOO_BIG = "“{name}” came to {size:.1f} MB, more than the 50 MB Telegram lets a bot send, so it is not here. "
 OTHER_FILE_HAS_IT = "The other file holds the same rows."
 NEITHER_FITS = "Please ask whoever runs the bot's server to copy the responses from its database for you."
+CAPTION_MAX = 1024  # Telegram's limit on a file's caption, in UTF-16 units
+HOLDS = {
+    "worker": "every response, one row each by pseudonymous key, answers in words",
+    "officer": "totals for publishing, every count in a band so no one can be picked out",
+}
+WRITTEN_PER_PAGE = 10
+OFFER_LABEL_MAX = 64  # a phone shows no more of a button's label
+# Ten answers of this many UTF-16 units, and the heading, fit one message (4096); the export has them whole.
+WRITTEN_SHOWN_MAX = 360
+WRITTEN_OFFER = "📝 Written answers to “{title}” (newest first, {per_page} a page):"
+NO_WRITTEN = "No written answers to that question yet."
 
 
 class Reports:
@@ -68,15 +90,18 @@ class Reports:
             [
                 CommandHandler("results", self.results),
                 CommandHandler("export", self.export),
+                CommandHandler("report", self.report),
                 CommandHandler("poster", self.poster),
                 CommandHandler("consultations", self.consultations),
+                CallbackQueryHandler(self.written, pattern=f"^{Kind.WRITTEN.value}\\|"),
             ]
         )  # before young people's handlers, so these win for their commands
 
     async def _asked(
         self, update: Update, context: ContextTypes.DEFAULT_TYPE, usage: str
-    ) -> tuple[Reader, Consultation] | None:
-        """(who is asking, the consultation named), or None once a refusal or usage is sent."""
+    ) -> tuple[Message, Reader, Consultation] | None:
+        """(the command, who is asking, the consultation named), or None once a refusal or how to
+        use it is sent."""
         message = update.effective_message
         assert message is not None
         reader = self.team.reader(update)
@@ -86,40 +111,82 @@ class Reports:
         if await self.team.refused_here(update):
             return None
         consultation = await consultation_named(self.catalogue, message, context.args, usage)
-        return None if consultation is None else (reader, consultation)
+        return None if consultation is None else (message, reader, consultation)
 
     async def results(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/results <id>: figures, each question's tally, a vote's count and chart, the photos."""
-        message = update.effective_message
-        assert message is not None
         asked = await self._asked(update, context, "/results <consultation id>")
         if asked is None:
             return
-        reader, consultation = asked
+        message, reader, consultation = asked
         if reader == "officer":
             table = await self._officer_table(consultation)
             title = escape(consultation.title)
-            text = OFFICERS_AFTER_CLOSE.format(title=title) if table is None else officer_text(table)
+            if table is None:
+                text = OFFICERS_AFTER_CLOSE.format(title=title)
+            else:
+                text = officer_text(consultation.title, table, self.votes.min_cell)
             for part in split_text(text):
                 await message.reply_text(part, parse_mode=ParseMode.HTML)
             return
         now = self.votes.clock()
         found = await self.votes.db.read_aside(lambda db: gather(db, consultation, self.photos, now))
-        sections = [*found.sections, *(s for result in found.votes for s in team_result_sections(result))]
-        for part in (part for section in sections for part in split_text(section)):
+        votes = [s for result in found.votes for s in team_result_sections(result, now)]
+        for part in (part for section in [*found.sections, *votes] for part in split_text(section)):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
         for result in found.votes:
             await message.reply_photo(await asyncio.to_thread(result_chart, result))
         await _send_gallery(message, found.photos)
+        if found.written:  # a button each: the words stay out of the results until asked for
+            buttons = [
+                [
+                    InlineKeyboardButton(
+                        fit(f"{SHOW_WRITTEN}: {q.text}", OFFER_LABEL_MAX),
+                        callback_data=_page(consultation, q),
+                    )
+                ]
+                for q in found.written
+            ]
+            offer = WRITTEN_OFFER.format(title=consultation.title, per_page=WRITTEN_PER_PAGE)
+            await message.reply_text(offer, reply_markup=InlineKeyboardMarkup(buttons))
+
+    async def written(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A page of a text question's written answers, for workers only (checked on every tap:
+        staff_tap lets only workers and admins through, never officers)."""
+        query = update.callback_query
+        assert query is not None
+        action = await self.team.staff_tap(update, lambda a: a.value == "" or a.value.isdigit())
+        if action is None:
+            return
+        consultation = self.catalogue.find(action.consultation)
+        question = consultation.question(action.question) if consultation else None
+        if consultation is None or not isinstance(question, TextQuestion):
+            await query.answer()
+            return
+        page = int(action.value or 0)
+        answers, total = await self.votes.db.read_aside(
+            lambda db: results_repo.written_answers(
+                db, consultation.id, question.id, page * WRITTEN_PER_PAGE, WRITTEN_PER_PAGE
+            )
+        )
+        await query.answer()
+        if not isinstance(query.message, Message):  # too old for Telegram to say where it was
+            return
+        if not answers:
+            await query.message.reply_text(NO_WRITTEN)
+            return
+        text, keyboard = _written_page(consultation, question, page, answers, total)
+        if action.value:  # Next or Previous: the page turns in place
+            await edit_quietly(query.message, text, keyboard)
+        else:
+            await query.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
     async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/export <id>: the responses as CSV and XLSX (one row each, by pseudonymous key)."""
-        message = update.effective_message
-        assert message is not None
         asked = await self._asked(update, context, "/export <consultation id>")
         if asked is None:
             return
-        reader, consultation = asked
+        message, reader, consultation = asked
         with tempfile.TemporaryFile() as csv_file, tempfile.TemporaryFile() as xlsx_file:
             if reader == "officer":  # totals with small numbers hidden: a short table
                 totals = await self._officer_table(consultation)
@@ -139,7 +206,30 @@ class Reports:
                 # young people go on being answered.
                 await self.votes.db.read_aside(write)
                 name = f"{consultation.id}-responses"
-            await _send_files(message, {f"{name}.csv": csv_file, f"{name}.xlsx": xlsx_file})
+            caption = fit(f"{consultation.title} ({consultation.id}): {HOLDS[reader]}", CAPTION_MAX)
+            await _send_files(message, {f"{name}.csv": csv_file, f"{name}.xlsx": xlsx_file}, caption)
+
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/report <id>: the results as an A4 PDF for committee papers (`bot.report`): for workers
+        everything, with a few quotes; for officers what is published, once it has closed."""
+        asked = await self._asked(update, context, "/report <consultation id>")
+        if asked is None:
+            return
+        message, reader, consultation = asked
+        council = self.team.settings.council_name
+        if reader == "officer":
+            published = await publication(self.votes, consultation)
+            if published is None:
+                await message.reply_text(OFFICERS_AFTER_CLOSE.format(title=consultation.title))
+                return
+            made = for_officers(consultation, published, council, self.votes.min_cell)
+        else:
+            now = self.votes.clock()
+            made = await self.votes.db.read_aside(lambda db: for_workers(db, consultation, council, now))
+        pdf = await asyncio.to_thread(render, made)  # a second or two of drawing
+        kind = "for committee papers: totals for publishing" if reader == "officer" else "for the team"
+        caption = fit(f"{consultation.title} ({consultation.id}): results report {kind}", CAPTION_MAX)
+        await message.reply_document(pdf, filename=f"{consultation.id}-report.pdf", caption=caption)
 
     async def _officer_table(self, consultation: Consultation) -> Table | None:
         """The totals officers may publish, frozen at close; None while it is open (comparing
@@ -239,31 +329,68 @@ def _dates(consultation: Consultation) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-async def _send_gallery(message: Message, photos: list[Path]) -> None:
-    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers. As
-    files, not photos: Telegram refuses odd shapes as photos, and files keep transparency."""
+def _written_page(
+    consultation: Consultation, question: TextQuestion, page: int, answers: list[Answer], total: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of written answers (HTML), numbered from the newest, with Previous / Next."""
+    first = page * WRITTEN_PER_PAGE + 1
+    last = first + len(answers) - 1
+    lines = [
+        f"📝 <b>{escape(fit(consultation.title, 100))}</b>: {escape(fit(question.text, 200))}",
+        f"Written answers {first} to {last} of {total}, newest first",
+        "",
+        *(
+            f"{n}. {escape(fit(describe_answer(question, answer), WRITTEN_SHOWN_MAX))}"
+            for n, answer in enumerate(answers, first)
+        ),
+    ]
+    turns = []
+    if page > 0:
+        turns.append(
+            InlineKeyboardButton("◀️ Previous", callback_data=_page(consultation, question, page - 1))
+        )
+    if last < total:
+        turns.append(InlineKeyboardButton("Next ▶️", callback_data=_page(consultation, question, page + 1)))
+    return "\n".join(lines), InlineKeyboardMarkup([turns]) if turns else None
+
+
+def _page(consultation: Consultation, question: TextQuestion, page: int | None = None) -> str:
+    """The button's data: ids are short enough that it fits Telegram's 64 bytes."""
+    value = "" if page is None else str(page)
+    return Action(Kind.WRITTEN, consultation.id, question.id, value).encode()
+
+
+async def _send_gallery(message: Message, photos: list[tuple[Path, str]]) -> None:
+    """The photos young people sent, as albums of up to 10 (Telegram's most), for workers, each
+    captioned with what it answers. As files, not photos: Telegram refuses odd shapes as photos,
+    and files keep transparency."""
     for start in range(0, len(photos), ALBUM_MAX):
-        batch = [path for path in photos[start : start + ALBUM_MAX] if path.is_file()]
+        batch = [(path, fit(caption, CAPTION_MAX)) for path, caption in photos[start : start + ALBUM_MAX]]
+        batch = [(path, caption) for path, caption in batch if path.is_file()]
         try:
             if len(batch) == 1:
-                await message.reply_document(batch[0].read_bytes(), filename=batch[0].name)
+                [(path, caption)] = batch
+                await message.reply_document(path.read_bytes(), filename=path.name, caption=caption)
             elif batch:
                 await message.reply_media_group(
-                    [InputMediaDocument(path.read_bytes(), filename=path.name) for path in batch]
+                    [
+                        InputMediaDocument(path.read_bytes(), filename=path.name, caption=caption)
+                        for path, caption in batch
+                    ]
                 )
         except BadRequest as error:
             log.warning("Could not send some photos with the results: %s", error)
 
 
-async def _send_files(message: Message, files: dict[str, IO[bytes]]) -> None:
-    """Each file as a document, or, for one bigger than Telegram takes from a bot, why not and
-    what to do."""
+async def _send_files(message: Message, files: dict[str, IO[bytes]], caption: str) -> None:
+    """Each file as a document with `caption`, or, for one bigger than Telegram takes from a bot,
+    why not and what to do."""
     sizes = {name: file.seek(0, os.SEEK_END) for name, file in files.items()}
     fitting = [name for name, size in sizes.items() if size <= UPLOAD_LIMIT]
     for name, file in files.items():
         if name in fitting:
             file.seek(0)
-            await message.reply_document(file, filename=name)
+            await message.reply_document(file, filename=name, caption=caption)
         else:
             advice = OTHER_FILE_HAS_IT if fitting else NEITHER_FITS
             await message.reply_text(TOO_BIG.format(name=name, size=sizes[name] / 2**20) + advice)

@@ -18,12 +18,14 @@ from bot.core import texts
 from bot.core.preview import KEEP_DRAFT_BUTTON, LAUNCH_IT_BUTTON, PREVIEW_BANNER, PREVIEW_END
 from bot.definitions import TOO_SLOW
 from bot.surveys import NO_ANCHORS
-from bot.telegram.drafts import ONLY_PRIVATELY, TOO_BIG
+from bot.telegram.drafts import NOT_CHECKED, ONLY_PRIVATELY, TOO_BIG
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import E2E_SURVEYS, TEAM_CHAT, RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree
 from tests.e2e.test_hub_design import say_in
 from tests.fake_telegram import FakeTelegram, Group, User
+from tests.unit.test_survey_mistakes import MISTAKES as MANY_MISTAKES
+from tests.unit.test_survey_mistakes import REPORTED
 from tests.unit.test_surveys import billion_laughs
 
 OFFICER = 3001
@@ -96,8 +98,11 @@ async def test_upload_preview_launch_close_and_archive(
     # A file with mistakes: each named in plain words with its question; nothing saved.
     refused = await upload(worker, MISTAKES)
     assert refused.startswith("❌ I couldn't save garden.yaml: nothing was saved.")
-    assert "• The file: title: missing: please add it" in refused
-    assert "• Question 2 (grow: “What should grow there?”): type: 'essay' is not a question type" in refused
+    assert "• The file: line 1: title: missing: please add it" in refused
+    assert (
+        "• Question 2 (grow: “What should grow there?”): line 8: type: 'essay' is not a question type"
+        in refused
+    )
     assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []
 
     saved = await upload(worker, GARDEN)
@@ -195,8 +200,8 @@ async def test_sending_a_launched_consultation_again_makes_a_new_version(
     )
     assert long_label.startswith("✅ Saved “The hub garden” (2 questions) as a draft: wordy.")
     assert (
-        "⚠️ Saved, but worth a look:\n• Question 2 (grow: “What should grow there?”): options.veg.label"
-        in long_label
+        "⚠️ Saved, but worth a look:\n"
+        "• Question 2 (grow: “What should grow there?”): line 12: options.veg.label" in long_label
     )
     past = GARDEN.replace("id: garden", "id: old-garden\ncloses_at: 2020-01-31T17:00:00+00:00")
     await upload(worker, past)
@@ -415,3 +420,39 @@ async def test_a_check_that_runs_long_gives_up_and_everyone_else_is_answered_mea
         released.set()
         await asyncio.gather(uploading, return_exceptions=True)
     assert await rows(bot, "SELECT id FROM consultation_definitions WHERE id = 'garden'") == []
+
+
+async def test_a_file_of_ordinary_mistakes_gets_the_whole_report_and_nothing_else(
+    bot: RunningBot, worker: User
+) -> None:
+    replies = await worker.send_document(MANY_MISTAKES.encode(), file_name="hub.yaml")
+    said = "\n".join(m.text or "" for m in replies)
+    assert said.startswith("❌ I couldn't save hub.yaml: nothing was saved.")
+    for reported in REPORTED:
+        line, _, reason = reported.split(": ", 2)
+        if "media/" not in reason:  # the pictures are looked for in this bot's surveys folder
+            assert f": {line}: {reason}" in said
+    assert "• Question 3 (rate: “Would you visit?”)" not in said  # duplicated ids: named by place
+    assert "• Question 3 (rate): line 20: id: 'rate' is question 2's id too" in said
+    for wrong in (texts.SOMETHING_WENT_WRONG, texts.STICKER_OR_MEDIA, texts.CONSENT_QUESTION):
+        assert wrong not in said
+
+
+async def test_a_long_report_is_split_between_messages(bot: RunningBot, worker: User) -> None:
+    questions = "".join(f"  - {{id: q{n}, type: essay, text: Question {n}}}\n" for n in range(1, 41))
+    text = GARDEN.split("questions:")[0] + "questions:\n" + questions
+    replies = await worker.send_document(text.encode(), file_name="long.yaml")
+    assert len(replies) >= 2 and all(len(m.text or "") <= 4096 for m in replies)
+    said = "\n".join(m.text or "" for m in replies)
+    assert said.count("is not a question type") == 40
+
+
+async def test_a_check_that_fails_is_told_to_the_worker_and_goes_no_further(
+    bot: RunningBot, worker: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def broken(*args: object) -> str:
+        raise RuntimeError("a mistake of ours")
+
+    monkeypatch.setattr(definitions.Definitions, "upload", broken)
+    replies = await worker.send_document(GARDEN.encode(), file_name="garden.yaml")
+    assert [m.text for m in replies] == [NOT_CHECKED.format(name="garden.yaml")]

@@ -210,12 +210,16 @@ async def test_workers_read_tallies_and_see_the_photos(
     replies = await worker.send("/results hub-design")
     text = "\n".join(m.text or "" for m in replies)
     assert "• A: small flats around a garden: 2 (100%)" in text
-    assert "• 🛏️ A bedroom of my own: average place 1.0, placed by 2" in text
+    assert "• 🛏️ A bedroom of my own: average place 1.0 (1 = first), placed by 2" in text
     assert "2 photos" in text
     [album] = worker.albums  # as files: Telegram refuses odd shapes as photos
     files = [m.document or b"" for m in album]
     assert len(files) == 2 and all(f.startswith(b"\xff\xd8") for f in files)
     assert MAKE.encode() not in b"".join(files)
+    # Each says what it answers, so a photo forwarded on is not a mystery.
+    assert all(
+        (m.caption or "").startswith(f"{HUB}: Got an idea for the hub? Send us a photo") for m in album
+    )
 
     # Elsewhere than a private chat or the team's chats, a worker gets one kind line: no figures,
     # never the photos.

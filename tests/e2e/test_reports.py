@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pypdfium2 as pdfium
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
@@ -16,7 +17,8 @@ from bot.telegram import reports
 from bot.telegram.team import NOT_ALLOWED
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows
-from tests.fake_telegram import FakeTelegram, User
+from tests.e2e.test_hub_design import say_in
+from tests.fake_telegram import FakeTelegram, Group, User
 
 OFFICER = 3001
 
@@ -29,6 +31,11 @@ def settings(settings: Settings) -> Settings:
 @pytest.fixture
 def officer(fake: FakeTelegram) -> User:
     return fake.user(OFFICER, "Olu", "olu_officer", started=True)
+
+
+def pdf_text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    return "\n".join(document[n].get_textpage().get_text_range() for n in range(len(document)))
 
 
 async def take_pets(user: User, allowed: str, pets: list[str], happy: str, name: str | None) -> None:
@@ -66,6 +73,8 @@ async def test_workers_export_every_response_with_words_and_no_formulas(
     await take_pets(fake.user(8101, "A", "a_a"), "👍 Yes", ["🐱 Cat", "🐶 Dog"], "5 😍", '=HYPERLINK("x")')
     await take_pets(fake.user(8102, "B", "b_b"), "👎 No", ["🐟 Fish"], "2", None)
     [csv_file, xlsx_file] = await worker.send("/export pets")
+    holds = "Pets at the hub (pets): every response, one row each by pseudonymous key, answers in words"
+    assert csv_file.caption == xlsx_file.caption == holds
     rows = csv_rows(csv_file.document or b"")
     assert rows[0][:4] == ["response", "status", "started on", "allowed: Should pets be allowed?"]
     assert [r[3:] for r in rows[1:]] == [
@@ -131,6 +140,11 @@ async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
     await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     replies = await officer.send("/results pets")
     text = "\n".join(m.text or "" for m in replies)
+    assert text.startswith(
+        "📊 Pets at the hub: totals for publishing\nEvery count is shown as a range (“fewer than 5”, "
+        "“5 to 9”…), never exactly, so that nobody can work out how any one young person answered"
+    )
+    assert not any(m.buttons for m in replies)  # no written answers to offer officers
     # 6 said yes, 1 said no: each count and the total in its band of 5.
     assert "• 👍 Yes: 5 to 9" in text and "• 👎 No: fewer than 5" in text
     assert "• everyone who reached it: 5 to 9" in text
@@ -141,8 +155,20 @@ async def test_officers_get_totals_with_small_numbers_hidden_once_it_has_closed(
     assert ["Should pets be allowed?", "👎 No", "fewer than 5", "–"] in rows
     assert not any("Biscuit" in cell for row in rows for cell in row)
     assert xlsx_file.document_name == "pets-totals.xlsx"
+    holds = "Pets at the hub (pets): totals for publishing, every count in a band so no one can be picked out"
+    assert csv_file.caption == xlsx_file.caption == holds
     [refusal] = await officer.send("/poster pets")  # posters are for workers
     assert refusal.text == NOT_ALLOWED
+    # The report for committee papers: the same totals as a PDF, and no young person's words.
+    [pdf] = await officer.send("/report pets")
+    assert pdf.document_name == "pets-report.pdf"
+    assert pdf.caption == "Pets at the hub (pets): results report for committee papers: totals for publishing"
+    text = pdf_text(pdf.document or b"")
+    assert "Every count is shown as a band of 5" in text and "5 to 9" in text and "fewer than 5" in text
+    assert "Biscuit" not in text
+    [worker_pdf] = await worker.send("/report pets")  # the team's: exact counts and a few quotes
+    worker_text = pdf_text(worker_pdf.document or b"")
+    assert "7 finished responses" in worker_text and "Biscuit" in worker_text
 
 
 async def test_what_was_published_at_close_does_not_change_when_someone_deletes_their_data(
@@ -166,6 +192,48 @@ async def test_what_was_published_at_close_does_not_change_when_someone_deletes_
     assert "finished responses: 10 to 14" in (listing.text or "")
     [csv_file, _] = await officer.send("/export pets")
     assert ["Should pets be allowed?", "👎 No", "5 to 9", "–"] in csv_rows(csv_file.document or b"")
+
+
+async def test_workers_page_through_written_answers_and_officers_cannot(
+    fake: FakeTelegram, bot: RunningBot, worker: User, officer: User, team: Group
+) -> None:
+    for n in range(12):
+        await take_pets(fake.user(8500 + n, f"P{n}", f"w{n}"), "👍 Yes", ["🐱 Cat"], "4", f"Biscuit {n}")
+    await take_pets(fake.user(8599, "S", "s_s"), "👎 No", ["🐟 Fish"], "2", None)  # skips the name
+    replies = await worker.send("/results pets")
+    assert "Any name ideas for a hub pet? — 12 of 13 answered, 1 skipped" in "\n".join(
+        m.text or "" for m in replies
+    )
+    offer = replies[-1]
+    assert offer.button_labels == ["Show written answers: Any name ideas for a hub pet?"]
+
+    [page] = await worker.press("Show written answers", message=offer)
+    lines = (page.text or "").splitlines()
+    assert lines[:3] == [
+        "📝 Pets at the hub: Any name ideas for a hub pet?",
+        "Written answers 1 to 10 of 12, newest first",
+        "",
+    ]
+    assert lines[3:] == [f"{n}. Biscuit {12 - n}" for n in range(1, 11)]
+    assert page.button_labels == ["Next ▶️"]
+    [turned] = await worker.press("Next ▶️", message=page)
+    assert turned.message_id == page.message_id and turned.edited  # the page turns in place
+    assert (turned.text or "").splitlines()[1:] == [
+        "Written answers 11 to 12 of 12, newest first",
+        "",
+        "11. Biscuit 1",
+        "12. Biscuit 0",
+    ]
+    assert turned.button_labels == ["◀️ Previous"]
+    [back] = await worker.press("◀️ Previous", message=turned)
+    assert back.text == page.text
+
+    # An officer in the team chat taps a worker's button there: refused, and nothing is shown.
+    [offer_here] = [m for m in await say_in(fake, team, worker, "/results pets") if m.buttons]
+    shown = len(team.messages)
+    await officer.press("Show written answers", message=offer_here)
+    assert officer.last_callback_answer == NOT_ALLOWED
+    assert len(team.messages) == shown and not any("Biscuit" in (m.text or "") for m in officer.messages)
 
 
 async def test_workers_print_an_a4_poster_with_the_deep_link(bot: RunningBot, worker: User) -> None:

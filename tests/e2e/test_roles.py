@@ -27,6 +27,7 @@ COMMANDS = [
     "/close pets",
     "/results pets",
     "/export pets",
+    "/report pets",
     "/poster pets",
     "/announce closed",
     "/preview pets",
@@ -40,7 +41,7 @@ COMMANDS = [
 ]
 ALLOWED = {
     "young person": set(),
-    "officer": {"/consultations", "/results pets", "/export pets"},
+    "officer": {"/consultations", "/results pets", "/export pets", "/report pets"},
     "worker": set(COMMANDS) - {f"/grant {PERSON} worker", f"/revoke {PERSON}"},
     "admin": set(COMMANDS),
 }

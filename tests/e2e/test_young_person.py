@@ -458,7 +458,7 @@ async def test_a_bad_consultation_file_is_skipped_and_the_rest_still_run(
         assert sam.last_message.button_labels == ["Pets at the hub", *READING_ROW]
     finally:
         await running.stop()
-    assert f"{folder / 'broken.yaml'}: -: questions: List should have at least 1 item" in caplog.text
+    assert f"{folder / 'broken.yaml'}: line 4: -: questions: needs at least 1 (it has 0)" in caplog.text
 
 
 async def test_when_the_tapped_message_cannot_be_edited_the_next_question_is_sent(

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.irv import Count, Round, count, explain, seed_for
+from bot.core.irv import Count, Round, count, decided_by_draw, explain, seed_for
 
 LABELS = {
     "keep": "Keep it as it is",
@@ -280,6 +280,7 @@ def test_a_narrowed_tie_is_drawn_only_among_those_still_tied() -> None:
             4,
             "'x', 'y' and 'z' tied on 4; 'y' and 'z' had the fewest in round 1; 'y' and 'z' were level in "
             f"every round; '{loser}' was removed by a draw (seed '{seed}', round 2)",
+            ("y", "z"),  # the draw was among these two only
         )
     lines = explain(count(ballots, ["L", "x", "y", "z", "e"], "seed-0"), {})
     assert "To break the tie we looked back: in round 1, 'y' and 'z' had fewer votes than 'x'." in lines
@@ -309,9 +310,11 @@ def test_a_tie_level_in_every_round_is_drawn_with_the_seed() -> None:
             0,
             f"'a' and 'b' tied on 3 and were level in every earlier round; "
             f"'{loser}' was removed by a draw (seed '{seed}', round 2)",
+            ("a", "b"),
         )
         assert result.rounds[2] == end(3, {survivor: 6, "c": 4}, exhausted=1)
         assert result.winner == survivor
+        assert decided_by_draw(result) == ("a", "b")  # the headline says the draw chose
         # The same seed always gives the same count.
         assert all(count(ballots, ["a", "b", "c", "d"], seed) == result for _ in range(5))
         winners.add(result.winner)
@@ -343,6 +346,7 @@ def test_a_two_candidate_exact_tie_is_drawn_in_round_one() -> None:
                 {survivor: 2},
                 0,
                 f"'a' and 'b' tied on 2; '{loser}' was removed by a draw (seed '{seed}', round 1)",
+                ("a", "b"),
             ),
             end(2, {survivor: 4}),
         )
@@ -587,3 +591,12 @@ def test_the_order_of_the_ballots_does_not_matter(
 @pytest.mark.parametrize("seed", ["s", "t"])
 def test_the_naive_recount_agrees_on_the_hand_worked_vote(seed: str) -> None:
     assert naive_count(HUB_BALLOTS, HUB_CANDIDATES, seed)["winner"] == "harbour"
+
+
+def test_a_winner_only_a_draw_could_choose_is_said_to_be_drawn_and_others_are_not() -> None:
+    one_each = count([["a"], ["b"]], ["a", "b"], "s")
+    assert one_each.rounds[0].drawn == ("a", "b") and decided_by_draw(one_each) == ("a", "b")
+    # A draw between the two with the fewest, neither of them the winner: the votes decided.
+    clear = count(3 * [["c"]] + 2 * [["d"]] + [["a"]] + [["b"]], ["a", "b", "c", "d"], "s")
+    assert clear.rounds[0].drawn == ("a", "b") and clear.winner == "c" and decided_by_draw(clear) == ()
+    assert decided_by_draw(count([["a"], ["a", "b"]], ["a", "b"], "s")) == ()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.actions import Action, Kind
 from bot.core.screens import Button, Screen
-from bot.telegram.render import MESSAGE_MAX, keyboard, split_text
+from bot.telegram.render import MESSAGE_MAX, fit, keyboard, split_text
 
 
 def utf16(text: str) -> int:
@@ -28,6 +28,12 @@ def test_a_single_huge_line_of_emoji_is_cut_by_utf16_units() -> None:
     parts = split_text(text)
     assert [utf16(p) for p in parts] == [4096, 1904]
     assert "".join(parts) == text
+
+
+def test_fit_cuts_by_utf16_units_and_says_so() -> None:
+    assert fit("short", 10) == "short"
+    cut = fit("😀" * 600, 1024)  # a caption of emoji: 1200 units as sent
+    assert cut.endswith("…") and utf16(cut) <= 1024
 
 
 def test_buttons_become_one_inline_row_each_with_encoded_data() -> None:

@@ -13,9 +13,10 @@ import pytest
 from bot.core.schedule import ScheduleError, Slot, latest_due, parse_schedule
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
-from bot.summaries import Summaries
+from bot.summaries import Summaries, leading
 from bot.surveys import load
 from tests.conftest import E2E_SURVEYS, Clock
+from tests.unit.test_tallies import answers, options, question, tally
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -138,3 +139,10 @@ async def test_a_chart_comes_only_when_there_is_something_to_compare(db: Databas
     await db.transaction(respond("named", 1, "in_progress"))
     chart = (await service.compose()).chart
     assert chart is not None and chart.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def test_the_leading_answers_say_tied_when_the_top_ones_are_level() -> None:
+    q = question("single_choice", options=options(("a", "Evenings"), ("b", "Weekends"), ("c", "Never")))
+    assert leading(tally(q, answers("a", "b", "a", "b", "c"))) == "tied: Evenings and Weekends (2 each)"
+    assert leading(tally(q, answers("b", "a", "b"))) == "Weekends (2), Evenings (1)"
+    assert leading(tally(q, answers())) is None

@@ -60,7 +60,7 @@ def test_single_choice_counts_per_option_and_percentages_leave_out_skips_and_dec
     assert result.counts == {"music": 3, "art": 1, "games": 0}
     assert list(result.counts) == ["music", "art", "games"]  # file order
     assert describe(result) == [
-        "Where should the hub be? — 4 answered, 2 skipped, 1 rather not say",
+        "Where should the hub be? — 4 of 7 answered, 2 skipped, 1 rather not say",
         "• 🎵 Music room: 3 (75%)",
         "• 🎨 Art room: 1 (25%)",
         "• 🎮 Games room: 0 (0%)",
@@ -88,7 +88,7 @@ def test_yes_no_uses_its_fixed_options() -> None:
     result = tally(q, [*answers("yes", "no", "yes"), SKIP])
     assert result.counts == {"yes": 2, "no": 1}
     assert describe(result) == [
-        "Would you come on Saturdays? — 3 answered, 1 skipped",
+        "Would you come on Saturdays? — 3 of 4 answered, 1 skipped",
         "• 👍 Yes: 2 (67%)",
         "• 👎 No: 1 (33%)",
     ]
@@ -103,7 +103,7 @@ def test_image_choice_counts_per_picture() -> None:
     result = tally(q, [*answers("green", "green", "blue", "green", "green"), DECLINE])
     assert result.counts == {"blue": 1, "green": 4}
     assert describe(result) == [
-        "Which logo? — 5 answered, 1 rather not say",
+        "Which logo? — 5 of 6 answered, 1 rather not say",
         "• Blue logo: 1 (20%)",
         "• Green logo: 4 (80%)",
     ]
@@ -117,7 +117,7 @@ def test_multi_choice_totals_per_option_are_shares_of_those_who_answered() -> No
     # Totals per option, not per combination: 3 + 3 + 2 picks from 4 people.
     assert result.counts == {"music": 3, "art": 3, "games": 2}
     assert describe(result) == [
-        "Which spaces should the hub have? — 4 answered, 1 skipped, 1 rather not say",
+        "Which spaces should the hub have? — 4 of 6 answered, 1 skipped, 1 rather not say",
         "• 🎵 Music room: 3 (75%)",
         "• 🎨 Art room: 3 (75%)",
         "• 🎮 Games room: 2 (50%)",
@@ -150,7 +150,7 @@ def test_scale_mean_and_every_point_of_the_distribution() -> None:
     assert result.mean == pytest.approx(46 / 12)
     assert result.distribution == {1: 0, 2: 1, 3: 3, 4: 5, 5: 3}
     assert describe(result) == [
-        "How much do you like the plan? — 12 answered, 1 skipped, 1 rather not say",
+        "How much do you like the plan? — 12 of 14 answered, 1 skipped, 1 rather not say",
         "• average 3.8 of 5",
         "• 1: 0 · 2: 1 · 3: 3 · 4: 5 · 5: 3",
     ]
@@ -201,11 +201,14 @@ def test_truncated_rankings_borda_and_average_rank_by_hand(kind: str) -> None:
     assert result.average_rank == {"kitchen": 1.5, "music": 1.5, "garden": 2.0, "games": 4.0}
     assert "gone" not in result.borda
     assert describe(result) == [
-        "Which rooms matter most? — 4 answered, 1 skipped, 1 rather not say, 1 no longer fits the question",
-        "• 🍳 Kitchen: average place 1.5, placed by 4, Borda 10",
-        "• 🎵 Music: average place 1.5, placed by 2, Borda 5",
-        "• 🌱 Garden: average place 2.0, placed by 2, Borda 4",
-        "• 🎮 Games: average place 4.0, placed by 1, Borda 0",
+        "Which rooms matter most? — 4 of 6 answered, 1 skipped, 1 rather not say, "
+        "1 no longer fits the question",
+        "• 🍳 Kitchen: average place 1.5 (1 = first), placed by 4, 10 points",
+        "• 🎵 Music: average place 1.5 (1 = first), placed by 2, 5 points",
+        "• 🌱 Garden: average place 2.0 (1 = first), placed by 2, 4 points",
+        "• 🎮 Games: average place 4.0 (1 = first), placed by 1, 0 points",
+        "Listed by points: 3 points for a first place, one fewer for each place below, none where it was not "
+        "placed.",
     ]
 
 
@@ -217,10 +220,12 @@ def test_ranking_sorts_by_borda_ties_in_file_order_and_names_options_nobody_plac
     assert result.average_rank["kitchen"] is None
     assert result.placed["kitchen"] == 0
     assert describe(result)[1:] == [
-        "• 🎵 Music: average place 1.5, placed by 2, Borda 5",
-        "• 🌱 Garden: average place 1.5, placed by 2, Borda 5",
-        "• 🍳 Kitchen: not placed by anyone, Borda 0",
-        "• 🎮 Games: not placed by anyone, Borda 0",
+        "• 🎵 Music: average place 1.5 (1 = first), placed by 2, 5 points",
+        "• 🌱 Garden: average place 1.5 (1 = first), placed by 2, 5 points",
+        "• 🍳 Kitchen: not placed by anyone, 0 points",
+        "• 🎮 Games: not placed by anyone, 0 points",
+        "Listed by points: 3 points for a first place, one fewer for each place below, none where it was not "
+        "placed.",
     ]
 
 
@@ -233,12 +238,12 @@ def test_text_answers_are_counted_but_never_described() -> None:
     assert (result.answered, result.skipped, result.ignored) == (2, 1, 1)
     lines = describe(result)
     assert lines == [
-        "What would make you come? — 2 answered, 1 skipped, 1 no longer fits the question",
-        "• 2 written answers (see the export)",
+        "What would make you come? — 2 of 3 answered, 1 skipped, 1 no longer fits the question",
+        "• 2 written answers (“Show written answers” below)",
     ]
     described = " ".join(lines)
     assert not any(word in described for word in ("quiet", "brother", "Elm", "buses"))
-    assert describe(tally(q, answers("Hi")))[1] == "• 1 written answer (see the export)"
+    assert describe(tally(q, answers("Hi")))[1] == "• 1 written answer (“Show written answers” below)"
 
 
 def test_suggestion_ideas_are_counted_but_never_described() -> None:
@@ -256,7 +261,7 @@ def test_photos_are_counted_and_how_they_reach_workers() -> None:
     result = tally(q, [*answers("a1.jpg", "b2.jpg"), SKIP])
     assert (result.answered, result.items) == (2, 2)
     assert describe(result) == [
-        "Show us your favourite place — 2 answered, 1 skipped",
+        "Show us your favourite place — 2 of 3 answered, 1 skipped",
         "• 2 photos (sent to workers as an album)",
     ]
     assert describe(tally(q, answers("a.jpg")))[1] == "• 1 photo (sent to workers)"

@@ -1,0 +1,254 @@
+"""`/report <id>`: a consultation's results as an A4 PDF for committee papers, drawn with
+matplotlib: the council's name, the title and dates, turnout, each question's counts as a chart and
+a table, a vote's rounds and its explanation in words, and (for workers only) a few of young
+people's own words. The officers' version is built from what is published (`bot.published`): every
+count in its band, and no young person's words.
+
+The pages are built from `Section`s, so both versions are drawn by the same code."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from sqlite3 import Connection
+from typing import TYPE_CHECKING
+
+from bot.core import irv
+from bot.core.engine import WITH_THE_TEAM
+from bot.core.models import (
+    Consultation,
+    MultiChoiceQuestion,
+    OrderingQuestion,
+    PickOneQuestion,
+    RankedQuestion,
+    ScaleQuestion,
+    TextQuestion,
+)
+from bot.core.tallies import QuestionTally, percent, point_name
+from bot.published import Publication
+from bot.storage import results_repo, summary_repo
+from bot.votes import count_votes
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+A4 = (8.27, 11.69)  # inches
+QUOTES_SHOWN = 5  # a few of a question's typed answers, for workers: the rest are in /export
+LINE = 96  # characters in a line of body text
+
+
+@dataclass(frozen=True)
+class Section:
+    """One page: a heading, a table of (answer, count, share), bars (low, high: one number for an
+    exact count, a band's ends for a protected one) and lines of notes under them."""
+
+    heading: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list)
+    bars: dict[str, tuple[int, int]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Report:
+    council: str
+    title: str
+    lines: list[str]  # dates, turnout and what the figures are
+    sections: list[Section]
+
+
+def _dates(consultation: Consultation) -> str:
+    opened = f"{consultation.opens_at:%d %B %Y}" if consultation.opens_at else "when it was launched"
+    closes = f"{consultation.closes_at:%d %B %Y}" if consultation.closes_at else "no closing date"
+    return f"Open from {opened}; closes {closes}."
+
+
+def for_workers(db: Connection, consultation: Consultation, council: str, now: datetime) -> Report:
+    """Everything, exact, with a few quotes: for the team (read beside the loop)."""
+    figures = summary_repo.consultation_figures(db, consultation.id, 0)
+    asked = [q for q in consultation.questions if not isinstance(q, RankedQuestion)]
+    tallies = results_repo.tallies(db, consultation.id, asked)
+    sections = [
+        _tally_section(
+            tallies[q.id], _quotes(db, consultation.id, q.id) if isinstance(q, TextQuestion) else []
+        )
+        for q in asked
+    ]
+    sections += [
+        _vote_section(result.question.text, result.count, result.labels)
+        for result in count_votes(db, consultation)
+    ]
+    lines = [
+        _dates(consultation),
+        f"{figures.submitted} finished responses ({figures.total} started), as of {now:%d %B %Y %H:%M}.",
+        "Exact counts, for the team: totals for publishing come from the officers' version.",
+    ]
+    return Report(council, consultation.title, lines, sections)
+
+
+def for_officers(consultation: Consultation, published: Publication, council: str, min_cell: int) -> Report:
+    """What may be published, as frozen at close: every count in its band of `min_cell`."""
+    sections: dict[str, Section] = {}
+    for question, answer, count, share in published.rows:
+        section = sections.setdefault(question, Section(question))
+        section.rows.append((answer, count, share))
+        band = _band_ends(count, min_cell)
+        if band is not None and not answer.startswith("everyone"):
+            section.bars[answer] = band
+    lines = [
+        _dates(consultation),
+        f"Finished responses: {published.finished}.",
+        f'Every count is shown as a band of {min_cell} ("fewer than {min_cell}", "{min_cell} to '
+        f'{2 * min_cell - 1}"), so no young person can be picked out; shares are worked out from the bands.',
+    ]
+    return Report(council, consultation.title, lines, list(sections.values()))
+
+
+def _band_ends(shown: str, min_cell: int) -> tuple[int, int] | None:
+    """A published band's ends ("fewer than 5" → (0, 4), "5 to 9" → (5, 9)); None for words."""
+    if shown.startswith("fewer than"):
+        return 0, min_cell - 1
+    low, _, high = shown.partition(" to ")
+    return (int(low), int(high)) if low.isdigit() and high.isdigit() else None
+
+
+def _quotes(db: Connection, consultation_id: str, question_id: str) -> list[str]:
+    """A few of a question's written answers, the newest (never words moved to the safeguarding team)."""
+    answers, _ = results_repo.written_answers(db, consultation_id, question_id, 0, QUOTES_SHOWN)
+    return [a.value for a in answers if isinstance(a.value, str) and a.value != WITH_THE_TEAM]
+
+
+def _tally_section(tally: QuestionTally, quotes: Sequence[str]) -> Section:
+    question = tally.question
+    reached = f"{tally.answered} answered"
+    if tally.skipped or tally.declined:
+        reached += f", {tally.skipped} skipped, {tally.declined} would rather not say"
+    section = Section(question.text, notes=[reached])
+    counts: dict[str, int] = {}
+    if isinstance(question, PickOneQuestion | MultiChoiceQuestion):
+        counts = {o.label: tally.counts.get(o.id, 0) for o in question.options}
+    elif isinstance(question, ScaleQuestion):
+        counts = {point_name(question, p): n for p, n in tally.distribution.items()}
+        if tally.mean is not None:
+            section.notes.append(f"Average {tally.mean:.1f} on a scale of {question.min} to {question.max}.")
+    elif isinstance(question, OrderingQuestion):
+        places = sorted(
+            question.options, key=lambda o: tally.average_rank.get(o.id) or len(question.options) + 1
+        )
+        for option in places:
+            rank = tally.average_rank.get(option.id)
+            shown = f"{rank:.1f}" if rank is not None else "not placed"
+            section.rows.append(
+                (option.label, f"average place {shown}", f"placed by {tally.placed.get(option.id, 0)}")
+            )
+        section.notes.append("Average place: 1 means everyone put it first.")
+    for label, n in counts.items():
+        section.rows.append((label, str(n), percent(n, tally.answered)))
+        section.bars[label] = (n, n)
+    if isinstance(question, TextQuestion) and quotes:
+        section.notes.append("Some of what young people wrote (for the team; the rest is in /export):")
+        section.notes.extend(f"“{quote}”" for quote in quotes)
+    return section
+
+
+def _vote_section(text: str, count: irv.Count, labels: dict[str, str]) -> Section:
+    section = Section(f"Vote: {text}", notes=irv.explain(count, labels))
+    first = count.rounds[0].totals if count.rounds else {}
+    for candidate, n in sorted(first.items(), key=lambda item: -item[1]):
+        name = labels.get(candidate, candidate)
+        section.rows.append((name, str(n), percent(n, count.ballots) + " of first choices"))
+        section.bars[name] = (n, n)
+    return section
+
+
+def render(report: Report) -> bytes:
+    """The report as a PDF: a title page, then a page per section (chart, table, notes). Drawn in
+    the caller's thread (a second or two)."""
+    # Imported here, as in bot/charts.py: matplotlib costs memory only once someone asks.
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    out = io.BytesIO()
+    with PdfPages(out, metadata={"Title": report.title, "Author": report.council}) as pdf:
+        cover = Figure(figsize=A4)
+        cover.text(0.08, 0.9, report.council, fontsize=12, color="#444444")
+        cover.text(0.08, 0.84, _wrap(report.title, 40), fontsize=22, weight="bold", va="top")
+        cover.text(0.08, 0.7, "\n\n".join(_wrap(line) for line in report.lines), fontsize=11, va="top")
+        pdf.savefig(cover)
+        for section in report.sections:
+            for page in _pages(report, section):
+                pdf.savefig(page)
+    return out.getvalue()
+
+
+def _drawable(text: str) -> str:
+    """Without emoji, which the PDF's font cannot draw (the words beside them stay)."""
+    kept = "".join(
+        ch for ch in text if not (ord(ch) >= 0x1F000 or 0x2600 <= ord(ch) <= 0x27BF or ch == "\ufe0f")
+    )
+    return kept.strip() or text
+
+
+def _wrap(text: str, width: int = LINE) -> str:
+    return "\n".join(textwrap.wrap(_drawable(text), width)) or text
+
+
+NOTE_LINE = 0.016  # of the page's height, a line of 9-point notes (with some room)
+BOTTOM = 0.05
+
+
+def _pages(report: Report, section: Section) -> list[Figure]:
+    """A section's page: the chart and table, then its notes, carried over to more pages when they
+    are long (a vote's rounds)."""
+    from matplotlib.figure import Figure
+
+    page = Figure(figsize=A4)
+    top = _head(page, report, section.heading)
+    if section.bars:
+        _chart(page, section.bars)
+        top = 0.55
+    if section.rows:
+        height = 0.03 * (len(section.rows) + 1)
+        table = page.add_axes((0.08, max(top - height, 0.1), 0.84, height))
+        table.axis("off")
+        table.table(
+            cellText=[[_wrap(a, 50), b, c] for a, b, c in section.rows],
+            colLabels=["answer", "count", "share"],
+            loc="upper center",
+            cellLoc="left",
+        )
+        top -= height + 0.03
+    lines = [line for note in section.notes for line in _wrap(note).split("\n")]
+    pages = [page]
+    while lines:
+        fits = max(int((top - BOTTOM) / NOTE_LINE), 1)
+        page.text(0.08, top, "\n".join(lines[:fits]), fontsize=9, va="top")
+        lines = lines[fits:]
+        if lines:
+            page = Figure(figsize=A4)
+            top = _head(page, report, f"{section.heading} (continued)")
+            pages.append(page)
+    return pages
+
+
+def _head(page: Figure, report: Report, heading: str) -> float:
+    """The running header and the page's heading; where the page's content starts."""
+    page.text(0.08, 0.95, _drawable(f"{report.council} · {report.title}"), fontsize=8, color="#666666")
+    page.text(0.08, 0.92, _wrap(heading, 70), fontsize=14, weight="bold", va="top")
+    return 0.84
+
+
+def _chart(page: Figure, bars: dict[str, tuple[int, int]]) -> None:
+    """Bars of exact counts, or (protected counts) each spanning its band."""
+    chart = page.add_axes((0.3, 0.6, 0.62, 0.22))
+    labels = list(bars)[::-1]  # the first at the top
+    lows = [bars[label][0] for label in labels]
+    spans = [bars[label][1] - bars[label][0] for label in labels]
+    exact = not any(spans)
+    widths = lows if exact else [span + 1 for span in spans]
+    names = [_wrap(label, 28) for label in labels]
+    chart.barh(names, widths, left=None if exact else lows, color="#3b6ea5")
+    chart.set_xlabel("count" if exact else "count (each bar spans its band)")
+    chart.spines[["top", "right"]].set_visible(False)
