@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from sqlite3 import Connection
@@ -29,7 +29,7 @@ from bot.core.models import (
 )
 from bot.core.tallies import QuestionTally, percent, point_name
 from bot.published import Publication
-from bot.storage import results_repo, summary_repo
+from bot.storage import concerns_repo, results_repo, summary_repo
 from bot.votes import count_votes
 
 if TYPE_CHECKING:
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 A4 = (8.27, 11.69)  # inches
 QUOTES_SHOWN = 5  # a few of a question's typed answers, for workers: the rest are in /export
+QUOTES_LOOKED_AT = 50  # the newest answers looked at for them (some may not be quoted)
 LINE = 96  # characters in a line of body text
 
 
@@ -57,6 +58,10 @@ class Report:
     title: str
     lines: list[str]  # dates, turnout and what the figures are
     sections: list[Section]
+    marking: str = ""  # at the top of every page: the team's version says it is not for publishing
+
+
+TEAM_ONLY = "TEAM ONLY: exact counts and young people's own words. Not for publication."
 
 
 def _dates(consultation: Consultation) -> str:
@@ -65,14 +70,18 @@ def _dates(consultation: Consultation) -> str:
     return f"Open from {opened}; closes {closes}."
 
 
-def for_workers(db: Connection, consultation: Consultation, council: str, now: datetime) -> Report:
-    """Everything, exact, with a few quotes: for the team (read beside the loop)."""
+def for_workers(
+    db: Connection, consultation: Consultation, council: str, now: datetime, quotable: Callable[[str], bool]
+) -> Report:
+    """Everything, exact, with a few quotes: for the team (read beside the loop). A quote must be
+    `quotable` (the idea screening: no names, numbers, links or swearing) and not wait in the
+    possible-concerns queue."""
     figures = summary_repo.consultation_figures(db, consultation.id, 0)
     asked = [q for q in consultation.questions if not isinstance(q, RankedQuestion)]
     tallies = results_repo.tallies(db, consultation.id, asked)
     sections = [
         _tally_section(
-            tallies[q.id], _quotes(db, consultation.id, q.id) if isinstance(q, TextQuestion) else []
+            tallies[q.id], _quotes(db, consultation.id, q.id, quotable) if isinstance(q, TextQuestion) else []
         )
         for q in asked
     ]
@@ -85,7 +94,7 @@ def for_workers(db: Connection, consultation: Consultation, council: str, now: d
         f"{figures.submitted} finished responses ({figures.total} started), as of {now:%d %B %Y %H:%M}.",
         "Exact counts, for the team: totals for publishing come from the officers' version.",
     ]
-    return Report(council, consultation.title, lines, sections)
+    return Report(council, consultation.title, lines, sections, TEAM_ONLY)
 
 
 def for_officers(consultation: Consultation, published: Publication, council: str, min_cell: int) -> Report:
@@ -114,10 +123,15 @@ def _band_ends(shown: str, min_cell: int) -> tuple[int, int] | None:
     return (int(low), int(high)) if low.isdigit() and high.isdigit() else None
 
 
-def _quotes(db: Connection, consultation_id: str, question_id: str) -> list[str]:
-    """A few of a question's written answers, the newest (never words moved to the safeguarding team)."""
-    answers, _ = results_repo.written_answers(db, consultation_id, question_id, 0, QUOTES_SHOWN)
-    return [a.value for a in answers if isinstance(a.value, str) and a.value != WITH_THE_TEAM]
+def _quotes(
+    db: Connection, consultation_id: str, question_id: str, quotable: Callable[[str], bool]
+) -> list[str]:
+    """A few of a question's written answers, the newest that may be quoted: never words with the
+    safeguarding team, waiting for a decision there, or that the screening would hold."""
+    answers, _ = results_repo.written_answers(db, consultation_id, question_id, 0, QUOTES_LOOKED_AT)
+    waiting = concerns_repo.undecided_words(db)
+    texts = [a.value for a in answers if isinstance(a.value, str)]
+    return [t for t in texts if t != WITH_THE_TEAM and t not in waiting and quotable(t)][:QUOTES_SHOWN]
 
 
 def _tally_section(tally: QuestionTally, quotes: Sequence[str]) -> Section:
@@ -174,6 +188,8 @@ def render(report: Report) -> bytes:
     with PdfPages(out, metadata={"Title": report.title, "Author": report.council}) as pdf:
         cover = Figure(figsize=A4)
         cover.text(0.08, 0.9, report.council, fontsize=12, color="#444444")
+        if report.marking:
+            cover.text(0.08, 0.95, report.marking, fontsize=10, weight="bold", color="#b00020")
         cover.text(0.08, 0.84, _wrap(report.title, 40), fontsize=22, weight="bold", va="top")
         cover.text(0.08, 0.7, "\n\n".join(_wrap(line) for line in report.lines), fontsize=11, va="top")
         pdf.savefig(cover)
@@ -196,46 +212,56 @@ def _wrap(text: str, width: int = LINE) -> str:
 
 
 NOTE_LINE = 0.016  # of the page's height, a line of 9-point notes (with some room)
+ROW = 0.03  # of the page's height, a row of the table
+BARS_MAX = 15  # more bars than this are unreadable in the chart's space: the table alone says it
 BOTTOM = 0.05
 
 
 def _pages(report: Report, section: Section) -> list[Figure]:
-    """A section's page: the chart and table, then its notes, carried over to more pages when they
-    are long (a vote's rounds)."""
+    """A section's pages: the chart, the table, then its notes, each carried over to another page
+    where it is long (many options, a vote's rounds)."""
     from matplotlib.figure import Figure
 
-    page = Figure(figsize=A4)
-    top = _head(page, report, section.heading)
-    if section.bars:
-        _chart(page, section.bars)
+    pages: list[Figure] = []
+
+    def new_page() -> float:
+        pages.append(Figure(figsize=A4))
+        heading = section.heading if len(pages) == 1 else f"{section.heading} (continued)"
+        return _head(pages[-1], report, heading)
+
+    top = new_page()
+    if 0 < len(section.bars) <= BARS_MAX:
+        _chart(pages[-1], section.bars)
         top = 0.55
-    if section.rows:
-        height = 0.03 * (len(section.rows) + 1)
-        table = page.add_axes((0.08, max(top - height, 0.1), 0.84, height))
+    rows = [[_wrap(a, 50).split("\n")[0], b, c] for a, b, c in section.rows]  # one line a row
+    while rows:
+        fits = max(int((top - BOTTOM) / ROW) - 1, 1)  # the header row takes one
+        chunk, rows = rows[:fits], rows[fits:]
+        height = ROW * (len(chunk) + 1)
+        table = pages[-1].add_axes((0.08, top - height, 0.84, height))
         table.axis("off")
         table.table(
-            cellText=[[_wrap(a, 50), b, c] for a, b, c in section.rows],
-            colLabels=["answer", "count", "share"],
-            loc="upper center",
-            cellLoc="left",
+            cellText=chunk, colLabels=["answer", "count", "share"], loc="upper center", cellLoc="left"
         )
-        top -= height + 0.03
+        top -= height + ROW
+        if rows:
+            top = new_page()
     lines = [line for note in section.notes for line in _wrap(note).split("\n")]
-    pages = [page]
     while lines:
-        fits = max(int((top - BOTTOM) / NOTE_LINE), 1)
-        page.text(0.08, top, "\n".join(lines[:fits]), fontsize=9, va="top")
+        if top - BOTTOM < NOTE_LINE:
+            top = new_page()
+        fits = int((top - BOTTOM) / NOTE_LINE)
+        pages[-1].text(0.08, top, "\n".join(lines[:fits]), fontsize=9, va="top")
         lines = lines[fits:]
-        if lines:
-            page = Figure(figsize=A4)
-            top = _head(page, report, f"{section.heading} (continued)")
-            pages.append(page)
+        top = BOTTOM
     return pages
 
 
 def _head(page: Figure, report: Report, heading: str) -> float:
     """The running header and the page's heading; where the page's content starts."""
     page.text(0.08, 0.95, _drawable(f"{report.council} · {report.title}"), fontsize=8, color="#666666")
+    if report.marking:
+        page.text(0.08, 0.975, report.marking, fontsize=9, weight="bold", color="#b00020")
     page.text(0.08, 0.92, _wrap(heading, 70), fontsize=14, weight="bold", va="top")
     return 0.84
 

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
-from bot.core import irv
 from bot.core.models import (
     Consultation,
     ImageChoiceQuestion,
@@ -66,7 +65,7 @@ def _leading_in_vote(result: VoteResult) -> str:
     count = result.count
     if count.winner is None:
         return "• no votes yet"
-    drawn = irv.decided_by_draw(count)  # a draw, not the votes, picks between these: nobody leads
+    drawn = result.drawn  # a draw, not the votes, picks between these: nobody leads
     who = " and ".join(result.label(c) for c in drawn) if drawn else result.label(count.winner)
     return (
         f"• {'tied now' if drawn else 'leading now'}: {escape(who)} "

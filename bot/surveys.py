@@ -239,6 +239,8 @@ def read_yaml(text: str) -> tuple[Any, Lines]:
         ) from None
     except yaml.YAMLError as error:  # e.g. a character YAML does not allow, anywhere
         raise NotLoaded(f"YAML cannot read this file: {error}") from None
+    except UnicodeError:  # half an emoji (a lone surrogate) in text that never was a file
+        raise NotLoaded("YAML cannot read this file: it holds a broken character") from None
 
 
 def _worded(consultation: Consultation) -> Consultation:

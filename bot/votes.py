@@ -61,6 +61,7 @@ class VoteResult:
     question: RankedQuestion
     count: irv.Count
     ballots_sent: int  # every ballot, changed ones included: the audit trail behind `count`
+    drawn: tuple[str, ...] = ()  # who a draw chose among, where it decided the winner (irv.decided_by_draw)
 
     def label(self, option_id: str) -> str:
         option = self.question.option(option_id)
@@ -106,7 +107,8 @@ def count_votes(db: Connection, consultation: Consultation) -> list[VoteResult]:
         ballots = votes_repo.latest_ballots(db, live.id, question.id)
         options = [o.id for o in question.options]
         count = irv.count_grouped(ballots, options, irv.seed_for(live.id, question.id))
-        found.append(VoteResult(live, question, count, votes_repo.ballots_cast(db, live.id)))
+        drawn = irv.decided_by_draw(count, ballots)
+        found.append(VoteResult(live, question, count, votes_repo.ballots_cast(db, live.id), drawn))
     return found
 
 
@@ -139,7 +141,7 @@ def _winner_line(result: VoteResult, now: datetime) -> str:
     if count.winner is None:
         return f"🏆 <b>No winner{' yet' if still_open else ''}</b>"
     winner = escape(result.label(count.winner))
-    drawn = irv.decided_by_draw(count)
+    drawn = result.drawn
     between = " and ".join(escape(result.label(c)) for c in drawn)
     if still_open:
         if drawn:

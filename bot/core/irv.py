@@ -63,10 +63,14 @@ def count(ballots: Sequence[Sequence[str]], candidates: Sequence[str], seed: str
 
 
 def count_grouped(
-    ballots: Iterable[tuple[Sequence[str], int]], candidates: Sequence[str], seed: str
+    ballots: Iterable[tuple[Sequence[str], int]],
+    candidates: Sequence[str],
+    seed: str,
+    drawn_out: Mapping[int, str] | None = None,
 ) -> Count:
     """`count`, given each different ballot once with how many gave it (as the database groups them:
-    the work grows with the different ballots, not the voters)."""
+    the work grows with the different ballots, not the voters). `drawn_out` ({round: candidate})
+    makes a draw in that round remove someone else, to see whether the draw decided the winner."""
     order = tuple(dict.fromkeys(candidates))  # a repeated candidate id is still one candidate
     continuing = set(order)
     piles: dict[str, list[tuple[tuple[str, ...], int]]] = {candidate: [] for candidate in order}
@@ -100,7 +104,7 @@ def count_grouped(
             rounds.append(Round(number, standing, exhausted, None, {}, 0, None))
             break
 
-        loser, tie_break, drawn = _choose_loser(standing, rounds, seed, number)
+        loser, tie_break, drawn = _choose_loser(standing, rounds, seed, number, (drawn_out or {}).get(number))
         continuing.discard(loser)
         moved = dict.fromkeys(order, 0)
         exhausted_now = 0
@@ -127,12 +131,16 @@ def count_grouped(
     )
 
 
-def decided_by_draw(result: Count) -> tuple[str, ...]:
-    """Who the latest draw with the winner in it chose between (the winner then won by luck, not
-    by votes), in display order; () when no draw chose between the winner and anyone."""
-    for this in reversed(result.rounds):
-        if result.winner in this.drawn:
-            return this.drawn
+def decided_by_draw(result: Count, ballots: Sequence[tuple[Sequence[str], int]]) -> tuple[str, ...]:
+    """Who a draw chose among where removing another of them would have given a different winner
+    (the winner then won by luck, not by votes), in display order; () when no draw changed who won.
+    `ballots` are the ones `result` counted."""
+    for this in result.rounds:
+        for other in this.drawn:
+            if other != this.eliminated:
+                again = count_grouped(ballots, result.candidates, result.seed, {this.number: other})
+                if again.winner != result.winner:
+                    return this.drawn
     return ()
 
 
@@ -161,9 +169,10 @@ def _draw(seed: str, number: int, still_tied: Sequence[str]) -> str:
 
 
 def _choose_loser(
-    totals: dict[str, int], earlier: Sequence[Round], seed: str, number: int
+    totals: dict[str, int], earlier: Sequence[Round], seed: str, number: int, drawn_out: str | None = None
 ) -> tuple[str, str | None, tuple[str, ...]]:
-    """Who is removed, how a tie was broken (None if there was none) and who a draw chose among."""
+    """Who is removed, how a tie was broken (None if there was none) and who a draw chose among
+    (`drawn_out`, if one of them, instead of whom the draw picks: see `decided_by_draw`)."""
     lowest = min(totals.values())
     tied = [candidate for candidate, votes in totals.items() if votes == lowest]
     if len(tied) == 1:
@@ -179,7 +188,7 @@ def _choose_loser(
     if len(remaining) == 1:
         return remaining[0], text, ()
 
-    loser = _draw(seed, number, remaining)
+    loser = drawn_out if drawn_out in remaining else _draw(seed, number, remaining)
     if steps:
         text += f"; {_join(remaining, _quote)} were level in every round"
     elif number > 1:

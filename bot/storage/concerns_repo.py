@@ -184,3 +184,8 @@ def figures(db: Connection, since: int) -> tuple[int, int, int, int]:
     ).fetchone()
     undecided = db.execute("SELECT count(*) FROM possible_concerns WHERE state = 'new'").fetchone()[0]
     return queued, acted, dismissed, undecided
+
+
+def undecided_words(db: Connection) -> set[str]:
+    """The words of every possible concern nobody has decided on yet (kept out of quotes)."""
+    return {row[0] for row in db.execute("SELECT words FROM possible_concerns WHERE state = 'new'")}

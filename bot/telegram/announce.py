@@ -112,7 +112,10 @@ class Announcer:
         if action is None or not isinstance(shown, Message):
             return
         if action.value == NO:
-            await cancelled(update)
+            if await self.db.read(lambda db: announce_repo.announced(db, action.consultation)):
+                await query.answer("Too late to cancel: it is being sent.")  # another tap sent it
+            else:
+                await cancelled(update)
             return
         consultation, now = self.catalogue.find(action.consultation), self.clock()
         if consultation is None or not consultation.is_open(now):

@@ -131,7 +131,9 @@ def build_application(
     access.register(application)
     application.bot_data[ACCESS] = access
     moderation.register(application)
-    Reports(team, conversation.votes, conversation.photos, conversation.catalogue).register(application)
+    Reports(
+        team, conversation.votes, conversation.photos, conversation.catalogue, conversation.ideas.screener
+    ).register(application)
     quick_polls = QuickPolls(conversation.definitions, ZoneInfo(settings.timezone), conversation.clock)
     QuickPollChat(team, quick_polls).register(application)
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)

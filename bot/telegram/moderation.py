@@ -22,6 +22,7 @@ from bot.surveys import Catalogue
 from bot.telegram.team import (
     NO,
     NOT_ALLOWED,
+    YES,
     TeamChat,
     cancelled,
     confirm_keyboard,
@@ -302,11 +303,18 @@ class Moderation:
     async def confirm_close(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        action = await self.team.staff_tap(update, lambda a: bool(a.consultation))
+        # YES, or no value: a question asked before Cancel existed.
+        action = await self.team.staff_tap(
+            update, lambda a: bool(a.consultation) and a.value in (YES, NO, "")
+        )
         if action is None:
             return
         if action.value == NO:
-            await cancelled(update)
+            consultation = self.catalogue.find(action.consultation)
+            if consultation is not None and not consultation.is_open(self.votes.clock()):
+                await query.answer("Too late to cancel: it is closed.")  # another tap closed it
+            else:
+                await cancelled(update)
             return
         closed = await self.votes.close(action.consultation, worker.id)
         consultation = self.catalogue.find(action.consultation)

@@ -16,12 +16,13 @@ from sqlite3 import Connection
 from typing import IO
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputMediaDocument, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.actions import Action, Kind
 from bot.core.engine import Answer, describe_answer
+from bot.core.ideas import Screener
 from bot.core.models import ALBUM_MAX, Consultation, TextQuestion
 from bot.core.tallies import SHOW_WRITTEN
 from bot.exports import (
@@ -76,14 +77,23 @@ OFFER_LABEL_MAX = 64  # a phone shows no more of a button's label
 WRITTEN_SHOWN_MAX = 360
 WRITTEN_OFFER = "📝 Written answers to “{title}” (newest first, {per_page} a page):"
 NO_WRITTEN = "No written answers to that question yet."
+WRITTEN_SENT_PRIVATELY = "Sent to you in a private chat with me: young people's words stay out of groups."
+WRITTEN_OPEN_CHAT = "Open a private chat with me first (send me /start there), then tap again."
 
 
 class Reports:
-    def __init__(self, team: TeamChat, votes: Votes, photos: PhotoAnswers, catalogue: Catalogue) -> None:
+    def __init__(
+        self, team: TeamChat, votes: Votes, photos: PhotoAnswers, catalogue: Catalogue, screener: Screener
+    ) -> None:
         self.team = team
         self.votes = votes
         self.photos = photos
         self.catalogue = catalogue
+        self.screener = screener  # the idea screening, which a quote in /report must pass too
+        self._drawing = asyncio.Lock()  # one report drawn at a time: matplotlib across threads is not safe
+
+    def _quotable(self, text: str) -> bool:
+        return not self.screener.flags(text)
 
     def register(self, application: Application) -> None:
         application.add_handlers(
@@ -153,9 +163,9 @@ class Reports:
     async def written(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A page of a text question's written answers, for workers only (checked on every tap:
         staff_tap lets only workers and admins through, never officers)."""
-        query = update.callback_query
-        assert query is not None
-        action = await self.team.staff_tap(update, lambda a: a.value == "" or a.value.isdigit())
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        action = await self.team.staff_tap(update, lambda a: a.value == "" or _page_number(a.value))
         if action is None:
             return
         consultation = self.catalogue.find(action.consultation)
@@ -169,17 +179,23 @@ class Reports:
                 db, consultation.id, question.id, page * WRITTEN_PER_PAGE, WRITTEN_PER_PAGE
             )
         )
-        await query.answer()
-        if not isinstance(query.message, Message):  # too old for Telegram to say where it was
-            return
         if not answers:
-            await query.message.reply_text(NO_WRITTEN)
+            await query.answer(NO_WRITTEN, show_alert=True)
             return
         text, keyboard = _written_page(consultation, question, page, answers, total)
-        if action.value:  # Next or Previous: the page turns in place
+        private = isinstance(query.message, Message) and query.message.chat.type == ChatType.PRIVATE
+        if action.value and private:  # Next or Previous: the page turns in place
+            await query.answer()
             await edit_quietly(query.message, text, keyboard)
-        else:
-            await query.message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+            return
+        # Young people's words go only to the worker who asked, never into a group (whoever else
+        # is in the team chat, officers among them, reads along there).
+        try:
+            await context.bot.send_message(worker.id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        except Forbidden:  # they never opened a private chat with the bot
+            await query.answer(WRITTEN_OPEN_CHAT, show_alert=True)
+            return
+        await query.answer(None if private else WRITTEN_SENT_PRIVATELY)
 
     async def export(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/export <id>: the responses as CSV and XLSX (one row each, by pseudonymous key)."""
@@ -225,8 +241,12 @@ class Reports:
             made = for_officers(consultation, published, council, self.votes.min_cell)
         else:
             now = self.votes.clock()
-            made = await self.votes.db.read_aside(lambda db: for_workers(db, consultation, council, now))
-        pdf = await asyncio.to_thread(render, made)  # a second or two of drawing
+            quotable = self._quotable
+            made = await self.votes.db.read_aside(
+                lambda db: for_workers(db, consultation, council, now, quotable)
+            )
+        async with self._drawing:
+            pdf = await asyncio.to_thread(render, made)  # a second or two of drawing
         kind = "for committee papers: totals for publishing" if reader == "officer" else "for the team"
         caption = fit(f"{consultation.title} ({consultation.id}): results report {kind}", CAPTION_MAX)
         await message.reply_document(pdf, filename=f"{consultation.id}-report.pdf", caption=caption)
@@ -394,3 +414,8 @@ async def _send_files(message: Message, files: dict[str, IO[bytes]], caption: st
         else:
             advice = OTHER_FILE_HAS_IT if fitting else NEITHER_FITS
             await message.reply_text(TOO_BIG.format(name=name, size=sizes[name] / 2**20) + advice)
+
+
+def _page_number(value: str) -> bool:
+    """A page a button can carry (anyone can send any callback data: "²" or 50 digits are not)."""
+    return value.isascii() and value.isdecimal() and len(value) <= 6

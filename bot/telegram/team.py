@@ -576,13 +576,11 @@ class TeamChat:
         if action is None or not isinstance(query.message, Message):
             return
         words = self._you_said.pop((query.message.chat_id, query.message.message_id), None)
+        if words is None:  # a second tap, another worker's, or a Cancel after Send: nothing changes
+            await query.answer(YOU_SAID_GONE)
+            return
         if action.value == NO:
             await cancelled(update)
-            return
-        if words is None:
-            await query.answer(
-                "This was sent or cancelled already (or the bot restarted): send /yousaid again."
-            )
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
         await query.answer("Sending.")

@@ -234,6 +234,13 @@ async def test_workers_page_through_written_answers_and_officers_cannot(
     await officer.press("Show written answers", message=offer_here)
     assert officer.last_callback_answer == NOT_ALLOWED
     assert len(team.messages) == shown and not any("Biscuit" in (m.text or "") for m in officer.messages)
+    # The worker tapping it there gets the page in their private chat: young people's words stay
+    # out of groups, where others (officers among them) read along.
+    private_before = len(worker.messages)
+    await worker.press("Show written answers", message=offer_here)
+    assert worker.last_callback_answer == reports.WRITTEN_SENT_PRIVATELY
+    assert len(team.messages) == shown
+    assert len(worker.messages) == private_before + 1 and "Biscuit" in (worker.messages[-1].text or "")
 
 
 async def test_workers_print_an_a4_poster_with_the_deep_link(bot: RunningBot, worker: User) -> None:

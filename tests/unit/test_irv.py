@@ -314,7 +314,7 @@ def test_a_tie_level_in_every_round_is_drawn_with_the_seed() -> None:
         )
         assert result.rounds[2] == end(3, {survivor: 6, "c": 4}, exhausted=1)
         assert result.winner == survivor
-        assert decided_by_draw(result) == ("a", "b")  # the headline says the draw chose
+        assert decided_by_draw(result, one_each_weight(ballots)) == ("a", "b")  # the headline says so
         # The same seed always gives the same count.
         assert all(count(ballots, ["a", "b", "c", "d"], seed) == result for _ in range(5))
         winners.add(result.winner)
@@ -593,10 +593,38 @@ def test_the_naive_recount_agrees_on_the_hand_worked_vote(seed: str) -> None:
     assert naive_count(HUB_BALLOTS, HUB_CANDIDATES, seed)["winner"] == "harbour"
 
 
+def one_each_weight(ballots: list[list[str]]) -> list[tuple[list[str], int]]:
+    return [(ballot, 1) for ballot in ballots]
+
+
+def draw_decided(ballots: list[list[str]], candidates: list[str]) -> tuple[str, ...]:
+    return decided_by_draw(count(ballots, candidates, "s"), one_each_weight(ballots))
+
+
 def test_a_winner_only_a_draw_could_choose_is_said_to_be_drawn_and_others_are_not() -> None:
     one_each = count([["a"], ["b"]], ["a", "b"], "s")
-    assert one_each.rounds[0].drawn == ("a", "b") and decided_by_draw(one_each) == ("a", "b")
+    assert one_each.rounds[0].drawn == ("a", "b") and draw_decided([["a"], ["b"]], ["a", "b"]) == ("a", "b")
     # A draw between the two with the fewest, neither of them the winner: the votes decided.
-    clear = count(3 * [["c"]] + 2 * [["d"]] + [["a"]] + [["b"]], ["a", "b", "c", "d"], "s")
-    assert clear.rounds[0].drawn == ("a", "b") and clear.winner == "c" and decided_by_draw(clear) == ()
-    assert decided_by_draw(count([["a"], ["a", "b"]], ["a", "b"], "s")) == ()
+    ballots = 3 * [["c"]] + 2 * [["d"]] + [["a"]] + [["b"]]
+    clear = count(ballots, ["a", "b", "c", "d"], "s")
+    assert (
+        clear.rounds[0].drawn == ("a", "b")
+        and clear.winner == "c"
+        and draw_decided(ballots, ["a", "b", "c", "d"]) == ()
+    )
+    assert draw_decided([["a"], ["a", "b"]], ["a", "b"]) == ()
+
+
+def test_a_draw_that_decided_the_winner_is_found_even_when_the_winner_was_not_in_it() -> None:
+    # Round 1: b and c tie on 1 and a draw removes one. Removing b, d goes on to win; removing c,
+    # its ballot goes to a, who wins. Either way the draw, not the votes, chose the winner.
+    ballots = [["a"], ["a"], ["a", "c"], ["b", "d", "c"], ["c", "a"], ["d", "a"], ["d", "c"], ["d", "c", "b"]]
+    result = count(ballots, ["a", "b", "c", "d"], "s")
+    assert result.rounds[0].drawn == ("b", "c")
+    assert draw_decided(ballots, ["a", "b", "c", "d"]) == ("b", "c")
+    # An early three-way draw that the winner's later clear majority makes no difference to.
+    clear = 5 * [["a"]] + [["b"]] + [["c"]] + [["d"]]
+    assert (
+        count(clear, ["a", "b", "c", "d"], "s").winner == "a"
+        and draw_decided(clear, ["a", "b", "c", "d"]) == ()
+    )

@@ -37,10 +37,11 @@ def test_the_workers_report_has_every_question_the_vote_and_a_few_quotes(
     database: sqlite3.Connection,
 ) -> None:
     consultation = _consultation()
-    pdf = report.render(report.for_workers(database, consultation, COUNCIL, NOW))
+    pdf = report.render(report.for_workers(database, consultation, COUNCIL, NOW, lambda text: True))
     pages = _pages(pdf)
     text = "\n".join(pages)
     assert COUNCIL in pages[0] and "Results at scale" in pages[0]
+    assert all(report.TEAM_ONLY in page for page in pages)  # on every page: not for publication
     assert "60 finished responses (66 started)" in pages[0]
     for question in consultation.questions:
         assert question.text in text, question.id
@@ -59,7 +60,29 @@ def test_the_officers_report_is_what_is_published_bands_and_no_words(database: s
     frozen = published.build(database, consultation, 5)
     text = "\n".join(_pages(report.render(report.for_officers(consultation, frozen, COUNCIL, 5))))
     assert "Every count is shown as a band of 5" in text
-    assert "Some of what young people wrote" not in text
+    assert "Some of what young people wrote" not in text and report.TEAM_ONLY not in text
     assert not any(word in text for word in TYPED_WORDS)
     for question, answer, count, _ in frozen.rows:
         assert count == "" or count in text, (question, answer)
+
+
+def test_quotes_are_only_answers_the_screening_passes(database: sqlite3.Connection) -> None:
+    consultation = _consultation()
+    refused = report.for_workers(database, consultation, COUNCIL, NOW, lambda text: False)
+    text = "\n".join(_pages(report.render(refused)))
+    assert not any(word in text for word in TYPED_WORDS)
+
+
+def test_a_long_section_carries_over_pages_and_loses_nothing() -> None:
+    rows = [(f"Option {n}", str(n), f"{n}%") for n in range(40)]
+    notes = [f"Round {n}: what happened in this round, told in words." for n in range(80)]
+    long = report.Section(
+        "Forty options", rows=rows, bars={a: (int(b), int(b)) for a, b, _ in rows}, notes=notes
+    )
+    pages = _pages(report.render(report.Report(COUNCIL, "Long", ["A test."], [long], report.TEAM_ONLY)))
+    text = "\n".join(pages)
+    assert len(pages) > 2 and all(report.TEAM_ONLY in page for page in pages)
+    assert all(
+        f"Option {n}\r" in text or f"Option {n}\n" in text or f"Option {n} " in text for n in range(40)
+    )
+    assert all(f"Round {n}:" in text for n in range(80))
