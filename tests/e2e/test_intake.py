@@ -338,6 +338,8 @@ async def test_a_reply_telegram_will_never_take_is_set_aside_once_others_get_thr
     tap = sam.make_callback_update("Yes")
     fake.push_raw_update(tap)
     await eventually(lambda: answers(bot) == {"allowed": '"yes"'}, "the answer saved")
+    # Refused twice: its lane has seen the trouble begin before anyone else's update gets through.
+    await eventually(lambda: len(fake.calls_to("editMessageText")) >= 2, "the reply refused again")
     await ali.send("/start")  # ...but others get through meanwhile: it is this update's own
     await fake.wait_processed(tap["update_id"], timeout=20)
     assert sam.last_text == texts.SOMETHING_WENT_WRONG
