@@ -28,13 +28,12 @@ import asyncio
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from benchmarks.bot_process import BotProcess, keep_files, scratch_folder
+from benchmarks.bot_process import BotProcess, keep_files, scratch_folder, wait_until
 from benchmarks.throughput import CONSULTATION, FIRST_USER_ID
 from bot.core import texts
 from bot.core.i18n import Reading
@@ -136,15 +135,6 @@ async def _prepare(database: Path, people: int) -> None:
         await db.close()
 
 
-async def _until(check: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(LOOK_EVERY)
-    return True
-
-
 async def _watch_rss(bot: BotProcess, report: Report) -> None:
     while True:
         report.peak_rss_mb = max(report.peak_rss_mb, bot.peak_rss_kb() / 1024)
@@ -208,12 +198,14 @@ async def run(people: int, kill_at: float | None, keep: Path | None = None) -> R
                 await bot.start()
                 fake.push_raw_update(worker.make_message_update("/announce pets"))
                 # It asks first ("Send the invitation … to N young people?"): the worker taps Send.
-                await _until(lambda: any(m.inline_keyboard for m in worker.messages), 60)
+                await wait_until(lambda: any(m.inline_keyboard for m in worker.messages), 60, LOOK_EVERY)
                 fake.push_raw_update(worker.make_callback_update("📣 Send"))
                 deadline = time.monotonic() + 120 + people / 20
                 if kill_at is not None:
                     asked = _Asked(fake)
-                    await _until(lambda: asked() >= kill_at * people, deadline - time.monotonic())
+                    await wait_until(
+                        lambda: asked() >= kill_at * people, deadline - time.monotonic(), LOOK_EVERY
+                    )
                     await bot.kill()
                     # systemd's RestartSec: meanwhile the fake takes what the dead bot had written.
                     await asyncio.sleep(RESTART_SECONDS)
@@ -221,7 +213,9 @@ async def run(people: int, kill_at: float | None, keep: Path | None = None) -> R
                     report.unrecorded_at_kill = delivered - _sent_rows(database)
                     await bot.start()
                     restarted_at = bot.spawned_at
-                report.finished = await _until(lambda: _progress_finished(fake), deadline - time.monotonic())
+                report.finished = await wait_until(
+                    lambda: _progress_finished(fake), deadline - time.monotonic(), LOOK_EVERY
+                )
                 report.final_exit = await bot.terminate()
             finally:
                 rss.cancel()

@@ -10,7 +10,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
@@ -21,6 +21,16 @@ from tests.fake_telegram import FakeTelegram
 
 BOT_ARGS = ("-m", "bot", "run")  # the real program, as systemd starts it
 STOP_SECONDS = 30.0
+
+
+async def wait_until(check: Callable[[], bool], seconds: float, every: float) -> bool:
+    """Whether `check` came true within `seconds`, looking every `every` seconds."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        if time.monotonic() >= deadline:
+            return False
+        await asyncio.sleep(every)
+    return True
 
 
 @contextmanager

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bot_process import BotProcess, keep_files, scratch_folder
+from benchmarks.bot_process import BotProcess, keep_files, scratch_folder, wait_until
 from benchmarks.bots import BENCHMARK_KEY
 from benchmarks.throughput import ANSWERS, CONSULTATION, FIRST_USER_ID
 from bot import surveys
@@ -317,14 +317,6 @@ class Person:
         self.fake.push_raw_update(update)
         return update
 
-    async def _until(self, check: Callable[[], bool], seconds: float) -> bool:
-        deadline = time.monotonic() + seconds
-        while not check():
-            if time.monotonic() >= deadline:
-                return False
-            await asyncio.sleep(LOOK_EVERY)
-        return True
-
     def _patience(self, tries: int) -> float:
         return self.rng.uniform(*PATIENCE_SECONDS) + 2.0 * tries
 
@@ -337,7 +329,7 @@ class Person:
                 return
             await asyncio.sleep(self.rng.uniform(*THINK_SECONDS))
             # A button still spinning: wait for it before reading the screen.
-            await self._until(lambda: not self.spinning(), self._patience(tries))
+            await wait_until(lambda: not self.spinning(), self._patience(tries), LOOK_EVERY)
             if self.done():
                 continue
             step = self.next_step()
@@ -354,7 +346,7 @@ class Person:
                     self.repeats += 1
                 update = self.push(step)
                 last = step
-            if await self._until(self.changed_since(before), self._patience(tries)):
+            if await wait_until(self.changed_since(before), self._patience(tries), LOOK_EVERY):
                 tries = 0
                 continue
             tries += 1
@@ -370,7 +362,7 @@ class Person:
                 self.push(_Step(send="/start"))
                 tries, last = 0, None
                 before = self.revision()
-                await self._until(self.changed_since(before), self._patience(0))
+                await wait_until(self.changed_since(before), self._patience(0), LOOK_EVERY)
 
     def _note_no_reaction(self, update: dict[str, Any]) -> None:
         if "callback_query" in update:
@@ -385,15 +377,6 @@ class Person:
 # ---------------------------------------------------------------------- the kills
 
 
-async def _watch_until(check: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(WATCH_EVERY)
-    return True
-
-
 def _fetched_total(fake: FakeTelegram) -> int:
     return sum(fake._fetched_count.values())
 
@@ -406,7 +389,7 @@ async def _moment(bot: BotProcess, moment: str, rng: random.Random) -> None:
         return
     if moment in (FETCH, AFTER_FETCH):
         fetched = _fetched_total(fake)
-        await _watch_until(lambda: _fetched_total(fake) > fetched, WAIT_FOR_MOMENT)
+        await wait_until(lambda: _fetched_total(fake) > fetched, WAIT_FOR_MOMENT, WATCH_EVERY)
         if moment == AFTER_FETCH:
             await asyncio.sleep(rng.uniform(0.001, 0.03))
         return
@@ -416,14 +399,14 @@ async def _moment(bot: BotProcess, moment: str, rng: random.Random) -> None:
         def replying() -> bool:
             return any(call.method in REPLY_METHODS for call in fake.calls[seen:])
 
-        await _watch_until(replying, WAIT_FOR_MOMENT)
+        await wait_until(replying, WAIT_FOR_MOMENT, WATCH_EVERY)
         await asyncio.sleep(rng.uniform(0.0, 0.005))
         return
 
     def polling() -> bool:
         return any(call.method == "getUpdates" for call in bot.calls_since_start())
 
-    await _watch_until(polling, WAIT_FOR_MOMENT)
+    await wait_until(polling, WAIT_FOR_MOMENT, WATCH_EVERY)
     await asyncio.sleep(rng.uniform(0.2, 3.0))
 
 
