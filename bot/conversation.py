@@ -62,7 +62,8 @@ from bot.core.screens import (
     withdraw_screen,
 )
 from bot.definitions import Definitions
-from bot.feedback import Feedback
+from bot.feedback import WANTS_ANSWER, Feedback
+from bot.feedback_answers import AnswerRequests
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
 from bot.photos import PhotoRejected, Rejection
@@ -199,7 +200,10 @@ class Conversation:
             case Kind.FEEDBACK:
                 return self.feedback.begin()
             case Kind.FEEDBACK_SEND:
-                return await self.feedback.send(user_id)
+                return await self.feedback.send(user_id, action.value == WANTS_ANSWER)
+            case Kind.ANSWER_BACK if action.question.isdigit():
+                await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+                return await self.feedback.begin_answer_back(user_id, int(action.question), action.value)
             case Kind.FEEDBACK_CANCEL:
                 return self.feedback.cancel(user_id)
             case Kind.UPDATES:
@@ -338,22 +342,26 @@ class Conversation:
         return Reply([erase_screen(self.privacy_facts)])
 
     async def _erase(self, user_id: int) -> Reply:
-        def erase(db: Connection) -> tuple[repos.Erased, int]:
+        def erase(db: Connection) -> tuple[repos.Erased, int, int]:
             erased = repos.erase_person(db, user_id, repos.respondents_of(db, self.key, user_id))
             self.review.forget_sender_in(db, user_id)
-            return erased, self.safeguarding.forget_pending_in(db, user_id)
+            waiting = self.feedback.answers.withdraw_in(db, user_id)
+            return erased, self.safeguarding.forget_pending_in(db, user_id), waiting
 
-        erased, requests = await self.db.transaction(erase)
+        erased, requests, waiting = await self.db.transaction(erase)
         await self.db.forget_old_pages()
         self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
         done = texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses)
+        said = [
+            done,
+            *([texts.ERASE_CONTACT_CLEARED] if requests else []),
+            *([texts.ERASE_ANSWER_CLEARED] if waiting else []),
+        ]
         # outbox: an alert whose choice they were still making goes now, and a posted request leaves
         # the team's message.
-        return Reply(
-            replace=Screen(f"{done}\n\n{texts.ERASE_CONTACT_CLEARED}" if requests else done), outbox=True
-        )
+        return Reply(replace=Screen("\n\n".join(said)), outbox=True)
 
     async def my_data(self, user_id: int) -> Reply:
         """/mydata: everything held about them, found by their Telegram id and their pseudonym in
@@ -384,6 +392,7 @@ class Conversation:
                 tuple(answered),
                 requests,
                 self.review.holding_in(db, user_id),
+                tuple(self.feedback.answers.waiting_in(db, user_id)),
             )
 
         return Reply([my_data_screen(await self.db.read(gather))])
@@ -922,7 +931,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             ", ".join(catalogue.consultations) or "none",
             len(catalogue.drafts),
         )
-        feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, _utc_now)
+        answers = AnswerRequests(db, key, _utc_now)
+        feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, answers, _utc_now)
         safeguarding = Safeguarding(
             db,
             Triage(phrasebook, model),

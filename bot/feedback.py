@@ -2,7 +2,9 @@
 
 Stored rows carry no link to the sender. What links them while they write (the draft, and the
 per-person count behind the rate limit) lives in memory only and is never written to disk; a
-restart forgets an unsent draft, which is the price of that.
+restart forgets an unsent draft, which is the price of that. The one exception is theirs to
+choose: "Send, and I'd like an answer" keeps their chat number sealed until the team's answer
+reaches them (bot/feedback_answers.py), and that answer lets them answer back once.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from bot.config import FeedbackTopic
 from bot.core import texts
 from bot.core.actions import Action, Kind
 from bot.core.screens import Button, Reply, Screen
+from bot.feedback_answers import AnswerRequests
 from bot.storage import feedback_repo
 from bot.storage.db import Database
 
 FEEDBACK_MAX = 2000
 RATE_WINDOW = timedelta(hours=1)
 DOUBLE_TAP = timedelta(seconds=30)
+WANTS_ANSWER = "a"  # FEEDBACK_SEND's value for "Send, and I'd like an answer"
 
 
 @dataclass
@@ -30,6 +34,7 @@ class Draft:
     topic: FeedbackTopic
     messages: list[str] = field(default_factory=list)
     updates: set[int] = field(default_factory=set)  # the updates its messages came in
+    answering: int | None = None  # the answer request this answers back to
 
 
 class RateLimit:
@@ -67,10 +72,12 @@ def topic_screen(topics: tuple[FeedbackTopic, ...]) -> Screen:
 
 def _confirm_screen(draft: Draft) -> Screen:
     quoted = "\n\n".join(f"“{message}”" for message in draft.messages)
+    ask = Button(texts.FEEDBACK_ASK_BUTTON, Action(Kind.FEEDBACK_SEND, value=WANTS_ANSWER))
     return Screen(
         texts.FEEDBACK_CONFIRM.format(messages=quoted),
         (
             (Button(texts.FEEDBACK_SEND_BUTTON, Action(Kind.FEEDBACK_SEND)),),
+            *(((ask,),) if draft.answering is None else ()),  # an answer back asks for none
             (Button(texts.FEEDBACK_CANCEL_BUTTON, Action(Kind.FEEDBACK_CANCEL)),),
         ),
     )
@@ -82,10 +89,12 @@ class Feedback:
         db: Database,
         topics: tuple[FeedbackTopic, ...],
         per_hour: int,
+        answers: AnswerRequests,
         clock: Callable[[], datetime],
     ) -> None:
         self.db = db
         self.topics = topics
+        self.answers = answers
         self._rate = RateLimit(per_hour)
         self._drafts: dict[int, Draft] = {}
         self._clock = clock
@@ -103,6 +112,15 @@ class Feedback:
         self._drafts[user_id] = Draft(topic)
         label = texts.topic_label(topic.id, topic.label)
         return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=label, limit=FEEDBACK_MAX)))
+
+    async def begin_answer_back(self, user_id: int, request_id: int, token: str) -> Reply:
+        """ "Answer back" under the team's answer: one message to the team, once."""
+        topic_id = await self.answers.answer_back_topic(request_id, token)
+        if topic_id is None:
+            return Reply([Screen(texts.ANSWER_BACK_GONE)])
+        topic = next((t for t in self.topics if t.id == topic_id), FeedbackTopic(topic_id, topic_id))
+        self._drafts[user_id] = Draft(topic, answering=request_id)
+        return Reply([Screen(texts.ANSWER_BACK_WRITE.format(limit=FEEDBACK_MAX))])
 
     def add(self, user_id: int, text: str, update_id: int) -> Reply:
         """A typed message while writing feedback: checked, then held until they tap Send (once,
@@ -122,7 +140,9 @@ class Feedback:
         draft.updates.add(update_id)
         return Reply([_confirm_screen(draft)])
 
-    async def send(self, user_id: int) -> Reply:
+    async def send(self, user_id: int, wants_answer: bool = False) -> Reply:
+        """Store the draft (asking for an answer, if they chose to): the reply comes once it is
+        committed."""
         draft = self._drafts.pop(user_id, None)
         if draft is None or not draft.messages:
             if self._rate.sent_since(user_id, self._clock() - DOUBLE_TAP):
@@ -130,14 +150,24 @@ class Feedback:
             # Drafts live in memory: after a restart the words are gone. Say so, and offer a way on.
             return Reply([topic_screen(self.topics)], replace=Screen(texts.FEEDBACK_LOST))
         day = self._clock().date()
+        wants_answer = wants_answer and draft.answering is None
 
-        def store(db: sqlite3.Connection) -> None:
+        def store(db: sqlite3.Connection) -> bool:
+            answers = None
+            if draft.answering is not None:
+                answers = self.answers.take_answer_back_in(db, draft.answering)
+                if answers is None:
+                    return False  # used already (a second tap, or from another message)
+            request = self.answers.ask_in(db, user_id) if wants_answer else None
             for message in draft.messages:
-                feedback_repo.add(db, draft.topic.id, message, day)
+                feedback_repo.add(db, draft.topic.id, message, day, request, answers)
+            return True
 
-        await self.db.transaction(store)
+        if not await self.db.transaction(store):
+            return Reply(replace=Screen(texts.ANSWER_BACK_GONE))
         self._rate.record(user_id, self._clock(), len(draft.messages))
-        return Reply(replace=Screen(texts.FEEDBACK_SENT), outbox=True)
+        sent = texts.FEEDBACK_SENT_ASKED if wants_answer else texts.FEEDBACK_SENT
+        return Reply(replace=Screen(sent), outbox=True)
 
     def cancel(self, user_id: int) -> Reply:
         self._drafts.pop(user_id, None)

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
 from bot.core.privacy import first_of_month, pseudonym
 from bot.photo_answers import PhotoAnswers
-from bot.storage import ideas_repo, lifecycle_repo, repos
+from bot.storage import feedback_repo, ideas_repo, lifecycle_repo, repos
 from bot.storage.db import Database
 from bot.summaries import consultation_lines
 from bot.surveys import Catalogue
@@ -62,6 +62,7 @@ class Purged:
     feedback: int
     participants: int
     alert_identities: int
+    answer_addresses: int  # sealed chat numbers of those who waited for an answer
 
 
 def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
@@ -173,6 +174,7 @@ class Lifecycle:
                 lifecycle_repo.delete_feedback(db, (now - policy.feedback).date()),
                 lifecycle_repo.forget_quiet_participants(db, quiet_before),
                 lifecycle_repo.forget_alert_identities(db, now - policy.alert_identity),
+                feedback_repo.expire_answer_requests(db, now.date()),
             )
 
         purged = await self.db.transaction(purge)
@@ -181,9 +183,10 @@ class Lifecycle:
             log.info("Retention: deleted %d typed answer(s) of %s", count, consultation_id)
         log.info(
             "Retention: deleted %d feedback item(s) and the consent of %d young person(s) not seen "
-            "for long; cleared who sent %d alert(s)",
+            "for long; cleared who sent %d alert(s) and %d sealed chat number(s) kept for an answer",
             purged.feedback,
             purged.participants,
             purged.alert_identities,
+            purged.answer_addresses,
         )
         return purged

@@ -30,7 +30,8 @@ class Kind(StrEnum):
     BACK = "b"
     SUBMIT = "u"
     FEEDBACK = "f"  # start feedback; with a value, the topic chosen
-    FEEDBACK_SEND = "fs"
+    FEEDBACK_SEND = "fs"  # value "a": and they would like an answer
+    ANSWER_BACK = "ab"  # under the team's answer: question the request id, value its token
     FEEDBACK_CANCEL = "fx"
     UPDATES = "up"  # value "1" to get updates, "0" to stop
     ERASE = "x"  # /deleteme: value "1" to erase, "0" to keep
@@ -43,6 +44,7 @@ class Kind(StrEnum):
     ACKNOWLEDGE = "ak"  # value: alert id
     REVIEW = "rv"  # a possible concern: value "<id>:a" act on it, "<id>:n" not a concern
     FEEDBACK_STATUS = "st"  # question: feedback id, value: status
+    FEEDBACK_ANSWER = "fa"  # a /reply's answer to the young person who asked, confirmed (YES / NO)
     # question: idea id; value: "a" approve, "r" reject, "m" choose what to merge into, "m<id>" merge
     # into that idea, "c" back to the decision buttons
     MODERATE = "md"

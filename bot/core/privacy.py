@@ -23,6 +23,8 @@ class Purpose(StrEnum):
     ALERT_ASKER = "youthvoice safeguarding alert asker"
     ALERT_FLOOD = "youthvoice safeguarding alert flood"
     CONCERN_SENDER = "youthvoice possible concern sender"
+    ANSWER_ADDRESS = "youthvoice feedback answer address"  # sealing their chat number (AES-GCM)
+    ANSWER_BACK = "youthvoice feedback answer back"  # the answer-back button's token
 
 
 def pseudonym(key: bytes, scope: str, user_id: int) -> str:

@@ -518,6 +518,7 @@ class Held:
     answered: tuple[Answered, ...]
     requests: tuple[ContactRequest, ...]
     concerns: int  # possible concerns still holding their Telegram id (or its mark)
+    answers_awaited: tuple[str, ...] = ()  # days they sent feedback asking for an answer not yet come
 
 
 def my_data_screen(held: Held) -> Screen:
@@ -555,6 +556,8 @@ def my_data_screen(held: Held) -> Screen:
         lines += [texts.MYDATA_CONTACT.format(day=request.day, name=request.name), said, ""]
     if held.concerns:
         lines += [texts.MYDATA_CONCERN, ""]
+    for day in held.answers_awaited:
+        lines += [texts.MYDATA_ANSWER_WAITING.format(day=day), ""]
     if held.agreed_on is None and not held.answered and not held.requests and not held.concerns:
         lines += [texts.MYDATA_NOTHING, ""]
     lines += [texts.MYDATA_FEEDBACK, "", texts.MYDATA_MORE]

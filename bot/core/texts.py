@@ -10,7 +10,7 @@ from bot.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, current
 
 # 2: the language and reading settings are kept too. 3: the notice in two layers, and true about
 # names kept with a contact request, what retention deletes and results being shared.
-PRIVACY_VERSION = 3
+PRIVACY_VERSION = 4
 
 # Each sentence by name; the name is its msgctxt in the catalogs, so a translation follows its
 # sentence even where two sentences read the same in English.
@@ -50,7 +50,9 @@ ENGLISH: dict[str, str] = {
         "with your Telegram number.\n"
         "• Ideas you send (one the team approves may go on a vote, without your name), your votes, and "
         "photos, with hidden details like where they were taken removed.\n"
-        "• Feedback is anonymous: nothing links it to you, so even we can't find it.\n"
+        "• Feedback is anonymous: nothing links it to you, so even we can't find it. If you ask for an "
+        "answer, we keep your Telegram number locked away with it (the team can't see it) until the "
+        "answer reaches you, or for 30 days at most.\n"
         "\n"
         "Your safety\n"
         "If something you send says you or someone else may be in danger, a person in the team reads "
@@ -91,7 +93,8 @@ ENGLISH: dict[str, str] = {
         "• Your Telegram number, so we know where you're up to.\n"
         "• Your ideas, votes and photos.\n"
         "\n"
-        "Feedback has no name on it. We can't find it, even if you ask.\n"
+        "Feedback has no name on it. We can't find it, even if you ask. If you want an answer, we lock "
+        "your number away with it until the answer comes (30 days at most).\n"
         "\n"
         "Your safety: if you tell us you or someone else is in danger, a person in the team reads it. "
         "If you ask us to contact you, we keep your name until {contact_days} days after we pick it up.\n"
@@ -257,6 +260,26 @@ ENGLISH: dict[str, str] = {
     "TOPIC_BOT": "🤖 This bot",
     "TOPIC_OTHER": "✏️ Something else",
     "FEEDBACK_SEND_BUTTON": "✅ Send",
+    "FEEDBACK_ASK_BUTTON": "💬 Send, and I'd like an answer",
+    "FEEDBACK_SENT_ASKED": (
+        "✅ Sent. The team's answer will come here. Until it does (30 days at most), we keep your "
+        "Telegram number locked away with your message: the team can't see who you are."
+    ),
+    "TEAM_ANSWERED": (
+        "💬 The team answered the message you sent on {day}:\n"
+        "\n"
+        "{answer}\n"
+        "\n"
+        "You can answer back once, until {until}."
+    ),
+    "ANSWER_BACK_BUTTON": "↩️ Answer back",
+    "ANSWER_BACK_WRITE": (
+        "↩️ Type your answer to the team and send it (up to {limit} characters). It's anonymous too."
+    ),
+    "ANSWER_BACK_GONE": (
+        "You've already answered back, or the time for it has passed. You can still tell the team "
+        "anything with /feedback."
+    ),
     "FEEDBACK_CANCEL_BUTTON": "❌ Don't send",
     "FEEDBACK_SENT": "✅ Sent. Thank you for telling us — the team reads every message.",
     "FEEDBACK_CANCELLED": "OK, nothing was sent.",
@@ -342,7 +365,7 @@ ENGLISH: dict[str, str] = {
         "\n"
         "We will delete: that you agreed to take part, your place in any consultation, and every answer "
         "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
-        "you ask).\n"
+        "you ask), and the locked Telegram number we keep if you asked for an answer to feedback.\n"
         "\n"
         "If you asked us to contact you and nobody in the team has picked it up yet, we delete your name "
         "and number from it. Once someone has, we keep them for {contact_days} days after that, to keep "
@@ -357,6 +380,10 @@ ENGLISH: dict[str, str] = {
         "This can't be undone."
     ),
     "ERASE_YES_BUTTON": "🗑️ Yes, delete my data",
+    "ERASE_ANSWER_CLEARED": (
+        "We also deleted your locked Telegram number kept for an answer to your feedback, so that "
+        "answer can't reach you now."
+    ),
     "ERASE_CONTACT_CLEARED": (
         "We also deleted your name and Telegram number from your request to be contacted."
     ),
@@ -391,6 +418,10 @@ ENGLISH: dict[str, str] = {
     "MYDATA_CONCERN": (
         "👀 A worker will read something you sent, to check you're OK. Your Telegram number stays with it "
         "until they decide."
+    ),
+    "MYDATA_ANSWER_WAITING": (
+        "💬 You asked for an answer to feedback you sent on {day}. Until it comes (30 days at most), we "
+        "keep your Telegram number locked away with it: the team can't see it. /deleteme deletes it."
     ),
     "MYDATA_FEEDBACK": (
         "💬 Feedback you sent is anonymous: nothing links it to you, so we can't find it or show it here."

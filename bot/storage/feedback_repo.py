@@ -1,4 +1,5 @@
-"""SQL for anonymous feedback, its status changes, and "you said, we did" updates."""
+"""SQL for anonymous feedback, its status changes, requests for an answer (the chat number kept
+only sealed), and "you said, we did" updates."""
 
 from __future__ import annotations
 
@@ -15,32 +16,72 @@ class FeedbackItem:
     received_on: str
     status: str
     public_reply: str | None
+    answer_request: AnswerRequest | None  # they asked for an answer with it
+    answers_feedback: int | None  # it is their answer back to the team's answer to this item
 
 
-def add(db: Connection, topic: str, body: str, day: date) -> int:
+@dataclass(frozen=True)
+class AnswerRequest:
+    id: int
+    reachable: bool  # their sealed chat number is still held
+    answer: str | None  # the team's words, once sent
+    delivered_on: str | None
+    undeliverable: bool
+
+
+def add(
+    db: Connection,
+    topic: str,
+    body: str,
+    day: date,
+    answer_request: int | None = None,
+    answers_feedback: int | None = None,
+) -> int:
     cursor = db.execute(
-        "INSERT INTO feedback (topic, body, received_on) VALUES (?, ?, ?)", (topic, body, day.isoformat())
+        "INSERT INTO feedback (topic, body, received_on, answer_request, answers_feedback)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (topic, body, day.isoformat(), answer_request, answers_feedback),
     )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
 def _item(row: Row) -> FeedbackItem:
+    request = None
+    if row["request_id"] is not None:
+        request = AnswerRequest(
+            row["request_id"],
+            bool(row["reachable"]),
+            row["answer"],
+            row["delivered_on"],
+            bool(row["undeliverable"]),
+        )
     return FeedbackItem(
-        row["id"], row["topic"], row["body"], row["received_on"], row["status"], row["public_reply"]
+        row["id"],
+        row["topic"],
+        row["body"],
+        row["received_on"],
+        row["status"],
+        row["public_reply"],
+        request,
+        row["answers_feedback"],
     )
 
 
-_COLUMNS = "id, topic, body, received_on, status, public_reply"
+_SELECT = (
+    "SELECT f.id, f.topic, f.body, f.received_on, f.status, f.public_reply, f.answers_feedback,"
+    " r.id AS request_id, r.sealed_chat IS NOT NULL AS reachable, r.answer, r.delivered_on,"
+    " r.undeliverable FROM feedback f LEFT JOIN answer_requests r ON r.id = f.answer_request"
+)
 
 
 def get(db: Connection, feedback_id: int) -> FeedbackItem | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
+    row = db.execute(f"{_SELECT} WHERE f.id = ?", (feedback_id,)).fetchone()
     return _item(row) if row else None
 
 
 def not_yet_posted(db: Connection) -> list[FeedbackItem]:
-    rows = db.execute(f"SELECT {_COLUMNS} FROM feedback WHERE posted_to_team = 0 ORDER BY id").fetchall()
+    rows = db.execute(f"{_SELECT} WHERE f.posted_to_team = 0 ORDER BY f.id").fetchall()
     return [_item(row) for row in rows]
 
 
@@ -59,6 +100,121 @@ def set_status(db: Connection, feedback_id: int, status: str, worker_id: int, no
 
 def set_public_reply(db: Connection, feedback_id: int, reply: str) -> None:
     db.execute("UPDATE feedback SET public_reply = ? WHERE id = ?", (reply, feedback_id))
+
+
+# --- answers the young person asked for ----------------------------------------------------------
+
+
+def new_answer_request(db: Connection, expires_on: date) -> int:
+    """A request whose seal is written next (it is made for the request's id)."""
+    cursor = db.execute("INSERT INTO answer_requests (expires_on) VALUES (?)", (expires_on.isoformat(),))
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
+
+
+def set_seal(db: Connection, request_id: int, sealed: bytes) -> None:
+    db.execute("UPDATE answer_requests SET sealed_chat = ? WHERE id = ?", (sealed, request_id))
+
+
+def seals(db: Connection) -> list[tuple[int, bytes]]:
+    """Every chat number still held, sealed, with its request: /mydata and /deleteme open each
+    one to find a young person's own (a few at most: each goes within 30 days)."""
+    rows = db.execute("SELECT id, sealed_chat FROM answer_requests WHERE sealed_chat IS NOT NULL")
+    return [(row[0], row[1]) for row in rows]
+
+
+def first_asked_on(db: Connection, request_id: int) -> str:
+    """The day the feedback that asked was sent ('' if retention has taken it)."""
+    row = db.execute(
+        "SELECT min(received_on) FROM feedback WHERE answer_request = ?", (request_id,)
+    ).fetchone()
+    return row[0] or ""
+
+
+def record_answer(db: Connection, request_id: int, words: str, worker_id: int, now: datetime) -> bool:
+    """The team's answer, if the request has none yet and they can still be reached."""
+    cursor = db.execute(
+        "UPDATE answer_requests SET answer = ?, answered_by = ?, answered_at = ?"
+        " WHERE id = ? AND answer IS NULL AND sealed_chat IS NOT NULL",
+        (words, worker_id, now.isoformat(timespec="seconds"), request_id),
+    )
+    return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class DueAnswer:
+    request_id: int
+    sealed: bytes
+    answer: str
+    asked_on: str  # the day their feedback was sent
+
+
+def due_answers(db: Connection) -> list[DueAnswer]:
+    rows = db.execute(
+        "SELECT r.id, r.sealed_chat, r.answer,"
+        " (SELECT min(received_on) FROM feedback WHERE answer_request = r.id) AS asked_on"
+        " FROM answer_requests r WHERE r.sealed_chat IS NOT NULL AND r.answer IS NOT NULL ORDER BY r.id"
+    )
+    return [DueAnswer(row[0], row[1], row[2], row[3] or "") for row in rows]
+
+
+def delivered(db: Connection, request_id: int, day: date, answer_back_until: date) -> None:
+    """Telegram took the answer: the seal goes, and one answer back is open until that day."""
+    db.execute(
+        "UPDATE answer_requests SET sealed_chat = NULL, delivered_on = ?, answer_back = 'open',"
+        " answer_back_until = ? WHERE id = ?",
+        (day.isoformat(), answer_back_until.isoformat(), request_id),
+    )
+
+
+def undeliverable(db: Connection, request_id: int) -> None:
+    db.execute("UPDATE answer_requests SET sealed_chat = NULL, undeliverable = 1 WHERE id = ?", (request_id,))
+
+
+def withdraw(db: Connection, request_ids: list[int]) -> None:
+    db.executemany("UPDATE answer_requests SET sealed_chat = NULL WHERE id = ?", [(i,) for i in request_ids])
+
+
+def answer_back_topic(db: Connection, request_id: int, today: date) -> str | None:
+    """The topic of the feedback the team answered, while one answer back is open."""
+    row = db.execute(
+        "SELECT f.topic FROM answer_requests r JOIN feedback f ON f.answer_request = r.id"
+        " WHERE r.id = ? AND r.answer_back = 'open' AND r.answer_back_until >= ? ORDER BY f.id LIMIT 1",
+        (request_id, today.isoformat()),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def take_answer_back(db: Connection, request_id: int, today: date) -> int | None:
+    """Use the one answer back, if still open: the feedback it answers (the request's first)."""
+    cursor = db.execute(
+        "UPDATE answer_requests SET answer_back = 'used'"
+        " WHERE id = ? AND answer_back = 'open' AND answer_back_until >= ?",
+        (request_id, today.isoformat()),
+    )
+    if cursor.rowcount != 1:
+        return None
+    row = db.execute("SELECT min(id) FROM feedback WHERE answer_request = ?", (request_id,)).fetchone()
+    return row[0]
+
+
+def expire_answer_requests(db: Connection, today: date) -> int:
+    """Past their day: seals deleted, answers back closed, and requests whose feedback retention
+    took deleted with the team's answer. Returns how many seals went."""
+    cursor = db.execute(
+        "UPDATE answer_requests SET sealed_chat = NULL WHERE sealed_chat IS NOT NULL AND expires_on < ?",
+        (today.isoformat(),),
+    )
+    db.execute(
+        "UPDATE answer_requests SET answer_back = 'none'"
+        " WHERE answer_back = 'open' AND answer_back_until < ?",
+        (today.isoformat(),),
+    )
+    db.execute(
+        "DELETE FROM answer_requests WHERE NOT EXISTS"
+        " (SELECT 1 FROM feedback WHERE feedback.answer_request = answer_requests.id)"
+    )
+    return cursor.rowcount
 
 
 # --- "you said, we did" -------------------------------------------------------------------------

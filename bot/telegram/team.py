@@ -1,6 +1,7 @@
 """The participation team's side: the outbox that posts safeguarding alerts and feedback to the
-team chat, the buttons workers use on them, /reply and /yousaid; who the team is and where its
-words may go (`TeamChat.is_team_place`).
+team chat and delivers the team's answers to feedback whose sender asked for one, the buttons
+workers use on them, /reply and /yousaid; who the team is and where its words may go
+(`TeamChat.is_team_place`).
 
 Every privileged button and command checks the tapper's numeric Telegram id at the moment of use,
 and then the chat: a private chat with the bot, the team chat or the safeguarding chat, never
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from sqlite3 import Connection
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from telegram import Bot, Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
@@ -42,9 +43,10 @@ from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
 from bot.summaries import Summaries
 from bot.surveys import Catalogue
-from bot.telegram.render import split_text
+from bot.telegram.render import keyboard, split_text
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 NOT_ALLOWED = "Sorry, only the participation team can do that."
 WHERE_TO_USE = "Please use {command} in the team chat or in a private chat with me."
@@ -86,6 +88,7 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
 YES, NO = "1", "0"
 CANCELLED = "Cancelled: nothing was done."
 YOU_SAID_GONE = "This was sent or cancelled already (or the bot restarted): send /yousaid again."
+ANSWER_GONE = "This was sent or cancelled already (or the bot restarted): send /reply again."
 
 
 def confirm_keyboard(kind: Kind, consultation: str, yes: str) -> InlineKeyboardMarkup:
@@ -193,10 +196,37 @@ def feedback_text(item: FeedbackItem, topics: dict[str, str]) -> str:
         "",
         f"Status: {STATUS_LABELS.get(item.status, 'new')}",
     ]
+    if item.answers_feedback is not None:
+        lines.insert(1, f"↩️ Their answer back to the team's answer to #{item.answers_feedback}")
     if item.public_reply:
-        lines.append(f"Public reply: {escape(item.public_reply)}")
-    lines.append(f"<i>To reply publicly: /reply {item.id} your words</i>")
+        lines.append(f"Team's note: {escape(item.public_reply)}")
+    lines.append(answer_line(item))
     return "\n".join(lines)
+
+
+def answer_line(item: FeedbackItem) -> str:
+    """Whether the sender asked for an answer, and where it stands."""
+    request = item.answer_request
+    if request is None:
+        return (
+            f"<i>They didn't ask for an answer. To note a reply for the team: /reply {item.id} your words</i>"
+        )
+    if request.answer is not None:
+        if request.delivered_on:
+            state = f"delivered {request.delivered_on}"
+        elif request.undeliverable:
+            state = "could not be delivered: they blocked the bot"
+        else:
+            state = "waiting for Telegram" if request.reachable else "not delivered: they deleted their data"
+        return f"💬 Answered ({state}): {escape(request.answer)}"
+    if request.reachable:
+        return (
+            f"💬 <b>They'd like an answer.</b> /reply {item.id} your words reaches them; they stay anonymous."
+        )
+    return (
+        "💬 They asked for an answer but can no longer be reached (they deleted their data, or 30 days "
+        "passed)."
+    )
 
 
 def _status_action(feedback_id: int, status: str) -> Action:
@@ -238,9 +268,11 @@ class TeamChat:
         # One delivery at a time, or a timed run and a triggered one could post an alert twice.
         self._delivering = asyncio.Lock()
         self._summarising = asyncio.Lock()
-        # "You said, we did" words waiting for Send, by (chat id, message id) of the question. In
-        # memory: after a restart the worker is asked to send /yousaid again.
+        # "You said, we did" words and answers to feedback waiting for Send, by (chat id, message id)
+        # of the question. In memory: after a restart the worker is asked to send the command again.
         self._you_said: dict[tuple[int, int], str] = {}
+        self._answers: dict[tuple[int, int], tuple[FeedbackItem, str]] = {}
+        self._answering = asyncio.Lock()  # one delivery of answers at a time, or one could go twice
 
     def warn_if_nowhere_to_post(self) -> None:
         if self.settings.safeguarding_chat is None:
@@ -254,6 +286,7 @@ class TeamChat:
                 CallbackQueryHandler(self.acknowledge, pattern=f"^{Kind.ACKNOWLEDGE.value}\\|"),
                 CallbackQueryHandler(self.set_status, pattern=f"^{Kind.FEEDBACK_STATUS.value}\\|"),
                 CommandHandler("reply", self.reply),
+                CallbackQueryHandler(self.send_answer, pattern=f"^{Kind.FEEDBACK_ANSWER.value}\\|"),
                 CommandHandler("summary", self.summary_now),
                 CommandHandler("chatid", self.chat_id, filters=filters.ChatType.GROUPS),
                 CommandHandler("yousaid", self.you_said),
@@ -306,7 +339,9 @@ class TeamChat:
     # --- the outbox ------------------------------------------------------------------------
 
     async def deliver(self, bot: Bot) -> None:
-        """Post every alert and feedback item that is due; whatever fails is tried again later."""
+        """Post every alert and feedback item that is due, and deliver the team's answers to
+        feedback; whatever fails is tried again later."""
+        await self.deliver_answers(bot)
         chat_id = self.settings.safeguarding_chat
         async with self._delivering:
             # Always collected, so unanswered choices go anonymous on time even with no chat set.
@@ -427,6 +462,31 @@ class TeamChat:
             reply_markup=_acknowledge_keyboard(group),
         )
 
+    async def deliver_answers(self, bot: Bot) -> None:
+        """The team's answers to the young people who asked, each in their language. Marked
+        delivered once Telegram takes it (a kill just before that delivers it again at start-up:
+        twice is better than never); someone who blocked the bot is never tried again."""
+        answers = self.feedback.answers
+        async with self._answering:
+            for delivery in await answers.due():
+                chat = delivery.chat_id
+                reading = await self.feedback.db.read(lambda db, c=chat: repos.reading(db, c))
+                with i18n.speaking(reading):
+                    screen = delivery.screen()
+                try:
+                    await bot.send_message(chat, screen.text, reply_markup=keyboard(screen))
+                except Forbidden:
+                    await answers.undeliverable(delivery.request_id)
+                    continue
+                except BadRequest as error:  # "chat not found": the account is gone
+                    log.warning("An answer to feedback could not be delivered: %s", error)
+                    await answers.undeliverable(delivery.request_id)
+                    continue
+                except TelegramError as error:
+                    log.error("Could not deliver an answer to feedback, will retry: %s", error)
+                    return
+                await answers.delivered(delivery)
+
     async def _post_feedback(self, bot: Bot, chat_id: int) -> None:
         for item in await self.feedback.db.read(feedback_repo.not_yet_posted):
             try:
@@ -518,7 +578,8 @@ class TeamChat:
         )
 
     async def reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/reply <feedback id> <words>: a short public reply to a feedback item."""
+        """/reply <feedback id> <words>: the team's answer, delivered (after Send) if its sender
+        asked for one and can still be reached; otherwise kept with the feedback as a note."""
         message = update.effective_message
         assert message is not None
         if not self.is_staff(update):
@@ -534,16 +595,69 @@ class TeamChat:
         if len(words) > REPLY_MAX:
             await message.reply_text(_too_long(len(words), REPLY_MAX))
             return
+        item = await self.feedback.db.read(lambda db: feedback_repo.get(db, feedback_id))
+        if item is None:
+            await message.reply_text(f"There is no feedback #{feedback_id}.")
+            return
+        request = item.answer_request
+        if request is not None and request.answer is not None:
+            await message.reply_text(
+                f"#{feedback_id} has been answered already: “{request.answer}”. They can answer back "
+                "once: that comes here as new feedback."
+            )
+            return
+        if request is not None and request.reachable:
+            asked = await message.reply_text(
+                f"Send this to the young person who wrote #{feedback_id}? They'll see it as the team's "
+                f"answer (not who wrote it), and can answer back once.\n\n{words}",
+                reply_markup=confirm_keyboard(Kind.FEEDBACK_ANSWER, "", "💬 Send"),
+            )
+            self._answers[(asked.chat_id, asked.message_id)] = (item, words)
+            return
+        await self.feedback.db.transaction(lambda db: feedback_repo.set_public_reply(db, feedback_id, words))
+        why = "didn't ask for an answer" if request is None else "can no longer be reached"
+        await message.reply_text(
+            f"Saved as a note with feedback #{feedback_id}. Its sender {why}, so it won't reach them."
+        )
 
-        def record(db: Connection) -> bool:
-            if feedback_repo.get(db, feedback_id) is None:
-                return False
-            feedback_repo.set_public_reply(db, feedback_id, words)
-            return True
+    async def _confirmed(self, update: Update, waiting: dict[tuple[int, int], T], gone: str) -> T | None:
+        """What waited under the tapped question, if a staff member tapped Send (once: it is
+        taken); None once any other tap (Cancel, a second tap, another worker's) is answered."""
+        query = update.callback_query
+        assert query is not None
+        action = await self.staff_tap(update, lambda a: a.value in (YES, NO))
+        if action is None or not isinstance(query.message, Message):
+            return None
+        held = waiting.pop((query.message.chat_id, query.message.message_id), None)
+        if held is None:  # a second tap, another worker's, or a Cancel after Send: nothing changes
+            await query.answer(gone)
+            return None
+        if action.value == NO:
+            await cancelled(update)
+            return None
+        return held
 
-        found = await self.feedback.db.transaction(record)
-        done = f"Saved the public reply to feedback #{feedback_id}."
-        await message.reply_text(done if found else f"There is no feedback #{feedback_id}.")
+    async def send_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Send or Cancel under a /reply question: the answer is saved, then delivered, once."""
+        query, worker = update.callback_query, update.effective_user
+        assert query is not None and worker is not None
+        waiting = await self._confirmed(update, self._answers, ANSWER_GONE)
+        if waiting is None or not isinstance(query.message, Message):
+            return
+        item, words = waiting
+        assert item.answer_request is not None
+        request_id, now, worker_id = item.answer_request.id, self._clock(), worker.id
+        recorded = await self.feedback.db.transaction(
+            lambda db: feedback_repo.record_answer(db, request_id, words, worker_id, now)
+        )
+        await query.answer("Sending." if recorded else "Not sent.")
+        if recorded:
+            await self.deliver_answers(context.bot)
+        after = await self.feedback.db.read(lambda db: feedback_repo.get(db, item.id))
+        state = answer_line(after) if after is not None else "The feedback has been deleted."
+        if not recorded:
+            state = f"Not sent: someone answered first, or they can no longer be reached.\n{state}"
+        await edit_quietly(query.message, f"#{item.id}: {state}")
 
     async def you_said(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/yousaid <words>: send a "you said, we did" update to young people who asked for them."""
@@ -572,15 +686,8 @@ class TeamChat:
         """Send or Cancel under a /yousaid question: the words go once, however often it is tapped."""
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        action = await self.staff_tap(update, lambda a: a.value in (YES, NO))
-        if action is None or not isinstance(query.message, Message):
-            return
-        words = self._you_said.pop((query.message.chat_id, query.message.message_id), None)
-        if words is None:  # a second tap, another worker's, or a Cancel after Send: nothing changes
-            await query.answer(YOU_SAID_GONE)
-            return
-        if action.value == NO:
-            await cancelled(update)
+        words = await self._confirmed(update, self._you_said, YOU_SAID_GONE)
+        if words is None or not isinstance(query.message, Message):
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
         await query.answer("Sending.")

@@ -1,0 +1,132 @@
+"""Answers to anonymous feedback: a young person may ask for one when they send it.
+
+Their chat number is then kept sealed (bot/core/sealing.py) beside the feedback, so the database
+alone cannot say who asked; the seal is deleted once Telegram takes the team's answer, when they
+delete their data, or after ANSWER_WAIT. The answer carries one chance to answer back, for
+ANSWER_WAIT too: its button holds a token only the bot can make (a keyed hash of the request), so
+nobody can answer back for someone else, and the database holds no token to copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from sqlite3 import Connection
+
+from bot.core import texts
+from bot.core.actions import Action, Kind
+from bot.core.privacy import Purpose, purpose_key
+from bot.core.screens import Button, Screen
+from bot.core.sealing import seal, unseal
+from bot.storage import feedback_repo
+from bot.storage.db import Database
+
+ANSWER_WAIT = timedelta(days=30)
+TOKEN_LENGTH = 16  # hex characters: 64 bits, in a button's 64-byte callback data with room to spare
+
+
+def _record(request_id: int) -> str:
+    return f"answer-request {request_id}"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A team answer to put in front of the young person who asked."""
+
+    request_id: int
+    chat_id: int
+    answer: str
+    asked_on: str
+    token: str  # for their answer-back button
+    answer_back_until: date
+
+    def screen(self) -> Screen:
+        """The answer as they see it (in the language being spoken), with its answer-back button."""
+        back = Action(Kind.ANSWER_BACK, question=str(self.request_id), value=self.token)
+        return Screen(
+            texts.TEAM_ANSWERED.format(
+                day=self.asked_on, answer=self.answer, until=self.answer_back_until.isoformat()
+            ),
+            ((Button(texts.ANSWER_BACK_BUTTON, back),),),
+        )
+
+
+class AnswerRequests:
+    def __init__(self, db: Database, pseudonym_key: bytes, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self._seal_key = purpose_key(pseudonym_key, Purpose.ANSWER_ADDRESS)
+        self._token_key = purpose_key(pseudonym_key, Purpose.ANSWER_BACK)
+        self._clock = clock
+
+    def ask_in(self, db: Connection, chat_id: int) -> int:
+        """A request for an answer (in the feedback's own transaction): its id, to file the
+        feedback under."""
+        request_id = feedback_repo.new_answer_request(db, self._clock().date() + ANSWER_WAIT)
+        feedback_repo.set_seal(db, request_id, seal(self._seal_key, _record(request_id), chat_id))
+        return request_id
+
+    def token(self, request_id: int) -> str:
+        digest = hmac.new(self._token_key, str(request_id).encode(), hashlib.sha256).hexdigest()
+        return digest[:TOKEN_LENGTH]
+
+    def token_fits(self, request_id: int, token: str) -> bool:
+        return hmac.compare_digest(self.token(request_id), token)
+
+    def _chat_of(self, request_id: int, sealed: bytes) -> int | None:
+        return unseal(self._seal_key, _record(request_id), sealed)
+
+    def theirs_in(self, db: Connection, chat_id: int) -> list[int]:
+        """The requests still holding this young person's sealed chat number."""
+        return [i for i, sealed in feedback_repo.seals(db) if self._chat_of(i, sealed) == chat_id]
+
+    def waiting_in(self, db: Connection, chat_id: int) -> list[str]:
+        """/mydata: the days they sent feedback that waits for an answer."""
+        return [feedback_repo.first_asked_on(db, i) for i in self.theirs_in(db, chat_id)]
+
+    def withdraw_in(self, db: Connection, chat_id: int) -> int:
+        """/deleteme: their sealed chat numbers deleted (the feedback stays, anonymous)."""
+        theirs = self.theirs_in(db, chat_id)
+        feedback_repo.withdraw(db, theirs)
+        return len(theirs)
+
+    async def due(self) -> list[Delivery]:
+        """Answers the team sent that Telegram has not taken yet. A seal that does not open
+        (another key) cannot be delivered: it is marked so, not tried for ever."""
+        deliveries, broken = [], []
+        until = self._clock().date() + ANSWER_WAIT
+        for due in await self.db.read(feedback_repo.due_answers):
+            chat_id = self._chat_of(due.request_id, due.sealed)
+            if chat_id is None:
+                broken.append(due.request_id)
+                continue
+            token = self.token(due.request_id)
+            deliveries.append(Delivery(due.request_id, chat_id, due.answer, due.asked_on, token, until))
+        for request_id in broken:
+            await self.undeliverable(request_id)
+        return deliveries
+
+    async def delivered(self, delivery: Delivery) -> None:
+        """Telegram took it: the seal goes, and the answer back is open until the day it said."""
+        today = self._clock().date()
+        await self.db.transaction(
+            lambda db: feedback_repo.delivered(db, delivery.request_id, today, delivery.answer_back_until)
+        )
+
+    async def undeliverable(self, request_id: int) -> None:
+        await self.db.transaction(lambda db: feedback_repo.undeliverable(db, request_id))
+
+    async def answer_back_topic(self, request_id: int, token: str) -> str | None:
+        """The topic of the feedback answered, if the button is the bot's own and its answer back
+        is still open; else None."""
+        if not self.token_fits(request_id, token):
+            return None
+        today = self._clock().date()
+        return await self.db.read(lambda db: feedback_repo.answer_back_topic(db, request_id, today))
+
+    def take_answer_back_in(self, db: Connection, request_id: int) -> int | None:
+        """The answer back used (in its feedback's transaction): the feedback it answers, or None
+        if it was used already or its time has passed."""
+        return feedback_repo.take_answer_back(db, request_id, self._clock().date())
