@@ -19,6 +19,7 @@ from pydantic import SecretStr
 from bot import backups, logs, surveys
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import WordListProblem, load_phrasebook, open_conversation
+from bot.core.i18n import counted
 from bot.safeguarding.classifier import ModelError
 from bot.storage.db import Database
 from bot.storage.migrate import MigrationError, migrate
@@ -111,8 +112,8 @@ def _check_surveys(settings: Settings, paths: list[Path]) -> int:
         return EXIT_PROBLEM
     errors = [p for p in problems if not p.warning]
     print(
-        f"{len(files)} file(s) checked: {len(catalogue.consultations)} valid, {len(errors)} problem(s), "
-        f"{len(problems) - len(errors)} warning(s)."
+        f"{counted(len(files), 'file')} checked: {len(catalogue.consultations)} valid, "
+        f"{counted(len(errors), 'problem')}, {counted(len(problems) - len(errors), 'warning')}."
     )
     return EXIT_PROBLEM if errors else 0
 

@@ -1,6 +1,7 @@
 """Keeping the translation catalogs (`bot/locale/<language>.po`) in step with the English sentences
-in `bot/core/texts.py`, with Babel: new sentences are added untranslated, changed ones are marked
-fuzzy (so they are not shown until a translator checks them), and gone ones are dropped."""
+in `bot/core/texts.py` (each with a count in it in every plural form), with Babel: new sentences are
+added untranslated, changed ones are marked fuzzy (so they are not shown until a translator checks
+them), and gone ones are dropped."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ PROJECT = "youthvoice"
 
 
 def template() -> Catalog:
-    """Every sentence the bot says to young people, by name (the msgctxt) and English (the msgid)."""
+    """Every sentence the bot says to young people, by name (the msgctxt) and English (the msgid);
+    a sentence with a count in it with its English plural too (msgid_plural), so each language's
+    catalog has a form for each of its plural forms (msgstr[0], msgstr[1], ...)."""
     catalog = Catalog(project=PROJECT)
     for name, english in texts.ENGLISH.items():
         catalog.add(english, context=name)
+    for name, forms in texts.PLURALS.items():
+        catalog.add(forms, context=name)
     return catalog
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from sqlite3 import Connection
+from typing import TypeGuard
 
 from bot.config import Settings, pseudonym_key
 from bot.core import i18n, texts
@@ -34,10 +35,11 @@ from bot.core.engine import (
     ranking,
     recover,
     reopen,
+    typed_choice,
 )
 from bot.core.i18n import Reading
 from bot.core.ideas import DEFAULT_BLOCKLIST_PATH, Blocklist, BlocklistError, Screener, parse_blocklist
-from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion
+from bot.core.models import Consultation, PhotoQuestion, Question, SuggestionQuestion, TextQuestion
 from bot.core.privacy import first_of_month, pseudonym, recorded_time
 from bot.core.screens import (
     FULL_NOTICE,
@@ -53,16 +55,18 @@ from bot.core.screens import (
     consent_nudge,
     consent_screen,
     consultation_list,
+    did_you_mean_screen,
     erase_screen,
     language_screen,
     my_data_screen,
+    paused_screen,
     question_screen,
     sent_screen,
     updates_screen,
     withdraw_screen,
 )
 from bot.definitions import Definitions
-from bot.feedback import WANTS_ANSWER, Feedback
+from bot.feedback import FEEDBACK_KINDS, OFFERED, WANTS_ANSWER, Feedback
 from bot.feedback_answers import AnswerRequests
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
@@ -189,6 +193,8 @@ class Conversation:
             return await self._set_reading(user_id, reading, action.kind, action.consultation)
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
+        if action.kind not in FEEDBACK_KINDS:
+            self.feedback.left_topics(user_id)  # back to a consultation: what they type is for it
         match action.kind:
             case Kind.OPEN:
                 return await self._open(user_id, action.consultation)
@@ -196,18 +202,25 @@ class Conversation:
                 # Pause any consultation: were the bot to restart mid-draft, their feedback must
                 # not be taken for an answer.
                 await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+                if action.value == OFFERED:
+                    return self.feedback.take_offer(user_id)
                 return self.feedback.choose_topic(user_id, action.value)
             case Kind.FEEDBACK:
-                return self.feedback.begin()
+                return self.feedback.begin(user_id)
             case Kind.FEEDBACK_SEND:
                 return await self.feedback.send(user_id, action.value == WANTS_ANSWER)
             case Kind.ANSWER_BACK if action.question.isdigit():
-                await self.db.transaction(lambda db: self._set_current(db, user_id, None))
-                return await self.feedback.begin_answer_back(user_id, int(action.question), action.value)
+                reply = await self.feedback.begin_answer_back(user_id, int(action.question), action.value)
+                if self.feedback.is_writing(user_id):  # as for feedback: a restart must not take it
+                    await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+                return reply
             case Kind.FEEDBACK_CANCEL:
                 return self.feedback.cancel(user_id)
             case Kind.UPDATES:
                 return await self._set_updates(user_id, action.value == "1")
+            case Kind.PAUSE:
+                paused = await self._pause(user_id)
+                return Reply(replace=paused) if paused else await self._moved_on(user_id)
             case Kind.ERASE if action.value == "1":
                 return await self._erase(user_id)
             case Kind.ERASE:
@@ -247,7 +260,7 @@ class Conversation:
         """/feedback: anonymous feedback on a topic, any time."""
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
-        return self.feedback.begin()
+        return self.feedback.begin(user_id)
 
     async def current_question(self, user_id: int) -> tuple[Consultation, Question] | None:
         """The consultation (worded for them) and question they stand on, if any."""
@@ -353,7 +366,7 @@ class Conversation:
         self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
-        done = texts.ERASE_DONE.format(answers=erased.answers, responses=erased.responses)
+        done = texts.erase_done(erased.answers, erased.responses)
         said = [
             done,
             *([texts.ERASE_CONTACT_CLEARED] if requests else []),
@@ -463,9 +476,13 @@ class Conversation:
         kept = [screen for screen in reply.screens if screen.text not in pointers]
         return Reply([signpost, *kept], reply.replace, reply.notice, outbox=True)
 
-    @staticmethod
-    def help() -> Reply:
-        return Reply([Screen(texts.HELP)])
+    async def help(self, user_id: int, staff_lines: str = "") -> Reply:
+        """What they can do, then where they are (the question they stand on), so help never
+        leaves them lost."""
+        here = (
+            await self._resume_or_list(user_id, quiet=True) if await self._participant(user_id) else Reply()
+        )
+        return Reply([Screen(texts.HELP + staff_lines), *here.screens])
 
     async def privacy(self, user_id: int, consultation_id: str = "", in_place: bool = False) -> Reply:
         """The full privacy notice (/privacy, "Read more"); before they agree, with the consent
@@ -483,11 +500,17 @@ class Conversation:
     async def cancel(self, user_id: int) -> Reply:
         if self.feedback.stop_writing(user_id):
             return Reply([Screen(texts.FEEDBACK_CANCELLED)])
+        paused = await self._pause(user_id)
+        return Reply([paused or Screen(texts.NOTHING_TO_CANCEL)])
+
+    async def _pause(self, user_id: int) -> Screen | None:
+        """Stop the consultation they are in for now (their answers and place kept): what to
+        show, with a button to carry on; None if they are in none."""
         consultation = await self._current(user_id)
         if consultation is None:
-            return Reply([Screen(texts.NOTHING_TO_CANCEL)])
+            return None
         await self.db.transaction(lambda db: self._set_current(db, user_id, None))
-        return Reply([Screen(texts.PAUSED.format(title=consultation.title))])
+        return paused_screen(consultation)
 
     # --- the steps behind them -----------------------------------------------------------------
 
@@ -718,7 +741,9 @@ class Conversation:
         self.photos.forget(photos_gone)  # only now that the answers without them have committed
         if isinstance(user_input, SentPhoto) and (outcome is None or outcome.result is not Result.ACCEPTED):
             self.photos.forget([user_input.name])  # a redelivery or not wanted: keep no copy
-        reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome)
+        # Words a safeguarding check caught are with the team already: not offered as feedback too.
+        offer = not alert_ids and not review_ids
+        reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome, offer)
         if (
             stored is not None
             and outcome is not None
@@ -764,6 +789,7 @@ class Conversation:
         user_input: Action | str | SentPhoto,
         stored: repos.StoredResponse | None,
         outcome: Outcome | None,
+        offer_words: bool = True,
     ) -> Reply:
         if stored is None:
             return await self._moved_on(user_id)
@@ -783,6 +809,10 @@ class Conversation:
             # A typed message: say what was wrong, then put the question back within reach (its
             # words and buttons: pictures already sent are still just above).
             again = replace(question_screen(consultation, stored.progress), album=(), voice=None)
+            position = stored.progress.position
+            question = consultation.question(position) if position else None
+            if offer_words and isinstance(user_input, str) and _answered_with_buttons(question):
+                return Reply([self._typed_at_buttons(user_id, consultation, question, user_input), again])
             return Reply([Screen(outcome.problem), again])
         if isinstance(user_input, Action) and is_repeat_of_last_step(
             consultation, stored.progress, user_input
@@ -791,6 +821,16 @@ class Conversation:
             # message becomes where they are (unchanged if the first tap already made it so).
             return Reply(replace=here, notice=texts.MOVED_ON)
         return Reply([here], notice=texts.MOVED_ON)
+
+    def _typed_at_buttons(
+        self, user_id: int, consultation: Consultation, question: Question, words: str
+    ) -> Screen:
+        """Their words are never just dropped: the button they name, or an offer to send them to
+        the team."""
+        choice = typed_choice(consultation, question, words)
+        if choice is not None:
+            return did_you_mean_screen(*choice)
+        return self.feedback.offer(user_id, words)
 
     @staticmethod
     def _after_step(consultation: Consultation, before: Progress, after: Progress, via_button: bool) -> Reply:
@@ -819,6 +859,12 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+def _answered_with_buttons(question: Question | None) -> TypeGuard[Question]:
+    return question is not None and not isinstance(
+        question, TextQuestion | SuggestionQuestion | PhotoQuestion
+    )
 
 
 def _words_with_the_team(before: Progress, after: Progress) -> Progress:
@@ -932,7 +978,14 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             len(catalogue.drafts),
         )
         answers = AnswerRequests(db, key, _utc_now)
-        feedback = Feedback(db, settings.feedback_topics, settings.feedback_per_hour, answers, _utc_now)
+        feedback = Feedback(
+            db,
+            settings.feedback_topics,
+            settings.feedback_per_hour,
+            answers,
+            _utc_now,
+            answers_offered=settings.feedback_to_team == "immediately" and settings.team_chat_id is not None,
+        )
         safeguarding = Safeguarding(
             db,
             Triage(phrasebook, model),

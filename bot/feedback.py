@@ -12,13 +12,13 @@ from __future__ import annotations
 import sqlite3
 from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.config import FeedbackTopic
 from bot.core import texts
 from bot.core.actions import Action, Kind
-from bot.core.screens import Button, Reply, Screen
+from bot.core.screens import Button, Reply, Screen, shortened
 from bot.feedback_answers import AnswerRequests
 from bot.storage import feedback_repo
 from bot.storage.db import Database
@@ -27,11 +27,14 @@ FEEDBACK_MAX = 2000
 RATE_WINDOW = timedelta(hours=1)
 DOUBLE_TAP = timedelta(seconds=30)
 WANTS_ANSWER = "a"  # FEEDBACK_SEND's value for "Send, and I'd like an answer"
+# Everything a young person taps while giving feedback.
+FEEDBACK_KINDS = frozenset({Kind.FEEDBACK, Kind.FEEDBACK_SEND, Kind.FEEDBACK_CANCEL, Kind.ANSWER_BACK})
+OFFERED = "+"  # FEEDBACK's value for "Send it to the team": the words typed where buttons were wanted
 
 
 @dataclass
 class Draft:
-    topic: FeedbackTopic
+    topic: FeedbackTopic | None  # None until they pick one (their words may come first)
     messages: list[str] = field(default_factory=list)
     updates: set[int] = field(default_factory=set)  # the updates its messages came in
     answering: int | None = None  # the answer request this answers back to
@@ -63,21 +66,29 @@ class RateLimit:
         return bool(sent) and sent[-1] >= moment
 
 
-def topic_screen(topics: tuple[FeedbackTopic, ...]) -> Screen:
+def topic_screen(topics: tuple[FeedbackTopic, ...], draft: Draft | None = None) -> Screen:
+    """Which topic; with their words already typed, quoted above the question."""
     rows = tuple(
         (Button(texts.topic_label(t.id, t.label), Action(Kind.FEEDBACK, value=t.id)),) for t in topics
     )
-    return Screen(texts.FEEDBACK_TOPIC, rows)
+    if draft is not None and draft.messages:
+        return Screen(texts.FEEDBACK_WHICH_TOPIC.format(messages=_quoted(draft)), rows, menu=True)
+    return Screen(texts.FEEDBACK_TOPIC, rows, menu=True)
 
 
-def _confirm_screen(draft: Draft) -> Screen:
-    quoted = "\n\n".join(f"“{message}”" for message in draft.messages)
+def _quoted(draft: Draft) -> str:
+    return "\n\n".join(f"“{message}”" for message in draft.messages)
+
+
+def _confirm_screen(draft: Draft, answers_offered: bool) -> Screen:
+    """Their words, with Send, "Send, and I'd like an answer" (unless the team cannot answer, or
+    this is already an answer back) and Don't send."""
     ask = Button(texts.FEEDBACK_ASK_BUTTON, Action(Kind.FEEDBACK_SEND, value=WANTS_ANSWER))
     return Screen(
-        texts.FEEDBACK_CONFIRM.format(messages=quoted),
+        texts.FEEDBACK_CONFIRM.format(messages=_quoted(draft)),
         (
             (Button(texts.FEEDBACK_SEND_BUTTON, Action(Kind.FEEDBACK_SEND)),),
-            *(((ask,),) if draft.answering is None else ()),  # an answer back asks for none
+            *(((ask,),) if answers_offered and draft.answering is None else ()),
             (Button(texts.FEEDBACK_CANCEL_BUTTON, Action(Kind.FEEDBACK_CANCEL)),),
         ),
     )
@@ -91,24 +102,57 @@ class Feedback:
         per_hour: int,
         answers: AnswerRequests,
         clock: Callable[[], datetime],
+        answers_offered: bool = True,
     ) -> None:
         self.db = db
         self.topics = topics
         self.answers = answers
+        # Only where the team reads feedback as it comes (it is posted to the team chat) can it
+        # answer: elsewhere it sees counts alone, and nobody is promised an answer.
+        self.answers_offered = answers_offered
         self._rate = RateLimit(per_hour)
         self._drafts: dict[int, Draft] = {}
+        # Words typed at a question answered with buttons, offered to send as feedback; in memory
+        # like drafts, one per person, replaced by the next.
+        self._offered: dict[int, str] = {}
         self._clock = clock
 
     def is_writing(self, user_id: int) -> bool:
         return user_id in self._drafts
 
-    def begin(self) -> Reply:
+    def begin(self, user_id: int) -> Reply:
+        """The topics; anything typed before they pick one is kept for it."""
+        self._drafts[user_id] = Draft(None)
         return Reply([topic_screen(self.topics)])
+
+    def left_topics(self, user_id: int) -> None:
+        """They went back to a consultation before picking a topic: what they type next is for
+        it, not for feedback."""
+        draft = self._drafts.get(user_id)
+        if draft is not None and draft.topic is None:
+            del self._drafts[user_id]
+
+    def offer(self, user_id: int, words: str) -> Screen:
+        """Words typed where buttons were wanted: kept, and offered to send to the team."""
+        self._offered[user_id] = words
+        send = Button(texts.SEND_AS_FEEDBACK_BUTTON, Action(Kind.FEEDBACK, value=OFFERED))
+        return Screen(texts.TYPED_AT_BUTTONS.format(words=shortened(words)), ((send,),))
+
+    def take_offer(self, user_id: int) -> Reply:
+        """ "Send it to the team": the words they typed, waiting for a topic."""
+        words = self._offered.pop(user_id, None)
+        draft = Draft(None, [words] if words else [])
+        self._drafts[user_id] = draft
+        return Reply(replace=topic_screen(self.topics, draft))
 
     def choose_topic(self, user_id: int, topic_id: str) -> Reply:
         topic = next((t for t in self.topics if t.id == topic_id), None)
         if topic is None:
             return Reply([topic_screen(self.topics)], notice=texts.MOVED_ON)
+        draft = self._drafts.get(user_id)
+        if draft is not None and draft.topic is None and draft.messages:  # their words came first
+            draft.topic = topic
+            return Reply(replace=_confirm_screen(draft, self.answers_offered))
         self._drafts[user_id] = Draft(topic)
         label = texts.topic_label(topic.id, topic.label)
         return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=label, limit=FEEDBACK_MAX)))
@@ -127,24 +171,35 @@ class Feedback:
         however often its update is handled)."""
         draft = self._drafts[user_id]
         if update_id in draft.updates:
-            return Reply([_confirm_screen(draft)])
+            return Reply(
+                [
+                    _confirm_screen(draft, self.answers_offered)
+                    if draft.topic
+                    else topic_screen(self.topics, draft)
+                ]
+            )
         message = text.strip()
         if not message:
             return Reply([Screen(texts.FEEDBACK_EMPTY)])
         if len(message) > FEEDBACK_MAX:
             return Reply([Screen(texts.feedback_too_long(len(message), FEEDBACK_MAX))])
         if self._rate.room(user_id, self._clock()) <= len(draft.messages):
-            held = [_confirm_screen(draft)] if draft.messages else []
+            held = [_confirm_screen(draft, self.answers_offered)] if draft.messages else []
             return Reply([Screen(texts.FEEDBACK_TOO_MANY), *held])
         draft.messages.append(message)
         draft.updates.add(update_id)
-        return Reply([_confirm_screen(draft)])
+        if draft.topic is None:
+            return Reply([topic_screen(self.topics, draft)])
+        return Reply([_confirm_screen(draft, self.answers_offered)])
 
     async def send(self, user_id: int, wants_answer: bool = False) -> Reply:
         """Store the draft (asking for an answer, if they chose to): the reply comes once it is
         committed."""
         draft = self._drafts.pop(user_id, None)
-        if draft is None or not draft.messages:
+        if draft is not None and draft.topic is None and draft.messages:  # no topic yet: ask it
+            self._drafts[user_id] = draft
+            return Reply(replace=topic_screen(self.topics, draft))
+        if draft is None or draft.topic is None or not draft.messages:
             if self._rate.sent_since(user_id, self._clock() - DOUBLE_TAP):
                 return Reply(notice=texts.FEEDBACK_SENT)  # a second tap on Send: it went the first time
             # Drafts live in memory: after a restart the words are gone. Say so, and offer a way on.
@@ -164,7 +219,11 @@ class Feedback:
             return True
 
         if not await self.db.transaction(store):
-            return Reply(replace=Screen(texts.ANSWER_BACK_GONE))
+            # The answer back closed while they wrote: their words are kept, to send as feedback.
+            draft.answering = None
+            self._drafts[user_id] = draft
+            again = _confirm_screen(draft, self.answers_offered)
+            return Reply(replace=replace(again, text=f"{texts.ANSWER_BACK_CLOSED}\n\n{again.text}"))
         self._rate.record(user_id, self._clock(), len(draft.messages))
         sent = texts.FEEDBACK_SENT_ASKED if wants_answer else texts.FEEDBACK_SENT
         return Reply(replace=Screen(sent), outbox=True)
@@ -174,5 +233,6 @@ class Feedback:
         return Reply(replace=Screen(texts.FEEDBACK_CANCELLED))
 
     def stop_writing(self, user_id: int) -> bool:
-        """Forget an unsent draft (on /cancel); True if there was one."""
+        """Forget an unsent draft and any words offered (on /cancel); True if there was a draft."""
+        self._offered.pop(user_id, None)
         return self._drafts.pop(user_id, None) is not None

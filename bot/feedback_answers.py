@@ -3,14 +3,17 @@
 Their chat number is then kept sealed (bot/core/sealing.py) beside the feedback, so the database
 alone cannot say who asked; the seal is deleted once Telegram takes the team's answer, when they
 delete their data, or after ANSWER_WAIT. The answer carries one chance to answer back, for
-ANSWER_WAIT too: its button holds a token only the bot can make (a keyed hash of the request), so
-nobody can answer back for someone else, and the database holds no token to copy.
+ANSWER_WAIT too: its button holds a token only the bot can make (a keyed hash of the request and
+its random salt), so nobody can answer back for someone else, the database holds no token to copy,
+and an old button cannot act on a request made after a backup was restored. If their time runs out
+first, they are told the answer is not coming, and the seal goes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -25,6 +28,7 @@ from bot.storage import feedback_repo
 from bot.storage.db import Database
 
 ANSWER_WAIT = timedelta(days=30)
+SALT_SIZE = 16
 TOKEN_LENGTH = 16  # hex characters: 64 bits, in a button's 64-byte callback data with room to spare
 
 
@@ -54,6 +58,18 @@ class Delivery:
         )
 
 
+@dataclass(frozen=True)
+class Lapsed:
+    """A request whose time ran out before an answer reached them: they are told, once."""
+
+    request_id: int
+    chat_id: int | None  # None if the seal does not open (another key): nobody to tell
+    asked_on: str
+
+    def screen(self) -> Screen:
+        return Screen(texts.ANSWER_NOT_COMING.format(day=self.asked_on))
+
+
 class AnswerRequests:
     def __init__(self, db: Database, pseudonym_key: bytes, clock: Callable[[], datetime]) -> None:
         self.db = db
@@ -61,19 +77,20 @@ class AnswerRequests:
         self._token_key = purpose_key(pseudonym_key, Purpose.ANSWER_BACK)
         self._clock = clock
 
+    def _today(self) -> date:
+        return self._clock().date()
+
     def ask_in(self, db: Connection, chat_id: int) -> int:
         """A request for an answer (in the feedback's own transaction): its id, to file the
         feedback under."""
-        request_id = feedback_repo.new_answer_request(db, self._clock().date() + ANSWER_WAIT)
+        salt = os.urandom(SALT_SIZE)
+        request_id = feedback_repo.new_answer_request(db, self._today() + ANSWER_WAIT, salt)
         feedback_repo.set_seal(db, request_id, seal(self._seal_key, _record(request_id), chat_id))
         return request_id
 
-    def token(self, request_id: int) -> str:
-        digest = hmac.new(self._token_key, str(request_id).encode(), hashlib.sha256).hexdigest()
-        return digest[:TOKEN_LENGTH]
-
-    def token_fits(self, request_id: int, token: str) -> bool:
-        return hmac.compare_digest(self.token(request_id), token)
+    def token(self, request_id: int, salt: bytes) -> str:
+        message = f"{request_id}:".encode() + salt
+        return hmac.new(self._token_key, message, hashlib.sha256).hexdigest()[:TOKEN_LENGTH]
 
     def _chat_of(self, request_id: int, sealed: bytes) -> int | None:
         return unseal(self._seal_key, _record(request_id), sealed)
@@ -89,28 +106,45 @@ class AnswerRequests:
     def withdraw_in(self, db: Connection, chat_id: int) -> int:
         """/deleteme: their sealed chat numbers deleted (the feedback stays, anonymous)."""
         theirs = self.theirs_in(db, chat_id)
-        feedback_repo.withdraw(db, theirs)
+        feedback_repo.forget_seals(db, theirs)
         return len(theirs)
+
+    async def answer(self, request_id: int, words: str, worker_id: int) -> bool:
+        """The team's answer, saved to be delivered; False if someone answered first or the young
+        person can no longer be reached."""
+        now = self._clock()
+        return await self.db.transaction(
+            lambda db: feedback_repo.record_answer(db, request_id, words, worker_id, now, now.date())
+        )
 
     async def due(self) -> list[Delivery]:
         """Answers the team sent that Telegram has not taken yet. A seal that does not open
         (another key) cannot be delivered: it is marked so, not tried for ever."""
+        today = self._today()
         deliveries, broken = [], []
-        until = self._clock().date() + ANSWER_WAIT
-        for due in await self.db.read(feedback_repo.due_answers):
+        for due in await self.db.read(lambda db: feedback_repo.due_answers(db, today)):
             chat_id = self._chat_of(due.request_id, due.sealed)
-            if chat_id is None:
+            if chat_id is None or due.answer is None:
                 broken.append(due.request_id)
                 continue
-            token = self.token(due.request_id)
+            token = self.token(due.request_id, due.salt)
+            until = today + ANSWER_WAIT
             deliveries.append(Delivery(due.request_id, chat_id, due.answer, due.asked_on, token, until))
         for request_id in broken:
             await self.undeliverable(request_id)
         return deliveries
 
+    async def lapsed(self) -> list[Lapsed]:
+        """Requests whose time ran out with their seal still held."""
+        found = await self.db.read(lambda db: feedback_repo.expired_seals(db, self._today()))
+        return [Lapsed(r.request_id, self._chat_of(r.request_id, r.sealed), r.asked_on) for r in found]
+
+    async def forget(self, request_id: int) -> None:
+        await self.db.transaction(lambda db: feedback_repo.forget_seals(db, [request_id]))
+
     async def delivered(self, delivery: Delivery) -> None:
         """Telegram took it: the seal goes, and the answer back is open until the day it said."""
-        today = self._clock().date()
+        today = self._today()
         await self.db.transaction(
             lambda db: feedback_repo.delivered(db, delivery.request_id, today, delivery.answer_back_until)
         )
@@ -121,12 +155,14 @@ class AnswerRequests:
     async def answer_back_topic(self, request_id: int, token: str) -> str | None:
         """The topic of the feedback answered, if the button is the bot's own and its answer back
         is still open; else None."""
-        if not self.token_fits(request_id, token):
+        today = self._today()
+        found = await self.db.read(lambda db: feedback_repo.answer_back(db, request_id, today))
+        if found is None:
             return None
-        today = self._clock().date()
-        return await self.db.read(lambda db: feedback_repo.answer_back_topic(db, request_id, today))
+        salt, topic = found
+        return topic if hmac.compare_digest(self.token(request_id, salt), token) else None
 
     def take_answer_back_in(self, db: Connection, request_id: int) -> int | None:
         """The answer back used (in its feedback's transaction): the feedback it answers, or None
         if it was used already or its time has passed."""
-        return feedback_repo.take_answer_back(db, request_id, self._clock().date())
+        return feedback_repo.take_answer_back(db, request_id, self._today())

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
+from bot.core.i18n import counted
 from bot.core.models import (
     Consultation,
     ImageChoiceQuestion,
@@ -69,7 +70,7 @@ def _leading_in_vote(result: VoteResult) -> str:
     who = " and ".join(result.label(c) for c in drawn) if drawn else result.label(count.winner)
     return (
         f"• {'tied now' if drawn else 'leading now'}: {escape(who)} "
-        f"(instant-runoff of {count.ballots} ballot(s); /results {result.consultation.id})"
+        f"(instant-runoff of {counted(count.ballots, 'ballot')}; /results {result.consultation.id})"
     )
 
 
@@ -110,7 +111,7 @@ def consultation_lines(
     tallies = results_repo.tallies(db, consultation.id, choice_questions)
     closes = ""
     if consultation.closes_at is not None and consultation.closes_at > now:
-        closes = f", closes in {(consultation.closes_at - now).days} day(s)"
+        closes = f", closes in {counted((consultation.closes_at - now).days, 'day')}"
     rate = f"{figures.submitted / figures.total:.0%}" if figures.total else "-"
     counts = f"{figures.total} in all, {figures.submitted} finished ({rate})"
     if since is not None:
@@ -194,7 +195,7 @@ class Summaries:
                 lines.append(f"💡 <b>Ideas</b>: {ideas_waiting} waiting for a decision (/moderate)")
             raised, waiting = summary_repo.alert_figures(db, since.alerts)
             lines.append(
-                f"🚨 <b>Safeguarding</b>: {raised} alert(s) since the last summary; "
+                f"🚨 <b>Safeguarding</b>: {counted(raised, 'alert')} since the last summary; "
                 f"{waiting} not yet taken on by anyone"
             )
             queued, acted, dismissed, undecided = concerns_repo.figures(db, since.concerns)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Set
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 from yaml.constructor import SafeConstructor
 
-from bot.core import i18n, translations
+from bot.core import i18n, texts, translations
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
 from bot.core.i18n import LANGUAGES
 from bot.core.models import (
@@ -244,9 +245,13 @@ def read_yaml(text: str) -> tuple[Any, Lines]:
 
 
 def _worded(consultation: Consultation) -> Consultation:
-    """In the language (and easy read, or not) of the young person being answered."""
+    """In the language (and easy read, or not) of the young person being answered; one the file
+    does not word in their language says so above its introduction (its questions are English)."""
     reading = i18n.current()
-    return consultation.worded_for(reading.language, reading.easy)
+    worded = consultation.worded_for(reading.language, reading.easy)
+    if reading.language in consultation.worded_in:
+        return worded
+    return worded.model_copy(update={"intro": f"{texts.ENGLISH_ONLY_INTRO}\n\n{worded.intro}"})
 
 
 def _button_actions(consultation_id: str, question: Question) -> Iterable[Action]:
@@ -513,6 +518,11 @@ def _describe(error: ErrorDetails, field: str) -> str:
         return f"type: '{given}' is not a question type: {how}"
     template = PLAIN_WORDS.get(kind)
     message = template.format(**context) if template else error["msg"].removeprefix("Value error, ")
+    if kind == "literal_error":  # e.g. other_languages: hidden
+        meant = _did_you_mean(
+            str(context["given"]).lower(), re.findall(r"'([^']*)'", str(context["expected"]))
+        )
+        message += f": did you mean {meant}?" if meant else ""
     return f"{field}: {message}" if field else message
 
 

@@ -29,6 +29,7 @@ class Kind(StrEnum):
     RATHER_NOT = "rn"  # "I'd rather not say"
     BACK = "b"
     SUBMIT = "u"
+    PAUSE = "ps"  # stop for now: their place is kept (as /cancel)
     FEEDBACK = "f"  # start feedback; with a value, the topic chosen
     FEEDBACK_SEND = "fs"  # value "a": and they would like an answer
     ANSWER_BACK = "ab"  # under the team's answer: question the request id, value its token

@@ -16,6 +16,7 @@ from bot.core.ideas import display_label, normalise
 from bot.core.models import (
     Condition,
     Consultation,
+    ImageChoiceQuestion,
     MultiChoiceQuestion,
     OrderingQuestion,
     PhotoQuestion,
@@ -115,6 +116,25 @@ def questions_to_ask(consultation: Consultation, answers: Mapping[str, Answer]) 
     return shown
 
 
+def questions_that_may_be_asked(consultation: Consultation, answers: Mapping[str, Answer]) -> list[Question]:
+    """Those asked, and those that may yet be: a `show_if` on a question not answered yet still
+    counts. Answering can only take questions off this list (the ones ahead that the answer rules
+    out), so a count over it never grows as they go on."""
+    possible: list[Question] = []
+    possible_ids: set[str] = set()
+    for question in consultation.questions:
+        condition = question.show_if
+        if condition is not None:
+            if condition.question not in possible_ids:
+                continue
+            decided = condition.question in answers
+            if decided and not condition_met(condition, answers.get(condition.question)):
+                continue
+        possible.append(question)
+        possible_ids.add(question.id)
+    return possible
+
+
 def _without_hidden_answers(consultation: Consultation, progress: Progress) -> Progress:
     """Answers to questions an earlier change has hidden are discarded, not kept out of sight."""
     asked = {q.id for q in questions_to_ask(consultation, progress.answers)}
@@ -129,11 +149,14 @@ def begin(consultation: Consultation) -> Progress:
 
 
 def question_number(consultation: Consultation, progress: Progress) -> tuple[int, int]:
-    """(n, total) for "Question n of total"; n is total + 1 on the review screen."""
-    asked = [q.id for q in questions_to_ask(consultation, progress.answers)]
+    """(n, total) for "Question n of total"; n is total + 1 on the review screen. The total counts
+    the questions that may still be asked, so going on moves n up by one each time and the total
+    only ever falls (a follow-up ruled out), never "5 of 9" then "6 of 10"."""
     if progress.position is None:
+        asked = questions_to_ask(consultation, progress.answers)
         return len(asked) + 1, len(asked)
-    return asked.index(progress.position) + 1, len(asked)
+    possible = [q.id for q in questions_that_may_be_asked(consultation, progress.answers)]
+    return possible.index(progress.position) + 1, len(possible)
 
 
 def _neighbour(consultation: Consultation, progress: Progress, step: int) -> str | None:
@@ -224,6 +247,11 @@ def _apply(consultation: Consultation, progress: Progress, action: Action) -> Ou
     match action.kind:
         case Kind.BACK:
             return _accepted(replace(progress, position=_neighbour(consultation, progress, -1)))
+        case Kind.SKIP if (
+            question.optional and isinstance(question, MultiChoiceQuestion) and ranking(progress, question.id)
+        ):
+            # Skip from a screen shown before they ticked: the ticks are kept, never silently lost.
+            return _accepted(_advance(consultation, progress))
         case Kind.SKIP if question.optional:
             return _accepted(_advance(consultation, _with_answer(progress, question.id, Answer(None))))
         case Kind.RATHER_NOT if question.rather_not_say:
@@ -281,15 +309,24 @@ def _toggle(progress: Progress, question: MultiChoiceQuestion, option_id: str) -
         return Outcome(Result.STALE, progress)
     answer = progress.answers.get(question.id)
     chosen = list(answer.value) if answer and isinstance(answer.value, tuple) else []
+    option = question.option(option_id)
     if option_id in chosen:
         chosen.remove(option_id)
-    elif len(chosen) >= question.choice_limit:
-        return _rejected(progress, texts.too_many_choices(question.choice_limit))
+    elif option is not None and option.exclusive:
+        chosen = [option_id]  # "None of these" stands alone
     else:
+        chosen = [c for c in chosen if not _is_exclusive(question, c)]
+        if len(chosen) >= question.choice_limit:
+            return _rejected(progress, texts.too_many_choices(question.choice_limit))
         chosen.append(option_id)
     # Keep the options' order so the same choices always read the same.
     ordered = tuple(o.id for o in question.options if o.id in chosen)
     return _accepted(_with_answer(progress, question.id, Answer(ordered) if ordered else None))
+
+
+def _is_exclusive(question: MultiChoiceQuestion, option_id: str) -> bool:
+    option = question.option(option_id)
+    return option is not None and option.exclusive
 
 
 def ranking(progress: Progress, question_id: str) -> tuple[str, ...]:
@@ -402,6 +439,37 @@ def _apply_text(consultation: Consultation, progress: Progress, text: str) -> Ou
     return _accepted(_advance(consultation, _with_answer(progress, question.id, Answer(answer))))
 
 
+def typed_choice(consultation: Consultation, question: Question, text: str) -> tuple[str, Action] | None:
+    """Words typed at a question answered with buttons that name one of its buttons (its words,
+    or its number where the buttons are numbered): that button's label and what it does."""
+    typed = normalise(text)
+    if not typed:
+        return None
+    named: list[tuple[str, str]] = []
+    if isinstance(question, ScaleQuestion):
+        faces = texts.faces(question.max) if question.faces else ()
+        for point in question.points():
+            words = question.labels.get(point, "")
+            label = faces[point - 1] if faces else " ".join(p for p in (str(point), words) if p)
+            if typed in {str(point), normalise(label), normalise(words)} - {""}:
+                named.append((label, str(point)))
+        kind = Kind.SCALE
+    elif isinstance(question, PickOneQuestion | MultiChoiceQuestion):
+        numbered = isinstance(question, ImageChoiceQuestion)
+        named = [
+            (option.label, option.id)
+            for n, option in enumerate(question.options, start=1)
+            if typed == normalise(option.label) or (numbered and typed == str(n))
+        ]
+        kind = Kind.TOGGLE if isinstance(question, MultiChoiceQuestion) else Kind.PICK
+    else:
+        return None
+    if len(named) != 1:
+        return None
+    [(label, value)] = named
+    return label, Action(kind, consultation.id, question.id, value)
+
+
 def describe_answer(question: Question, answer: Answer | None) -> str:
     """An answer in the young person's own words, for the review screen."""
     if answer is None:
@@ -425,6 +493,9 @@ def describe_answer(question: Question, answer: Answer | None) -> str:
         return "  ".join(f"{n}. {label}" for n, label in enumerate(labels, start=1))
     if isinstance(question, SuggestionQuestion) and isinstance(value, tuple):
         return "; ".join(texts.WORDS_WITH_THE_TEAM if idea == WITH_THE_TEAM else idea for idea in value)
+    if isinstance(question, ScaleQuestion) and isinstance(value, int) and question.faces:
+        faces = texts.faces(question.max)
+        return faces[value - 1] if 0 < value <= len(faces) else str(value)
     if isinstance(question, ScaleQuestion) and isinstance(value, int):
         label = question.labels.get(value)
         return f"{value} {label}" if label else str(value)

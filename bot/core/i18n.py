@@ -3,8 +3,10 @@ its sentences.
 
 The language is per young person and per update: `speaking(reading)` sets it for the code
 that answers them (a context variable, so no other task sees it), and `translate` looks sentences up in
-`bot/locale/<language>.po`, read once with Babel. A translation is used only while its English
-original is unchanged, so a sentence that changed in English is never shown with an old meaning.
+`bot/locale/<language>.po`, read once with Babel; `translate_plural` does the same for a sentence
+with a count in it, in as many forms as the language's grammar has (gettext's plurals). A
+translation is used only while its English original is unchanged, so a sentence that changed in
+English is never shown with an old meaning.
 In right-to-left languages every value put into a sentence (a title, a number) is wrapped in
 Unicode direction isolates, so English titles and digits cannot scramble the Arabic around them."""
 
@@ -16,9 +18,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from functools import cache
+from gettext import GNUTranslations, NullTranslations
+from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
@@ -80,20 +86,64 @@ def translate(name: str, english: str) -> str:
     language = _current.get().language
     if language == DEFAULT:
         return english
-    text = catalog(language).get((name, english), english)
+    return _isolated(language, catalog(language).get((name, english), english))
+
+
+def translate_plural(name: str, one: str, many: str, n: int) -> str:
+    """The form of a sentence with a count in it for `n`, through gettext's `npgettext`: English
+    has two forms (`one` for 1, else `many`), Arabic six, chosen by the Plural-Forms rule in the
+    language's catalog. Used only while the English forms are unchanged, like `translate`."""
+    language = _current.get().language
+    if language == DEFAULT:
+        return NullTranslations().npgettext(name, one, many, n)
+    translations, known = plurals(language)
+    if (name, one, many) not in known:
+        return NullTranslations().npgettext(name, one, many, n)
+    return _isolated(language, translations.npgettext(name, one, many, n))
+
+
+def _isolated(language: str, text: str) -> str:
     if language in RIGHT_TO_LEFT:
         text = _PLACEHOLDER.sub(rf"{FIRST_STRONG_ISOLATE}{{\1}}{POP_DIRECTIONAL_ISOLATE}", text)
     return text
+
+
+def counted(n: int, noun: str, nouns: str | None = None) -> str:
+    """A count and its noun in English, for the team (who read English): "1 file", "2 files",
+    `counted(n, "young person", "young people")`. Young people's counts go through
+    `texts.plural`, which every language's grammar follows."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
 
 
 @cache
 def catalog(language: str) -> dict[tuple[str, str], str]:
     """{(name, English): translation} from `bot/locale/<language>.po`; fuzzy and empty entries
     are left out."""
-    with (LOCALE_DIR / f"{language}.po").open("rb") as file:
-        messages = read_po(file, locale=language)
     return {
-        (str(m.context), str(m.id)): str(m.string)
-        for m in messages
-        if m.id and m.string and not m.fuzzy and m.context
+        (str(m.context), m.id): str(m.string)
+        for m in _read(language)
+        if isinstance(m.id, str) and m.id and m.string and not m.fuzzy and m.context
     }
+
+
+@cache
+def plurals(language: str) -> tuple[GNUTranslations, frozenset[tuple[str, str, str]]]:
+    """The sentences with a count in them from `bot/locale/<language>.po`, compiled as gettext
+    reads them (with the catalog's plural rule), and each one's (name, English one, English many);
+    fuzzy entries and any with a form left empty are left out."""
+    messages = _read(language)
+    complete = Catalog(locale=language)
+    complete.mime_headers = messages.mime_headers
+    for m in messages:
+        if isinstance(m.id, tuple) and m.context and not m.fuzzy and all(m.string):
+            complete.add(m.id, m.string, context=m.context)
+    compiled = BytesIO()
+    write_mo(compiled, complete)
+    compiled.seek(0)
+    known = frozenset((str(m.context), m.id[0], m.id[1]) for m in complete if isinstance(m.id, tuple))
+    return GNUTranslations(compiled), known
+
+
+def _read(language: str) -> Catalog:
+    with (LOCALE_DIR / f"{language}.po").open("rb") as file:
+        return read_po(file, locale=language)

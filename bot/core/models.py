@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -17,6 +18,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from bot.core import texts
 
 ENGLISH = "en"  # every consultation's own language; others are translations of it
 # Ids appear in deep links (t.me/<bot>?start=<id>) and in button data, so keep them short and plain.
@@ -53,6 +56,9 @@ class _Strict(BaseModel):
 class Option(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=OPTION_ID_MAX)]
     label: Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
+    # Multi choice: an answer that stands alone ("None of these"): ticking it unticks the others,
+    # and ticking another unticks it.
+    exclusive: bool = False
 
 
 class Condition(_Strict):
@@ -131,6 +137,14 @@ class _WithOptions(_QuestionBase, _PicksAnOption):
     def _unique_option_ids(cls, options: Sequence[Option]) -> Sequence[Option]:
         _unique_ids(options)
         return options
+
+    @model_validator(mode="after")
+    def _exclusive_only_where_several_can_be_ticked(self) -> _WithOptions:
+        if not isinstance(self, MultiChoiceQuestion) and any(o.exclusive for o in self.options):
+            raise ValueError(
+                "exclusive only works in a multi_choice question, where several options can be ticked"
+            )
+        return self
 
 
 class _ChoiceQuestion(_WithOptions):
@@ -250,10 +264,15 @@ class YesNoQuestion(_QuestionBase, _PicksAnOption):
 
     @property
     def options(self) -> Sequence[Option]:
-        return YES_NO_OPTIONS
+        """👍 Yes and 👎 No in the language being spoken (the ids are the same in every one)."""
+        return _yes_no(texts.YES_OPTION, texts.NO_OPTION)
 
 
-YES_NO_OPTIONS = (Option(id="yes", label="👍 Yes"), Option(id="no", label="👎 No"))
+@cache
+def _yes_no(yes: str, no: str) -> tuple[Option, Option]:
+    return Option(id="yes", label=yes), Option(id="no", label=no)
+
+
 ALBUM_MAX = 10  # Telegram sends at most 10 pictures in one album
 
 
@@ -299,6 +318,11 @@ class Consultation(_Strict):
     id: Annotated[str, Field(pattern=ID_PATTERN, max_length=CONSULTATION_ID_MAX)]
     title: Annotated[str, Field(min_length=1, max_length=BUTTON_LABEL_MAX)]
     intro: Annotated[str, Field(min_length=1, max_length=QUESTION_TEXT_MAX)]
+    # A shorter, simpler intro for young people who chose easy read.
+    easy_intro: Annotated[str | None, Field(min_length=1, max_length=QUESTION_TEXT_MAX)] = None
+    # For readers of a language the file has no words in: listed with a mark saying which
+    # language it is in ("show"), or left out of their list ("hide").
+    other_languages: Literal["show", "hide"] = "show"
     anonymous: bool = True
     # Young people may come back and change their answers (e.g. their vote) until it closes.
     allow_changes: bool = False
@@ -309,8 +333,8 @@ class Consultation(_Strict):
     # Languages the file promises in full (the checker refuses it while any wording is missing).
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = ["en"]
     questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
-    # The wording in each other language the file translates: {language: (title, intro, questions)}.
-    _wording: dict[str, tuple[str, str, list[Question]]] = PrivateAttr(default_factory=dict)
+    # The wording in each language the file has: {language: (title, intro, easy intro, questions)}.
+    _wording: dict[str, tuple[str, str, str | None, list[Question]]] = PrivateAttr(default_factory=dict)
 
     @field_validator("opens_at", "closes_at")
     @classmethod
@@ -338,10 +362,15 @@ class Consultation(_Strict):
         return next((q for q in self.questions if q.id == question_id), None)
 
     def model_post_init(self, context: object) -> None:
-        self._wording[ENGLISH] = (self.title, self.intro, self.questions)
+        self._wording[ENGLISH] = (self.title, self.intro, self.easy_intro, self.questions)
 
     def add_wording(self, language: str, translated: Consultation) -> None:
-        self._wording[language] = (translated.title, translated.intro, translated.questions)
+        self._wording[language] = (
+            translated.title,
+            translated.intro,
+            translated.easy_intro,
+            translated.questions,
+        )
 
     @property
     def worded_in(self) -> frozenset[str]:
@@ -350,13 +379,14 @@ class Consultation(_Strict):
 
     def worded_for(self, language: str, easy: bool) -> Consultation:
         """This consultation as a reader sees it: in their language where the file translates it
-        (English elsewhere, without English recordings), with the easy-read question texts if they
-        asked for them. Everything else (ids, dates, settings) is this one's, so answers are the
+        (English elsewhere, without English recordings), with the easy-read intro and question texts
+        if they asked for them. Everything else (ids, dates, settings) is this one's, so answers are the
         same in every wording. Works from any wording of it, not only the English."""
-        title, intro, questions = self._wording.get(language, self._wording[ENGLISH])
+        title, intro, easy_intro, questions = self._wording.get(language, self._wording[ENGLISH])
         if language not in self._wording:  # nobody hears a recording in another language
             questions = [q.model_copy(update={"audio": None}) if q.audio else q for q in questions]
         if easy:
+            intro = easy_intro or intro
             questions = [q.model_copy(update={"text": q.easy_text}) if q.easy_text else q for q in questions]
         if (title, intro) == (self.title, self.intro) and questions == self.questions:
             return self

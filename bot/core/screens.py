@@ -73,6 +73,10 @@ class Screen:
     image: bytes | None = None  # a PNG shown above the text (a chart)
     album: tuple[Picture, ...] = ()  # pictures shown above the text, as one album
     voice: Voice | None = None  # a voice note sent before the text
+    # A menu to act on now (a question, a list): once a newer menu is sent, this one's buttons are
+    # taken off, so only the current one is live. Not for choices that must stay to hand (asking
+    # for help, an answer to answer back).
+    menu: bool = False
 
 
 @dataclass
@@ -216,21 +220,39 @@ def consultation_list(
     submitted: set[str],
     results: Iterable[Consultation] = (),
 ) -> Screen:
+    """Each consultation open to them (marked done or to continue), then closed votes' results.
+    One the file does not word in the reader's language is marked as English only, or left out
+    if its file says `other_languages: hide` (unless they have begun it)."""
+    language = i18n.current().language
+
+    def title(consultation: Consultation, begun: set[str]) -> str | None:
+        if language in consultation.worded_in:
+            return consultation.title
+        if consultation.other_languages == "hide" and consultation.id not in begun:
+            return None
+        return texts.ENGLISH_ONLY_LABEL.format(title=consultation.title)
+
     buttons = []
     for consultation in consultations:
+        named = title(consultation, started | submitted)
+        if named is None:
+            continue
         if consultation.id in submitted:
-            label = texts.DONE_MARK + consultation.title
+            label = texts.DONE_MARK + named
         elif consultation.id in started:
-            label = texts.CONTINUE_MARK + consultation.title
+            label = texts.CONTINUE_MARK + named
         else:
-            label = consultation.title
+            label = named
         buttons.append([Button(label, Action(Kind.OPEN, consultation.id))])
     for consultation in results:
-        label = texts.RESULT_BUTTON.format(title=consultation.title)
+        named = title(consultation, submitted)
+        if named is None:
+            continue
+        label = texts.RESULT_BUTTON.format(title=named)
         buttons.append([Button(label, Action(Kind.RESULTS, consultation.id))])
     if not buttons:
-        return Screen(texts.NOTHING_OPEN, _rows(*_reading_rows()))
-    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons, *_reading_rows()))
+        return Screen(texts.NOTHING_OPEN, _rows(*_reading_rows()), menu=True)
+    return Screen(texts.CHOOSE_CONSULTATION, _rows(*buttons, *_reading_rows()), menu=True)
 
 
 @dataclass(frozen=True)
@@ -267,17 +289,22 @@ def _question_screen(consultation: Consultation, progress: Progress) -> Screen:
     def act(kind: Kind, value: str = "") -> Action:
         return Action(kind, consultation.id, question.id, value)
 
+    pause = Button(texts.PAUSE_BUTTON, act(Kind.PAUSE))
     if isinstance(question, SuggestionQuestion) and progress.asking_why is not None:
         return Screen(
             texts.ASK_WHY.format(idea=progress.asking_why),
-            ((Button(texts.NO_REASON_BUTTON, act(Kind.WHY_SKIP)),),),
+            ((Button(texts.NO_REASON_BUTTON, act(Kind.WHY_SKIP)),), (pause,)),
+            menu=True,
         )
     body = _body(question, progress, act)
     navigation = []
     if n > 1:
         navigation.append(Button(texts.BACK_BUTTON, act(Kind.BACK)))
-    if question.optional:
+    # Once something is ticked, Next carries it on: Skip would only seem to throw it away.
+    ticked = isinstance(question, MultiChoiceQuestion) and ranking(progress, question.id)
+    if question.optional and not ticked:
         navigation.append(Button(texts.SKIP_BUTTON, act(Kind.SKIP)))
+    navigation.append(pause)
     declining = [Button(texts.RATHER_NOT_BUTTON, act(Kind.RATHER_NOT))] if question.rather_not_say else []
     heading = texts.QUESTION_OF.format(n=n, total=total)
     reading = i18n.current()
@@ -291,6 +318,7 @@ def _question_screen(consultation: Consultation, progress: Progress) -> Screen:
         _rows(*body.rows, declining, navigation),
         album=body.album,
         voice=voice,
+        menu=True,
     )
 
 
@@ -420,7 +448,7 @@ def _already_sent_screen(consultation: Consultation, progress: Progress) -> Scre
 REVIEW_ANSWER_MAX = 120  # a long typed answer is shortened in the summary, never in storage
 
 
-def _shorten(text: str) -> str:
+def shortened(text: str) -> str:
     return text if len(text) <= REVIEW_ANSWER_MAX else text[: REVIEW_ANSWER_MAX - 1].rstrip() + "…"
 
 
@@ -429,7 +457,7 @@ def _answer_lines(consultation: Consultation, progress: Progress, whole: bool = 
     lines = []
     for number, question in enumerate(questions_to_ask(consultation, progress.answers), start=1):
         said = describe_answer(question, progress.answers.get(question.id))
-        answer = said if whole else _shorten(said)
+        answer = said if whole else shortened(said)
         lines.append(f"{number}. {question.text}\n   ➡️ {answer}")
     return lines
 
@@ -440,8 +468,12 @@ def review_screen(consultation: Consultation, progress: Progress) -> Screen:
         "\n".join(lines),
         _rows(
             [Button(texts.SUBMIT_BUTTON, Action(Kind.SUBMIT, consultation.id))],
-            [Button(texts.BACK_BUTTON, Action(Kind.BACK, consultation.id))],
+            [
+                Button(texts.BACK_BUTTON, Action(Kind.BACK, consultation.id)),
+                Button(texts.PAUSE_BUTTON, Action(Kind.PAUSE, consultation.id)),
+            ],
         ),
+        menu=True,
     )
 
 
@@ -459,6 +491,18 @@ def sent_screen(consultation: Consultation, progress: Progress) -> Screen:
         Button(KEEP_DRAFT_BUTTON, Action(Kind.PREVIEWED, previewed, value=PREVIEW_KEEP)),
     ]
     return _bannered(consultation, Screen("\n".join(lines), (tuple(decide),)))
+
+
+def did_you_mean_screen(label: str, action: Action) -> Screen:
+    """Words typed at a question that name one of its buttons: that button, to tap."""
+    return Screen(texts.DID_YOU_MEAN.format(label=label), ((Button(label, action),),))
+
+
+def paused_screen(consultation: Consultation) -> Screen:
+    return Screen(
+        texts.PAUSED.format(title=consultation.title),
+        ((Button(texts.CARRY_ON_BUTTON, Action(Kind.OPEN, consultation.id)),),),
+    )
 
 
 def reminder_screen(consultation: Consultation) -> Screen:

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.core.i18n import FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE, current, translate
+from bot.core.i18n import (
+    FIRST_STRONG_ISOLATE,
+    POP_DIRECTIONAL_ISOLATE,
+    current,
+    translate,
+    translate_plural,
+)
 
 # 2: the language and reading settings are kept too. 3: the notice in two layers, and true about
 # names kept with a contact request, what retention deletes and results being shared.
@@ -42,21 +48,20 @@ ENGLISH: dict[str, str] = {
         'the "controller"). Contact: {contact}. Data Protection Officer: {dpo}.\n'
         "\n"
         "What we keep\n"
-        "• That you agreed, the day you did, your language and reading settings, whether you asked for "
-        "updates, and your Telegram number, so we know where you're up to. Not your name or username, "
+        "• That you agreed, and the day you did. Your language and reading settings, and if you want "
+        "updates. Your Telegram number, so we know where you're up to. Not your name or username, "
         'except in one case under "Your safety".\n'
-        "• Your answers. In an anonymous consultation they're saved under a scrambled code, not your "
-        "Telegram number. A consultation that isn't anonymous tells you first, and keeps your answers "
-        "with your Telegram number.\n"
-        "• Ideas you send (one the team approves may go on a vote, without your name), your votes, and "
-        "photos, with hidden details like where they were taken removed.\n"
+        "• Your answers. If a consultation is anonymous, we save them under a code, not your Telegram "
+        "number. If it isn't, it tells you first, and we keep your answers with your Telegram number.\n"
+        "• Ideas you send, your votes, and photos. We take hidden details out of photos, like where they "
+        "were taken. If the team approves your idea, it may go on a vote, without your name.\n"
         "• Feedback is anonymous: nothing links it to you, so even we can't find it. If you ask for an "
         "answer, we keep your Telegram number locked away with it (the team can't see it) until the "
         "answer reaches you, or for 30 days at most.\n"
         "\n"
         "Your safety\n"
         "If something you send says you or someone else may be in danger, a person in the team reads "
-        "it, even in an anonymous consultation, and we keep what you wrote as a safeguarding record. If "
+        "it, even if it's anonymous. We keep what you wrote as a safeguarding record. If "
         "you ask us to contact you, we keep your name, username and Telegram number with it until "
         "{contact_days} days after someone in the team picks it up. If a message might mean you're not "
         "safe, a worker reads it, and your Telegram number stays with it until they decide "
@@ -67,10 +72,10 @@ ENGLISH: dict[str, str] = {
         '"5 to 9", so no one can be picked out.\n'
         "\n"
         "How long we keep it\n"
-        "• What you typed, ideas as you typed them, and photos: deleted {answer_days} days after the "
-        "consultation closes. So are ideas the team didn't approve. An approved idea stays, as an option "
-        "for a vote, without your name. The buttons you tapped and your votes stay, as part of the "
-        "totals.\n"
+        "• When a consultation closes, we wait {answer_days} days. Then we delete what you typed, ideas "
+        "as you typed them, photos, and ideas the team didn't approve. An approved idea stays, as an "
+        "option for a vote, without your name. The buttons you tapped and your votes stay, as part of "
+        "the totals.\n"
         "• Feedback: deleted {feedback_days} days after you send it.\n"
         "• If you don't use youthvoice for {quiet_days} days, we delete your agreement and settings.\n"
         "• Our backup copies are replaced within {backup_days} days.\n"
@@ -101,8 +106,8 @@ ENGLISH: dict[str, str] = {
         "\n"
         "Who sees it: only our team. Other people see totals. No one can tell who said what.\n"
         "\n"
-        "How long: we delete what you typed and your photos {answer_days} days after a consultation "
-        "ends.\n"
+        "How long: when a consultation ends, we wait {answer_days} days. Then we delete what you typed "
+        "and your photos.\n"
         "\n"
         "Why we can do this: {lawful_basis}.\n"
         "\n"
@@ -143,6 +148,10 @@ ENGLISH: dict[str, str] = {
     ),
     "CONTINUE_MARK": "▶️ Continue: ",
     "DONE_MARK": "✅ ",
+    # A consultation the file words only in English, listed for a reader of another language.
+    "ENGLISH_ONLY_LABEL": "{title} · 🇬🇧 English only",
+    # Above its introduction, for the same reader.
+    "ENGLISH_ONLY_INTRO": "🇬🇧 This one is only in English, so its questions are in English.",
     "ALREADY_DONE": "You've already sent your answers to “{title}”. Thank you! 💜",
     "NOT_OPEN": "Sorry, “{title}” isn't open right now.",
     "UNKNOWN_CONSULTATION": "Sorry, I couldn't find that consultation. Here's what's open:",
@@ -154,11 +163,15 @@ ENGLISH: dict[str, str] = {
     "TYPE_ANSWER": "Type your answer and send it (up to {limit} characters).",
     "YOUR_ANSWER": "Your answer so far ({length} of {limit} characters): {answer}",
     "CHOSEN": "✅ ",
+    # A yes/no question's two answers.
+    "YES_OPTION": "👍 Yes",
+    "NO_OPTION": "👎 No",
     "NOT_CHOSEN": "▫️ ",
     "NEXT_BUTTON": "Next ➡️",
     "KEEP_BUTTON": "Keep this answer ➡️",
     "BACK_BUTTON": "⬅️ Back",
     "SKIP_BUTTON": "Skip ⏭️",
+    "PAUSE_BUTTON": "⏸ Pause",
     "SUBMIT_BUTTON": "✅ Send my answers",
     "REVIEW_TITLE": "Nearly done! Here's what you said:",
     "REVIEW_ASK": "Tap Send if it's right, or Back to change something.",
@@ -246,6 +259,15 @@ ENGLISH: dict[str, str] = {
         "\n"
         "What's it about?"
     ),
+    "FEEDBACK_WHICH_TOPIC": (
+        "Got it:\n\n{messages}\n\nWhat's it about? Pick one, then you can check it and send it."
+    ),
+    "TYPED_AT_BUTTONS": (
+        "This question is answered with the buttons, so “{words}” isn't saved as an answer. Would you "
+        "like to send it to the team instead? It's anonymous."
+    ),
+    "SEND_AS_FEEDBACK_BUTTON": "💬 Send it to the team",
+    "DID_YOU_MEAN": "Did you mean “{label}”? Tap it to answer:",
     "FEEDBACK_WRITE": "✏️ {topic}: type your message and send it (up to {limit} characters).",
     "FEEDBACK_CONFIRM": (
         "Here's what you wrote:\n"
@@ -273,8 +295,16 @@ ENGLISH: dict[str, str] = {
         "You can answer back once, until {until}."
     ),
     "ANSWER_BACK_BUTTON": "↩️ Answer back",
+    "ANSWER_NOT_COMING": (
+        "Sorry: the team couldn't answer the message you sent on {day} in time, so we've deleted the "
+        "locked copy of your Telegram number. You can still tell them anything with /feedback."
+    ),
     "ANSWER_BACK_WRITE": (
         "↩️ Type your answer to the team and send it (up to {limit} characters). It's anonymous too."
+    ),
+    "ANSWER_BACK_CLOSED": (
+        "The time to answer back has passed, so this can't go as an answer. You can still send it "
+        "as new feedback:"
     ),
     "ANSWER_BACK_GONE": (
         "You've already answered back, or the time for it has passed. You can still tell the team "
@@ -284,8 +314,8 @@ ENGLISH: dict[str, str] = {
     "FEEDBACK_SENT": "✅ Sent. Thank you for telling us — the team reads every message.",
     "FEEDBACK_CANCELLED": "OK, nothing was sent.",
     "FEEDBACK_LOST": (
-        "Sorry, that message was lost (our bot restarted, and we never keep unsent feedback). Please write "
-        "it again."
+        "Sorry, we lost that message. Our bot restarted, and we never keep messages you haven't sent. "
+        "Please write it again."
     ),
     "FEEDBACK_EMPTY": "There's nothing to send yet: type your message first.",
     "FEEDBACK_TOO_MANY": (
@@ -363,19 +393,23 @@ ENGLISH: dict[str, str] = {
     "ERASE_ASK": (
         "🗑️ Delete your data?\n"
         "\n"
-        "We will delete: that you agreed to take part, your place in any consultation, and every answer "
-        "you gave, including anonymous ones (we can find those with your Telegram number, and only while "
-        "you ask), and the locked Telegram number we keep if you asked for an answer to feedback.\n"
+        "We will delete:\n"
+        "• that you agreed to take part\n"
+        "• where you're up to in any consultation\n"
+        "• every answer you gave, even anonymous ones. We find those with your Telegram number, only "
+        "because you ask.\n"
+        "• the Telegram number we lock away if you asked for an answer to feedback.\n"
         "\n"
         "If you asked us to contact you and nobody in the team has picked it up yet, we delete your name "
         "and number from it. Once someone has, we keep them for {contact_days} days after that, to keep "
         "you safe.\n"
         "\n"
-        "We can't delete: anonymous feedback, because nothing links it to you (that's how it stays "
-        "anonymous); ideas the team approved, which stay as options for a vote (without your name); "
-        "totals already published; any message you sent that said someone was in danger, which "
-        "the team may need to keep you or others safe; and copies in our backups, which are replaced "
-        "within {backup_days} days.\n"
+        "We can't delete:\n"
+        "• feedback you sent, because nothing links it to you (that's how we keep it anonymous)\n"
+        "• ideas the team approved, which stay as options for a vote (without your name)\n"
+        "• totals already shared\n"
+        "• a message that said someone was in danger: the team may need it to keep you or others safe\n"
+        "• copies in our backups, which are replaced within {backup_days} days.\n"
         "\n"
         "This can't be undone."
     ),
@@ -390,9 +424,10 @@ ENGLISH: dict[str, str] = {
     "ERASE_NO_BUTTON": "Keep my data",
     "ERASE_KEPT": "OK, nothing has been deleted.",
     "NOTHING_STORED": "We don't have anything stored about you, so there's nothing to delete.",
+    # {answers} and {responses} are counted in words: ERASE_ANSWERS and ERASE_CONSULTATIONS (PLURALS).
     "ERASE_DONE": (
-        "✅ Done. We deleted {answers} answer(s) in {responses} consultation(s) and your agreement to take "
-        "part. If you send /start again, we'll ask you first, like new."
+        "✅ Done. We deleted {answers} in {responses}, and that you agreed to take part. If you send /start "
+        "again, we'll ask you first, like new."
     ),
     # --- what we hold about you (/mydata) ------------------------------------------------------------
     "MYDATA_TITLE": "📋 What we hold about you",
@@ -513,7 +548,6 @@ ENGLISH: dict[str, str] = {
         "That message is {length} characters; the most is {limit}. Please split it into shorter messages — "
         "nothing has been lost, you can copy it."
     ),
-    "TOO_MANY_IDEAS": "You've sent {most} ideas, which is the most. Take one back to send a different one.",
     "FACE_3_1": "🙁 Not good",
     "FACE_3_2": "😐 OK",
     "FACE_3_3": "🙂 Good",
@@ -522,6 +556,19 @@ ENGLISH: dict[str, str] = {
     "FACE_5_3": "😐 OK",
     "FACE_5_4": "🙂 Good",
     "FACE_5_5": "😀 Really good",
+}
+
+# Sentences with a count in them, by name: English's two forms, for 1 and for any other number ({n}).
+# Other languages have as many forms as their grammar needs (Arabic six: for 0, 1, 2, 3-10, 11-99 and
+# 100-102, by the last two digits), chosen by the catalog's gettext plural rule; `plural(NAME, n)`
+# gives the right one.
+PLURALS: dict[str, tuple[str, str]] = {
+    "ERASE_ANSWERS": ("{n} answer", "{n} answers"),
+    "ERASE_CONSULTATIONS": ("{n} consultation", "{n} consultations"),
+    "TOO_MANY_IDEAS": (
+        "You've sent {n} idea, which is the most. Take it back to send a different one.",
+        "You've sent {n} ideas, which is the most. Take one back to send a different one.",
+    ),
 }
 # Faces with words for a 3- or 5-point scale: the words carry the meaning, not the emoji alone.
 FACE_SCALES = (3, 5)
@@ -559,6 +606,24 @@ def _say(name: str, **values: object) -> str:
     return _sentence(name).format(**values)
 
 
+def plural(name: str, n: int, **values: object) -> str:
+    """A sentence with a count in it (PLURALS), in the form the reader's language uses for `n`
+    (easy read's, where there is one); `values` fill its other placeholders."""
+    if current().easy and f"{name}{EASY}" in PLURALS:
+        name = f"{name}{EASY}"
+    one, many = PLURALS[name]
+    return translate_plural(name, one, many, n).format(n=n, **values)
+
+
+def erase_done(answers: int, responses: int) -> str:
+    """After /deleteme: how many answers, in how many consultations, were deleted."""
+    return _say(
+        "ERASE_DONE",
+        answers=plural("ERASE_ANSWERS", answers),
+        responses=plural("ERASE_CONSULTATIONS", responses),
+    )
+
+
 def topic_label(topic_id: str, label: str) -> str:
     """A feedback topic's label in the reader's language: ours are translated; one a council set
     (FEEDBACK_TOPICS) is shown as written."""
@@ -586,7 +651,7 @@ def feedback_too_long(length: int, limit: int) -> str:
 
 
 def too_many_ideas(most: int) -> str:
-    return _say("TOO_MANY_IDEAS", most=most)
+    return plural("TOO_MANY_IDEAS", most)
 
 
 def contact_reply(wants_contact: bool, hours: str, when: str) -> str:

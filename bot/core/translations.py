@@ -1,5 +1,5 @@
-"""Translations inside a consultation file. Any wording field (`title`, `intro`, `text`,
-`easy_text`, `label`, a scale's `labels`) may be a plain string (English) or a mapping of
+"""Translations inside a consultation file. Any wording field (`title`, `intro`, `easy_intro`,
+`text`, `easy_text`, `label`, a scale's `labels`) may be a plain string (English) or a mapping of
 languages, `text: {en: "...", ar: "..."}`; so may a question's `audio` recording. This splits a
 file's parsed YAML into one plain version per language, and finds what each language is missing.
 Ids are never translated, so answers are the same in every language."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-WORDING = frozenset({"title", "intro", "text", "easy_text", "label"})
+WORDING = frozenset({"title", "intro", "easy_intro", "text", "easy_text", "label"})
 SCALE_LABELS = "labels"  # {point: wording}
 # A recording is in one language: `audio: media/q1.ogg` is English, `audio: {ar: ...}` per language.
 # Nobody is played a recording in a language other than theirs.
@@ -30,7 +30,7 @@ class Field:
 
 def fields(raw: dict[str, Any]) -> list[Field]:
     """Every wording field of a consultation file, in file order."""
-    found = [_field(key, "", raw[key], -1) for key in ("title", "intro") if key in raw]
+    found = [_field(key, "", raw[key], -1) for key in ("title", "intro", "easy_intro") if key in raw]
     questions = raw.get("questions")
     for number, question in enumerate(questions if isinstance(questions, list) else [], 1):
         if not isinstance(question, dict):

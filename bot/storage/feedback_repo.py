@@ -23,7 +23,7 @@ class FeedbackItem:
 @dataclass(frozen=True)
 class AnswerRequest:
     id: int
-    reachable: bool  # their sealed chat number is still held
+    reachable: bool  # their sealed chat number is still held, and their time has not run out
     answer: str | None  # the team's words, once sent
     delivered_on: str | None
     undeliverable: bool
@@ -70,7 +70,9 @@ def _item(row: Row) -> FeedbackItem:
 
 _SELECT = (
     "SELECT f.id, f.topic, f.body, f.received_on, f.status, f.public_reply, f.answers_feedback,"
-    " r.id AS request_id, r.sealed_chat IS NOT NULL AS reachable, r.answer, r.delivered_on,"
+    " f.team_message,"
+    " r.id AS request_id, r.sealed_chat IS NOT NULL AND r.expires_on >= date('now') AS reachable,"
+    " r.answer, r.delivered_on,"
     " r.undeliverable FROM feedback f LEFT JOIN answer_requests r ON r.id = f.answer_request"
 )
 
@@ -85,8 +87,19 @@ def not_yet_posted(db: Connection) -> list[FeedbackItem]:
     return [_item(row) for row in rows]
 
 
-def mark_posted(db: Connection, feedback_id: int) -> None:
-    db.execute("UPDATE feedback SET posted_to_team = 1 WHERE id = ?", (feedback_id,))
+def mark_posted(db: Connection, feedback_id: int, message_id: int) -> None:
+    db.execute(
+        "UPDATE feedback SET posted_to_team = 1, team_message = ? WHERE id = ?", (message_id, feedback_id)
+    )
+
+
+def posts_of_request(db: Connection, request_id: int) -> list[tuple[FeedbackItem, int]]:
+    """Each item that asked with this request and the team chat message showing it."""
+    rows = db.execute(
+        f"{_SELECT} WHERE f.answer_request = ? AND f.team_message IS NOT NULL ORDER BY f.id",
+        (request_id,),
+    ).fetchall()
+    return [(_item(row), row["team_message"]) for row in rows]
 
 
 def set_status(db: Connection, feedback_id: int, status: str, worker_id: int, now: datetime) -> None:
@@ -105,9 +118,11 @@ def set_public_reply(db: Connection, feedback_id: int, reply: str) -> None:
 # --- answers the young person asked for ----------------------------------------------------------
 
 
-def new_answer_request(db: Connection, expires_on: date) -> int:
+def new_answer_request(db: Connection, expires_on: date, salt: bytes) -> int:
     """A request whose seal is written next (it is made for the request's id)."""
-    cursor = db.execute("INSERT INTO answer_requests (expires_on) VALUES (?)", (expires_on.isoformat(),))
+    cursor = db.execute(
+        "INSERT INTO answer_requests (expires_on, salt) VALUES (?, ?)", (expires_on.isoformat(), salt)
+    )
     assert cursor.lastrowid is not None
     return cursor.lastrowid
 
@@ -123,79 +138,97 @@ def seals(db: Connection) -> list[tuple[int, bytes]]:
     return [(row[0], row[1]) for row in rows]
 
 
+_ASKED_ON = "(SELECT min(received_on) FROM feedback WHERE answer_request = r.id)"
+
+
 def first_asked_on(db: Connection, request_id: int) -> str:
     """The day the feedback that asked was sent ('' if retention has taken it)."""
-    row = db.execute(
-        "SELECT min(received_on) FROM feedback WHERE answer_request = ?", (request_id,)
-    ).fetchone()
-    return row[0] or ""
+    row = db.execute(f"SELECT {_ASKED_ON} FROM answer_requests r WHERE r.id = ?", (request_id,)).fetchone()
+    return (row[0] if row else None) or ""
 
 
-def record_answer(db: Connection, request_id: int, words: str, worker_id: int, now: datetime) -> bool:
+def record_answer(
+    db: Connection, request_id: int, words: str, worker_id: int, now: datetime, today: date
+) -> bool:
     """The team's answer, if the request has none yet and they can still be reached."""
     cursor = db.execute(
         "UPDATE answer_requests SET answer = ?, answered_by = ?, answered_at = ?"
-        " WHERE id = ? AND answer IS NULL AND sealed_chat IS NOT NULL",
-        (words, worker_id, now.isoformat(timespec="seconds"), request_id),
+        " WHERE id = ? AND answer IS NULL AND sealed_chat IS NOT NULL AND expires_on >= ?",
+        (words, worker_id, now.isoformat(timespec="seconds"), request_id, today.isoformat()),
     )
     return cursor.rowcount == 1
 
 
 @dataclass(frozen=True)
-class DueAnswer:
+class SealedRequest:
     request_id: int
     sealed: bytes
-    answer: str
-    asked_on: str  # the day their feedback was sent
+    salt: bytes
+    answer: str | None  # the team's, once sent
+    asked_on: str  # the day their feedback was sent ('' if retention has taken it)
 
 
-def due_answers(db: Connection) -> list[DueAnswer]:
+def _sealed(db: Connection, where: str, today: date) -> list[SealedRequest]:
     rows = db.execute(
-        "SELECT r.id, r.sealed_chat, r.answer,"
-        " (SELECT min(received_on) FROM feedback WHERE answer_request = r.id) AS asked_on"
-        " FROM answer_requests r WHERE r.sealed_chat IS NOT NULL AND r.answer IS NOT NULL ORDER BY r.id"
+        f"SELECT r.id, r.sealed_chat, r.salt, r.answer, {_ASKED_ON} FROM answer_requests r"
+        f" WHERE r.sealed_chat IS NOT NULL AND {where} ORDER BY r.id",
+        (today.isoformat(),),
     )
-    return [DueAnswer(row[0], row[1], row[2], row[3] or "") for row in rows]
+    return [SealedRequest(row[0], row[1], row[2], row[3], row[4] or "") for row in rows]
 
 
-def delivered(db: Connection, request_id: int, day: date, answer_back_until: date) -> None:
-    """Telegram took the answer: the seal goes, and one answer back is open until that day."""
-    db.execute(
+def due_answers(db: Connection, today: date) -> list[SealedRequest]:
+    """Answers the team sent that have not reached their young person yet, within their time."""
+    return _sealed(db, "r.answer IS NOT NULL AND r.expires_on >= ?", today)
+
+
+def expired_seals(db: Connection, today: date) -> list[SealedRequest]:
+    """Requests whose time ran out with their seal still held (unanswered, or never delivered)."""
+    return _sealed(db, "r.expires_on < ?", today)
+
+
+def delivered(db: Connection, request_id: int, day: date, answer_back_until: date) -> bool:
+    """Telegram took the answer: the seal goes, and one answer back is open until that day. False
+    if the seal went meanwhile (they deleted their data as it was sent): no answer back then."""
+    cursor = db.execute(
         "UPDATE answer_requests SET sealed_chat = NULL, delivered_on = ?, answer_back = 'open',"
-        " answer_back_until = ? WHERE id = ?",
+        " answer_back_until = ? WHERE id = ? AND sealed_chat IS NOT NULL",
         (day.isoformat(), answer_back_until.isoformat(), request_id),
     )
+    return cursor.rowcount == 1
 
 
 def undeliverable(db: Connection, request_id: int) -> None:
     db.execute("UPDATE answer_requests SET sealed_chat = NULL, undeliverable = 1 WHERE id = ?", (request_id,))
 
 
-def withdraw(db: Connection, request_ids: list[int]) -> None:
+def forget_seals(db: Connection, request_ids: list[int]) -> None:
+    """Their chat numbers deleted (withdrawn, or their time ran out)."""
     db.executemany("UPDATE answer_requests SET sealed_chat = NULL WHERE id = ?", [(i,) for i in request_ids])
 
 
-def answer_back_topic(db: Connection, request_id: int, today: date) -> str | None:
-    """The topic of the feedback the team answered, while one answer back is open."""
+def answer_back(db: Connection, request_id: int, today: date) -> tuple[bytes, str] | None:
+    """(the request's salt, the topic of the feedback the team answered), while one answer back
+    is open; else None."""
     row = db.execute(
-        "SELECT f.topic FROM answer_requests r JOIN feedback f ON f.answer_request = r.id"
+        "SELECT r.salt, f.topic FROM answer_requests r JOIN feedback f ON f.answer_request = r.id"
         " WHERE r.id = ? AND r.answer_back = 'open' AND r.answer_back_until >= ? ORDER BY f.id LIMIT 1",
         (request_id, today.isoformat()),
     ).fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
 
 
 def take_answer_back(db: Connection, request_id: int, today: date) -> int | None:
     """Use the one answer back, if still open: the feedback it answers (the request's first)."""
+    first = db.execute("SELECT min(id) FROM feedback WHERE answer_request = ?", (request_id,)).fetchone()[0]
+    if first is None:
+        return None  # retention took what it answers: the answer back stays unused
     cursor = db.execute(
         "UPDATE answer_requests SET answer_back = 'used'"
         " WHERE id = ? AND answer_back = 'open' AND answer_back_until >= ?",
         (request_id, today.isoformat()),
     )
-    if cursor.rowcount != 1:
-        return None
-    row = db.execute("SELECT min(id) FROM feedback WHERE answer_request = ?", (request_id,)).fetchone()
-    return row[0]
+    return first if cursor.rowcount == 1 else None
 
 
 def expire_answer_requests(db: Connection, today: date) -> int:

@@ -29,6 +29,7 @@ from bot.summaries import Summaries
 from bot.telegram import jobs
 from bot.telegram.access import Access
 from bot.telegram.announce import Announcer
+from bot.telegram.answers import FeedbackAnswersChat
 from bot.telegram.concerns import ConcernsChat
 from bot.telegram.drafts import DraftsChat
 from bot.telegram.handlers import YoungPeople
@@ -138,8 +139,10 @@ def build_application(
     QuickPollChat(team, quick_polls).register(application)
     announcer = Announcer(team, conversation.db, conversation.catalogue, conversation.clock)
     announcer.register(application)
+    answers = FeedbackAnswersChat(team, conversation.feedback.answers)
+    answers.register(application)
     wake_outbox = jobs.schedule(
-        application, settings, conversation, team, concerns, moderation, announcer, lifecycle
+        application, settings, conversation, team, concerns, moderation, announcer, lifecycle, answers
     )
     media = QuestionMedia(conversation.db, settings.surveys_dir)
     young_people = YoungPeople(conversation, media, wake_outbox)

@@ -35,9 +35,11 @@ PRIVATE = filters.ChatType.PRIVATE
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
 
 
-async def send_screen(bot: Bot, chat_id: int, screen: Screen, media: QuestionMedia | None = None) -> None:
+async def send_screen(
+    bot: Bot, chat_id: int, screen: Screen, media: QuestionMedia | None = None
+) -> Message | None:
     """Send a screen as one or more messages (its album or chart first); the buttons go under the
-    last part."""
+    last part, which is returned."""
     if screen.album and media is not None:
         await media.send_album(bot, chat_id, screen.album)
     if screen.voice and media is not None:
@@ -45,9 +47,11 @@ async def send_screen(bot: Bot, chat_id: int, screen: Screen, media: QuestionMed
     if screen.image is not None:
         await bot.send_photo(chat_id, screen.image)
     parts = split_text(screen.text)
+    last = None
     for index, part in enumerate(parts):
         markup = keyboard(screen) if index == len(parts) - 1 else None
-        await bot.send_message(chat_id, part, reply_markup=markup)
+        last = await bot.send_message(chat_id, part, reply_markup=markup)
+    return last
 
 
 class YoungPeople:
@@ -59,6 +63,10 @@ class YoungPeople:
         self.conversation = conversation
         self.media = media
         self._wake_outbox = wake_outbox
+        # Each chat's live menu (its message id): an older one loses its buttons when a newer comes,
+        # so a chat never fills with menus that still seem to work. In memory: after a restart, old
+        # buttons are answered as moved on.
+        self._live_menu: dict[int, int] = {}
 
     def register(self, application: Application) -> None:
         spoken = self.in_their_language
@@ -113,10 +121,8 @@ class YoungPeople:
     async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Say what a young person can do, and what the team's commands are to someone with a role."""
         role = self.conversation.roles.of(_user_id(update))
-        reply = self.conversation.help()
-        if role is not None:
-            reply = Reply([Screen(texts.HELP + staff_help(role))])
-        await self.show(update, reply)
+        lines = staff_help(role) if role is not None else ""
+        await self.show(update, await self.conversation.help(_user_id(update), lines))
 
     async def privacy(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show the full privacy notice."""
@@ -227,6 +233,7 @@ class YoungPeople:
         if query is not None:
             await _answer_query(update, reply.notice)
         screens = reply.screens
+        bot = update.get_bot()
         try:
             if query is not None and reply.replace is not None:
                 replacing = reply.replace
@@ -235,11 +242,28 @@ class YoungPeople:
                 edited = isinstance(query.message, Message) and await _edit(query.message, replacing)
                 if not edited:  # never leave them without the next step
                     screens = [replacing, *screens]
+                elif isinstance(query.message, Message):
+                    await self._menu_shown(bot, chat.id, query.message.message_id, replacing.menu)
             for screen in screens:
-                await send_screen(update.get_bot(), chat.id, screen, self.media)
+                sent = await send_screen(bot, chat.id, screen, self.media)
+                if sent is not None and screen.buttons:
+                    await self._menu_shown(bot, chat.id, sent.message_id, screen.menu)
         except Forbidden:
             # They blocked the bot; whatever they sent before that is saved already.
             log.info("A young person has blocked the bot; reply not delivered")
+
+    async def _menu_shown(self, bot: Bot, chat_id: int, message_id: int, menu: bool) -> None:
+        """A message now shows a menu (or, edited, no longer does): the chat's older menu loses
+        its buttons, after the new one is there."""
+        live = self._live_menu.get(chat_id)
+        if not menu:
+            if live == message_id:
+                del self._live_menu[chat_id]
+            return
+        self._live_menu[chat_id] = message_id
+        if live is not None and live != message_id:
+            with contextlib.suppress(BadRequest):  # gone already, or without buttons: all the same
+                await bot.edit_message_reply_markup(chat_id, live, reply_markup=None)
 
 
 def _problem_before_download(message: Message) -> str | None:

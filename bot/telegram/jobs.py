@@ -26,6 +26,7 @@ from bot.lifecycle import Lifecycle
 from bot.published import freeze_closed
 from bot.storage import feedback_repo, repos
 from bot.telegram.announce import Announcer
+from bot.telegram.answers import FeedbackAnswersChat
 from bot.telegram.concerns import ConcernsChat
 from bot.telegram.handlers import send_screen
 from bot.telegram.moderation import Moderation
@@ -55,6 +56,7 @@ def schedule(
     moderation: Moderation,
     announcer: Announcer,
     lifecycle: Lifecycle,
+    answers: FeedbackAnswersChat,
 ) -> Callable[[], None]:
     """Put every job on the queue; returns a function that runs the outbox at once."""
     job_queue: JobQueue | None = application.job_queue
@@ -62,9 +64,10 @@ def schedule(
     tz = ZoneInfo(settings.timezone)
 
     async def outbox(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await team.deliver(context.bot)
+        await team.deliver(context.bot)  # safeguarding alerts first
         await concerns.deliver(context.bot)
         await moderation.post_new(context.bot)
+        await answers.deliver(context.bot)
 
     async def announcements(context: ContextTypes.DEFAULT_TYPE) -> None:
         await announcer.deliver(context.application)

@@ -14,6 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core.actions import Action, Kind
+from bot.core.i18n import counted
 from bot.core.models import Consultation, RankedQuestion
 from bot.ideas import Ideas, Shortlisting
 from bot.photo_answers import PhotoAnswers
@@ -21,7 +22,6 @@ from bot.storage.ideas_repo import APPROVED, MERGED, REJECTED, Idea
 from bot.surveys import Catalogue
 from bot.telegram.team import (
     NO,
-    NOT_ALLOWED,
     YES,
     TeamChat,
     cancelled,
@@ -150,19 +150,15 @@ class Moderation:
 
     async def moderate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/moderate: the ideas waiting for a decision, each with its buttons."""
-        message = update.effective_message
-        assert message is not None
-        if not self.team.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        if await self.team.refused_here(update):
+        message = await self.team.staff_command(update)
+        if message is None:
             return
         waiting = await self.ideas.awaiting_moderation()
         if not waiting:
             await message.reply_text("No ideas are waiting for a decision. 🎉")
             return
         more = f" Here are the first {MODERATE_SHOWN}." if len(waiting) > MODERATE_SHOWN else ""
-        await message.reply_text(f"{len(waiting)} idea(s) waiting for a decision.{more}")
+        await message.reply_text(f"{counted(len(waiting), 'idea')} waiting for a decision.{more}")
         for idea in waiting[:MODERATE_SHOWN]:
             await message.reply_text(
                 idea_text(idea, self._title(idea)),

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.core.actions import Action, Kind
 from bot.core.engine import Answer, describe_answer
+from bot.core.i18n import counted
 from bot.core.ideas import Screener
 from bot.core.models import ALBUM_MAX, Consultation, TextQuestion
 from bot.core.tallies import SHOW_WRITTEN
@@ -324,7 +325,7 @@ class Reports:
             return f"/preview {consultation.id}, then /launch {consultation.id}"
         if reader == "worker":
             figures = summary_repo.consultation_figures(db, consultation.id, 0)
-            return f"{figures.total} response(s), {figures.submitted} finished"
+            return f"{counted(figures.total, 'response')}, {figures.submitted} finished"
         if published is None:
             return OFFICERS_COUNT_AFTER_CLOSE
         return f"finished responses: {published}"

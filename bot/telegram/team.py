@@ -1,7 +1,6 @@
 """The participation team's side: the outbox that posts safeguarding alerts and feedback to the
-team chat and delivers the team's answers to feedback whose sender asked for one, the buttons
-workers use on them, /reply and /yousaid; who the team is and where its words may go
-(`TeamChat.is_team_place`).
+team chat, the buttons workers use on them, /yousaid, and the confirming question before any send;
+who the team is and where its words may go (`TeamChat.is_team_place`).
 
 Every privileged button and command checks the tapper's numeric Telegram id at the moment of use,
 and then the chat: a private chat with the bot, the team chat or the safeguarding chat, never
@@ -33,6 +32,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
+from bot.core.i18n import counted
 from bot.core.models import Consultation
 from bot.feedback import Feedback
 from bot.lifecycle import Lifecycle
@@ -43,7 +43,7 @@ from bot.storage.alerts_repo import Alert
 from bot.storage.feedback_repo import FeedbackItem
 from bot.summaries import Summaries
 from bot.surveys import Catalogue
-from bot.telegram.render import keyboard, split_text
+from bot.telegram.render import split_text
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,7 +88,6 @@ def _keyboard(label: str, action: Action) -> InlineKeyboardMarkup:
 YES, NO = "1", "0"
 CANCELLED = "Cancelled: nothing was done."
 YOU_SAID_GONE = "This was sent or cancelled already (or the bot restarted): send /yousaid again."
-ANSWER_GONE = "This was sent or cancelled already (or the bot restarted): send /reply again."
 
 
 def confirm_keyboard(kind: Kind, consultation: str, yes: str) -> InlineKeyboardMarkup:
@@ -113,7 +112,7 @@ async def cancelled(update: Update) -> None:
 
 
 def young_people(n: int) -> str:
-    return f"{n} young person" if n == 1 else f"{n} young people"
+    return counted(n, "young person", "young people")
 
 
 def _acknowledge_keyboard(group: AlertGroup) -> InlineKeyboardMarkup:
@@ -154,7 +153,7 @@ def group_text(
         "",
     ]
     if reminder:
-        head.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {posts} time(s) before)")
+        head.insert(0, f"⏰ <b>Not acknowledged yet</b> (posted {counted(posts, 'time')} before)")
     tail = ["", f"✅ Being handled by {escape(acknowledged_by)}."] if acknowledged_by else []
 
     def compose(lead_words: str, shown: list[tuple[Alert, str]], left_out: int) -> str:
@@ -215,7 +214,7 @@ def answer_line(item: FeedbackItem) -> str:
         if request.delivered_on:
             state = f"delivered {request.delivered_on}"
         elif request.undeliverable:
-            state = "could not be delivered: they blocked the bot"
+            state = "could not be delivered: they may have blocked the bot or left Telegram"
         else:
             state = "waiting for Telegram" if request.reachable else "not delivered: they deleted their data"
         return f"💬 Answered ({state}): {escape(request.answer)}"
@@ -264,15 +263,13 @@ class TeamChat:
         self._clock = clock
         self.safeguarding = safeguarding
         self.feedback = feedback
-        self._topics = {t.id: t.label for t in feedback.topics}
+        self.topics = {t.id: t.label for t in feedback.topics}
         # One delivery at a time, or a timed run and a triggered one could post an alert twice.
         self._delivering = asyncio.Lock()
         self._summarising = asyncio.Lock()
-        # "You said, we did" words and answers to feedback waiting for Send, by (chat id, message id)
-        # of the question. In memory: after a restart the worker is asked to send the command again.
+        # "You said, we did" words waiting for Send, by (chat id, message id) of the question. In
+        # memory: after a restart the worker is asked to send /yousaid again.
         self._you_said: dict[tuple[int, int], str] = {}
-        self._answers: dict[tuple[int, int], tuple[FeedbackItem, str]] = {}
-        self._answering = asyncio.Lock()  # one delivery of answers at a time, or one could go twice
 
     def warn_if_nowhere_to_post(self) -> None:
         if self.settings.safeguarding_chat is None:
@@ -285,8 +282,6 @@ class TeamChat:
             [
                 CallbackQueryHandler(self.acknowledge, pattern=f"^{Kind.ACKNOWLEDGE.value}\\|"),
                 CallbackQueryHandler(self.set_status, pattern=f"^{Kind.FEEDBACK_STATUS.value}\\|"),
-                CommandHandler("reply", self.reply),
-                CallbackQueryHandler(self.send_answer, pattern=f"^{Kind.FEEDBACK_ANSWER.value}\\|"),
                 CommandHandler("summary", self.summary_now),
                 CommandHandler("chatid", self.chat_id, filters=filters.ChatType.GROUPS),
                 CommandHandler("yousaid", self.you_said),
@@ -311,6 +306,18 @@ class TeamChat:
         if chat.type == ChatType.PRIVATE or chat.id == self.settings.safeguarding_chat:
             return True
         return not safeguarding_only and chat.id == self.settings.team_chat_id
+
+    async def staff_command(self, update: Update) -> Message | None:
+        """The command's message, if a staff member sent it in one of the team's places; None once
+        anyone else (or anywhere else) has been refused with one kind line."""
+        message = update.effective_message
+        assert message is not None
+        if not self.is_staff(update):
+            await message.reply_text(NOT_ALLOWED)
+            return None
+        if await self.refused_here(update):
+            return None
+        return message
 
     async def refused_here(self, update: Update) -> bool:
         """True once a staff command sent anywhere else has been refused with one kind line."""
@@ -339,9 +346,7 @@ class TeamChat:
     # --- the outbox ------------------------------------------------------------------------
 
     async def deliver(self, bot: Bot) -> None:
-        """Post every alert and feedback item that is due, and deliver the team's answers to
-        feedback; whatever fails is tried again later."""
-        await self.deliver_answers(bot)
+        """Post every alert and feedback item that is due; whatever fails is tried again later."""
         chat_id = self.settings.safeguarding_chat
         async with self._delivering:
             # Always collected, so unanswered choices go anonymous on time even with no chat set.
@@ -462,44 +467,22 @@ class TeamChat:
             reply_markup=_acknowledge_keyboard(group),
         )
 
-    async def deliver_answers(self, bot: Bot) -> None:
-        """The team's answers to the young people who asked, each in their language. Marked
-        delivered once Telegram takes it (a kill just before that delivers it again at start-up:
-        twice is better than never); someone who blocked the bot is never tried again."""
-        answers = self.feedback.answers
-        async with self._answering:
-            for delivery in await answers.due():
-                chat = delivery.chat_id
-                reading = await self.feedback.db.read(lambda db, c=chat: repos.reading(db, c))
-                with i18n.speaking(reading):
-                    screen = delivery.screen()
-                try:
-                    await bot.send_message(chat, screen.text, reply_markup=keyboard(screen))
-                except Forbidden:
-                    await answers.undeliverable(delivery.request_id)
-                    continue
-                except BadRequest as error:  # "chat not found": the account is gone
-                    log.warning("An answer to feedback could not be delivered: %s", error)
-                    await answers.undeliverable(delivery.request_id)
-                    continue
-                except TelegramError as error:
-                    log.error("Could not deliver an answer to feedback, will retry: %s", error)
-                    return
-                await answers.delivered(delivery)
-
     async def _post_feedback(self, bot: Bot, chat_id: int) -> None:
         for item in await self.feedback.db.read(feedback_repo.not_yet_posted):
             try:
-                await bot.send_message(
+                posted = await bot.send_message(
                     chat_id,
-                    feedback_text(item, self._topics),
+                    feedback_text(item, self.topics),
                     parse_mode=ParseMode.HTML,
                     reply_markup=feedback_keyboard(item),
                 )
             except TelegramError as error:
                 log.error("Could not post feedback #%s, will retry: %s", item.id, error)
                 return
-            await self.feedback.db.transaction(lambda db, i=item.id: feedback_repo.mark_posted(db, i))
+            message_id = posted.message_id
+            await self.feedback.db.transaction(
+                lambda db, i=item.id, m=message_id: feedback_repo.mark_posted(db, i, m)
+            )
 
     # --- buttons and commands --------------------------------------------------------------
 
@@ -553,16 +536,12 @@ class TeamChat:
         item = await self.feedback.db.transaction(record)
         await query.answer(STATUS_LABELS[status])
         if item is not None and isinstance(query.message, Message):
-            await edit_quietly(query.message, feedback_text(item, self._topics), feedback_keyboard(item))
+            await edit_quietly(query.message, feedback_text(item, self.topics), feedback_keyboard(item))
 
     async def summary_now(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/summary: the summary as it stands now (it does not count as a scheduled one)."""
-        message = update.effective_message
-        assert message is not None
-        if not self.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        if await self.refused_here(update):
+        message = await self.staff_command(update)
+        if message is None:
             return
         summary = await self.summaries.compose()
         for part in split_text(summary.text):
@@ -577,50 +556,7 @@ class TeamChat:
             f"This chat's id is {chat.id}. Put it in TEAM_CHAT_ID (or SAFEGUARDING_CHAT_ID)."
         )
 
-    async def reply(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """/reply <feedback id> <words>: the team's answer, delivered (after Send) if its sender
-        asked for one and can still be reached; otherwise kept with the feedback as a note."""
-        message = update.effective_message
-        assert message is not None
-        if not self.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        if await self.refused_here(update):
-            return
-        args = context.args or []
-        if len(args) < 2 or not args[0].lstrip("#").isdigit():
-            await message.reply_text("Use: /reply <feedback number> <your reply>, e.g. /reply 12 Thanks!")
-            return
-        feedback_id, words = int(args[0].lstrip("#")), " ".join(args[1:])
-        if len(words) > REPLY_MAX:
-            await message.reply_text(_too_long(len(words), REPLY_MAX))
-            return
-        item = await self.feedback.db.read(lambda db: feedback_repo.get(db, feedback_id))
-        if item is None:
-            await message.reply_text(f"There is no feedback #{feedback_id}.")
-            return
-        request = item.answer_request
-        if request is not None and request.answer is not None:
-            await message.reply_text(
-                f"#{feedback_id} has been answered already: “{request.answer}”. They can answer back "
-                "once: that comes here as new feedback."
-            )
-            return
-        if request is not None and request.reachable:
-            asked = await message.reply_text(
-                f"Send this to the young person who wrote #{feedback_id}? They'll see it as the team's "
-                f"answer (not who wrote it), and can answer back once.\n\n{words}",
-                reply_markup=confirm_keyboard(Kind.FEEDBACK_ANSWER, "", "💬 Send"),
-            )
-            self._answers[(asked.chat_id, asked.message_id)] = (item, words)
-            return
-        await self.feedback.db.transaction(lambda db: feedback_repo.set_public_reply(db, feedback_id, words))
-        why = "didn't ask for an answer" if request is None else "can no longer be reached"
-        await message.reply_text(
-            f"Saved as a note with feedback #{feedback_id}. Its sender {why}, so it won't reach them."
-        )
-
-    async def _confirmed(self, update: Update, waiting: dict[tuple[int, int], T], gone: str) -> T | None:
+    async def confirmed(self, update: Update, waiting: dict[tuple[int, int], T], gone: str) -> T | None:
         """What waited under the tapped question, if a staff member tapped Send (once: it is
         taken); None once any other tap (Cancel, a second tap, another worker's) is answered."""
         query = update.callback_query
@@ -637,43 +573,17 @@ class TeamChat:
             return None
         return held
 
-    async def send_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Send or Cancel under a /reply question: the answer is saved, then delivered, once."""
-        query, worker = update.callback_query, update.effective_user
-        assert query is not None and worker is not None
-        waiting = await self._confirmed(update, self._answers, ANSWER_GONE)
-        if waiting is None or not isinstance(query.message, Message):
-            return
-        item, words = waiting
-        assert item.answer_request is not None
-        request_id, now, worker_id = item.answer_request.id, self._clock(), worker.id
-        recorded = await self.feedback.db.transaction(
-            lambda db: feedback_repo.record_answer(db, request_id, words, worker_id, now)
-        )
-        await query.answer("Sending." if recorded else "Not sent.")
-        if recorded:
-            await self.deliver_answers(context.bot)
-        after = await self.feedback.db.read(lambda db: feedback_repo.get(db, item.id))
-        state = answer_line(after) if after is not None else "The feedback has been deleted."
-        if not recorded:
-            state = f"Not sent: someone answered first, or they can no longer be reached.\n{state}"
-        await edit_quietly(query.message, f"#{item.id}: {state}")
-
     async def you_said(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/yousaid <words>: send a "you said, we did" update to young people who asked for them."""
-        message = update.effective_message
-        assert message is not None and update.effective_user is not None
-        if not self.is_staff(update):
-            await message.reply_text(NOT_ALLOWED)
-            return
-        if await self.refused_here(update):
+        message = await self.staff_command(update)
+        if message is None:
             return
         words = message.text.partition(" ")[2].strip() if message.text else ""
         if not words:
             await message.reply_text("Use: /yousaid <what changed because of what young people said>.")
             return
         if len(words) > PUBLIC_UPDATE_MAX:
-            await message.reply_text(_too_long(len(words), PUBLIC_UPDATE_MAX))
+            await message.reply_text(too_long(len(words), PUBLIC_UPDATE_MAX))
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
         asked = await message.reply_text(
@@ -686,7 +596,7 @@ class TeamChat:
         """Send or Cancel under a /yousaid question: the words go once, however often it is tapped."""
         query, worker = update.callback_query, update.effective_user
         assert query is not None and worker is not None
-        words = await self._confirmed(update, self._you_said, YOU_SAID_GONE)
+        words = await self.confirmed(update, self._you_said, YOU_SAID_GONE)
         if words is None or not isinstance(query.message, Message):
             return
         subscribers = await self.feedback.db.read(feedback_repo.update_subscribers)
@@ -731,12 +641,8 @@ async def staff_consultation(
     team: TeamChat, catalogue: Catalogue, update: Update, args: list[str] | None, usage: str
 ) -> Consultation | None:
     """The consultation a staff command names; None once a refusal or how to use it is sent."""
-    message = update.effective_message
-    assert message is not None
-    if not team.is_staff(update):
-        await message.reply_text(NOT_ALLOWED)
-        return None
-    if await team.refused_here(update):
+    message = await team.staff_command(update)
+    if message is None:
         return None
     return await consultation_named(catalogue, message, args, usage)
 
@@ -805,7 +711,7 @@ async def _send_chart(bot: Bot, chat_id: int, chart: bytes | None) -> None:
         log.warning("Could not send the summary's chart: %s", error)
 
 
-def _too_long(length: int, limit: int) -> str:
+def too_long(length: int, limit: int) -> str:
     return f"Please keep it to {limit} characters (yours is {length})."
 
 

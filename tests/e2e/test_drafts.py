@@ -164,7 +164,7 @@ async def test_upload_preview_launch_close_and_archive(
 
     await bot.restart()  # every state is kept in the database
     listing = "\n".join(m.text or "" for m in await worker.send("/consultations"))
-    assert "The hub garden (garden): archived" in listing and "1 response(s), 1 finished" in listing
+    assert "The hub garden (garden): archived" in listing and "1 response, 1 finished" in listing
     [gone, *_] = await young.send("/start garden")  # archived: not even its result any more
     assert gone.text == texts.UNKNOWN_CONSULTATION
     history = await rows(
@@ -331,7 +331,7 @@ async def test_renamed_and_added_files_at_one_restart(
     assert "o|named-two" in data and "o|named" not in data
 
 
-async def test_a_worker_records_a_question_whose_message_has_no_buttons(
+async def test_a_worker_records_a_question_whose_message_has_no_answer_buttons(
     fake: FakeTelegram, bot: RunningBot, worker: User
 ) -> None:
     typed = (
@@ -342,7 +342,7 @@ async def test_a_worker_records_a_question_whose_message_has_no_buttons(
     await worker.send("/preview story")
     await worker.press(texts.CONSENT_BUTTON)
     question = worker.last_message
-    assert "What happened?" in (question.text or "") and not question.inline_keyboard
+    assert "What happened?" in (question.text or "") and question.button_labels == [texts.PAUSE_BUTTON]
     recording = fake.store_file("voice", b"OggS" + bytes(20), duration=3, mime_type="audio/ogg")
     update = worker.make_message_update(voice=recording.to_json())
     update["message"]["reply_to_message"] = fake.message_json(question)

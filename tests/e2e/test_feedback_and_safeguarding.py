@@ -432,7 +432,7 @@ async def test_summaries_on_schedule_once_and_on_request(
         [refused] = await sam.send("/summary")
         assert refused.text == "Sorry, only the participation team can do that."
         [now] = await worker.send("/summary")
-        assert now.text.startswith("📊 youthvoice summary") and "🚨 Safeguarding: 0 alert(s)" in now.text
+        assert now.text.startswith("📊 youthvoice summary") and "🚨 Safeguarding: 0 alerts" in now.text
     finally:
         await running.stop()
 

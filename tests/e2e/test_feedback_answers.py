@@ -3,9 +3,10 @@ database alone cannot say who they are, and they can answer back once. End to en
 
 from __future__ import annotations
 
+from bot.config import Settings
 from bot.core import texts
 from tests.conftest import RunningBot
-from tests.e2e.test_feedback_and_safeguarding import agree, eventually, rows, team_posts
+from tests.e2e.test_feedback_and_safeguarding import agree, eventually, rows, team_posts, write
 from tests.fake_telegram import FakeTelegram, Group, User
 
 SAM_ID, SAM_NAME, SAM_USERNAME = 987654321, "Samira", "samira_k"
@@ -61,6 +62,9 @@ async def test_an_answer_reaches_the_young_person_who_asked_and_they_answer_back
     assert delivered.text.startswith(f"💬 The team answered the message you sent on {day}:\n\n{ANSWER}")
     assert delivered.button_labels == [texts.ANSWER_BACK_BUTTON]
     assert worker.last_text.startswith("#1: 💬 Answered (delivered ")
+    # The team's post of the feedback says so too, not "They'd like an answer" any more.
+    [refreshed] = [m for m in team.messages if m.text and m.text.startswith("📝 Feedback #1")]
+    assert "💬 Answered (delivered " in refreshed.text and "They'd like an answer" not in refreshed.text
     # Delivered: the seal is gone; one answer back is open.
     assert rows(bot, "SELECT sealed_chat IS NULL, answer, answer_back FROM answer_requests") == [
         (1, ANSWER, "open")
@@ -145,7 +149,7 @@ async def test_an_answer_waits_out_telegram_and_stops_for_someone_who_blocked_th
     gone.block()
     [question] = await worker.send("/reply 2 Table tennis is on Tuesdays now.")
     await worker.press("💬 Send", message=question)
-    assert worker.last_text.startswith("#2: 💬 Answered (could not be delivered: they blocked the bot)")
+    assert worker.last_text.startswith("#2: 💬 Answered (could not be delivered: they may have blocked")
     assert rows(bot, "SELECT id, sealed_chat IS NULL, undeliverable FROM answer_requests ORDER BY id") == [
         (1, 1, 0),
         (2, 1, 1),
@@ -166,3 +170,33 @@ async def test_only_the_team_replies_and_only_the_bots_own_button_answers_back(
     [noted] = await worker.send(f"/reply 1 {ANSWER}")
     assert noted.text.endswith("Its sender didn't ask for an answer, so it won't reach them.")
     assert rows(bot, "SELECT public_reply FROM feedback") == [(ANSWER,)]
+
+
+async def test_someone_whose_time_ran_out_is_told_once_and_the_seal_goes(
+    fake: FakeTelegram, bot: RunningBot, team: Group
+) -> None:
+    sam, _ = await two_asking(fake)
+    write(bot, "UPDATE answer_requests SET expires_on = '2020-01-01' WHERE id = 1")  # 30 days on
+    await bot.run_outbox()
+    day = rows(bot, "SELECT received_on FROM feedback WHERE id = 1")[0][0]
+    assert sam.last_text == texts.ANSWER_NOT_COMING.format(day=day)
+    assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 1), (2, 0)]
+    await bot.run_outbox()  # told once
+    assert sum(1 for m in sam.messages if m.text == texts.ANSWER_NOT_COMING.format(day=day)) == 1
+
+
+async def test_nobody_is_promised_an_answer_where_the_team_only_sees_counts(
+    fake: FakeTelegram, settings: Settings
+) -> None:
+    """FEEDBACK_TO_TEAM=summary: the team never reads the words as they come, so cannot answer."""
+    running = RunningBot(fake, settings.model_copy(update={"feedback_to_team": "summary"}))
+    await running.start()
+    try:
+        sam = fake.user(SAM_ID, SAM_NAME, SAM_USERNAME)
+        await agree(sam)
+        await sam.send("/feedback")
+        await sam.press("🏠 The hub")
+        [confirm] = await sam.send(WORDS)
+        assert confirm.button_labels == [texts.FEEDBACK_SEND_BUTTON, texts.FEEDBACK_CANCEL_BUTTON]
+    finally:
+        await running.stop()

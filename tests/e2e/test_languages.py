@@ -253,3 +253,27 @@ async def test_feedback_in_arabic_with_our_topics_translated(fake: FakeTelegram,
     assert topics.button_labels[0] == "🏠 المركز"
     [write] = await amal.press("🏠 المركز")
     assert write.text is not None and write.text.startswith(f"✏️ {ISOLATE}🏠 المركز{POP}:")
+
+
+async def test_an_arabic_reader_is_told_which_consultations_are_only_in_english(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    amal = fake.user(8210, "Amal", "amal_m", language_code="ar")
+    await amal.send("/start")
+    [listing] = (await amal.press(arabic("CONSENT_BUTTON")))[-1:]
+    with i18n.speaking("ar"):
+        marked = texts.ENGLISH_ONLY_LABEL.format(title="Come to our open day")
+    assert marked in listing.button_labels and marked.endswith("🇬🇧 بالإنجليزية فقط")
+    assert "الحيوانات الأليفة في المركز" in listing.button_labels  # in Arabic: no mark
+    [opened] = await amal.press(marked)
+    assert opened.text is not None
+    # Before the English intro and question, she is told why they are in English.
+    assert opened.text.index(arabic("ENGLISH_ONLY_INTRO")) < opened.text.index("Not anonymous")
+    assert "Would you come?" in opened.text
+
+    sam = fake.user(8211, "Sam", "sam_m", language_code="en")
+    await sam.send("/start")
+    [listing] = (await sam.press(texts.CONSENT_BUTTON))[-1:]
+    assert "Come to our open day" in listing.button_labels
+    [opened] = await sam.press("Come to our open day")
+    assert opened.text is not None and texts.ENGLISH_ONLY_INTRO not in opened.text

@@ -104,7 +104,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     # Each went when its sender had finished with it; /moderate has the support as it is now.
     assert "sent by 1 young person" in idea_post(team, "Base Camp").text
     queue = await worker.send("/moderate")
-    assert queue[0].text == "6 idea(s) waiting for a decision."
+    assert queue[0].text == "6 ideas waiting for a decision."
     [base_camp] = [m for m in queue if "“Base Camp”" in (m.text or "")]
     assert "sent by 7 young people" in base_camp.text
     summary = "\n".join(m.text or "" for m in await worker.send("/summary"))
@@ -184,9 +184,11 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     assert rows(bot, "SELECT count(*) FROM ballots WHERE consultation_id = 'service-name-vote'") == [(15,)]
 
     summary = "\n".join(m.text or "" for m in await worker.send("/summary"))
-    assert "leading now: The Harbour (instant-runoff of 12 ballot(s)" in summary
+    assert "leading now: The Harbour (instant-runoff of 12 ballots" in summary
 
     # The worker closes the vote; a late voter is told kindly, and nothing is stored.
+    [old_list] = await voters[5].send("/start")
+    late_tap = voters[5].make_callback_update(VOTE, message=old_list)  # tapped after the close
     [confirm] = await worker.send("/close service-name-vote")
     await worker.press("Yes, close it now", message=confirm)
     latecomer = fake.user(7999, "Late", "late_one")
@@ -194,8 +196,7 @@ async def test_ideas_moderation_shortlist_vote_and_count(
     [closed_list] = latecomer.messages[-1:]
     assert VOTE not in closed_list.button_labels  # only its result
     [result_button] = [label for label in closed_list.button_labels if label.startswith("🏆")]
-    old_list = next(m for m in voters[5].messages if VOTE in m.button_labels)
-    replies = await voters[5].press(VOTE, message=old_list)  # an old button
+    replies = await voters[5].send_raw_update(late_tap)
     assert texts.NOT_OPEN.format(title=VOTE) in [m.text for m in replies]
     assert rows(bot, "SELECT count(*) FROM ballots WHERE consultation_id = 'service-name-vote'") == [(15,)]
 

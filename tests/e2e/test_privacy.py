@@ -118,7 +118,7 @@ async def test_privacy_says_who_decides_how_to_reach_them_the_lawful_basis_and_t
         "Our lawful basis is public task (UK GDPR Article 6(1)(e)), Children Act 1989.",
         "ico.org.uk/make-a-complaint or call 0303 123 1113",
         # True about what is kept, and for how long (RETENTION_DAYS, ALERT_IDENTITY_DAYS).
-        "deleted 90 days after the consultation closes",
+        "When a consultation closes, we wait 90 days. Then we delete what you typed",
         "we keep your name, username and Telegram number with it until 21 days after",
         'Anyone else sees only totals, as ranges like "5 to 9", so no one can be picked out.',
         "Feedback is anonymous",

@@ -257,5 +257,5 @@ async def test_consultations_lists_each_with_its_state_and_responses(
     await take_pets(fake.user(8301, "A", "a_c"), "👍 Yes", ["🐱 Cat"], "3", None)
     [listing] = await worker.send("/consultations")
     text = listing.text or ""
-    assert "Pets at the hub (pets): open\n• 1 response(s), 1 finished" in text
+    assert "Pets at the hub (pets): open\n• 1 response, 1 finished" in text
     assert "An old consultation (old-one): closed (closes 01 Jan 2020)" in text

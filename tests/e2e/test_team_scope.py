@@ -194,7 +194,7 @@ async def test_staff_commands_work_privately_in_the_team_chat_and_the_safeguardi
         if command == "/moderate":
             assert IDEA in shown and REASON in shown
         if command == "/consultations":
-            assert "1 response(s), 1 finished" in shown
+            assert "1 response, 1 finished" in shown
         if command == "/results pets":
             assert "• 👍 Yes: 1 (100%)" in shown
         if command == "/export pets":
@@ -215,7 +215,7 @@ async def test_officers_see_no_live_counts_and_closed_ones_suppressed(
     assert old.startswith(" closed") and "finished responses: 0" in old  # a 0 points at nobody
     # The worker's view is as it was: live counts.
     [listing] = await worker.send("/consultations")
-    assert "Pets at the hub (pets): open\n• 1 response(s), 1 finished" in (listing.text or "")
+    assert "Pets at the hub (pets): open\n• 1 response, 1 finished" in (listing.text or "")
     # Once closed, the officer's count goes through the small-number protection.
     await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     [listing] = await officer.send("/consultations")

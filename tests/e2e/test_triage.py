@@ -294,7 +294,7 @@ async def test_a_worrying_name_idea_or_reason_is_never_sent_for_moderation(
     posted = [post.text for post in posts(team, "💡")]
     assert any("“Base Camp”" in t for t in posted) and any("“Safe Haven”" in t for t in posted)
     [waiting, *listed] = await worker.send("/moderate")
-    assert waiting.text == "2 idea(s) waiting for a decision."
+    assert waiting.text == "2 ideas waiting for a decision."
     assert not any(words in m.text for m in listed for words in (ALERTING, URGENT, REVIEWED, REVIEWED_TOO))
 
     # They went the safeguarding way instead: the alerting idea is not kept as an idea at all, the

@@ -63,7 +63,7 @@ async def test_a_one_one_vote_says_it_was_settled_by_a_draw(
 
     summary = "\n".join(m.text or "" for m in await worker.send("/summary"))
     assert "• When should it open?: tied: Evenings and Weekends (1 each)" in summary
-    assert "• tied now: Bright Path and The Harbour (instant-runoff of 2 ballot(s)" in summary
+    assert "• tied now: Bright Path and The Harbour (instant-runoff of 2 ballots" in summary
     assert "leading now" not in summary
 
     live = "\n".join(m.text or "" for m in await worker.send("/results tie-vote"))

@@ -126,7 +126,8 @@ async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
         "Pets at the hub\n\nA short one about pets. It's anonymous.\n\n"
         "Question 1 of 4\n\nShould pets be allowed?"
     )
-    assert question.button_labels == ["👍 Yes", "👎 No"]  # no Back on the first question
+    # No Back on the first question; Pause on every one.
+    assert question.button_labels == ["👍 Yes", "👎 No", texts.PAUSE_BUTTON]
 
     # A tap turns the question's own message into the next question: the buttons stay put.
     [next_question] = await sam.press("👍 Yes")
@@ -162,7 +163,7 @@ async def test_deep_link_takes_a_whole_consultation_with_back_and_submit(
     assert review.text.startswith(texts.REVIEW_TITLE)
     for line in ("➡️ 👎 No", "➡️ 🐱 Cat, 🐟 Fish", "➡️ 4", "➡️ Biscuit"):
         assert line in review.text
-    assert review.button_labels == [texts.SUBMIT_BUTTON, texts.BACK_BUTTON]
+    assert review.button_labels == [texts.SUBMIT_BUTTON, texts.BACK_BUTTON, texts.PAUSE_BUTTON]
 
     [sent] = await sam.press(texts.SUBMIT_BUTTON)
     assert sent.message_id == review.message_id
@@ -263,14 +264,17 @@ async def test_an_old_button_gets_a_gentle_moved_on(fake: FakeTelegram, bot: Run
     sam = fake.user(1001, "Sam", "sam_k")
     await agree(sam, "pets")
     first_copy = sam.last_message
+    # A tap on it that reaches us late, from a phone that still shows its buttons:
+    late_tap = sam.make_callback_update("👎 No", message=first_copy)
     await sam.send("yes please")  # typing on a button question sends the question again
+    assert first_copy.button_labels == []  # the older copy is tidied: only the new one is live
     await sam.press("👍 Yes")  # answered through the second copy
     await sam.press("Cat")
     await sam.press(texts.NEXT_BUTTON)
     before = answers(bot)
 
-    replies = await sam.press("👎 No", message=first_copy)
-    assert sam.last_callback_answer == texts.MOVED_ON
+    replies = await sam.send_raw_update(late_tap)
+    assert fake.callback_answer(late_tap["callback_query"]["id"]).text == texts.MOVED_ON
     assert [m.text[:15] for m in replies] == ["Question 3 of 4"]  # where they are now
     assert answers(bot) == before == {"allowed": '"yes"', "kinds": '["cat"]'}
 
@@ -299,7 +303,9 @@ async def test_stickers_photos_and_very_long_texts_get_a_friendly_pointer(
     assert replies[0].text == texts.STICKER_OR_MEDIA
     assert replies[1].text.startswith("Question 1 of 4")  # never a dead end
     replies = await sam.send("🙂" * 2000)
-    assert replies[0].text == texts.USE_THE_BUTTONS
+    # Not an answer, but kept and offered to the team (quoted short), with the question again.
+    assert replies[0].button_labels == [texts.SEND_AS_FEEDBACK_BUTTON] and len(replies[0].text) < 400
+    assert replies[1].text.startswith("Question 1 of 4")
     assert answers(bot) == {}
 
 
@@ -501,7 +507,8 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     [ask] = await sam.send("/deleteme")
     assert bot.conversation is not None
     assert ask.text == erase_screen(bot.conversation.privacy_facts).text
-    assert "anonymous feedback" in ask.text and "replaced within 14 days" in ask.text  # BACKUP_KEEP
+    assert "feedback you sent, because nothing links it to you" in ask.text
+    assert "replaced within 14 days" in ask.text  # BACKUP_KEEP
     [kept] = await sam.press(texts.ERASE_NO_BUTTON)
     assert kept.text == texts.ERASE_KEPT
     assert rows(bot, "SELECT count(*) FROM responses") == [(3,)]
@@ -509,7 +516,8 @@ async def test_deleteme_erases_consent_and_answers_named_and_anonymous(
     [ask] = await sam.send("/deleteme")
     [done] = await sam.press(texts.ERASE_YES_BUTTON)
     # Sam's anonymous pets response (4 answers) and named open-day response (1 answer) are gone.
-    assert done.text == texts.ERASE_DONE.format(answers=5, responses=2)
+    assert done.text == texts.erase_done(5, 2)
+    assert "We deleted 5 answers in 2 consultations" in done.text
     assert rows(bot, "SELECT user_id FROM participants") == [(1002,)]
     assert rows(bot, "SELECT count(*) FROM responses") == [(1,)]  # Kim's stays
     assert rows(bot, "SELECT count(*) FROM answers") == [(4,)]

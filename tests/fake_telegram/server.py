@@ -381,6 +381,8 @@ class SentMessage:
     media: tuple[str, Any] | None = field(default=None, repr=False)
     # FakeTelegram.revision when the message was last created/edited/deleted.
     revision: int = field(default=0, repr=False)
+    # Its last change only took its buttons away (a menu tidied once a newer one came).
+    tidied: bool = field(default=False, repr=False)
 
     @property
     def edited(self) -> bool:
@@ -737,8 +739,11 @@ class FakeTelegram:
         return [m for _, m in sorted(by_id.items()) if include_deleted or not m.deleted]
 
     def changed_since(self, chat_id: int, revision: int) -> list[SentMessage]:
-        """Visible bot messages in the chat sent or edited after `revision`, in that order."""
-        changed = [m for m in self.messages(chat_id, include_deleted=False) if m.revision > revision]
+        """Visible bot messages in the chat sent or edited after `revision`, in that order; not
+        one whose change only took its buttons away (an older menu tidied: not a reply)."""
+        changed = [
+            m for m in self.messages(chat_id, include_deleted=False) if m.revision > revision and not m.tidied
+        ]
         return sorted(changed, key=lambda m: m.revision)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
@@ -1200,6 +1205,7 @@ class FakeTelegram:
     def _touch(self, message: SentMessage) -> None:
         self._revision += 1
         message.revision = self._revision
+        message.tidied = False
 
     def _new_bot_message(self, chat_id: int, **fields: Any) -> SentMessage:
         message = SentMessage(
@@ -1597,7 +1603,9 @@ class FakeTelegram:
         markup = self._reply_markup(params, inline_only=True)
         if markup == self._inline_markup(message):
             raise ApiError(400, NOT_MODIFIED)
-        return self._edited(message, markup)
+        edited = self._edited(message, markup)
+        message.tidied = markup is None
+        return edited
 
     @staticmethod
     def _inline_markup(message: SentMessage) -> dict | None:

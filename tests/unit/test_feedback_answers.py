@@ -42,27 +42,32 @@ async def test_requests_are_found_by_opening_seals_and_expire_after_thirty_days(
     mine, theirs = await ask(CHAT), await ask(CHAT + 1)
     assert await db.read(lambda c: answers.theirs_in(c, CHAT)) == [mine]
     assert await db.read(lambda c: answers.waiting_in(c, CHAT + 1)) == [day.isoformat()]
-    # The token is the bot's own: per request, and not from another key.
-    assert answers.token_fits(mine, answers.token(mine))
-    assert not answers.token_fits(theirs, answers.token(mine))
-    assert not AnswerRequests(db, OTHER_KEY, clock).token_fits(mine, answers.token(mine))
 
     # Answered and delivered: the seal goes, one answer back open for 30 days.
-    await db.transaction(lambda c: feedback_repo.record_answer(c, mine, "Yes", 2001, clock.now))
+    assert await answers.answer(mine, "Yes", 2001)
+    assert not await answers.answer(mine, "Yes again", 2002)  # one answer
     [due] = await answers.due()
     assert (due.request_id, due.chat_id, due.answer_back_until) == (mine, CHAT, day + ANSWER_WAIT)
     await answers.delivered(due)
     assert await answers.due() == []
-    assert await answers.answer_back_topic(mine, answers.token(mine)) == "hub"
+    assert await answers.answer_back_topic(mine, due.token) == "hub"
+    # The token is the bot's own: not another request's, not another key's.
+    assert await answers.answer_back_topic(mine, due.token[::-1]) is None
+    assert await AnswerRequests(db, OTHER_KEY, clock).answer_back_topic(mine, due.token) is None
 
-    # The last day still counts; the day after, the unanswered seal and the answer back are gone.
+    # The last day still counts; the day after, the unanswered request has lapsed (the young
+    # person is told, then the seal goes) and the answer back is closed.
     clock.now += ANSWER_WAIT
-    assert await db.transaction(lambda c: feedback_repo.expire_answer_requests(c, clock.now.date())) == 0
-    assert await answers.answer_back_topic(mine, answers.token(mine)) == "hub"
+    assert await answers.lapsed() == []
+    assert await answers.answer(theirs, "On the last day", 2001)  # still in time
+    assert await answers.answer_back_topic(mine, due.token) == "hub"
     clock.now += timedelta(days=1)
+    [lapsed] = await answers.lapsed()
+    assert (lapsed.request_id, lapsed.chat_id) == (theirs, CHAT + 1)
+    assert await answers.due() == []  # an answer saved on the last day is not sent a day late
     assert await db.transaction(lambda c: feedback_repo.expire_answer_requests(c, clock.now.date())) == 1
     assert await db.read(lambda c: answers.theirs_in(c, CHAT + 1)) == []
-    assert await answers.answer_back_topic(mine, answers.token(mine)) is None
+    assert await answers.answer_back_topic(mine, due.token) is None
 
     # Once retention deleted the feedback, its request (with the team's answer) goes too.
     await db.transaction(lambda c: c.execute("DELETE FROM feedback"))

@@ -62,4 +62,4 @@ def test_a_ten_point_scale_is_two_rows_of_five() -> None:
         }
     )
     rows = question_screen(definition, Progress(position="s")).buttons
-    assert [len(row) for row in rows] == [5, 5]
+    assert [len(row) for row in rows] == [5, 5, 1]  # and Pause on a row of its own

@@ -99,7 +99,7 @@ def test_check_surveys_prints_the_whole_report_and_exits_1_without_a_traceback(
     reported = [line.replace(str(tmp_path), str(SURVEYS_DIR)) for line in out.splitlines()]
     assert reported == [
         *(f"hub.yaml: {line}" for line in REPORTED),
-        f"1 file(s) checked: 0 valid, {len(REPORTED)} problem(s), 0 warning(s).",
+        f"1 file checked: 0 valid, {len(REPORTED)} problems, 0 warnings.",
     ]
     assert main(["check-surveys", str(SURVEYS_DIR)]) == 0
 

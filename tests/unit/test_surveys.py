@@ -184,7 +184,7 @@ def test_check_surveys_refuses_a_billion_laughs_in_one_line(tmp_path: Path) -> N
     assert done.returncode == 1 and done.stderr == ""
     assert done.stdout.splitlines() == [
         f"laughs.yaml: line 3: -: {surveys.NO_ANCHORS}",
-        "1 file(s) checked: 0 valid, 1 problem(s), 0 warning(s).",
+        "1 file checked: 0 valid, 1 problem, 0 warnings.",
     ]
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import ast
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog, Message
 
 from bot import catalogs, surveys
 from bot.__main__ import main
@@ -42,14 +44,135 @@ NOT_FOR_YOUNG_PEOPLE = re.compile(
 @pytest.mark.parametrize("language", [code for code in i18n.LANGUAGES if code != i18n.DEFAULT])
 def test_every_sentence_is_translated_with_the_same_placeholders(language: str) -> None:
     catalog = catalogs.read(language)
-    entries = {(str(m.context), str(m.id)): m for m in catalog if m.id}
+    entries = {(str(m.context), m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalog if m.id}
     for name, english in texts.ENGLISH.items():
         message = entries.get((name, english))
         assert message is not None, f"{language}.po lacks {name} (run python -m bot update-catalogs)"
         assert message.string and not message.fuzzy, f"{language}.po: {name} is not translated"
         assert set(PLACEHOLDER.findall(str(message.string))) == set(PLACEHOLDER.findall(english)), name
-    stale = set(entries) - set(texts.ENGLISH.items())
+    stale = set(entries) - set(texts.ENGLISH.items()) - set(texts.PLURALS.items())
     assert stale == set(), f"{language}.po holds sentences the bot no longer says"
+
+
+def plural_problems(catalog: Catalog) -> list[str]:
+    """What is wrong with a catalog's sentences with a count in them: each must be there for its
+    English forms, checked (not fuzzy), with as many forms as the language has, none empty, each
+    with the English placeholders (the count itself may be left to the words: "إجابتين")."""
+    entries = {str(m.context): m for m in catalog if m.id and isinstance(m.id, tuple)}
+    problems = []
+    for name, (one, many) in texts.PLURALS.items():
+        message = entries.get(name)
+        if message is None or tuple(message.id) != (one, many):
+            problems.append(f"{name}: missing (run python -m bot update-catalogs)")
+            continue
+        forms = tuple(message.string)
+        if message.fuzzy or not all(forms):
+            problems.append(f"{name}: not translated")
+        if len(forms) != catalog.num_plurals:
+            problems.append(f"{name}: {len(forms)} forms; {catalog.locale} has {catalog.num_plurals}")
+        wanted = set(PLACEHOLDER.findall(many))
+        for index, form in enumerate(forms):
+            if not wanted - {"n"} <= set(PLACEHOLDER.findall(form)) <= wanted:
+                problems.append(f"{name}: form {index} has placeholders {PLACEHOLDER.findall(form)}")
+    return problems
+
+
+@pytest.mark.parametrize("language", [code for code in i18n.LANGUAGES if code != i18n.DEFAULT])
+def test_every_sentence_with_a_count_has_each_plural_form_of_the_language(language: str) -> None:
+    assert plural_problems(catalogs.read(language)) == []
+
+
+def test_sentences_with_a_count_are_named_apart_and_count_with_n_in_english() -> None:
+    assert set(texts.PLURALS).isdisjoint(texts.ENGLISH)
+    for name, (one, many) in texts.PLURALS.items():
+        assert "{n}" in one and set(PLACEHOLDER.findall(one)) == set(PLACEHOLDER.findall(many)), name
+    assert catalogs.read("ar").num_plurals == 6
+
+
+def test_a_plural_entry_missing_fuzzy_or_with_wrong_forms_or_placeholders_is_caught() -> None:
+    def broken(change: Callable[[Message], None]) -> list[str]:
+        catalog = catalogs.read("ar")
+        change(catalog.get(texts.PLURALS["ERASE_ANSWERS"], context="ERASE_ANSWERS"))
+        return plural_problems(catalog)
+
+    def drop(message: Message) -> None:
+        message.context = "SOMETHING_ELSE"
+
+    def fuzzy(message: Message) -> None:
+        message.flags.add("fuzzy")
+
+    def five_forms(message: Message) -> None:
+        message.string = tuple(message.string)[:5]
+
+    def lost_word(message: Message) -> None:
+        message.string = (*tuple(message.string)[:3], "{count} إجابات", *tuple(message.string)[4:])
+
+    def empty_form(message: Message) -> None:
+        message.string = (*tuple(message.string)[:5], "")
+
+    assert broken(drop) == ["ERASE_ANSWERS: missing (run python -m bot update-catalogs)"]
+    assert broken(fuzzy) == ["ERASE_ANSWERS: not translated"]
+    assert broken(five_forms) == ["ERASE_ANSWERS: 5 forms; ar has 6"]
+    assert broken(lost_word) == ["ERASE_ANSWERS: form 3 has placeholders ['count']"]
+    assert broken(empty_form) == ["ERASE_ANSWERS: not translated"]
+
+
+ERASED_IN_ENGLISH = {
+    0: "We deleted 0 answers in 0 consultations,",
+    1: "We deleted 1 answer in 1 consultation,",
+    2: "We deleted 2 answers in 2 consultations,",
+    3: "We deleted 3 answers in 3 consultations,",
+    11: "We deleted 11 answers in 11 consultations,",
+    100: "We deleted 100 answers in 100 consultations,",
+}
+# Arabic counts a noun six ways: the plural after 3-10, an accusative singular after 11-99, and
+# the dual ("two answers") and "one answer" in words.
+ERASED_IN_ARABIC = {
+    0: f"حذفنا {FSI}{FSI}0{PDI} إجابة{PDI} في {FSI}{FSI}0{PDI} استشارة{PDI}،",
+    1: f"حذفنا {FSI}إجابة واحدة{PDI} في {FSI}استشارة واحدة{PDI}،",
+    2: f"حذفنا {FSI}إجابتين{PDI} في {FSI}استشارتين{PDI}،",
+    3: f"حذفنا {FSI}{FSI}3{PDI} إجابات{PDI} في {FSI}{FSI}3{PDI} استشارات{PDI}،",
+    11: f"حذفنا {FSI}{FSI}11{PDI} إجابةً{PDI} في {FSI}{FSI}11{PDI} استشارةً{PDI}،",
+    100: f"حذفنا {FSI}{FSI}100{PDI} إجابة{PDI} في {FSI}{FSI}100{PDI} استشارة{PDI}،",
+}
+
+
+@pytest.mark.parametrize("n", sorted(ERASED_IN_ENGLISH))
+def test_counts_read_right_for_every_number_in_english_and_arabic(n: int) -> None:
+    assert ERASED_IN_ENGLISH[n] in texts.erase_done(n, n)
+    with i18n.speaking("ar"):
+        assert ERASED_IN_ARABIC[n] in texts.erase_done(n, n)
+        ideas = texts.too_many_ideas(n)
+    assert texts.too_many_ideas(n).startswith(f"You've sent {n} idea{'' if n == 1 else 's'}, ")
+    assert ideas.startswith(
+        {
+            0: f"أرسلت {FSI}0{PDI} فكرة،",
+            1: "أرسلت فكرة واحدة،",
+            2: "أرسلت فكرتين،",
+            3: f"أرسلت {FSI}3{PDI} أفكار،",
+            11: f"أرسلت {FSI}11{PDI} فكرةً،",
+            100: f"أرسلت {FSI}100{PDI} فكرة،",
+        }[n]
+    )
+
+
+@pytest.mark.parametrize(("n", "form"), [(5, 3), (10, 3), (12, 5), (99, 5), (101, 4), (103, 3), (111, 5)])
+def test_arabic_picks_the_form_its_catalog_header_gives_each_number(n: int, form: int) -> None:
+    forms = catalogs.read("ar").get(texts.PLURALS["ERASE_ANSWERS"], context="ERASE_ANSWERS").string
+    with i18n.speaking("ar"):
+        assert texts.plural("ERASE_ANSWERS", n) == forms[form].replace("{n}", f"{FSI}{n}{PDI}")
+
+
+def test_a_plural_whose_english_changed_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(texts.PLURALS, "ERASE_ANSWERS", ("{n} reply", "{n} replies"))
+    with i18n.speaking("ar"):
+        assert [texts.plural("ERASE_ANSWERS", n) for n in (1, 2)] == ["1 reply", "2 replies"]
+
+
+def test_the_team_reads_counts_in_plain_english() -> None:
+    assert [i18n.counted(n, "file") for n in (0, 1, 2)] == ["0 files", "1 file", "2 files"]
+    assert i18n.counted(1, "young person", "young people") == "1 young person"
+    assert i18n.counted(7, "young person", "young people") == "7 young people"
 
 
 def test_updating_the_catalogs_changes_no_translation(tmp_path: Path) -> None:
@@ -207,7 +330,7 @@ def test_long_questions_and_labels_are_warnings_naming_the_field(
         "keep a question under about 200" in out
     )
     assert "allowed: warning: options.no.label: 33 characters; a phone shows about 30" in out
-    assert "1 file(s) checked: 1 valid, 0 problem(s), 2 warning(s)." in out
+    assert "1 file checked: 1 valid, 0 problems, 2 warnings." in out
     (tmp_path / "f.yaml").write_text(text.replace('ar: "نعم"', 'xx: "نعم"'), encoding="utf-8")
     assert main(["check-surveys", str(tmp_path)]) == 1  # a declared language is incomplete
 

@@ -1,0 +1,96 @@
+"""A young person never gets lost (issue 17): a way out on every screen, menus that do not linger,
+/help that shows where they are, and typed words never thrown away. End to end."""
+
+from __future__ import annotations
+
+from bot.core import texts
+from tests.conftest import RunningBot
+from tests.e2e.test_young_person import agree, answers, rows
+from tests.fake_telegram import FakeTelegram, User
+
+PETS = "Pets at the hub"
+
+
+async def on_kinds(sam: User) -> None:
+    """Sam has answered question 1 of the pets consultation and stands on question 2."""
+    await agree(sam, "pets")
+    [kinds] = await sam.press("👍 Yes")
+    assert kinds.text.startswith("Question 2 of 4")
+
+
+async def test_pause_on_any_question_keeps_the_answers_and_carry_on_returns_there(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    await sam.press("🐱 Cat")
+    [paused] = await sam.press(texts.PAUSE_BUTTON)
+    assert paused.text == texts.PAUSED.format(title=PETS)
+    assert paused.button_labels == [texts.CARRY_ON_BUTTON]
+    [typed] = await sam.send("hello?")  # paused: typing is not taken for an answer
+    assert typed.text == texts.NOT_UNDERSTOOD
+    assert answers(bot) == {"allowed": '"yes"', "kinds": '["cat"]'}
+    [again] = await sam.press(texts.CARRY_ON_BUTTON, message=paused)
+    assert "Question 2 of 4\n\nWhich pets? Pick up to 2." in again.text
+    assert "✅ 🐱 Cat" in again.button_labels
+
+
+async def test_only_the_newest_menu_is_live_and_help_shows_where_they_are(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [first_list] = sam.messages[-1:]
+    assert PETS in first_list.button_labels
+    [second_list] = await sam.send("/start")
+    assert PETS in second_list.button_labels and first_list.button_labels == []  # tidied
+    await sam.press(PETS, message=second_list)
+    [question] = sam.messages[-1:]
+    help_text, here = await sam.send("/help")
+    assert help_text.text == texts.HELP
+    assert here.text.startswith("Question 1 of 4") and texts.PAUSE_BUTTON in here.button_labels
+    assert question.button_labels == []  # the copy /help replaced is no longer live
+    # The safeguarding choice is not a menu: it stays to hand whatever comes after it.
+    [signpost, *_] = await sam.send("my step dad hits me when he's drunk")
+    assert signpost.button_labels  # the contact choice
+    await sam.send("/help")
+    assert signpost.button_labels
+
+
+async def test_feedback_typed_before_a_topic_is_kept_for_it(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [topics] = await sam.send("/feedback")
+    assert topics.text == texts.FEEDBACK_TOPIC
+    [which] = await sam.send("The wifi in the hub keeps dropping")  # straight away, no topic yet
+    assert which.text == texts.FEEDBACK_WHICH_TOPIC.format(messages="“The wifi in the hub keeps dropping”")
+    [confirm] = await sam.press("🏠 The hub", message=which)
+    assert "“The wifi in the hub keeps dropping”" in confirm.text
+    await sam.press(texts.FEEDBACK_SEND_BUTTON, message=confirm)
+    assert rows(bot, "SELECT topic, body FROM feedback") == [("hub", "The wifi in the hub keeps dropping")]
+
+
+async def test_words_typed_at_a_button_question_are_never_just_dropped(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    # Words that name a button: that button, to tap.
+    meant, question = await sam.send("cat")
+    assert meant.text == texts.DID_YOU_MEAN.format(label="🐱 Cat") and meant.button_labels == ["🐱 Cat"]
+    assert question.text.startswith("Question 2 of 4")
+    await sam.press("🐱 Cat", message=meant)
+    assert answers(bot)["kinds"] == '["cat"]'
+
+    # Anything else: kept, and offered to the team as feedback; the consultation waits, answers kept.
+    words = "Honestly I'd rather have a rabbit"
+    offer, _ = await sam.send(words)
+    assert offer.text == texts.TYPED_AT_BUTTONS.format(words=words)
+    [which] = await sam.press(texts.SEND_AS_FEEDBACK_BUTTON, message=offer)
+    assert which.text == texts.FEEDBACK_WHICH_TOPIC.format(messages=f"“{words}”")
+    [confirm] = await sam.press("✏️ Something else", message=which)
+    await sam.press(texts.FEEDBACK_SEND_BUTTON, message=confirm)
+    assert rows(bot, "SELECT topic, body FROM feedback") == [("other", words)]
+    assert answers(bot) == {"allowed": '"yes"', "kinds": '["cat"]'}
+    [listed] = await sam.send("/start")  # sending feedback paused it: it waits, marked as begun
+    assert texts.CONTINUE_MARK + PETS in listed.button_labels
