@@ -127,7 +127,14 @@ class PrivacyFacts:
 
     def notice(self) -> str:
         """The full notice in the reader's language and wording."""
-        return texts.PRIVACY_NOTICE.format(**asdict(self))
+        return texts.PRIVACY_NOTICE.format(**self.in_words())
+
+    def in_words(self) -> dict[str, str]:
+        """Each setting as the notice says it: the periods in days, in the reader's grammar."""
+        return {
+            name: texts.plural("DAYS", value) if name.endswith("_days") else str(value)
+            for name, value in asdict(self).items()
+        }
 
 
 # The value on "Yes, I agree" under the full notice, so the message keeps what they read.
@@ -514,7 +521,7 @@ def reminder_screen(consultation: Consultation) -> Screen:
 
 def erase_screen(facts: PrivacyFacts) -> Screen:
     return Screen(
-        texts.ERASE_ASK.format(contact_days=facts.contact_days, backup_days=facts.backup_days),
+        texts.ERASE_ASK.format(**facts.in_words()),
         (
             (Button(texts.ERASE_YES_BUTTON, Action(Kind.ERASE, value="1")),),
             (Button(texts.ERASE_NO_BUTTON, Action(Kind.ERASE, value="0")),),

@@ -63,22 +63,22 @@ ENGLISH: dict[str, str] = {
         "If something you send says you or someone else may be in danger, a person in the team reads "
         "it, even if it's anonymous. We keep what you wrote as a safeguarding record. If "
         "you ask us to contact you, we keep your name, username and Telegram number with it until "
-        "{contact_days} days after someone in the team picks it up. If a message might mean you're not "
+        "{contact_days} after someone in the team picks it up. If a message might mean you're not "
         "safe, a worker reads it, and your Telegram number stays with it until they decide "
-        "({concern_days} days at most).\n"
+        "({concern_days} at most).\n"
         "\n"
         "Who sees it\n"
         "Only {controller} sees your answers. Anyone else sees only totals, as ranges like "
         '"5 to 9", so no one can be picked out.\n'
         "\n"
         "How long we keep it\n"
-        "• When a consultation closes, we wait {answer_days} days. Then we delete what you typed, ideas "
+        "• When a consultation closes, we wait {answer_days}. Then we delete what you typed, ideas "
         "as you typed them, photos, and ideas the team didn't approve. An approved idea stays, as an "
         "option for a vote, without your name. The buttons you tapped and your votes stay, as part of "
         "the totals.\n"
-        "• Feedback: deleted {feedback_days} days after you send it.\n"
-        "• If you don't use youthvoice for {quiet_days} days, we delete your agreement and settings.\n"
-        "• Our backup copies are replaced within {backup_days} days.\n"
+        "• Feedback: deleted {feedback_days} after you send it.\n"
+        "• If you don't use youthvoice for {quiet_days}, we delete your agreement and settings.\n"
+        "• Our backup copies are replaced within {backup_days}.\n"
         "\n"
         "Why the law lets us\n"
         "Our lawful basis is {lawful_basis}.\n"
@@ -102,11 +102,11 @@ ENGLISH: dict[str, str] = {
         "your number away with it until the answer comes (30 days at most).\n"
         "\n"
         "Your safety: if you tell us you or someone else is in danger, a person in the team reads it. "
-        "If you ask us to contact you, we keep your name until {contact_days} days after we pick it up.\n"
+        "If you ask us to contact you, we keep your name until {contact_days} after we pick it up.\n"
         "\n"
         "Who sees it: only our team. Other people see totals. No one can tell who said what.\n"
         "\n"
-        "How long: when a consultation ends, we wait {answer_days} days. Then we delete what you typed "
+        "How long: when a consultation ends, we wait {answer_days}. Then we delete what you typed "
         "and your photos.\n"
         "\n"
         "Why we can do this: {lawful_basis}.\n"
@@ -236,6 +236,22 @@ ENGLISH: dict[str, str] = {
         "/help – this message\n"
         "\n"
         "Answer by tapping the buttons. For questions that ask you to type, just send a message."
+    ),
+    "HELP_EASY": (
+        "{HELPLINES}\n"
+        "\n"
+        "What you can send me:\n"
+        "\n"
+        "/start – see what you can answer\n"
+        "/feedback – tell the team something. We don't put your name on it.\n"
+        "/cancel – stop for now. We keep your answers.\n"
+        "/mydata – see what we keep about you\n"
+        "/deleteme – delete it\n"
+        "/language – change the language\n"
+        "/easyread – turn easy read off\n"
+        "/help – this message\n"
+        "\n"
+        "Tap the buttons to answer. If a question asks you to type, send a message."
     ),
     # The command menu beside the message box (a description each, at most 256 characters).
     "MENU_START": "See what you can have your say on",
@@ -401,7 +417,7 @@ ENGLISH: dict[str, str] = {
         "• the Telegram number we lock away if you asked for an answer to feedback.\n"
         "\n"
         "If you asked us to contact you and nobody in the team has picked it up yet, we delete your name "
-        "and number from it. Once someone has, we keep them for {contact_days} days after that, to keep "
+        "and number from it. Once someone has, we keep them for {contact_days} after that, to keep "
         "you safe.\n"
         "\n"
         "We can't delete:\n"
@@ -409,7 +425,7 @@ ENGLISH: dict[str, str] = {
         "• ideas the team approved, which stay as options for a vote (without your name)\n"
         "• totals already shared\n"
         "• a message that said someone was in danger: the team may need it to keep you or others safe\n"
-        "• copies in our backups, which are replaced within {backup_days} days.\n"
+        "• copies in our backups, which are replaced within {backup_days}.\n"
         "\n"
         "This can't be undone."
     ),
@@ -563,6 +579,8 @@ ENGLISH: dict[str, str] = {
 # 100-102, by the last two digits), chosen by the catalog's gettext plural rule; `plural(NAME, n)`
 # gives the right one.
 PLURALS: dict[str, tuple[str, str]] = {
+    # How long something is kept: the privacy notice's and /deleteme's `{..._days}`.
+    "DAYS": ("{n} day", "{n} days"),
     "ERASE_ANSWERS": ("{n} answer", "{n} answers"),
     "ERASE_CONSULTATIONS": ("{n} consultation", "{n} consultations"),
     "TOO_MANY_IDEAS": (

@@ -94,3 +94,11 @@ async def test_words_typed_at_a_button_question_are_never_just_dropped(
     assert answers(bot) == {"allowed": '"yes"', "kinds": '["cat"]'}
     [listed] = await sam.send("/start")  # sending feedback paused it: it waits, marked as begun
     assert texts.CONTINUE_MARK + PETS in listed.button_labels
+
+
+async def test_easy_read_covers_the_bots_own_help(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/easyread")
+    [help_text] = await sam.send("/help")
+    assert help_text.text == texts.HELP_EASY and help_text.text != texts.HELP

@@ -19,6 +19,7 @@ from bot.core import i18n, texts
 from bot.core.i18n import FIRST_STRONG_ISOLATE as FSI
 from bot.core.i18n import POP_DIRECTIONAL_ISOLATE as PDI
 from bot.core.models import Consultation
+from bot.core.screens import PrivacyFacts
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -383,3 +384,15 @@ def test_a_translation_left_behind_when_its_english_changed_is_flagged() -> None
     ]
     both = changed.replace('ar: "مسموح؟"', 'ar: "هل يُسمح بالحيوانات؟"')
     assert surveys.stale_translations("f.yaml", TRANSLATED, both) == []
+
+
+def test_the_privacy_notice_counts_its_days_in_the_readers_grammar() -> None:
+    facts = PrivacyFacts("The council", "a@b.c", "the DPO", "public task", 1, 2, 7, 11, 100, 30)
+    with i18n.speaking("en"):
+        english = facts.notice()
+    assert all(days in english for days in ("1 day", "2 days", "7 days", "11 days", "100 days", "30 days"))
+    with i18n.speaking("ar"):
+        arabic = re.sub("[\u2066-\u2069]", "", facts.notice())  # without the direction isolates
+    # one day, two days, 3-10 days, 11-99 days, 100 days: each in its own form
+    for days in ("يوم واحد", "يومين", "7 أيام", "11 يومًا", "100 يوم", "30 يومًا"):
+        assert days in arabic, days
