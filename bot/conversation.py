@@ -66,7 +66,7 @@ from bot.core.screens import (
     withdraw_screen,
 )
 from bot.definitions import Definitions
-from bot.feedback import FEEDBACK_KINDS, OFFERED, WANTS_ANSWER, Feedback
+from bot.feedback import FEEDBACK_KINDS, OFFERED, WANTS_ANSWER, Feedback, worth_offering
 from bot.feedback_answers import AnswerRequests
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
@@ -133,6 +133,8 @@ class Conversation:
         # A language or easy-read choice made before agreeing to the privacy notice: nothing is
         # stored about anyone before they agree, so it waits here and is saved with their consent.
         self._reading_before_consent: dict[int, Reading] = {}
+        # The consultation each person was in when they began feedback, to offer again after it.
+        self._back_after_feedback: dict[int, str] = {}
         # Who has their last use noted for this month already (see `seen`).
         self._seen_month = first_of_month(clock().date())
         self._seen: set[int] = set()
@@ -149,9 +151,11 @@ class Conversation:
         told = await self.db.transaction(
             lambda db: repos.catch_up_privacy_version(db, user_id, texts.PRIVACY_VERSION)
         )
+        let_go = self.feedback.left_topics(user_id)
         reply = await (
             self._open(user_id, consultation_id) if consultation_id else self._resume_or_list(user_id)
         )
+        _told_if_let_go(reply, let_go)
         if told:
             reply.screens.insert(0, Screen(texts.PRIVACY_UPDATED))
         return reply
@@ -193,29 +197,33 @@ class Conversation:
             return await self._set_reading(user_id, reading, action.kind, action.consultation)
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
-        if action.kind not in FEEDBACK_KINDS:
-            self.feedback.left_topics(user_id)  # back to a consultation: what they type is for it
+        # Anything but feedback: back to a consultation, so what they type next is for it.
+        let_go = action.kind not in FEEDBACK_KINDS and self.feedback.left_topics(user_id)
+        reply = await self._press_as_participant(user_id, action, update_id)
+        return _told_if_let_go(reply, let_go)
+
+    async def _press_as_participant(self, user_id: int, action: Action, update_id: int) -> Reply:
         match action.kind:
             case Kind.OPEN:
                 return await self._open(user_id, action.consultation)
+            case Kind.FEEDBACK if action.value.startswith(OFFERED):
+                await self._pause_for_feedback(user_id)
+                return self.feedback.take_offer(user_id, action.value.removeprefix(OFFERED))
             case Kind.FEEDBACK if action.value:
-                # Pause any consultation: were the bot to restart mid-draft, their feedback must
-                # not be taken for an answer.
-                await self.db.transaction(lambda db: self._set_current(db, user_id, None))
-                if action.value == OFFERED:
-                    return self.feedback.take_offer(user_id)
+                await self._pause_for_feedback(user_id)
                 return self.feedback.choose_topic(user_id, action.value)
             case Kind.FEEDBACK:
-                return self.feedback.begin(user_id)
+                return await self.start_feedback(user_id)
             case Kind.FEEDBACK_SEND:
-                return await self.feedback.send(user_id, action.value == WANTS_ANSWER)
+                sent = await self.feedback.send(user_id, action.value == WANTS_ANSWER)
+                return await self._after_feedback(user_id, sent)
             case Kind.ANSWER_BACK if action.question.isdigit():
                 reply = await self.feedback.begin_answer_back(user_id, int(action.question), action.value)
-                if self.feedback.is_writing(user_id):  # as for feedback: a restart must not take it
-                    await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+                if self.feedback.is_writing(user_id):
+                    await self._pause_for_feedback(user_id)
                 return reply
             case Kind.FEEDBACK_CANCEL:
-                return self.feedback.cancel(user_id)
+                return await self._after_feedback(user_id, self.feedback.cancel(user_id))
             case Kind.UPDATES:
                 return await self._set_updates(user_id, action.value == "1")
             case Kind.PAUSE:
@@ -260,7 +268,30 @@ class Conversation:
         """/feedback: anonymous feedback on a topic, any time."""
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
+        await self._pause_for_feedback(user_id)
         return self.feedback.begin(user_id)
+
+    async def _pause_for_feedback(self, user_id: int) -> None:
+        """Pause any consultation while they write feedback: what they type is feedback, even
+        were the bot to restart mid-draft (the draft is in memory; the pause is stored). Which one
+        it was is remembered, to offer it again once the feedback is sent."""
+        consultation = await self._current(user_id)
+        if consultation is None:
+            return
+        self._back_after_feedback[user_id] = consultation.id
+        await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+
+    async def _after_feedback(self, user_id: int, reply: Reply) -> Reply:
+        """Feedback sent or dropped: the consultation it paused, offered again."""
+        consultation_id = self._back_after_feedback.pop(user_id, None)
+        consultation = self._available(user_id, consultation_id) if consultation_id else None
+        if (
+            consultation is not None
+            and consultation.is_open(self.clock())
+            and not self.feedback.is_writing(user_id)
+        ):
+            reply.screens.append(paused_screen(consultation))
+        return reply
 
     async def current_question(self, user_id: int) -> tuple[Consultation, Question] | None:
         """The consultation (worded for them) and question they stand on, if any."""
@@ -499,7 +530,7 @@ class Conversation:
 
     async def cancel(self, user_id: int) -> Reply:
         if self.feedback.stop_writing(user_id):
-            return Reply([Screen(texts.FEEDBACK_CANCELLED)])
+            return await self._after_feedback(user_id, Reply([Screen(texts.FEEDBACK_CANCELLED)]))
         paused = await self._pause(user_id)
         return Reply([paused or Screen(texts.NOTHING_TO_CANCEL)])
 
@@ -742,8 +773,8 @@ class Conversation:
         if isinstance(user_input, SentPhoto) and (outcome is None or outcome.result is not Result.ACCEPTED):
             self.photos.forget([user_input.name])  # a redelivery or not wanted: keep no copy
         # Words a safeguarding check caught are with the team already: not offered as feedback too.
-        offer = not alert_ids and not review_ids
-        reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome, offer)
+        offer_as = None if alert_ids or review_ids else update_id
+        reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome, offer_as)
         if (
             stored is not None
             and outcome is not None
@@ -789,8 +820,10 @@ class Conversation:
         user_input: Action | str | SentPhoto,
         stored: repos.StoredResponse | None,
         outcome: Outcome | None,
-        offer_words: bool = True,
+        offer_as: int | None = None,
     ) -> Reply:
+        """What they see after a step; typed words refused at a question answered with buttons
+        are offered as feedback under `offer_as` (their update), unless None."""
         if stored is None:
             return await self._moved_on(user_id)
         here = self._current_screen(consultation, stored.progress)
@@ -811,8 +844,13 @@ class Conversation:
             again = replace(question_screen(consultation, stored.progress), album=(), voice=None)
             position = stored.progress.position
             question = consultation.question(position) if position else None
-            if offer_words and isinstance(user_input, str) and _answered_with_buttons(question):
-                return Reply([self._typed_at_buttons(user_id, consultation, question, user_input), again])
+            on_buttons = position is None or _answered_with_buttons(question)  # the review too
+            if offer_as is not None and isinstance(user_input, str) and on_buttons:
+                said = self._typed_at_buttons(
+                    user_id, consultation, question, stored.progress, user_input, offer_as
+                )
+                if said is not None:
+                    return Reply([said, again])
             return Reply([Screen(outcome.problem), again])
         if isinstance(user_input, Action) and is_repeat_of_last_step(
             consultation, stored.progress, user_input
@@ -823,14 +861,24 @@ class Conversation:
         return Reply([here], notice=texts.MOVED_ON)
 
     def _typed_at_buttons(
-        self, user_id: int, consultation: Consultation, question: Question, words: str
-    ) -> Screen:
-        """Their words are never just dropped: the button they name, or an offer to send them to
-        the team."""
-        choice = typed_choice(consultation, question, words)
+        self,
+        user_id: int,
+        consultation: Consultation,
+        question: Question | None,
+        progress: Progress,
+        words: str,
+        update_id: int,
+    ) -> Screen | None:
+        """Their words are never just dropped: the button they name (unless it is ticked
+        already), or an offer to send them to the team; None for a word or two that says
+        nothing more than the buttons do."""
+        choice = typed_choice(consultation, question, words) if question is not None else None
         if choice is not None:
-            return did_you_mean_screen(*choice)
-        return self.feedback.offer(user_id, words)
+            label, action = choice
+            if action.kind is Kind.TOGGLE and action.value in ranking(progress, action.question):
+                return Screen(texts.ALREADY_TICKED.format(label=label))
+            return did_you_mean_screen(label, action)
+        return self.feedback.offer(user_id, words, update_id) if worth_offering(words) else None
 
     @staticmethod
     def _after_step(consultation: Consultation, before: Progress, after: Progress, via_button: bool) -> Reply:
@@ -859,6 +907,13 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+def _told_if_let_go(reply: Reply, let_go: bool) -> Reply:
+    """Words typed for feedback before a topic was picked, let go as they went elsewhere: said."""
+    if let_go:
+        reply.screens.insert(0, Screen(texts.FEEDBACK_NOT_SENT))
+    return reply
 
 
 def _answered_with_buttons(question: Question | None) -> TypeGuard[Question]:

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from bot.config import FeedbackTopic
 from bot.core import texts
 from bot.core.actions import Action, Kind
+from bot.core.ideas import normalise
 from bot.core.screens import Button, Reply, Screen, shortened
 from bot.feedback_answers import AnswerRequests
 from bot.storage import feedback_repo
@@ -29,7 +30,9 @@ DOUBLE_TAP = timedelta(seconds=30)
 WANTS_ANSWER = "a"  # FEEDBACK_SEND's value for "Send, and I'd like an answer"
 # Everything a young person taps while giving feedback.
 FEEDBACK_KINDS = frozenset({Kind.FEEDBACK, Kind.FEEDBACK_SEND, Kind.FEEDBACK_CANCEL, Kind.ANSWER_BACK})
-OFFERED = "+"  # FEEDBACK's value for "Send it to the team": the words typed where buttons were wanted
+# FEEDBACK's value for "Send it to the team" starts with this, then the update the words came in.
+OFFERED = "+"
+OFFERS_KEPT = 3
 
 
 @dataclass
@@ -64,6 +67,12 @@ class RateLimit:
     def sent_since(self, user_id: int, moment: datetime) -> bool:
         sent = self._sent.get(user_id)
         return bool(sent) and sent[-1] >= moment
+
+
+def worth_offering(words: str) -> bool:
+    """Words typed where none were asked for that say enough to send to the team (three words or
+    more), not "ok" or "?"."""
+    return len(normalise(words).split()) >= 3
 
 
 def topic_screen(topics: tuple[FeedbackTopic, ...], draft: Draft | None = None) -> Screen:
@@ -112,50 +121,85 @@ class Feedback:
         self.answers_offered = answers_offered
         self._rate = RateLimit(per_hour)
         self._drafts: dict[int, Draft] = {}
-        # Words typed at a question answered with buttons, offered to send as feedback; in memory
-        # like drafts, one per person, replaced by the next.
-        self._offered: dict[int, str] = {}
+        # Words typed at a question answered with buttons, offered to send as feedback, by the
+        # update they came in; in memory like drafts, the last few per person.
+        self._offered: dict[int, dict[int, str]] = {}
         self._clock = clock
 
     def is_writing(self, user_id: int) -> bool:
         return user_id in self._drafts
 
     def begin(self, user_id: int) -> Reply:
-        """The topics; anything typed before they pick one is kept for it."""
+        """The topics; anything typed before they pick one is kept for it. A draft already under
+        way is shown again, never wiped."""
+        draft = self._drafts.get(user_id)
+        if draft is not None and (draft.messages or draft.answering is not None):
+            return Reply([self._where_it_stands(draft)])
         self._drafts[user_id] = Draft(None)
         return Reply([topic_screen(self.topics)])
 
-    def left_topics(self, user_id: int) -> None:
-        """They went back to a consultation before picking a topic: what they type next is for
-        it, not for feedback."""
-        draft = self._drafts.get(user_id)
-        if draft is not None and draft.topic is None:
-            del self._drafts[user_id]
+    def _where_it_stands(self, draft: Draft) -> Screen:
+        """A draft's next step: its topic to pick, or its words to send."""
+        if draft.topic is None:
+            return topic_screen(self.topics, draft)
+        if not draft.messages:
+            return Screen(texts.FEEDBACK_WRITE.format(topic=self._label(draft.topic), limit=FEEDBACK_MAX))
+        return _confirm_screen(draft, self.answers_offered)
 
-    def offer(self, user_id: int, words: str) -> Screen:
-        """Words typed where buttons were wanted: kept, and offered to send to the team."""
-        self._offered[user_id] = words
-        send = Button(texts.SEND_AS_FEEDBACK_BUTTON, Action(Kind.FEEDBACK, value=OFFERED))
+    @staticmethod
+    def _label(topic: FeedbackTopic) -> str:
+        return texts.topic_label(topic.id, topic.label)
+
+    def left_topics(self, user_id: int) -> bool:
+        """They went back to a consultation before picking a topic: what they type next is for
+        it, not for feedback. True if words they had typed were let go (they are told)."""
+        draft = self._drafts.get(user_id)
+        if draft is None or draft.topic is not None or draft.answering is not None:
+            return False
+        del self._drafts[user_id]
+        return bool(draft.messages)
+
+    def offer(self, user_id: int, words: str, update_id: int) -> Screen:
+        """Words typed where buttons were wanted: kept (the last few, each under its own button),
+        and offered to send to the team."""
+        offered = self._offered.setdefault(user_id, {})
+        offered[update_id] = words
+        while len(offered) > OFFERS_KEPT:
+            del offered[next(iter(offered))]
+        send = Button(texts.SEND_AS_FEEDBACK_BUTTON, Action(Kind.FEEDBACK, value=f"{OFFERED}{update_id}"))
         return Screen(texts.TYPED_AT_BUTTONS.format(words=shortened(words)), ((send,),))
 
-    def take_offer(self, user_id: int) -> Reply:
-        """ "Send it to the team": the words they typed, waiting for a topic."""
-        words = self._offered.pop(user_id, None)
-        draft = Draft(None, [words] if words else [])
-        self._drafts[user_id] = draft
-        return Reply(replace=topic_screen(self.topics, draft))
+    def take_offer(self, user_id: int, key: str) -> Reply:
+        """ "Send it to the team": the words typed under that offer, waiting for a topic, checked as
+        any feedback is. Tapped twice, the draft it made is shown again."""
+        update_id = int(key) if key.isdigit() else -1
+        words = self._offered.get(user_id, {}).pop(update_id, None)
+        draft = self._drafts.get(user_id)
+        if words is None:
+            if draft is not None and draft.messages:
+                return Reply(replace=self._where_it_stands(draft))
+            return Reply([topic_screen(self.topics)], replace=Screen(texts.FEEDBACK_LOST))
+        if draft is None or draft.answering is not None:
+            draft = self._drafts[user_id] = Draft(None)
+        refused = self._refusal(user_id, draft, words)
+        if refused is not None:
+            return refused
+        draft.messages.append(words.strip())
+        draft.updates.add(update_id)
+        return Reply(replace=self._where_it_stands(draft))
 
     def choose_topic(self, user_id: int, topic_id: str) -> Reply:
         topic = next((t for t in self.topics if t.id == topic_id), None)
         if topic is None:
             return Reply([topic_screen(self.topics)], notice=texts.MOVED_ON)
         draft = self._drafts.get(user_id)
-        if draft is not None and draft.topic is None and draft.messages:  # their words came first
-            draft.topic = topic
+        if draft is not None and draft.messages and draft.answering is None:
+            draft.topic = topic  # their words came first, or a second tap: they are kept
             return Reply(replace=_confirm_screen(draft, self.answers_offered))
         self._drafts[user_id] = Draft(topic)
-        label = texts.topic_label(topic.id, topic.label)
-        return Reply(replace=Screen(texts.FEEDBACK_WRITE.format(topic=label, limit=FEEDBACK_MAX)))
+        return Reply(
+            replace=Screen(texts.FEEDBACK_WRITE.format(topic=self._label(topic), limit=FEEDBACK_MAX))
+        )
 
     async def begin_answer_back(self, user_id: int, request_id: int, token: str) -> Reply:
         """ "Answer back" under the team's answer: one message to the team, once."""
@@ -171,26 +215,26 @@ class Feedback:
         however often its update is handled)."""
         draft = self._drafts[user_id]
         if update_id in draft.updates:
-            return Reply(
-                [
-                    _confirm_screen(draft, self.answers_offered)
-                    if draft.topic
-                    else topic_screen(self.topics, draft)
-                ]
-            )
+            return Reply([self._where_it_stands(draft)])
+        refused = self._refusal(user_id, draft, text)
+        if refused is not None:
+            return refused
+        draft.messages.append(text.strip())
+        draft.updates.add(update_id)
+        return Reply([self._where_it_stands(draft)])
+
+    def _refusal(self, user_id: int, draft: Draft, text: str) -> Reply | None:
+        """Why these words cannot join the draft (empty, too long, too many this hour), with the
+        draft as it stands; None if they can."""
         message = text.strip()
         if not message:
             return Reply([Screen(texts.FEEDBACK_EMPTY)])
         if len(message) > FEEDBACK_MAX:
             return Reply([Screen(texts.feedback_too_long(len(message), FEEDBACK_MAX))])
         if self._rate.room(user_id, self._clock()) <= len(draft.messages):
-            held = [_confirm_screen(draft, self.answers_offered)] if draft.messages else []
+            held = [self._where_it_stands(draft)] if draft.messages else []
             return Reply([Screen(texts.FEEDBACK_TOO_MANY), *held])
-        draft.messages.append(message)
-        draft.updates.add(update_id)
-        if draft.topic is None:
-            return Reply([topic_screen(self.topics, draft)])
-        return Reply([_confirm_screen(draft, self.answers_offered)])
+        return None
 
     async def send(self, user_id: int, wants_answer: bool = False) -> Reply:
         """Store the draft (asking for an answer, if they chose to): the reply comes once it is

@@ -445,13 +445,14 @@ def typed_choice(consultation: Consultation, question: Question, text: str) -> t
     typed = normalise(text)
     if not typed:
         return None
+    number = int(typed) if typed.isdecimal() else None  # "3" or "٣" alike
     named: list[tuple[str, str]] = []
     if isinstance(question, ScaleQuestion):
         faces = texts.faces(question.max) if question.faces else ()
         for point in question.points():
             words = question.labels.get(point, "")
             label = faces[point - 1] if faces else " ".join(p for p in (str(point), words) if p)
-            if typed in {str(point), normalise(label), normalise(words)} - {""}:
+            if number == point or typed in {normalise(label), normalise(words)} - {""}:
                 named.append((label, str(point)))
         kind = Kind.SCALE
     elif isinstance(question, PickOneQuestion | MultiChoiceQuestion):
@@ -459,7 +460,7 @@ def typed_choice(consultation: Consultation, question: Question, text: str) -> t
         named = [
             (option.label, option.id)
             for n, option in enumerate(question.options, start=1)
-            if typed == normalise(option.label) or (numbered and typed == str(n))
+            if typed == normalise(option.label) or (numbered and number == n)
         ]
         kind = Kind.TOGGLE if isinstance(question, MultiChoiceQuestion) else Kind.PICK
     else:

@@ -284,6 +284,8 @@ ENGLISH: dict[str, str] = {
     ),
     "SEND_AS_FEEDBACK_BUTTON": "💬 Send it to the team",
     "DID_YOU_MEAN": "Did you mean “{label}”? Tap it to answer:",
+    "FEEDBACK_NOT_SENT": "Your message to the team wasn't sent. You can send it any time with /feedback.",
+    "ALREADY_TICKED": "“{label}” is ticked already. Tap Next when you're ready.",
     "FEEDBACK_WRITE": "✏️ {topic}: type your message and send it (up to {limit} characters).",
     "FEEDBACK_CONFIRM": (
         "Here's what you wrote:\n"

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -261,9 +261,14 @@ class YoungPeople:
                 del self._live_menu[chat_id]
             return
         self._live_menu[chat_id] = message_id
-        if live is not None and live != message_id:
-            with contextlib.suppress(BadRequest):  # gone already, or without buttons: all the same
-                await bot.edit_message_reply_markup(chat_id, live, reply_markup=None)
+        if live is None or live == message_id:
+            return
+        try:
+            await bot.edit_message_reply_markup(chat_id, live, reply_markup=None)
+        except Forbidden:
+            raise
+        except TelegramError as error:  # only tidying: never worth handling the update again for
+            log.debug("An older menu kept its buttons: %s", error)
 
 
 def _problem_before_download(message: Message) -> str | None:

