@@ -226,6 +226,14 @@ class Conversation:
                 return await self._after_feedback(user_id, self.feedback.cancel(user_id))
             case Kind.UPDATES:
                 return await self._set_updates(user_id, action.value == "1")
+            case Kind.STOP_WAITING if action.value.isdigit():
+                only = int(action.value)
+                stopped = await self.db.transaction(
+                    lambda db: self.feedback.answers.withdraw_in(db, user_id, only)
+                )
+                return (
+                    Reply([Screen(texts.STOPPED_WAITING)]) if stopped else Reply(notice=texts.NOT_WITHDRAWN)
+                )
             case Kind.PAUSE:
                 paused = await self._pause(user_id)
                 return Reply(replace=paused) if paused else await self._moved_on(user_id)

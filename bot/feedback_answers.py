@@ -99,13 +99,14 @@ class AnswerRequests:
         """The requests still holding this young person's sealed chat number."""
         return [i for i, sealed in feedback_repo.seals(db) if self._chat_of(i, sealed) == chat_id]
 
-    def waiting_in(self, db: Connection, chat_id: int) -> list[str]:
-        """/mydata: the days they sent feedback that waits for an answer."""
-        return [feedback_repo.first_asked_on(db, i) for i in self.theirs_in(db, chat_id)]
+    def waiting_in(self, db: Connection, chat_id: int) -> list[tuple[int, str]]:
+        """/mydata: (request, the day they sent it) for each feedback that waits for an answer."""
+        return [(i, feedback_repo.first_asked_on(db, i)) for i in self.theirs_in(db, chat_id)]
 
-    def withdraw_in(self, db: Connection, chat_id: int) -> int:
-        """/deleteme: their sealed chat numbers deleted (the feedback stays, anonymous)."""
-        theirs = self.theirs_in(db, chat_id)
+    def withdraw_in(self, db: Connection, chat_id: int, only: int | None = None) -> int:
+        """Their sealed chat numbers deleted (all at /deleteme; `only` that request, from /mydata,
+        if it is theirs); the feedback stays, anonymous. Returns how many."""
+        theirs = [i for i in self.theirs_in(db, chat_id) if only is None or i == only]
         feedback_repo.forget_seals(db, theirs)
         return len(theirs)
 

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     ERASE = "x"  # /deleteme: value "1" to erase, "0" to keep
     CONTACT = "sc"  # after a safeguarding match: value "<alert id>:1" yes, "<alert id>:0" no
     WITHDRAW_CONTACT = "wc"  # /mydata: value the alert id whose contact request to withdraw
+    STOP_WAITING = "sw"  # /mydata: value the answer request whose sealed chat number to delete
     LANGUAGE = "lg"  # without a value, the languages to choose from; with one, that language
     EASY_READ = "er"  # value "1" for easy-read wording, "0" for standard
     LISTEN = "ls"  # value "1" for voice notes with questions, "0" for none

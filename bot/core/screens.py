@@ -569,7 +569,8 @@ class Held:
     answered: tuple[Answered, ...]
     requests: tuple[ContactRequest, ...]
     concerns: int  # possible concerns still holding their Telegram id (or its mark)
-    answers_awaited: tuple[str, ...] = ()  # days they sent feedback asking for an answer not yet come
+    # (request id, the day) of feedback they sent asking for an answer that has not come yet
+    answers_awaited: tuple[tuple[int, str], ...] = ()
 
 
 def my_data_screen(held: Held) -> Screen:
@@ -607,7 +608,7 @@ def my_data_screen(held: Held) -> Screen:
         lines += [texts.MYDATA_CONTACT.format(day=request.day, name=request.name), said, ""]
     if held.concerns:
         lines += [texts.MYDATA_CONCERN, ""]
-    for day in held.answers_awaited:
+    for _, day in held.answers_awaited:
         lines += [texts.MYDATA_ANSWER_WAITING.format(day=day), ""]
     if held.agreed_on is None and not held.answered and not held.requests and not held.concerns:
         lines += [texts.MYDATA_NOTHING, ""]
@@ -622,4 +623,8 @@ def my_data_screen(held: Held) -> Screen:
         for r in held.requests
         if r.pending
     )
-    return Screen("\n".join(lines), buttons)
+    stop_waiting = tuple(
+        (Button(texts.STOP_WAITING_BUTTON.format(day=day), Action(Kind.STOP_WAITING, value=str(request_id))),)
+        for request_id, day in held.answers_awaited
+    )
+    return Screen("\n".join(lines), buttons + stop_waiting)

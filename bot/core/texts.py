@@ -474,7 +474,13 @@ ENGLISH: dict[str, str] = {
     ),
     "MYDATA_ANSWER_WAITING": (
         "💬 You asked for an answer to feedback you sent on {day}. Until it comes (30 days at most), we "
-        "keep your Telegram number locked away with it: the team can't see it. /deleteme deletes it."
+        "keep your Telegram number locked away with it: the team can't see it. The button below deletes "
+        "it."
+    ),
+    "STOP_WAITING_BUTTON": "💬 Stop waiting for an answer ({day})",
+    "STOPPED_WAITING": (
+        "✅ Done: we've deleted your Telegram number from that message, so the team's answer can't "
+        "reach you. What you wrote stays with the team, without your name."
     ),
     "MYDATA_FEEDBACK": (
         "💬 Feedback you sent is anonymous: nothing links it to you, so we can't find it or show it here."

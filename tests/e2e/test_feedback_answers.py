@@ -118,12 +118,22 @@ async def test_mydata_shows_a_waiting_request_and_deleteme_removes_the_seal(
     assert texts.MYDATA_ANSWER_WAITING.format(day=day) in held.text
     [held_other] = await other.send("/mydata")
     assert held_other.text.count("💬 You asked for an answer") == 1
+    # A button to stop waiting for that one answer, without deleting anything else.
+    [stop] = [label for label in held.button_labels if label.startswith("💬 Stop waiting")]
+    forged = sam.make_callback_update(stop, message=held)
+    forged["callback_query"]["data"] = "sw|||2"  # Ola's request: not Sam's to stop
+    await sam.send_raw_update(forged)
+    assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 0), (2, 0)]
+    [stopped] = await other.press(held_other.button_labels[-1], message=held_other)
+    assert stopped.text == texts.STOPPED_WAITING
+    assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 0), (2, 1)]
+    assert rows(bot, "SELECT count(*) FROM participants WHERE user_id = 4242") == [(1,)]  # nothing else
 
     [ask] = await sam.send("/deleteme")
     [done] = await sam.press(texts.ERASE_YES_BUTTON, message=ask)
     assert texts.ERASE_ANSWER_CLEARED in done.text
-    # Sam's seal is gone, Ola's kept; the feedback itself stays, anonymous.
-    assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 1), (2, 0)]
+    # Sam's seal is gone too; the feedback itself stays, anonymous.
+    assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 1), (2, 1)]
     assert rows(bot, "SELECT count(*) FROM feedback") == [(2,)]
 
     [saved] = await worker.send(f"/reply 1 {ANSWER}")

@@ -41,7 +41,7 @@ async def test_requests_are_found_by_opening_seals_and_expire_after_thirty_days(
 
     mine, theirs = await ask(CHAT), await ask(CHAT + 1)
     assert await db.read(lambda c: answers.theirs_in(c, CHAT)) == [mine]
-    assert await db.read(lambda c: answers.waiting_in(c, CHAT + 1)) == [day.isoformat()]
+    assert await db.read(lambda c: answers.waiting_in(c, CHAT + 1)) == [(theirs, day.isoformat())]
 
     # Answered and delivered: the seal goes, one answer back open for 30 days.
     assert await answers.answer(mine, "Yes", 2001)
