@@ -509,6 +509,7 @@ def paused_screen(consultation: Consultation) -> Screen:
     return Screen(
         texts.PAUSED.format(title=consultation.title),
         ((Button(texts.CARRY_ON_BUTTON, Action(Kind.OPEN, consultation.id)),),),
+        menu=True,  # after /cancel, the question above it is no longer live
     )
 
 

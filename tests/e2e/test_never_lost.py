@@ -183,3 +183,11 @@ async def test_a_ticked_option_named_again_is_not_unticked_and_the_review_keeps_
     assert review.text.startswith(texts.REVIEW_TITLE)
     offer, _ = await sam.send("Actually I want to say the hub is cold")
     assert offer.button_labels == [texts.SEND_AS_FEEDBACK_BUTTON]
+
+
+async def test_cancel_leaves_only_carry_on_live(fake: FakeTelegram, bot: RunningBot) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    question = sam.messages[-1]
+    [paused] = await sam.send("/cancel")
+    assert paused.button_labels == [texts.CARRY_ON_BUTTON] and question.button_labels == []
