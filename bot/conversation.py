@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -66,7 +67,7 @@ from bot.core.screens import (
     withdraw_screen,
 )
 from bot.definitions import Definitions
-from bot.feedback import FEEDBACK_KINDS, OFFERED, WANTS_ANSWER, Feedback, worth_offering
+from bot.feedback import OFFERED, WANTS_ANSWER, Feedback, worth_offering
 from bot.feedback_answers import AnswerRequests
 from bot.ideas import Ideas
 from bot.photo_answers import PhotoAnswers
@@ -151,11 +152,10 @@ class Conversation:
         told = await self.db.transaction(
             lambda db: repos.catch_up_privacy_version(db, user_id, texts.PRIVACY_VERSION)
         )
-        let_go = self.feedback.left_topics(user_id)
-        reply = await (
-            self._open(user_id, consultation_id) if consultation_id else self._resume_or_list(user_id)
+        reply = await self._back_to_consultation(
+            user_id,
+            self._open(user_id, consultation_id) if consultation_id else self._resume_or_list(user_id),
         )
-        _told_if_let_go(reply, let_go)
         if told:
             reply.screens.insert(0, Screen(texts.PRIVACY_UPDATED))
         return reply
@@ -169,7 +169,7 @@ class Conversation:
         if action.kind is Kind.CONTACT:  # answered even before consent: safety comes first
             return await self.safeguarding.choose(person, action.value)
         if action.kind is Kind.WITHDRAW_CONTACT:  # a request can come before consent, too
-            alert_id = int(action.value) if action.value.isdigit() else 0
+            alert_id = _number(action.value) or 0
             if await self.safeguarding.withdraw(user_id, alert_id):
                 # The outbox takes who they are off the team's message, if it was posted.
                 return Reply([Screen(texts.CONTACT_WITHDRAWN)], outbox=True)
@@ -195,45 +195,32 @@ class Conversation:
             reading = replace(reading, listen=action.value == "1")
         if action.kind in (Kind.LANGUAGE, Kind.EASY_READ, Kind.LISTEN):
             return await self._set_reading(user_id, reading, action.kind, action.consultation)
+        if action.kind is Kind.STOP_WAITING:  # a sealed number can outlive the consent record
+            return await self._stop_waiting(user_id, action.value)
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
-        # Anything but feedback: back to a consultation, so what they type next is for it.
-        let_go = action.kind not in FEEDBACK_KINDS and self.feedback.left_topics(user_id)
-        reply = await self._press_as_participant(user_id, action, update_id)
-        return _told_if_let_go(reply, let_go)
-
-    async def _press_as_participant(self, user_id: int, action: Action, update_id: int) -> Reply:
         match action.kind:
             case Kind.OPEN:
-                return await self._open(user_id, action.consultation)
+                return await self._back_to_consultation(user_id, self._open(user_id, action.consultation))
             case Kind.FEEDBACK if action.value.startswith(OFFERED):
-                await self._pause_for_feedback(user_id)
-                return self.feedback.take_offer(user_id, action.value.removeprefix(OFFERED))
+                offered = self.feedback.take_offer(user_id, action.value.removeprefix(OFFERED))
+                return await self._writing_feedback(user_id, offered)
             case Kind.FEEDBACK if action.value:
-                await self._pause_for_feedback(user_id)
-                return self.feedback.choose_topic(user_id, action.value)
+                return await self._writing_feedback(
+                    user_id, self.feedback.choose_topic(user_id, action.value)
+                )
             case Kind.FEEDBACK:
                 return await self.start_feedback(user_id)
             case Kind.FEEDBACK_SEND:
                 sent = await self.feedback.send(user_id, action.value == WANTS_ANSWER)
                 return await self._after_feedback(user_id, sent)
-            case Kind.ANSWER_BACK if action.question.isdigit():
-                reply = await self.feedback.begin_answer_back(user_id, int(action.question), action.value)
-                if self.feedback.is_writing(user_id):
-                    await self._pause_for_feedback(user_id)
-                return reply
+            case Kind.ANSWER_BACK if (request_id := _number(action.question)) is not None:
+                answering = await self.feedback.begin_answer_back(user_id, request_id, action.value)
+                return await self._writing_feedback(user_id, answering)
             case Kind.FEEDBACK_CANCEL:
                 return await self._after_feedback(user_id, self.feedback.cancel(user_id))
             case Kind.UPDATES:
                 return await self._set_updates(user_id, action.value == "1")
-            case Kind.STOP_WAITING if action.value.isdigit():
-                only = int(action.value)
-                stopped = await self.db.transaction(
-                    lambda db: self.feedback.answers.withdraw_in(db, user_id, only)
-                )
-                return (
-                    Reply([Screen(texts.STOPPED_WAITING)]) if stopped else Reply(notice=texts.NOT_WITHDRAWN)
-                )
             case Kind.PAUSE:
                 paused = await self._pause(user_id)
                 return Reply(replace=paused) if paused else await self._moved_on(user_id)
@@ -241,6 +228,10 @@ class Conversation:
                 return await self._erase(user_id)
             case Kind.ERASE:
                 return Reply(replace=Screen(texts.ERASE_KEPT))
+        return await self._back_to_consultation(user_id, self._on_consultation(user_id, action, update_id))
+
+    async def _on_consultation(self, user_id: int, action: Action, update_id: int) -> Reply:
+        """A tap on a consultation's own buttons: a step, its results, changing answers, ideas."""
         consultation = self._available(user_id, action.consultation)
         if consultation is None:
             return await self._moved_on(user_id)
@@ -255,11 +246,28 @@ class Conversation:
                 )
         return await self._step(user_id, consultation, update_id, action)
 
+    async def _back_to_consultation(self, user_id: int, going: Awaitable[Reply]) -> Reply:
+        """Back to a consultation: feedback whose topic was never picked is let go (and they are
+        told, if they had typed it), and the consultation feedback paused is no longer waiting."""
+        let_go = self.feedback.left_topics(user_id)
+        self._back_after_feedback.pop(user_id, None)
+        return _told_if_let_go(await going, let_go)
+
+    async def _stop_waiting(self, user_id: int, value: str) -> Reply:
+        """/mydata's "Stop waiting for an answer": that sealed number deleted, if it is theirs."""
+        only = _number(value)
+        if only is None:
+            return Reply(notice=texts.MOVED_ON)
+        stopped = await self.db.transaction(lambda db: self.feedback.answers.withdraw_in(db, user_id, only))
+        return Reply([Screen(texts.STOPPED_WAITING if stopped else texts.STOPPED_ALREADY)])
+
     async def text(self, user_id: int, text: str, update_id: int) -> Reply:
-        """A typed message that is not a command. Every one is checked for signs of harm first."""
+        """A typed message that is not a command. Every one is checked for signs of harm first.
+        Feedback pauses any consultation, so one that is current again (they went back to it) takes
+        what they type: an unsent feedback draft waits under its own Send."""
         participant = await self._participant(user_id)
         consultation = await self._current(user_id) if participant else None
-        if participant is not None and consultation is not None and not self.feedback.is_writing(user_id):
+        if participant is not None and consultation is not None:
             # An answer: its alert or review item, if any, is written in the answer's own transaction.
             verdict = self.safeguarding.check(text)
             return await self._step(user_id, consultation, update_id, text, verdict)
@@ -276,28 +284,31 @@ class Conversation:
         """/feedback: anonymous feedback on a topic, any time."""
         if await self._participant(user_id) is None:
             return Reply([consent_nudge()])
-        await self._pause_for_feedback(user_id)
-        return self.feedback.begin(user_id)
+        return await self._writing_feedback(user_id, self.feedback.begin(user_id))
 
-    async def _pause_for_feedback(self, user_id: int) -> None:
-        """Pause any consultation while they write feedback: what they type is feedback, even
-        were the bot to restart mid-draft (the draft is in memory; the pause is stored). Which one
-        it was is remembered, to offer it again once the feedback is sent."""
+    async def _writing_feedback(self, user_id: int, reply: Reply) -> Reply:
+        """If they are writing feedback now, pause any consultation: what they type is feedback,
+        even were the bot to restart mid-draft (the draft is in memory; the pause is stored).
+        Which one it was is remembered, to offer it again once the feedback is sent."""
+        if not self.feedback.is_writing(user_id):
+            return reply
         consultation = await self._current(user_id)
-        if consultation is None:
-            return
-        self._back_after_feedback[user_id] = consultation.id
-        await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+        if consultation is not None:
+            self._back_after_feedback[user_id] = consultation.id
+            await self.db.transaction(lambda db: self._set_current(db, user_id, None))
+        return reply
 
     async def _after_feedback(self, user_id: int, reply: Reply) -> Reply:
-        """Feedback sent or dropped: the consultation it paused, offered again."""
+        """Feedback sent or dropped: the consultation it paused, offered again if they are still
+        part-way through it and have not gone back to it."""
+        if self.feedback.is_writing(user_id):  # not sent after all (a topic to pick first)
+            return reply
         consultation_id = self._back_after_feedback.pop(user_id, None)
         consultation = self._available(user_id, consultation_id) if consultation_id else None
-        if (
-            consultation is not None
-            and consultation.is_open(self.clock())
-            and not self.feedback.is_writing(user_id)
-        ):
+        if consultation is None or not consultation.is_open(self.clock()) or await self._current(user_id):
+            return reply
+        stored = await self.db.read(lambda db: self._load(db, consultation, user_id))
+        if stored is not None and not stored.progress.submitted:
             reply.screens.append(paused_screen(consultation))
         return reply
 
@@ -404,6 +415,7 @@ class Conversation:
         await self.db.forget_old_pages()
         self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
+        self._back_after_feedback.pop(user_id, None)
         log.info("Erased a young person's data on request: %d response(s)", erased.responses)
         done = texts.erase_done(erased.answers, erased.responses)
         said = [
@@ -915,6 +927,11 @@ class Conversation:
         reply = await self._resume_or_list(user_id)
         reply.notice = texts.MOVED_ON
         return reply
+
+
+def _number(value: str) -> int | None:
+    """A number from a button's data (ours hold plain digits); None for anything else."""
+    return int(value) if re.fullmatch("[0-9]{1,18}", value) else None
 
 
 def _told_if_let_go(reply: Reply, let_go: bool) -> Reply:

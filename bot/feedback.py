@@ -28,8 +28,6 @@ FEEDBACK_MAX = 2000
 RATE_WINDOW = timedelta(hours=1)
 DOUBLE_TAP = timedelta(seconds=30)
 WANTS_ANSWER = "a"  # FEEDBACK_SEND's value for "Send, and I'd like an answer"
-# Everything a young person taps while giving feedback.
-FEEDBACK_KINDS = frozenset({Kind.FEEDBACK, Kind.FEEDBACK_SEND, Kind.FEEDBACK_CANCEL, Kind.ANSWER_BACK})
 # FEEDBACK's value for "Send it to the team" starts with this, then the update the words came in.
 OFFERED = "+"
 OFFERS_KEPT = 3
@@ -142,6 +140,8 @@ class Feedback:
         """A draft's next step: its topic to pick, or its words to send."""
         if draft.topic is None:
             return topic_screen(self.topics, draft)
+        if not draft.messages and draft.answering is not None:
+            return Screen(texts.ANSWER_BACK_WRITE.format(limit=FEEDBACK_MAX))
         if not draft.messages:
             return Screen(texts.FEEDBACK_WRITE.format(topic=self._label(draft.topic), limit=FEEDBACK_MAX))
         return _confirm_screen(draft, self.answers_offered)
@@ -172,18 +172,23 @@ class Feedback:
     def take_offer(self, user_id: int, key: str) -> Reply:
         """ "Send it to the team": the words typed under that offer, waiting for a topic, checked as
         any feedback is. Tapped twice, the draft it made is shown again."""
-        update_id = int(key) if key.isdigit() else -1
-        words = self._offered.get(user_id, {}).pop(update_id, None)
+        offered = self._offered.get(user_id, {})
+        update_id = int(key) if key.isdecimal() and len(key) < 19 else -1
+        words = offered.get(update_id)
         draft = self._drafts.get(user_id)
         if words is None:
             if draft is not None and draft.messages:
                 return Reply(replace=self._where_it_stands(draft))
-            return Reply([topic_screen(self.topics)], replace=Screen(texts.FEEDBACK_LOST))
-        if draft is None or draft.answering is not None:
-            draft = self._drafts[user_id] = Draft(None)
+            return Reply([topic_screen(self.topics)], replace=Screen(texts.OFFER_GONE))
+        # Added to a draft under way (theirs to send together), else a new one for a topic.
+        draft = draft or Draft(None)
         refused = self._refusal(user_id, draft, words)
         if refused is not None:
-            return refused
+            return refused  # the words stay offered: nothing is lost
+        del offered[update_id]
+        if not offered:
+            del self._offered[user_id]
+        self._drafts[user_id] = draft
         draft.messages.append(words.strip())
         draft.updates.add(update_id)
         return Reply(replace=self._where_it_stands(draft))
@@ -193,9 +198,10 @@ class Feedback:
         if topic is None:
             return Reply([topic_screen(self.topics)], notice=texts.MOVED_ON)
         draft = self._drafts.get(user_id)
-        if draft is not None and draft.messages and draft.answering is None:
-            draft.topic = topic  # their words came first, or a second tap: they are kept
-            return Reply(replace=_confirm_screen(draft, self.answers_offered))
+        if draft is not None and draft.messages:  # their words came first, or a second tap: kept
+            if draft.answering is None:  # (an answer back keeps the topic it answers)
+                draft.topic = topic
+            return Reply(replace=self._where_it_stands(draft))
         self._drafts[user_id] = Draft(topic)
         return Reply(
             replace=Screen(texts.FEEDBACK_WRITE.format(topic=self._label(topic), limit=FEEDBACK_MAX))
@@ -206,9 +212,14 @@ class Feedback:
         topic_id = await self.answers.answer_back_topic(request_id, token)
         if topic_id is None:
             return Reply([Screen(texts.ANSWER_BACK_GONE)])
+        draft = self._drafts.get(user_id)
+        if draft is not None and draft.answering == request_id:  # tapped again: as it stands
+            return Reply([self._where_it_stands(draft)])
+        if draft is not None and draft.messages:  # other words under way: never wiped
+            return Reply([Screen(texts.FINISH_FIRST), self._where_it_stands(draft)])
         topic = next((t for t in self.topics if t.id == topic_id), FeedbackTopic(topic_id, topic_id))
         self._drafts[user_id] = Draft(topic, answering=request_id)
-        return Reply([Screen(texts.ANSWER_BACK_WRITE.format(limit=FEEDBACK_MAX))])
+        return Reply([self._where_it_stands(self._drafts[user_id])])
 
     def add(self, user_id: int, text: str, update_id: int) -> Reply:
         """A typed message while writing feedback: checked, then held until they tap Send (once,

@@ -445,7 +445,7 @@ def typed_choice(consultation: Consultation, question: Question, text: str) -> t
     typed = normalise(text)
     if not typed:
         return None
-    number = int(typed) if typed.isdecimal() else None  # "3" or "٣" alike
+    number = int(typed) if typed.isdecimal() and len(typed) <= 3 else None  # "3" or "٣" alike
     named: list[tuple[str, str]] = []
     if isinstance(question, ScaleQuestion):
         faces = texts.faces(question.max) if question.faces else ()

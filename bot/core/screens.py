@@ -611,7 +611,7 @@ def my_data_screen(held: Held) -> Screen:
         lines += [texts.MYDATA_CONCERN, ""]
     for _, day in held.answers_awaited:
         lines += [texts.MYDATA_ANSWER_WAITING.format(day=day), ""]
-    if held.agreed_on is None and not held.answered and not held.requests and not held.concerns:
+    if not (held.agreed_on or held.answered or held.requests or held.concerns or held.answers_awaited):
         lines += [texts.MYDATA_NOTHING, ""]
     lines += [texts.MYDATA_FEEDBACK, "", texts.MYDATA_MORE]
     buttons = tuple(

@@ -80,6 +80,8 @@ async def test_an_answer_reaches_the_young_person_who_asked_and_they_answer_back
     assert write.text == texts.ANSWER_BACK_WRITE.format(limit=2000)
     [confirm] = await sam.send("Thank you! Can it have beanbags?")
     assert texts.FEEDBACK_ASK_BUTTON not in confirm.button_labels
+    [again] = await sam.press(texts.ANSWER_BACK_BUTTON, message=delivered)  # tapped again: kept
+    assert "“Thank you! Can it have beanbags?”" in again.text
     [sent] = await sam.press(texts.FEEDBACK_SEND_BUTTON, message=confirm)
     assert sent.text == texts.FEEDBACK_SENT
     assert rows(bot, "SELECT id, answer_request, answers_feedback FROM feedback ORDER BY id") == [

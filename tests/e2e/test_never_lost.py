@@ -191,3 +191,51 @@ async def test_cancel_leaves_only_carry_on_live(fake: FakeTelegram, bot: Running
     question = sam.messages[-1]
     [paused] = await sam.send("/cancel")
     assert paused.button_labels == [texts.CARRY_ON_BUTTON] and question.button_labels == []
+
+
+async def test_back_in_the_consultation_typed_words_are_answers_even_with_feedback_under_way(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_names(sam)
+    await sam.send("/feedback")
+    await sam.press("🏠 The hub")  # a topic picked: feedback under way
+    [listed] = await sam.send("/start")
+    await sam.press(texts.CONTINUE_MARK + PETS, message=listed)
+    await sam.send("Rex")
+    assert answers(bot)["names"] == '"Rex"'
+    assert rows(bot, "SELECT count(*) FROM feedback") == [(0,)]
+    # They finish and send it; feedback sent later from outside offers nothing to carry on with.
+    await sam.press(texts.SUBMIT_BUTTON)
+    await sam.send("/feedback")
+    await sam.press("🏠 The hub")
+    [confirm] = await sam.send("The hub's kettle is broken")
+    replies = await sam.press(texts.FEEDBACK_SEND_BUTTON, message=confirm)
+    assert [m.text for m in replies] == [texts.FEEDBACK_SENT]
+
+
+async def test_an_offer_refused_as_too_long_keeps_its_words_and_the_question(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await on_kinds(sam)
+    long_words = "I think the hub should have a quiet reading corner with soft chairs. " * 30
+    offer, _ = await sam.send(long_words)
+    [too_long] = await sam.press(texts.SEND_AS_FEEDBACK_BUTTON, message=offer)
+    assert too_long.text.startswith(texts.feedback_too_long(len(long_words.strip()), 2000)[:20])
+    meant, _ = await sam.send("dog")  # still on the question: not taken as feedback
+    assert meant.text == texts.DID_YOU_MEAN.format(label="🐶 Dog")
+
+
+async def test_buttons_made_up_from_digits_get_a_kind_answer_not_a_crash(
+    fake: FakeTelegram, bot: RunningBot
+) -> None:
+    sam = fake.user(1001, "Sam", "sam_k")
+    await agree(sam)
+    [listed] = await sam.send("/start")
+    taps = [sam.make_callback_update(PETS, message=listed) for _ in range(4)]
+    for tap, data in zip(taps, ("sw|||²", "ab||²|0123456789abcdef", "f|||+²", "wc|||²"), strict=True):
+        tap["callback_query"]["data"] = data
+        await sam.send_raw_update(tap)
+        assert fake.callback_answer(tap["callback_query"]["id"]) is not None  # answered
+    # (the fake fixture fails the test if the bot raised while handling any of them)
