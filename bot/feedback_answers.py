@@ -21,6 +21,7 @@ from sqlite3 import Connection
 
 from bot.core import texts
 from bot.core.actions import Action, Kind
+from bot.core.i18n import day_in_words
 from bot.core.privacy import Purpose, purpose_key
 from bot.core.screens import Button, Screen
 from bot.core.sealing import seal, unseal
@@ -52,7 +53,9 @@ class Delivery:
         back = Action(Kind.ANSWER_BACK, question=str(self.request_id), value=self.token)
         return Screen(
             texts.TEAM_ANSWERED.format(
-                day=self.asked_on, answer=self.answer, until=self.answer_back_until.isoformat()
+                day=day_in_words(self.asked_on),
+                answer=self.answer,
+                until=day_in_words(self.answer_back_until.isoformat()),
             ),
             ((Button(texts.ANSWER_BACK_BUTTON, back),),),
         )
@@ -67,7 +70,7 @@ class Lapsed:
     asked_on: str
 
     def screen(self) -> Screen:
-        return Screen(texts.ANSWER_NOT_COMING.format(day=self.asked_on))
+        return Screen(texts.ANSWER_NOT_COMING.format(day=day_in_words(self.asked_on)))
 
 
 class AnswerRequests:

@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from gettext import GNUTranslations, NullTranslations
 from io import BytesIO
 from pathlib import Path
 from typing import TypeVar
 
+from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -106,6 +108,21 @@ def _isolated(language: str, text: str) -> str:
     if language in RIGHT_TO_LEFT:
         text = _PLACEHOLDER.sub(rf"{FIRST_STRONG_ISOLATE}{{\1}}{POP_DIRECTIONAL_ISOLATE}", text)
     return text
+
+
+# Babel's locale for each language's dates: day, month, year as British English writes them.
+DATE_LOCALES = {"en": "en_GB", "ar": "ar"}
+
+
+def day_in_words(stored: str) -> str:
+    """A stored day ("2026-12-07") or month ("2026-12") as the reader says it: "7 December 2026",
+    "December 2026" (in Arabic, "7 ديسمبر 2026"); anything else as stored."""
+    try:
+        day = date.fromisoformat(stored if len(stored) != 7 else f"{stored}-01")
+    except ValueError:
+        return stored
+    locale = DATE_LOCALES.get(current().language, DATE_LOCALES[DEFAULT])
+    return format_date(day, "long" if len(stored) != 7 else "MMMM y", locale=locale)
 
 
 def counted(n: int, noun: str, nouns: str | None = None) -> str:

@@ -583,12 +583,12 @@ def my_data_screen(held: Held) -> Screen:
     if held.agreed_on is not None:
         on_off = {True: texts.MYDATA_ON, False: texts.MYDATA_OFF}
         agreed = texts.MYDATA_AGREED.format(
-            day=held.agreed_on,
+            day=i18n.day_in_words(held.agreed_on),
             language=i18n.LANGUAGES[reading.language],
             easy=on_off[reading.easy],
             listen=on_off[reading.listen],
             updates=on_off[held.wants_updates],
-            month=held.last_seen,
+            month=i18n.day_in_words(held.last_seen),
         )
         lines += [agreed, ""]
     for one in held.answered:
@@ -606,18 +606,22 @@ def my_data_screen(held: Held) -> Screen:
         lines += [texts.MYDATA_NO_RESPONSES, ""]
     for request in held.requests:
         said = texts.MYDATA_CONTACT_WAITING if request.pending else texts.MYDATA_CONTACT_TAKEN
-        lines += [texts.MYDATA_CONTACT.format(day=request.day, name=request.name), said, ""]
+        lines += [
+            texts.MYDATA_CONTACT.format(day=i18n.day_in_words(request.day), name=request.name),
+            said,
+            "",
+        ]
     if held.concerns:
         lines += [texts.MYDATA_CONCERN, ""]
     for _, day in held.answers_awaited:
-        lines += [texts.MYDATA_ANSWER_WAITING.format(day=day), ""]
+        lines += [texts.MYDATA_ANSWER_WAITING.format(day=i18n.day_in_words(day)), ""]
     if not (held.agreed_on or held.answered or held.requests or held.concerns or held.answers_awaited):
         lines += [texts.MYDATA_NOTHING, ""]
     lines += [texts.MYDATA_FEEDBACK, "", texts.MYDATA_MORE]
     buttons = tuple(
         (
             Button(
-                texts.WITHDRAW_CONTACT_BUTTON.format(day=r.day),
+                texts.WITHDRAW_CONTACT_BUTTON.format(day=i18n.day_in_words(r.day)),
                 Action(Kind.WITHDRAW_CONTACT, value=str(r.alert_id)),
             ),
         )
@@ -625,7 +629,12 @@ def my_data_screen(held: Held) -> Screen:
         if r.pending
     )
     stop_waiting = tuple(
-        (Button(texts.STOP_WAITING_BUTTON.format(day=day), Action(Kind.STOP_WAITING, value=str(request_id))),)
+        (
+            Button(
+                texts.STOP_WAITING_BUTTON.format(day=i18n.day_in_words(day)),
+                Action(Kind.STOP_WAITING, value=str(request_id)),
+            ),
+        )
         for request_id, day in held.answers_awaited
     )
     return Screen("\n".join(lines), buttons + stop_waiting)

@@ -4,7 +4,7 @@ database alone cannot say who they are, and they can answer back once. End to en
 from __future__ import annotations
 
 from bot.config import Settings
-from bot.core import texts
+from bot.core import i18n, texts
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, eventually, rows, team_posts, write
 from tests.fake_telegram import FakeTelegram, Group, User
@@ -59,7 +59,8 @@ async def test_an_answer_reaches_the_young_person_who_asked_and_they_answer_back
     assert len(answers) == 1
     [delivered] = answers
     day = rows(bot, "SELECT received_on FROM feedback")[0][0]
-    assert delivered.text.startswith(f"💬 The team answered the message you sent on {day}:\n\n{ANSWER}")
+    on = i18n.day_in_words(day)  # "7 December 2026"
+    assert delivered.text.startswith(f"💬 The team answered the message you sent on {on}:\n\n{ANSWER}")
     assert delivered.button_labels == [texts.ANSWER_BACK_BUTTON]
     assert worker.last_text.startswith("#1: 💬 Answered (delivered ")
     # The team's post of the feedback says so too, not "They'd like an answer" any more.
@@ -117,7 +118,7 @@ async def test_mydata_shows_a_waiting_request_and_deleteme_removes_the_seal(
     day = rows(bot, "SELECT received_on FROM feedback")[0][0]
 
     [held] = await sam.send("/mydata")
-    assert texts.MYDATA_ANSWER_WAITING.format(day=day) in held.text
+    assert texts.MYDATA_ANSWER_WAITING.format(day=i18n.day_in_words(day)) in held.text
     [held_other] = await other.send("/mydata")
     assert held_other.text.count("💬 You asked for an answer") == 1
     # A button to stop waiting for that one answer, without deleting anything else.
@@ -191,10 +192,11 @@ async def test_someone_whose_time_ran_out_is_told_once_and_the_seal_goes(
     write(bot, "UPDATE answer_requests SET expires_on = '2020-01-01' WHERE id = 1")  # 30 days on
     await bot.run_outbox()
     day = rows(bot, "SELECT received_on FROM feedback WHERE id = 1")[0][0]
-    assert sam.last_text == texts.ANSWER_NOT_COMING.format(day=day)
+    told = texts.ANSWER_NOT_COMING.format(day=i18n.day_in_words(day))
+    assert sam.last_text == told
     assert rows(bot, "SELECT id, sealed_chat IS NULL FROM answer_requests ORDER BY id") == [(1, 1), (2, 0)]
     await bot.run_outbox()  # told once
-    assert sum(1 for m in sam.messages if m.text == texts.ANSWER_NOT_COMING.format(day=day)) == 1
+    assert sum(1 for m in sam.messages if m.text == told) == 1
 
 
 async def test_nobody_is_promised_an_answer_where_the_team_only_sees_counts(

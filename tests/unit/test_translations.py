@@ -396,3 +396,12 @@ def test_the_privacy_notice_counts_its_days_in_the_readers_grammar() -> None:
     # one day, two days, 3-10 days, 11-99 days, 100 days: each in its own form
     for days in ("يوم واحد", "يومين", "7 أيام", "11 يومًا", "100 يوم", "30 يومًا"):
         assert days in arabic, days
+
+
+def test_days_and_months_are_said_in_words_in_the_readers_language() -> None:
+    with i18n.speaking("en"):
+        assert i18n.day_in_words("2026-12-07") == "7 December 2026"
+        assert i18n.day_in_words("2026-12") == "December 2026"
+        assert i18n.day_in_words("") == ""  # nothing stored: nothing made up
+    with i18n.speaking("ar"):
+        assert i18n.day_in_words("2026-12-07") == "7 ديسمبر 2026"
