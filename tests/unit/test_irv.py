@@ -546,7 +546,7 @@ def elections(draw: st.DrawFn) -> tuple[list[list[str]], list[str], str]:
     return ballots[:40], candidates, draw(SEEDS)
 
 
-@settings(max_examples=3000, deadline=None, derandomize=True, database=None)
+@settings(max_examples=1200, deadline=None, derandomize=True, database=None)
 @given(elections())
 def test_count_agrees_with_a_naive_recount(election: tuple[list[list[str]], list[str], str]) -> None:
     ballots, candidates, seed = election
