@@ -240,6 +240,7 @@ def test_the_shipped_weights_were_trained_on_this_corpus() -> None:
     assert classifier.shipped().corpus == corpus.fingerprint(), "stale: python -m bot train-safeguarding"
 
 
+@pytest.mark.retrain
 def test_the_shipped_weights_are_what_training_on_the_corpus_gives(shipped: Model) -> None:
     """The slow test (training): the shipped file is reproducible from the corpus and the code."""
     from bot.safeguarding import training
