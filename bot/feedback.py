@@ -253,7 +253,7 @@ class Feedback:
         draft = self._drafts.pop(user_id, None)
         if draft is not None and draft.topic is None and draft.messages:  # no topic yet: ask it
             self._drafts[user_id] = draft
-            return Reply(replace=topic_screen(self.topics, draft))
+            return Reply(replace=self._where_it_stands(draft))
         if draft is None or draft.topic is None or not draft.messages:
             if self._rate.sent_since(user_id, self._clock() - DOUBLE_TAP):
                 return Reply(notice=texts.FEEDBACK_SENT)  # a second tap on Send: it went the first time
@@ -277,7 +277,7 @@ class Feedback:
             # The answer back closed while they wrote: their words are kept, to send as feedback.
             draft.answering = None
             self._drafts[user_id] = draft
-            again = _confirm_screen(draft, self.answers_offered)
+            again = self._where_it_stands(draft)
             return Reply(replace=replace(again, text=f"{texts.ANSWER_BACK_CLOSED}\n\n{again.text}"))
         self._rate.record(user_id, self._clock(), len(draft.messages))
         sent = texts.FEEDBACK_SENT_ASKED if wants_answer else texts.FEEDBACK_SENT

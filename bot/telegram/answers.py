@@ -23,7 +23,7 @@ from bot.core.screens import Screen
 from bot.feedback_answers import AnswerRequests
 from bot.storage import feedback_repo, repos
 from bot.storage.feedback_repo import FeedbackItem
-from bot.telegram.render import keyboard
+from bot.telegram.handlers import send_screen
 from bot.telegram.team import (
     REPLY_MAX,
     TeamChat,
@@ -150,7 +150,7 @@ class FeedbackAnswersChat:
         with i18n.speaking(reading):
             shown = screen()
         try:
-            await bot.send_message(chat_id, shown.text, reply_markup=keyboard(shown))
+            await send_screen(bot, chat_id, shown)
         except Forbidden:
             return False
         except BadRequest as error:
