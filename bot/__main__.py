@@ -17,6 +17,8 @@ from pathlib import Path
 from pydantic import SecretStr
 
 from bot import backups, logs, surveys
+from bot.about_you import council
+from bot.about_you.council import AboutYouFileProblem
 from bot.config import ConfigError, Settings, load_settings
 from bot.conversation import WordListProblem, load_phrasebook, open_conversation
 from bot.core.i18n import counted
@@ -103,17 +105,27 @@ async def _migrate(settings: Settings) -> int:
 
 
 def _check_surveys(settings: Settings, paths: list[Path]) -> int:
+    """Every consultation file, and the "about you" file they may need, checked: one line a problem."""
     catalogue, problems = surveys.load(paths or [settings.surveys_dir])
     for problem in problems:
         print(problem)
+    try:
+        about_you = council.read(settings.about_you_file)
+    except AboutYouFileProblem as error:
+        print(error)
+        return EXIT_PROBLEM
+    unaskable = council.unaskable(catalogue.consultations.values(), about_you, settings.about_you_file)
+    for warning in unaskable:
+        print(warning)
     files = surveys.survey_files(paths or [settings.surveys_dir])
     if not files:
         print(f"{', '.join(map(str, paths or [settings.surveys_dir]))}: no consultation files found")
         return EXIT_PROBLEM
     errors = [p for p in problems if not p.warning]
+    warnings = len(problems) - len(errors) + len(unaskable)
     print(
         f"{counted(len(files), 'file')} checked: {len(catalogue.consultations)} valid, "
-        f"{counted(len(errors), 'problem')}, {counted(len(problems) - len(errors), 'warning')}."
+        f"{counted(len(errors), 'problem')}, {counted(warnings, 'warning')}."
     )
     return EXIT_PROBLEM if errors else 0
 
@@ -237,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     except backups.BackupError as error:
         print(f"Backup problem: {error}", file=sys.stderr)
         return EXIT_PROBLEM
+    except AboutYouFileProblem as error:
+        print(f"Configuration problem: ABOUT_YOU_FILE: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     except WordListProblem as error:
         print(f"Configuration problem: SAFEGUARDING_PHRASES_FILE: {error}", file=sys.stderr)
         return EXIT_CONFIG

@@ -18,6 +18,9 @@ from pathlib import Path
 from sqlite3 import Connection
 from typing import TypeGuard
 
+from bot.about_you import council
+from bot.about_you.asking import AboutYou
+from bot.about_you.profiles import Profiles
 from bot.config import Settings, pseudonym_key
 from bot.core import i18n, texts
 from bot.core.actions import Action, Kind, decode
@@ -116,6 +119,7 @@ class Conversation:
         roles: Roles,
         definitions: Definitions,
         privacy: PrivacyFacts,
+        about_you: AboutYou,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self.db = db
@@ -129,6 +133,7 @@ class Conversation:
         self.roles = roles
         self.definitions = definitions
         self.privacy_facts = privacy
+        self.about_you = about_you
         self.key = pseudonym_key
         self.clock = clock
         # A language or easy-read choice made before agreeing to the privacy notice: nothing is
@@ -224,6 +229,8 @@ class Conversation:
             case Kind.PAUSE:
                 paused = await self._pause(user_id)
                 return Reply(replace=paused) if paused else await self._moved_on(user_id)
+            case Kind.ABOUT_YOU:
+                return await self.about_you.press(user_id, action)
             case Kind.ERASE if action.value == "1":
                 return await self._erase(user_id)
             case Kind.ERASE:
@@ -398,6 +405,12 @@ class Conversation:
             return Reply([consent_nudge()])
         return Reply([updates_screen()])
 
+    async def about(self, user_id: int) -> Reply:
+        """/aboutyou: what they said about themselves, to change or delete."""
+        if await self._participant(user_id) is None:
+            return Reply([consent_nudge()])
+        return await self.about_you.show(user_id)
+
     async def delete_me(self, user_id: int) -> Reply:
         """/deleteme: what can and cannot be deleted, and a button to confirm."""
         if await self._participant(user_id) is None:
@@ -405,13 +418,15 @@ class Conversation:
         return Reply([erase_screen(self.privacy_facts)])
 
     async def _erase(self, user_id: int) -> Reply:
-        def erase(db: Connection) -> tuple[repos.Erased, int, int]:
+        def erase(db: Connection) -> tuple[repos.Erased, int, int, bool]:
             erased = repos.erase_person(db, user_id, repos.respondents_of(db, self.key, user_id))
             self.review.forget_sender_in(db, user_id)
             waiting = self.feedback.answers.withdraw_in(db, user_id)
-            return erased, self.safeguarding.forget_pending_in(db, user_id), waiting
+            # Their responses' copies went with the responses.
+            about = self.about_you.profiles.forget_in(db, user_id, [])
+            return erased, self.safeguarding.forget_pending_in(db, user_id), waiting, about
 
-        erased, requests, waiting = await self.db.transaction(erase)
+        erased, requests, waiting, about = await self.db.transaction(erase)
         await self.db.forget_old_pages()
         self.photos.forget(erased.photos)
         self.feedback.stop_writing(user_id)
@@ -422,6 +437,7 @@ class Conversation:
             done,
             *([texts.ERASE_CONTACT_CLEARED] if requests else []),
             *([texts.ERASE_ANSWER_CLEARED] if waiting else []),
+            *([texts.ERASE_ABOUT_YOU_CLEARED] if about else []),
         ]
         # outbox: an alert whose choice they were still making goes now, and a posted request leaves
         # the team's message.
@@ -457,6 +473,7 @@ class Conversation:
                 requests,
                 self.review.holding_in(db, user_id),
                 tuple(self.feedback.answers.waiting_in(db, user_id)),
+                bool(self.about_you.profiles.said_in(db, user_id)),
             )
 
         return Reply([my_data_screen(await self.db.read(gather))])
@@ -745,6 +762,7 @@ class Conversation:
         alert_ids: list[int] = []
         review_ids: list[int] = []
         photos_gone: list[str] = []
+        about_you: list[Screen] = []  # the offer to ask "about you", once their answers are sent
         consultation = await self.db.read(lambda db: with_ballot_options(db, consultation))
 
         def apply_and_save(db: Connection) -> tuple[repos.StoredResponse | None, Outcome | None]:
@@ -786,6 +804,9 @@ class Conversation:
                         held_for,
                     )
                 )
+                if outcome.progress.submitted:
+                    offer = self.about_you.sent_in(db, user_id, consultation, stored.id)
+                    about_you.extend([offer] if offer else [])
             return stored, outcome
 
         stored, outcome = await self.db.transaction(apply_and_save)
@@ -795,6 +816,7 @@ class Conversation:
         # Words a safeguarding check caught are with the team already: not offered as feedback too.
         offer_as = None if alert_ids or review_ids else update_id
         reply = await self._reply_to_step(user_id, consultation, user_input, stored, outcome, offer_as)
+        reply.screens.extend(about_you)
         if (
             stored is not None
             and outcome is not None
@@ -1031,6 +1053,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
     """Open and migrate the database, load the consultations and the safeguarding phrases, and
     build the Conversation."""
     phrasebook = load_phrasebook(settings.safeguarding_phrases_file)
+    council_file = council.read(settings.about_you_file)
     model = classifier.shipped()
     screener = Screener(load_blocklist(settings.idea_blocklist_file))
     db = await Database.open(database_path)
@@ -1050,6 +1073,10 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
                 log.info("Consultation note: %s", problem)
             else:
                 log.error("Skipped a consultation: %s", problem)
+        for warning in council.unaskable(
+            catalogue.consultations.values(), council_file, settings.about_you_file
+        ):
+            log.warning("Consultation note: %s", warning)
         log.info(
             "Serving %d consultation(s) from %s and chat: %s; %d draft(s)",
             len(catalogue.consultations),
@@ -1076,7 +1103,8 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             team_hours=settings.team_schedule,
         )
         review = ReviewQueue(db, safeguarding, settings.team_schedule, _utc_now, key)
-        votes = Votes(db, catalogue, _utc_now, settings.min_cell_size)
+        profiles = Profiles(key, council_file, _utc_now)
+        votes = Votes(db, catalogue, _utc_now, settings.min_cell_size, profiles)
         await votes.apply_closures()
         ideas = Ideas(db, screener, _utc_now)
         roles = Roles(db, settings, _utc_now)
@@ -1094,6 +1122,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             roles,
             definitions,
             privacy_facts(settings),
+            AboutYou(db, profiles, key, catalogue.get),
         )
     finally:
         await db.close()

@@ -167,7 +167,7 @@ def officer_table(
     return OFFICER_HEADER, rows
 
 
-def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
+def answer_counts(question: Question, figures: QuestionTally) -> dict[str, int]:
     if isinstance(question, ScaleQuestion):
         return {point_name(question, p): n for p, n in figures.distribution.items()}
     assert isinstance(question, PickOneQuestion | MultiChoiceQuestion | OrderingQuestion)
@@ -175,7 +175,7 @@ def _labels(question: Question, figures: QuestionTally) -> dict[str, int]:
     return {o.label: counts.get(o.id, 0) for o in question.options}
 
 
-def _no_answer(question: Question, figures: QuestionTally) -> dict[str, int]:
+def no_answer_counts(question: Question, figures: QuestionTally) -> dict[str, int]:
     """Skipped and "rather not say", each only where the question offers it. Listed where it cannot
     happen, a 0 is known to be 0, and the protection counts on not knowing any category's value. (One
     found anyway, from before the file changed, is listed: rare, and it says only that there was one.)"""
@@ -195,7 +195,7 @@ def _rows(question: Question, table: ProtectedTable, suffix: str = "") -> list[l
 
 def _exclusive_rows(question: Question, figures: QuestionTally, min_cell: int) -> list[list[str]]:
     """One answer each (or skipped, or rather not say): the cells add up to who reached it."""
-    table = protect({**_labels(question, figures), **_no_answer(question, figures)}, min_cell)
+    table = protect({**answer_counts(question, figures), **no_answer_counts(question, figures)}, min_cell)
     return [*_rows(question, table), [question.text, REACHED, table.total.shown, ""]]
 
 
@@ -203,8 +203,8 @@ def _per_option_rows(question: Question, figures: QuestionTally, min_cell: int) 
     """Who answered, skipped or would rather not say (one group, as they exclude each other); then
     each option out of those who answered (they could pick or place several)."""
     what = " (placed it)" if isinstance(question, OrderingQuestion) else " (picked it)"
-    reached = protect({"answered": figures.answered, **_no_answer(question, figures)}, min_cell)
-    each = protect_each(_labels(question, figures), figures.answered, min_cell)
+    reached = protect({"answered": figures.answered, **no_answer_counts(question, figures)}, min_cell)
+    each = protect_each(answer_counts(question, figures), figures.answered, min_cell)
     return [*_rows(question, reached), *_rows(question, each, what)]
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
+from bot.about_you.profiles import forget_unused
 from bot.config import Settings
 from bot.core.models import Consultation, PhotoQuestion, SuggestionQuestion, TextQuestion
 from bot.core.privacy import first_of_month, pseudonym
@@ -63,6 +64,7 @@ class Purged:
     participants: int
     alert_identities: int
     answer_addresses: int  # sealed chat numbers of those who waited for an answer
+    about_you: int  # "about you" answers not used for as long as a quiet young person's consent
 
 
 def is_quiet(moment: datetime, tz: ZoneInfo) -> bool:
@@ -150,8 +152,8 @@ class Lifecycle:
         ideas as typed, reasons for ideas), ideas never approved and photos of consultations closed
         more than RETENTION_DAYS ago (choices, ballots, counts and approved ideas stay);
         feedback older than FEEDBACK_RETENTION_DAYS; the consent and settings of young people
-        not seen for QUIET_PARTICIPANT_DAYS; who sent an alert acknowledged ALERT_IDENTITY_DAYS
-        ago. Logs counts only."""
+        not seen for QUIET_PARTICIPANT_DAYS, and "about you" unused as long; who sent an alert
+        acknowledged ALERT_IDENTITY_DAYS ago. Logs counts only."""
         now = self._clock()
         policy = self._retention
         expired = [c for c in self._closed(now) if c.closes_at and c.closes_at + policy.typed_answers <= now]
@@ -175,6 +177,7 @@ class Lifecycle:
                 lifecycle_repo.forget_quiet_participants(db, quiet_before),
                 lifecycle_repo.forget_alert_identities(db, now - policy.alert_identity),
                 feedback_repo.expire_answer_requests(db, now.date()),
+                forget_unused(db, quiet_before.isoformat()),
             )
 
         purged = await self.db.transaction(purge)
@@ -183,9 +186,11 @@ class Lifecycle:
             log.info("Retention: deleted %d typed answer(s) of %s", count, consultation_id)
         log.info(
             "Retention: deleted %d feedback item(s) and the consent of %d young person(s) not seen "
-            "for long; cleared who sent %d alert(s) and %d sealed chat number(s) kept for an answer",
+            "for long (and %d young people's sealed 'about you'); cleared who sent %d alert(s) and %d "
+            "sealed chat number(s) kept for an answer",
             purged.feedback,
             purged.participants,
+            purged.about_you,
             purged.alert_identities,
             purged.answer_addresses,
         )

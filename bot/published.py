@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from sqlite3 import Connection
 
+from bot.about_you.profiles import Profiles
+from bot.about_you.tables import for_consultation as about_you_tables
 from bot.charts import bands_chart
 from bot.core import texts
 from bot.core.models import Consultation, RankedQuestion
@@ -42,13 +44,18 @@ class Publication:
     rows: list[list[str]]  # the officers' table (`bot.exports.OFFICER_HEADER`)
     finished: str  # finished responses, as published
     votes: list[PublishedVote]
+    # "About you": who took part against the cohort, and breakdowns (`bot.about_you.tables`)
+    reach: list[list[str]] = field(default_factory=list)
+    breakdowns: list[list[str]] = field(default_factory=list)
 
     @property
     def officer_table(self) -> Table:
         return OFFICER_HEADER, self.rows
 
 
-def build(db: Connection, consultation: Consultation, min_cell: int) -> Publication:
+def build(
+    db: Connection, consultation: Consultation, min_cell: int, about: Profiles | None = None
+) -> Publication:
     """The publication from what is stored now (for `frozen`, and the tests)."""
     live = with_ballot_options(db, consultation)  # a vote's options as its ballots name them
     tallies = results_repo.tallies(db, consultation.id, live.questions)
@@ -70,7 +77,14 @@ def build(db: Connection, consultation: Consultation, min_cell: int) -> Publicat
                 enough,
             )
         )
-    return Publication(rows, band(finished, min_cell).shown if finished else "0", votes)
+    tables = about_you_tables(db, consultation, about, min_cell)
+    return Publication(
+        rows,
+        band(finished, min_cell).shown if finished else "0",
+        votes,
+        tables.reach if tables else [],
+        tables.breakdowns if tables else [],
+    )
 
 
 def _stored(db: Connection, consultation: Consultation) -> Publication | None:
@@ -82,7 +96,9 @@ def _stored(db: Connection, consultation: Consultation) -> Publication | None:
         return None
     found = json.loads(body)
     votes = [PublishedVote(**{**v, "cells": [tuple(c) for c in v["cells"]]}) for v in found["votes"]]
-    return Publication(found["rows"], found["finished"], votes)
+    return Publication(
+        found["rows"], found["finished"], votes, found.get("reach", []), found.get("breakdowns", [])
+    )
 
 
 def _freeze(db: Connection, consultation: Consultation, made: Publication, now: datetime) -> Publication:
@@ -105,7 +121,7 @@ async def publication(votes: Votes, consultation: Consultation) -> Publication |
     if stored is not None:
         return stored
     # Built over every answer beside the loop (young people's updates go on meanwhile), then stored.
-    made = await votes.db.read_aside(lambda db: build(db, consultation, votes.min_cell))
+    made = await votes.db.read_aside(lambda db: build(db, consultation, votes.min_cell, votes.about_you))
     return await votes.db.transaction(lambda db: _freeze(db, consultation, made, now))
 
 

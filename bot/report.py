@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlite3 import Connection
 from typing import TYPE_CHECKING
 
+from bot.about_you.tables import AboutYouTables
 from bot.core import irv
 from bot.core.engine import WITH_THE_TEAM
 from bot.core.models import (
@@ -61,6 +62,14 @@ class Report:
     marking: str = ""  # at the top of every page: the team's version says it is not for publishing
 
 
+REACH_NOTE = (
+    "Counts are ranges, so nobody can be picked out; shares of those who answered are worked out from "
+    "the ranges. The cohort is the service's young people, as the team gave them."
+)
+GROUPS_NOTE = (
+    "A group too small to show on its own is counted in “everyone else”. Only questions answered "
+    "with buttons are shown by group: young people's own words never appear beside a group."
+)
 TEAM_ONLY = "TEAM ONLY: exact counts and young people's own words. Not for publication."
 
 
@@ -71,7 +80,12 @@ def _dates(consultation: Consultation) -> str:
 
 
 def for_workers(
-    db: Connection, consultation: Consultation, council: str, now: datetime, quotable: Callable[[str], bool]
+    db: Connection,
+    consultation: Consultation,
+    council: str,
+    now: datetime,
+    quotable: Callable[[str], bool],
+    about_you: AboutYouTables | None = None,
 ) -> Report:
     """Everything, exact, with a few quotes: for the team (read beside the loop). A quote must be
     `quotable` (the idea screening: no names, numbers, links or swearing) and not wait in the
@@ -89,6 +103,8 @@ def for_workers(
         _vote_section(result.question.text, result.count, result.labels)
         for result in count_votes(db, consultation)
     ]
+    if about_you is not None:  # protected here too: a group narrows down who answered what
+        sections += about_you_sections(about_you.reach, about_you.breakdowns)
     lines = [
         _dates(consultation),
         f"{figures.submitted} finished responses ({figures.total} started), as of {now:%d %B %Y %H:%M}.",
@@ -112,7 +128,30 @@ def for_officers(consultation: Consultation, published: Publication, council: st
         f'Every count is shown as a band of {min_cell} ("fewer than {min_cell}", "{min_cell} to '
         f'{2 * min_cell - 1}"), so no young person can be picked out; shares are worked out from the bands.',
     ]
-    return Report(council, consultation.title, lines, list(sections.values()))
+    about_you = about_you_sections(published.reach, published.breakdowns)
+    return Report(council, consultation.title, lines, [*sections.values(), *about_you])
+
+
+def about_you_sections(reach: list[list[str]], breakdowns: list[list[str]]) -> list[Section]:
+    """Who took part against the cohort, then the answers by each "about you" question: every count
+    a protected band (`bot.about_you.tables`), in both versions."""
+    if not reach:
+        return []
+    who = Section("Who took part", notes=[REACH_NOTE])
+    for about, group, count, share, cohort in reach:
+        who.rows.append(
+            (f"{about}: {group}", count, f"{share} (cohort {cohort})" if cohort != "–" else share)
+        )
+    sections = [who]
+    by_field: dict[str, Section] = {}
+    question_shown: set[tuple[str, str]] = set()
+    for about, group, question, answer, count, share in breakdowns:
+        section = by_field.setdefault(about, Section(f"Answers by {about}", notes=[GROUPS_NOTE]))
+        if (about, question) not in question_shown:
+            question_shown.add((about, question))
+            section.rows.append((question, "", ""))
+        section.rows.append((f"  {group}: {answer}", count, share))
+    return sections + list(by_field.values())
 
 
 def _band_ends(shown: str, min_cell: int) -> tuple[int, int] | None:

@@ -18,7 +18,7 @@ SIMULATED_USER_ID = 1
 SIMULATED_PERSON = Person(SIMULATED_USER_ID, "Simulator", None)
 HELP_LINE = (
     "(Type a number to tap a button, type text to answer, or use /start /feedback /updates /cancel "
-    "/help /privacy /mydata. "
+    "/help /privacy /mydata /aboutyou. "
     "/quit leaves.)"
 )
 
@@ -185,6 +185,8 @@ class Simulator:
             reply = await self.conversation.privacy(user)
         elif command == "/mydata":
             reply = await self.conversation.my_data(user)
+        elif command == "/aboutyou":
+            reply = await self.conversation.about(user)
         elif command == "/language":
             reply = self.conversation.languages()
         elif command == "/easyread":

@@ -14,6 +14,8 @@ from html import escape
 from sqlite3 import Connection
 from zoneinfo import ZoneInfo
 
+from bot.about_you.profiles import Profiles
+from bot.about_you.tables import for_consultation as about_you_tables
 from bot.charts import ResponseBar, responses_chart
 from bot.config import FeedbackTopic
 from bot.core.i18n import counted
@@ -26,6 +28,7 @@ from bot.core.models import (
     YesNoQuestion,
 )
 from bot.core.schedule import Slot, latest_due
+from bot.core.suppression import MIN_CELL
 from bot.core.tallies import QuestionTally
 from bot.storage import concerns_repo, ideas_repo, inbox_repo, repos, results_repo, summary_repo
 from bot.storage.db import Database
@@ -134,9 +137,13 @@ class Summaries:
         slots: tuple[Slot, ...],
         tz: ZoneInfo,
         clock: Callable[[], datetime],
+        about_you: Profiles | None = None,
+        min_cell: int = MIN_CELL,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
+        self._about_you = about_you  # for who is least heard, against the cohort
+        self._min_cell = min_cell
         self._topics = {t.id: t.label for t in topics}
         self._slots = slots
         self._tz = tz
@@ -176,6 +183,9 @@ class Summaries:
             for consultation in open_now:
                 lines += ["", *consultation_lines(db, consultation, since.responses, now)]
                 lines += [_leading_in_vote(result) for result in count_votes(db, consultation)]
+                heard = about_you_tables(db, consultation, self._about_you, self._min_cell)
+                if heard is not None and heard.gap is not None:
+                    lines.append(f"• 👥 Least heard so far: {escape(heard.gap)}. Worth reaching out to them.")
                 counts = summary_repo.consultation_figures(db, consultation.id, 0)
                 bars.append(
                     ResponseBar(_plain(consultation.title), counts.submitted, counts.total - counts.submitted)

@@ -9,6 +9,7 @@ from datetime import datetime
 from html import escape
 from sqlite3 import Connection
 
+from bot.about_you.profiles import Profiles
 from bot.charts import rounds_chart
 from bot.core import irv
 from bot.core.engine import Progress, ranking
@@ -74,12 +75,18 @@ class VoteResult:
 
 class Votes:
     def __init__(
-        self, db: Database, catalogue: Catalogue, clock: Callable[[], datetime], min_cell: int
+        self,
+        db: Database,
+        catalogue: Catalogue,
+        clock: Callable[[], datetime],
+        min_cell: int,
+        about_you: Profiles | None = None,
     ) -> None:
         self.db = db
         self.catalogue = catalogue
         self.clock = clock
         self.min_cell = min_cell  # the small-number protection's band, for what is published
+        self.about_you = about_you  # the "about you" questions and cohort, for what is published
 
     async def apply_closures(self) -> None:
         """Consultations workers closed early stay closed across restarts."""

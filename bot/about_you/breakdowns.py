@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.core.suppression import MIN_CELL, PERCENT_FROM_BANDS, Cell, Table, band, protect, protect_each
+from bot.core.suppression import MIN_CELL, Cell, Table, band, protect, protect_each
 
 NOT_SAID = ""  # the group of those who did not say: skipped, rather not say, or never asked
 EVERYONE_ELSE = "everyone else"
@@ -104,9 +104,9 @@ class Reach:
     cohort_share: int | None
 
     def gap(self, total: Cell, min_cell: int = MIN_CELL) -> int | None:
-        """How many points fewer of the respondents than of the cohort are in this group, from the
-        bands alone; None without a cohort figure or with too few respondents to say."""
-        if self.cohort_share is None or total.low < PERCENT_FROM_BANDS * min_cell:
+        """How many points fewer of the respondents than of the cohort are in this group, roughly,
+        from the bands alone; None without a cohort figure or with fewer than a band responding."""
+        if self.cohort_share is None or total.low < min_cell:
             return None
         return self.cohort_share - round(100 * self.respondents.middle / total.middle)
 

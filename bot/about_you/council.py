@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from bot.about_you.questions import FIELDS, STANDARD, Field
+from bot.about_you.questions import FIELDS, RATHER_NOT, STANDARD, Field
+from bot.core.models import Consultation
 from bot.surveys import NotLoaded, load_yaml
 
 AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
@@ -82,7 +83,7 @@ def _areas(raw: Any, problem: Any) -> dict[str, str]:
         raise problem("areas", f"at most {AREAS_MAX} areas fit on a phone's screen, not {len(raw)}")
     areas: dict[str, str] = {}
     for key, name in raw.items():
-        if not isinstance(key, str) or not AREA_ID.match(key):
+        if not isinstance(key, str) or not AREA_ID.match(key) or key == RATHER_NOT:
             raise problem(f"areas.{key}", "an id is up to 24 lowercase letters, digits and hyphens")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > AREA_NAME_MAX:
             raise problem(f"areas.{key}", f"its name should be 1 to {AREA_NAME_MAX} characters")
@@ -133,3 +134,14 @@ def _count(value: Any) -> bool:
 def _meant(word: str, choices: Any) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unaskable(consultations: Iterable[Consultation], council: CouncilFile, path: Path | None) -> list[str]:
+    """A warning for each consultation that uses the area question when no areas are listed (it is
+    not asked until they are)."""
+    where = path or "ABOUT_YOU_FILE"
+    return [
+        f"{c.id}: about_you: warning: area is not asked until {where} lists the areas"
+        for c in consultations
+        if "area" in c.about_you and not council.areas
+    ]

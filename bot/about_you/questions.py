@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import get_args
 
 from bot.core import texts
+from bot.core.models import AboutYouField as Field
 
-Field = Literal["age_band", "gender", "area", "care_experience", "disability", "ethnicity"]
 FIELDS: tuple[Field, ...] = get_args(Field)
 # "I'd rather not say": an answer of its own, so they are not asked again, and counted as "not said".
-RATHER_NOT = "rather-not-say"
+# Short, for buttons, and never a group's id (ids start with a letter or digit).
+RATHER_NOT = "~"
 
 
 @dataclass(frozen=True)
@@ -118,3 +119,8 @@ def question(field: Field, areas: Mapping[str, str]) -> AboutQuestion | None:
     return AboutQuestion(
         "area", "ABOUT_AREA", tuple(Group(i, None, name) for i, name in areas.items()), "area"
     )
+
+
+def team_name(field: str) -> str:
+    """What the team's tables call an "about you" question (`age_band` -> "age")."""
+    return STANDARD[field].team if field in STANDARD else field  # type: ignore[index]

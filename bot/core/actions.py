@@ -42,6 +42,10 @@ class Kind(StrEnum):
     LANGUAGE = "lg"  # without a value, the languages to choose from; with one, that language
     EASY_READ = "er"  # value "1" for easy-read wording, "0" for standard
     LISTEN = "ls"  # value "1" for voice notes with questions, "0" for none
+    # "About you": consultation the one that asked (or none, from /aboutyou); question the about-you
+    # question's place in the standard set; value a group id, "~" rather not say, "-" skip, or
+    # without a question "go", "no" (no more), "change", "delete"
+    ABOUT_YOU = "ay"
     # Team chat
     ACKNOWLEDGE = "ak"  # value: alert id
     REVIEW = "rv"  # a possible concern: value "<id>:a" act on it, "<id>:n" not a concern

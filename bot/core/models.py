@@ -311,6 +311,9 @@ Question = Annotated[
 ]
 
 
+# The standard "about you" questions a consultation may ask (`bot.about_you.questions`).
+AboutYouField = Literal["age_band", "gender", "area", "care_experience", "disability", "ethnicity"]
+
 PREVIEW_MARK = "~p"  # a worker's preview copy has its consultation's id with this after it
 
 
@@ -333,8 +336,18 @@ class Consultation(_Strict):
     # Languages the file promises in full (the checker refuses it while any wording is missing).
     languages: list[Annotated[str, Field(pattern=r"^[a-z]{2,3}$")]] = ["en"]
     questions: Annotated[list[Question], Field(min_length=1, max_length=50)]
+    # The "about you" questions it uses, asked (once per young person) after their answers are sent.
+    about_you: tuple[AboutYouField, ...] = ()
     # The wording in each language the file has: {language: (title, intro, easy intro, questions)}.
     _wording: dict[str, tuple[str, str, str | None, list[Question]]] = PrivateAttr(default_factory=dict)
+
+    @field_validator("about_you")
+    @classmethod
+    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        twice = sorted({f for f in value if value.count(f) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} is listed twice")
+        return value
 
     @field_validator("opens_at", "closes_at")
     @classmethod

@@ -25,6 +25,8 @@ class Purpose(StrEnum):
     CONCERN_SENDER = "youthvoice possible concern sender"
     ANSWER_ADDRESS = "youthvoice feedback answer address"  # sealing their chat number (AES-GCM)
     ANSWER_BACK = "youthvoice feedback answer back"  # the answer-back button's token
+    ABOUT_YOU_MARK = "youthvoice about you mark"  # finding a young person's "about you"
+    ABOUT_YOU_SEAL = "youthvoice about you seal"  # sealing it (AES-GCM)
 
 
 def pseudonym(key: bytes, scope: str, user_id: int) -> str:

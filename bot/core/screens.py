@@ -572,6 +572,7 @@ class Held:
     concerns: int  # possible concerns still holding their Telegram id (or its mark)
     # (request id, the day) of feedback they sent asking for an answer that has not come yet
     answers_awaited: tuple[tuple[int, str], ...] = ()
+    about_you: bool = False  # they answered (or skipped) some "about you" questions
 
 
 def my_data_screen(held: Held) -> Screen:
@@ -615,6 +616,8 @@ def my_data_screen(held: Held) -> Screen:
         lines += [texts.MYDATA_CONCERN, ""]
     for _, day in held.answers_awaited:
         lines += [texts.MYDATA_ANSWER_WAITING.format(day=i18n.day_in_words(day)), ""]
+    if held.about_you:
+        lines += [texts.MYDATA_ABOUT_YOU, ""]
     if not (held.agreed_on or held.answered or held.requests or held.concerns or held.answers_awaited):
         lines += [texts.MYDATA_NOTHING, ""]
     lines += [texts.MYDATA_FEEDBACK, "", texts.MYDATA_MORE]

@@ -15,8 +15,9 @@ from bot.core.i18n import (
 )
 
 # 2: the language and reading settings are kept too. 3: the notice in two layers, and true about
-# names kept with a contact request, what retention deletes and results being shared.
-PRIVACY_VERSION = 4
+# names kept with a contact request, what retention deletes and results being shared. 4: answers
+# to feedback. 5: "about you".
+PRIVACY_VERSION = 5
 
 # Each sentence by name; the name is its msgctxt in the catalogs, so a translation follows its
 # sentence even where two sentences read the same in English.
@@ -58,6 +59,9 @@ ENGLISH: dict[str, str] = {
         "• Feedback is anonymous: nothing links it to you, so even we can't find it. If you ask for an "
         "answer, we keep your Telegram number locked away with it (the team can't see it) until the "
         "answer reaches you, or for 30 days at most.\n"
+        "• About you: you may answer a few short questions about you, like your age. We lock your "
+        "answers away, so we don't ask again. The team can't read them. They only count in "
+        "results in groups of at least 5 people. /aboutyou shows, changes or deletes them.\n"
         "\n"
         "Your safety\n"
         "If something you send says you or someone else may be in danger, a person in the team reads "
@@ -77,7 +81,8 @@ ENGLISH: dict[str, str] = {
         "option for a vote, without your name. The buttons you tapped and your votes stay, as part of "
         "the totals.\n"
         "• Feedback: deleted {feedback_days} after you send it.\n"
-        "• If you don't use youthvoice for {quiet_days}, we delete your agreement and settings.\n"
+        "• If you don't use youthvoice for {quiet_days}, we delete your agreement and settings, and "
+        "what you told us about you.\n"
         "• Our backup copies are replaced within {backup_days}.\n"
         "\n"
         "Why the law lets us\n"
@@ -228,6 +233,7 @@ ENGLISH: dict[str, str] = {
         "/updates – hear what changed because of what young people said\n"
         "/cancel – pause what you're doing; your answers so far are kept\n"
         "/mydata – see what we hold about you\n"
+        "/aboutyou – see or change what you told us about you\n"
         "/deleteme – delete your data\n"
         "/privacy – what we keep and who sees it\n"
         "/language – change the language\n"
@@ -262,6 +268,7 @@ ENGLISH: dict[str, str] = {
     "MENU_EASYREAD": "Easy read: shorter, simpler questions",
     "MENU_PRIVACY": "What we keep and who sees it",
     "MENU_MYDATA": "See what we hold about you",
+    "MENU_ABOUTYOU": "See or change what you told us about you",
     "MENU_DELETEME": "Delete your data",
     "MENU_HELP": "What I can do",
     "SOMETHING_WENT_WRONG": (
@@ -443,6 +450,7 @@ ENGLISH: dict[str, str] = {
         "We also deleted your name and Telegram number from your request to be contacted."
     ),
     "ERASE_NO_BUTTON": "Keep my data",
+    "ERASE_ABOUT_YOU_CLEARED": "We also deleted what you told us about you.",
     "ERASE_KEPT": "OK, nothing has been deleted.",
     "NOTHING_STORED": "We don't have anything stored about you, so there's nothing to delete.",
     # {answers} and {responses} are counted in words: ERASE_ANSWERS and ERASE_CONSULTATIONS (PLURALS).
@@ -450,6 +458,55 @@ ENGLISH: dict[str, str] = {
         "✅ Done. We deleted {answers} in {responses}, and that you agreed to take part. If you send /start "
         "again, we'll ask you first, like new."
     ),
+    # --- about you: a few optional questions, asked once, after a consultation's answers are sent -----
+    "ABOUT_OFFER": (
+        "👤 Can we ask a few short questions about you? You can skip any of them. They help the team "
+        "check they hear from all kinds of young people. Nobody sees your answers next to your name."
+    ),
+    "ABOUT_GO_BUTTON": "👍 Yes, ask me",
+    "ABOUT_NO_BUTTON": "No thanks",
+    "ABOUT_STOP_BUTTON": "⏹ No more questions",
+    "ABOUT_HEADING": "👤 About you ({n} of {total})",
+    "ABOUT_AGE": "How old are you?",
+    "ABOUT_AGE_11_13": "11 to 13",
+    "ABOUT_AGE_14_15": "14 or 15",
+    "ABOUT_AGE_16_17": "16 or 17",
+    "ABOUT_AGE_18_21": "18 to 21",
+    "ABOUT_AGE_22_25": "22 to 25",
+    "ABOUT_GENDER": "Which of these describes you best?",
+    "ABOUT_GIRL": "A girl or young woman",
+    "ABOUT_BOY": "A boy or young man",
+    "ABOUT_NON_BINARY": "Non-binary",
+    "ABOUT_ANOTHER_WAY": "I describe myself another way",
+    "ABOUT_AREA": "Where do you live?",
+    "ABOUT_CARE": "Are you in care, or have you ever been? For example, foster care or a children's home.",
+    "ABOUT_DISABILITY": "Do you have a disability, or an illness that lasts a long time?",
+    "ABOUT_YES": "Yes",
+    "ABOUT_NO": "No",
+    "ABOUT_NOT_SURE": "I'm not sure",
+    "ABOUT_ETHNICITY": "What is your ethnic group?",
+    "ABOUT_ASIAN": "Asian or Asian British",
+    "ABOUT_BLACK": "Black British, Caribbean or African",
+    "ABOUT_MIXED": "Mixed or more than one group",
+    "ABOUT_WHITE": "White",
+    "ABOUT_OTHER_ETHNIC": "Another ethnic group",
+    "ABOUT_DONE": "✅ Thank you! /aboutyou shows what you told us. You can change it or delete it there.",
+    "ABOUT_STOPPED": "OK, no more questions. /aboutyou is there if you change your mind.",
+    "ABOUT_MINE": (
+        "👤 About you\n"
+        "\n"
+        "{lines}\n"
+        "\n"
+        "We keep this locked away. The team can't read it: they only see totals of groups of at "
+        "least 5 young people."
+    ),
+    "ABOUT_NOTHING": (
+        "👤 You haven't told us anything about you. Some of our questions end with a few short "
+        "ones about you."
+    ),
+    "ABOUT_CHANGE_BUTTON": "✏️ Change my answers",
+    "ABOUT_DELETE_BUTTON": "🗑️ Delete these",
+    "ABOUT_DELETED": "✅ Deleted. Your answers are no longer counted in any group.",
     # --- what we hold about you (/mydata) ------------------------------------------------------------
     "MYDATA_TITLE": "📋 What we hold about you",
     "MYDATA_AGREED": (
@@ -489,6 +546,7 @@ ENGLISH: dict[str, str] = {
         "💬 Feedback you sent is anonymous: nothing links it to you, so we can't find it or show it here."
     ),
     "MYDATA_NOTHING": "We don't hold anything about you.",
+    "MYDATA_ABOUT_YOU": "👤 You answered some questions about you: /aboutyou shows them.",
     "MYDATA_MORE": "/privacy says why we keep this and for how long. /deleteme deletes it.",
     "WITHDRAW_CONTACT_BUTTON": "🛟 Withdraw my request of {day}",
     "CONTACT_WITHDRAWN": (

@@ -274,19 +274,24 @@ def respondents_of(db: Connection, key: bytes, user_id: int) -> dict[str, str]:
     return {cid: pseudonym(key, cid, user_id) for cid in consultations_with_responses(db)}
 
 
+def response_ids(db: Connection, respondents: dict[str, str]) -> list[int]:
+    """The ids of the responses filed under these pseudonyms ({consultation id: pseudonym})."""
+    return [
+        row[0]
+        for consultation_id, respondent in respondents.items()
+        for row in db.execute(
+            "SELECT id FROM responses WHERE consultation_id = ? AND respondent = ?",
+            (consultation_id, respondent),
+        )
+    ]
+
+
 def erase_person(db: Connection, user_id: int, respondents: dict[str, str]) -> Erased:
     """Delete a young person's consent record and every response that is theirs: those filed under
     their Telegram id, and anonymous ones under their pseudonym ({consultation id: pseudonym}), with
     their ballots, reminders and idea submissions (and the ideas only they sent, unless approved)."""
     ids = [row[0] for row in db.execute("SELECT id FROM responses WHERE user_id = ?", (user_id,))]
-    for consultation_id, respondent in respondents.items():
-        ids += [
-            row[0]
-            for row in db.execute(
-                "SELECT id FROM responses WHERE consultation_id = ? AND respondent = ?",
-                (consultation_id, respondent),
-            )
-        ]
+    ids += response_ids(db, respondents)
     unique = sorted(set(ids))
     for consultation_id, respondent in respondents.items():
         for table in ("reminders", "ballots"):

@@ -28,7 +28,16 @@ _HAS_WORDS = "a.value != ? AND json_type(a.value) = 'text' AND trim(json_extract
 
 def tallies(db: Connection, consultation_id: str, questions: Sequence[Question]) -> dict[str, QuestionTally]:
     """Each of `questions` tallied over the consultation's finished responses (each different
-    answer decoded once).
+    answer decoded once): `tallies_by` for everyone together."""
+    return tallies_by(db, consultation_id, questions, None).get("") or _tallied(questions, {})
+
+
+def tallies_by(
+    db: Connection, consultation_id: str, questions: Sequence[Question], about: str | None
+) -> dict[str, dict[str, QuestionTally]]:
+    """Each of `questions` tallied over the consultation's finished responses, for each group of
+    the "about you" question `about` the responses count under ("" for those that count under none;
+    with `about` None, everyone is in "").
 
     Some answers are only counted, so SQLite folds them before they reach Python: typed answers
     and photos' names with any words (into WORDS), and votes (into "placed an option" or not).
@@ -54,26 +63,44 @@ def tallies(db: Connection, consultation_id: str, questions: Sequence[Question])
             " THEN ? ELSE '[]' END"
         )
         params += [vote.id, *options, encode_value(Answer((options[0],)))]
-    found = {q.id: tally(q, []) for q in questions}
     if not wanted:
-        return found
+        return {}
     answer = f"CASE {' '.join(folded)} ELSE a.value END" if folded else "a.value"
+    grouped = "coalesce(g.value, '')" if about is not None else "''"
+    join = " LEFT JOIN response_about_you g ON g.response_id = r.id AND g.field = ?" if about else ""
     rows = db.execute(
-        f"SELECT a.question_id, {answer} AS answer, count(*)"
-        " FROM responses r JOIN answers a ON a.response_id = r.id"
+        f"SELECT {grouped}, a.question_id, {answer} AS answer, count(*)"
+        f" FROM responses r JOIN answers a ON a.response_id = r.id{join}"
         # "+": the question filters rows read in order, rather than costing a look-up per question.
         f" WHERE r.consultation_id = ? AND r.status = 'submitted' AND +a.question_id IN ({_marks(wanted)})"
-        " GROUP BY 1, 2",  # by position: a column named like the alias would win in GROUP BY
-        (*params, consultation_id, *wanted),
+        " GROUP BY 1, 2, 3",  # by position: a column named like the alias would win in GROUP BY
+        (*params, *([about] if about else []), consultation_id, *wanted),
     )
-    answers: dict[str, list[tuple[Answer, int]]] = {}
-    for question_id, value, count in rows:
-        answers.setdefault(question_id, []).append((Answer(decode_value(value)), count))
-    for question_id, given in answers.items():
-        found[question_id] = tally(wanted[question_id], given)
-    for vote in votes:
-        found[vote.id] = replace(found[vote.id], placed={}, average_rank={}, borda={})
+    answers: dict[str, dict[str, list[tuple[Answer, int]]]] = {}
+    for group, question_id, value, count in rows:
+        answers.setdefault(group, {}).setdefault(question_id, []).append((Answer(decode_value(value)), count))
+    return {group: _tallied(questions, given) for group, given in answers.items()}
+
+
+def _tallied(
+    questions: Sequence[Question], given: dict[str, list[tuple[Answer, int]]]
+) -> dict[str, QuestionTally]:
+    found = {q.id: tally(q, given.get(q.id, [])) for q in questions}
+    for vote in questions:
+        if isinstance(vote, RankedQuestion) and vote.options:  # counted by instant runoff instead
+            found[vote.id] = replace(found[vote.id], placed={}, average_rank={}, borda={})
     return found
+
+
+def about_you_sizes(db: Connection, consultation_id: str, about: str) -> dict[str, int]:
+    """How many finished responses count under each group of an "about you" question ("" for none)."""
+    rows = db.execute(
+        "SELECT coalesce(g.value, ''), count(*) FROM responses r"
+        " LEFT JOIN response_about_you g ON g.response_id = r.id AND g.field = ?"
+        " WHERE r.consultation_id = ? AND r.status = 'submitted' GROUP BY 1",
+        (about, consultation_id),
+    )
+    return {group: count for group, count in rows}
 
 
 def written_answers(

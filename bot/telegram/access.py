@@ -22,6 +22,7 @@ TELEGRAM_ID = re.compile(r"[0-9]{1,15}")  # ASCII digits only: "١٢٣" must not
 OFFICER_COMMANDS = [
     BotCommand("consultations", "Every consultation, its state and responses"),
     BotCommand("results", "Totals of a consultation, once closed"),
+    BotCommand("breakdown", "Totals by age, area and other groups, once closed"),
     BotCommand("export", "Totals as CSV and XLSX, once closed"),
     BotCommand("report", "Totals as a PDF for committee papers, once closed"),
 ]
@@ -33,6 +34,7 @@ WORKER_COMMANDS = [
     BotCommand("shortlist", "Choose a vote's ballot"),
     BotCommand("close", "Close a consultation now"),
     BotCommand("results", "A consultation's results"),
+    BotCommand("breakdown", "Results by age, area and other groups"),
     BotCommand("export", "Every response as CSV and XLSX"),
     BotCommand("report", "The results as a PDF for committee papers"),
     BotCommand("poster", "A printable QR poster"),
@@ -65,6 +67,7 @@ GRANT_USAGE = (
 # What each team command needs after it, and an example, for /help (the menus have no room).
 USAGE = {
     "results": ("<consultation id>", "/results hub-design"),
+    "breakdown": ("<consultation id> [age_band, area...]", "/breakdown hub-design care_experience"),
     "export": ("<consultation id>", "/export hub-design"),
     "report": ("<consultation id>", "/report hub-design"),
     "shortlist": ("<vote id>", "/shortlist service-name-vote"),

@@ -51,6 +51,7 @@ YOUNG_COMMANDS = (
     "listen",
     "privacy",
     "mydata",
+    "aboutyou",
     "deleteme",
     "help",
 )
@@ -103,6 +104,8 @@ def build_application(
         settings.summary_slots,
         ZoneInfo(settings.timezone),
         conversation.clock,
+        conversation.votes.about_you,
+        settings.min_cell_size,
     )
     team = TeamChat(
         settings,

@@ -79,6 +79,7 @@ class YoungPeople:
                 CommandHandler("feedback", spoken(self.feedback), filters=PRIVATE),
                 CommandHandler("updates", spoken(self.updates), filters=PRIVATE),
                 CommandHandler("mydata", spoken(self.my_data), filters=PRIVATE),
+                CommandHandler("aboutyou", spoken(self.about_you), filters=PRIVATE),
                 CommandHandler("deleteme", spoken(self.delete_me), filters=PRIVATE),
                 CommandHandler("language", spoken(self.language), filters=PRIVATE),
                 CommandHandler("easyread", spoken(self.easy_read), filters=PRIVATE),
@@ -131,6 +132,10 @@ class YoungPeople:
     async def my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Show everything held about them."""
         await self.show(update, await self.conversation.my_data(_user_id(update)))
+
+    async def about_you(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """What they said about themselves, to change or delete."""
+        await self.show(update, await self.conversation.about(_user_id(update)))
 
     async def cancel(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Pause the consultation they are in; answers so far stay saved."""

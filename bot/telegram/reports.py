@@ -20,6 +20,14 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
+from bot.about_you.questions import team_name
+from bot.about_you.tables import (
+    BREAKDOWN_HEADER,
+    REACH_HEADER,
+    breakdown_text,
+    reach_text,
+)
+from bot.about_you.tables import for_consultation as about_you_tables
 from bot.core.actions import Action, Kind
 from bot.core.engine import Answer, describe_answer
 from bot.core.i18n import counted
@@ -78,6 +86,10 @@ OFFER_LABEL_MAX = 64  # a phone shows no more of a button's label
 WRITTEN_SHOWN_MAX = 360
 WRITTEN_OFFER = "📝 Written answers to “{title}” (newest first, {per_page} a page):"
 NO_WRITTEN = "No written answers to that question yet."
+BREAKDOWN_OFFER = "Answers by group: /breakdown {id} (or /breakdown {id} age_band, say)."
+BREAKDOWN_USAGE = "/breakdown <consultation id> [about you question, e.g. age_band]"
+NO_BREAKDOWNS = "“{title}” asks no “about you” questions, so there is nothing to break its answers down by."
+NOT_ASKED = "“{id}” does not ask {name}. It asks: {used}."
 WRITTEN_SENT_PRIVATELY = "Sent to you in a private chat with me: young people's words stay out of groups."
 WRITTEN_OPEN_CHAT = "Open a private chat with me first (send me /start there), then tap again."
 
@@ -100,6 +112,7 @@ class Reports:
         application.add_handlers(
             [
                 CommandHandler("results", self.results),
+                CommandHandler("breakdown", self.breakdown),
                 CommandHandler("export", self.export),
                 CommandHandler("report", self.report),
                 CommandHandler("poster", self.poster),
@@ -139,6 +152,7 @@ class Reports:
                 text = officer_text(consultation.title, table, self.votes.min_cell)
             for part in split_text(text):
                 await message.reply_text(part, parse_mode=ParseMode.HTML)
+            await self._who_took_part(message, reader, consultation)
             return
         now = self.votes.clock()
         found = await self.votes.db.read_aside(lambda db: gather(db, consultation, self.photos, now))
@@ -148,6 +162,7 @@ class Reports:
         for result in found.votes:
             await message.reply_photo(await asyncio.to_thread(result_chart, result))
         await _send_gallery(message, found.photos)
+        await self._who_took_part(message, reader, consultation)
         if found.written:  # a button each: the words stay out of the results until asked for
             buttons = [
                 [
@@ -160,6 +175,51 @@ class Reports:
             ]
             offer = WRITTEN_OFFER.format(title=consultation.title, per_page=WRITTEN_PER_PAGE)
             await message.reply_text(offer, reply_markup=InlineKeyboardMarkup(buttons))
+
+    async def _about_you(
+        self, reader: Reader, consultation: Consultation
+    ) -> tuple[list[list[str]], list[list[str]]]:
+        """(who took part, breakdowns) for this reader: officers' as frozen at close (none before),
+        workers' as they are now; both empty for a consultation that asks no "about you" questions."""
+        if reader == "officer":
+            published = await publication(self.votes, consultation)
+            return (published.reach, published.breakdowns) if published else ([], [])
+        min_cell = self.votes.min_cell
+        tables = await self.votes.db.read_aside(
+            lambda db: about_you_tables(db, consultation, self.votes.about_you, min_cell)
+        )
+        return (tables.reach, tables.breakdowns) if tables else ([], [])
+
+    async def _who_took_part(self, message: Message, reader: Reader, consultation: Consultation) -> None:
+        reach, breakdowns = await self._about_you(reader, consultation)
+        if not reach:
+            return
+        text = reach_text(consultation.title, reach)
+        if breakdowns:
+            text += "\n\n" + BREAKDOWN_OFFER.format(id=consultation.id)
+        for part in split_text(text):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
+
+    async def breakdown(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """/breakdown <id> [about you question]: every question answered with buttons, by group."""
+        asked = await self._asked(update, context, BREAKDOWN_USAGE)
+        if asked is None:
+            return
+        message, reader, consultation = asked
+        wanted = (context.args or [])[1:2]
+        if wanted and wanted[0] not in consultation.about_you:
+            used = ", ".join(consultation.about_you) or "none"
+            await message.reply_text(NOT_ASKED.format(name=wanted[0], id=consultation.id, used=used))
+            return
+        _, breakdowns = await self._about_you(reader, consultation)
+        if not breakdowns:
+            none = OFFICERS_AFTER_CLOSE if reader == "officer" and consultation.about_you else NO_BREAKDOWNS
+            await message.reply_text(none.format(title=escape(consultation.title)), parse_mode=ParseMode.HTML)
+            return
+        about = team_name(wanted[0]) if wanted else None
+        text = breakdown_text(consultation.title, breakdowns, self.votes.min_cell, about)
+        for part in split_text(text):
+            await message.reply_text(part, parse_mode=ParseMode.HTML)
 
     async def written(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A page of a text question's written answers, for workers only (checked on every tap:
@@ -224,7 +284,15 @@ class Reports:
                 await self.votes.db.read_aside(write)
                 name = f"{consultation.id}-responses"
             caption = fit(f"{consultation.title} ({consultation.id}): {HOLDS[reader]}", CAPTION_MAX)
-            await _send_files(message, {f"{name}.csv": csv_file, f"{name}.xlsx": xlsx_file}, caption)
+            files: dict[str, IO[bytes]] = {f"{name}.csv": csv_file, f"{name}.xlsx": xlsx_file}
+            reach, breakdowns = await self._about_you(reader, consultation)
+            with tempfile.TemporaryFile() as reach_file, tempfile.TemporaryFile() as breakdown_file:
+                if reach:  # protected for everyone: groups narrow down who answered what
+                    write_csv(reach_file, REACH_HEADER, reach)
+                    write_csv(breakdown_file, BREAKDOWN_HEADER, breakdowns)
+                    files[f"{consultation.id}-who-took-part.csv"] = reach_file
+                    files[f"{consultation.id}-by-group.csv"] = breakdown_file
+                await _send_files(message, files, caption)
 
     async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """/report <id>: the results as an A4 PDF for committee papers (`bot.report`): for workers
@@ -244,7 +312,14 @@ class Reports:
             now = self.votes.clock()
             quotable = self._quotable
             made = await self.votes.db.read_aside(
-                lambda db: for_workers(db, consultation, council, now, quotable)
+                lambda db: for_workers(
+                    db,
+                    consultation,
+                    council,
+                    now,
+                    quotable,
+                    about_you_tables(db, consultation, self.votes.about_you, self.votes.min_cell),
+                )
             )
         async with self._drawing:
             pdf = await asyncio.to_thread(render, made)  # a second or two of drawing

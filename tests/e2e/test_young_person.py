@@ -107,6 +107,7 @@ async def test_privacy_help_and_unknown_commands(fake: FakeTelegram, bot: Runnin
         "listen",
         "privacy",
         "mydata",
+        "aboutyou",
         "deleteme",
         "help",
     ]

@@ -69,9 +69,11 @@ def test_reach_sets_the_respondents_beside_the_cohort() -> None:
     assert found[-1].cohort_share is None  # not said: not a group of the cohort
 
 
-def test_no_gap_is_worked_out_from_too_few() -> None:
-    found, total = reach({"yes": 3, "no": 9}, {"yes": "y", "no": "n"}, {"yes": 1, "no": 1}, 2)
+def test_no_gap_is_worked_out_from_fewer_than_a_band() -> None:
+    found, total = reach({"yes": 1, "no": 3}, {"yes": "y", "no": "n"}, {"yes": 1, "no": 1}, 2)
     assert all(r.gap(total) is None for r in found)
+    found, total = reach({"yes": 3, "no": 9}, {"yes": "y", "no": "n"}, {"yes": 1, "no": 1}, 2)
+    assert [r.gap(total) for r in found] == [50 - 17, 50 - 58]  # bands 0-4 and 5-9 of 10-14
 
 
 def test_the_band_is_a_prime_of_at_least_5() -> None:

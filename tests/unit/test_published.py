@@ -80,10 +80,12 @@ async def test_one_consultation_that_cannot_be_built_does_not_stop_the_others_be
         catalogue.consultations[consultation.id] = consultation
     real_build = published.build
 
-    def build(connection: Connection, consultation: Consultation, min_cell: int) -> Publication:
+    def build(
+        connection: Connection, consultation: Consultation, min_cell: int, about: object
+    ) -> Publication:
         if consultation.id == "broken-one":
             raise ValueError("a definition the tally cannot read")
-        return real_build(connection, consultation, min_cell)
+        return real_build(connection, consultation, min_cell, None)
 
     monkeypatch.setattr(published, "build", build)
     votes = Votes(db, catalogue, lambda: datetime(2026, 12, 6, tzinfo=UTC), 5)

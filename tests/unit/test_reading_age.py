@@ -37,7 +37,8 @@ NAMES = re.compile(
 )
 # Long words the bot teaches: the consent screen says what "anonymous" means ("we don't put your
 # name on your answers"), and what young people answer is listed as consultations everywhere.
-TAUGHT = {"anonymous", "anonymously", "consultation", "consultations"}
+# The names of groups people call themselves by ("about you": the ONS's own words) are not reworded.
+TAUGHT = {"anonymous", "anonymously", "consultation", "consultations", "nonbinary", "caribbean"}
 # Taken out before scoring: placeholders, /commands, web addresses, phone numbers, then anything
 # that is not a letter, a digit or punctuation (emoji, bullets, arrows).
 PLACEHOLDER = re.compile(r"\{\w+\}")

@@ -1,0 +1,167 @@
+"""Who took part and breakdowns, as the team's and officers' tables: every figure through the
+protection (`breakdowns.py`), in the bands `band_width` gives; typed answers never appear here.
+
+Read beside the event loop, like the results. Officers get these frozen with the rest of what is
+published (`bot.published`); workers get them live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from sqlite3 import Connection
+
+from bot.about_you.breakdowns import NOT_SAID, Reach, band_width, breakdown, reach, rows
+from bot.about_you.council import Cohort
+from bot.about_you.profiles import Profiles
+from bot.about_you.questions import AboutQuestion
+from bot.core.models import Consultation, MultiChoiceQuestion, PickOneQuestion, Question, ScaleQuestion
+from bot.core.suppression import Cell
+from bot.exports import answer_counts, no_answer_counts
+from bot.storage import results_repo
+
+REACH_HEADER = [
+    "about you",
+    "group",
+    "answered",
+    "share of those who answered",
+    "share of the service's young people",
+]
+BREAKDOWN_HEADER = ["about you", "group", "question", "answer", "count", "share of the group"]
+DID_NOT_SAY = "did not say"
+EVERYONE = "everyone who answered"
+IN_GROUP = "everyone in the group"
+NO_FIGURE = "–"
+
+
+@dataclass(frozen=True)
+class AboutYouTables:
+    reach: list[list[str]]
+    breakdowns: list[list[str]]
+    gap: str | None  # the group least heard against the cohort, in words; None if none is
+
+
+def broken_down(consultation: Consultation) -> list[Question]:
+    """The questions a breakdown shows: those everyone is asked, answered with buttons (a typed
+    answer never appears beside a group; a vote is counted by instant runoff, not by group)."""
+    return [
+        q
+        for q in consultation.questions
+        if q.show_if is None and isinstance(q, PickOneQuestion | ScaleQuestion | MultiChoiceQuestion)
+    ]
+
+
+def build(
+    db: Connection,
+    consultation: Consultation,
+    asked: list[AboutQuestion],
+    cohort: Cohort | None,
+    min_cell: int,
+) -> AboutYouTables:
+    width = band_width(min_cell)
+    reach_rows: list[list[str]] = []
+    breakdown_rows: list[list[str]] = []
+    gaps: list[tuple[int, str]] = []
+    questions = broken_down(consultation)
+    overall = results_repo.tallies(db, consultation.id, questions)
+    for about in asked:
+        names = {g.id: g.team for g in about.groups} | {NOT_SAID: DID_NOT_SAY}
+        sizes = dict.fromkeys(names, 0)
+        for group, n in results_repo.about_you_sizes(db, consultation.id, about.field).items():
+            sizes[group if group in names else NOT_SAID] += n  # a group since taken out of the file
+        shares = cohort.groups.get(about.field) if cohort else None
+        found, total = reach(sizes, names, shares, cohort.total if cohort else 1, width)
+        reach_rows += [_reach_row(about, r) for r in found]
+        reach_rows.append([about.team, EVERYONE, total.shown, "", ""])
+        gaps += [(gap, _gap_words(about, r, total)) for r in found if (gap := r.gap(total, width))]
+        by_group = results_repo.tallies_by(db, consultation.id, questions, about.field)
+        shown = rows(sizes, names, width)
+        for question in questions:
+            everyone = overall[question.id]
+            multi = isinstance(question, MultiChoiceQuestion) and question.choice_limit > 1
+            keys = list(answer_counts(question, everyone)) + (
+                [] if multi else list(no_answer_counts(question, everyone))
+            )
+            counts: dict[str, dict[str, int]] = {}
+            answered: dict[str, int] = {}
+            for group, tallies in by_group.items():
+                key = group if group in names else NOT_SAID
+                figures = tallies[question.id]
+                given = {**answer_counts(question, figures), **no_answer_counts(question, figures)}
+                mine = counts.setdefault(key, dict.fromkeys(keys, 0))
+                for k in keys:
+                    mine[k] += given.get(k, 0)
+                answered[key] = answered.get(key, 0) + figures.answered
+            for label, table in breakdown(shown, counts, width, answered if multi else None):
+                breakdown_rows += [
+                    [about.team, label, question.text, k, cell.shown, cell.percent]
+                    for k, cell in table.cells.items()
+                ]
+                breakdown_rows.append([about.team, label, question.text, IN_GROUP, table.total.shown, ""])
+    gap = max(gaps)[1] if gaps and max(gaps)[0] > 0 else None
+    return AboutYouTables(reach_rows, breakdown_rows, gap)
+
+
+def for_consultation(
+    db: Connection, consultation: Consultation, profiles: Profiles | None, min_cell: int
+) -> AboutYouTables | None:
+    """The tables for a consultation that asks "about you" questions; None for one that asks none."""
+    asked = profiles.used_by(consultation) if profiles else []
+    if profiles is None or not asked:
+        return None
+    return build(db, consultation, asked, profiles.council.cohort, min_cell)
+
+
+def _reach_row(about: AboutQuestion, found: Reach) -> list[str]:
+    cohort = f"{found.cohort_share}%" if found.cohort_share is not None else NO_FIGURE
+    return [about.team, found.label, found.respondents.shown, found.respondents.percent, cohort]
+
+
+def _gap_words(about: AboutQuestion, found: Reach, total: Cell) -> str:
+    """The group least heard, as the summary says it: shares from the bands only where the bands
+    allow one ("about 17%"), the bands themselves otherwise."""
+    if found.respondents.percent != NO_FIGURE:
+        heard = f"about {found.respondents.percent.removeprefix('about ')} of those who have answered"
+    else:
+        heard = f"{found.respondents.shown} of the {total.shown} who have answered"
+    return f"{found.label} ({about.team}): {found.cohort_share}% of the service's young people, but {heard}"
+
+
+def reach_text(title: str, reach_rows: list[list[str]]) -> str:
+    """Who took part, as a team message (Telegram HTML)."""
+    lines = [
+        f"👥 <b>{escape(title)}: who took part</b>",
+        "Counts are ranges, so nobody can be picked out; shares are worked out from the ranges.",
+    ]
+    previous = None
+    for about, group, count, share, cohort in reach_rows:
+        if about != previous:
+            lines += ["", f"<b>{escape(about)}</b>"]
+            previous = about
+        parts = [share] if share and share != NO_FIGURE else []
+        parts += [f"{cohort} of the service's young people"] if cohort and cohort != NO_FIGURE else []
+        said = f" ({'; '.join(parts)})" if parts else ""
+        lines.append(f"• {escape(group)}: {escape(count)}{escape(said)}")
+    return "\n".join(lines)
+
+
+def breakdown_text(
+    title: str, breakdown_rows: list[list[str]], min_cell: int, about: str | None = None
+) -> str:
+    """Breakdowns (of one "about you" question, or all), as a team message (Telegram HTML)."""
+    width = band_width(min_cell)
+    rule = f"A group of fewer than {width} is counted in “everyone else”, never alone; counts are ranges."
+    lines = [f"📊 <b>{escape(title)}: answers by group</b>", rule]
+    heading = None
+    for field_name, group, question, answer, count, share in breakdown_rows:
+        if about is not None and field_name != about:
+            continue
+        if (field_name, question) != heading:
+            lines += ["", f"<b>{escape(question)}</b>, by {escape(field_name)}"]
+            heading = (field_name, question)
+        if answer == IN_GROUP:
+            lines.append(f"<i>{escape(group)}</i>: {escape(count)} in all")
+        else:
+            percent = f" ({share})" if share and share != NO_FIGURE else ""
+            lines.append(f"  • {escape(answer)}: {escape(count)}{escape(percent)}")
+    return "\n".join(lines)
