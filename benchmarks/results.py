@@ -96,6 +96,25 @@ def _answers(question, rng: random.Random):  # type: ignore[no-untyped-def]
     return Answer(rng.choices(ids, weights)[0])
 
 
+ABOUT_YOU = {
+    "age_band": ["11-13", "14-15", "16-17", "18-21", "22-25"],
+    "care_experience": ["yes", "no", "not-sure"],
+}
+
+
+def _about_you(conn: sqlite3.Connection, response_id: int, rng: random.Random) -> None:
+    """What a finished response counts under: a group of each "about you" question, or (one in
+    ten) nothing said; a few in the last group, so "everyone else" has something in it."""
+    for field, groups in ABOUT_YOU.items():
+        if rng.random() < 0.1:
+            continue
+        group = rng.choices(groups, [10] * (len(groups) - 1) + [1])[0]
+        conn.execute(
+            "INSERT INTO response_about_you (response_id, field, value) VALUES (?, ?, ?)",
+            (response_id, field, group),
+        )
+
+
 async def build(path: Path, responses: int, seed: int = 2026) -> None:
     from bot.core.engine import Progress
     from bot.core.privacy import pseudonym
@@ -123,6 +142,7 @@ async def build(path: Path, responses: int, seed: int = 2026) -> None:
                 progress = Progress(answers, None, done)
                 repos.save_progress(conn, stored, progress, NOW)
                 if done:
+                    _about_you(conn, stored.id, rng)
                     record_ballots(conn, consultation, respondent, progress, NOW)
                     if rng.random() < 0.1:  # changed their mind: a second ballot, the one that counts
                         changed = {**answers, "name": _answers(consultation.questions[-1], rng)}
@@ -145,6 +165,9 @@ def _peak_mb() -> float:
 def _paths(db: sqlite3.Connection) -> dict[str, Callable[[], object]]:
     """Each path by name, ready to run on `db` (imports and set-up done before the clock starts)."""
     from bot import exports, published, results
+    from bot.about_you import tables
+    from bot.about_you.council import Cohort
+    from bot.about_you.questions import STANDARD
     from bot.core import irv
     from bot.photo_answers import PhotoAnswers
     from bot.storage import votes_repo
@@ -160,10 +183,13 @@ def _paths(db: sqlite3.Connection) -> dict[str, Callable[[], object]]:
         return lambda: irv.count_grouped(ballots, options, irv.seed_for(consultation.id, vote.id))
 
     photos = PhotoAnswers(Path(tempfile.gettempdir()), lambda: NOW)
+    asked = [STANDARD[field] for field in consultation.about_you if field in STANDARD]
+    cohort = Cohort(1000, {"age_band": {"11-13": 200, "14-15": 300}, "care_experience": {"yes": 400}})
     return {
         "group_by": lambda: db.execute(GROUP_BY, (consultation.id,)).fetchall(),
         "worker_results": lambda: results.gather(db, consultation, photos, NOW),
         "officers_table": lambda: published.build(db, consultation, MIN_CELL),
+        "about_you_tables": lambda: tables.build(db, consultation, asked, cohort, MIN_CELL),
         "summary": lambda: consultation_lines(db, consultation, None, NOW, questions_shown=None),
         "vote_in_memory": in_memory_count(),
         "vote_from_db": lambda: count_votes(db, consultation),
@@ -198,6 +224,7 @@ REPORT = (
     ("worker_results", "group_by", "tallies"),
     ("officers_table", "group_by", "tallies"),
     ("summary", "group_by", "tallies"),
+    ("about_you_tables", "group_by", "groups"),
     ("vote_from_db", "vote_in_memory", "vote"),
     ("export_csv", "read_all", None),
     ("export_xlsx", "read_all", None),
@@ -208,6 +235,8 @@ RSS_TARGET_MB = 150
 def _target(kind: str | None, baseline: float) -> str:
     if kind == "tallies":
         return f"target < {max(0.3, 1.5 * baseline):.2f} s"
+    if kind == "groups":  # the overall tally and one grouped by each "about you" question
+        return f"target < {max(0.3, 1.5 * 3 * baseline):.2f} s (three GROUP BYs)"
     if kind == "vote":
         return "target < 0.50 s"
     return ""
@@ -231,7 +260,7 @@ def check(path: Path) -> str:
     from bot.core.models import RankedQuestion
     from bot.core.tallies import tally
     from bot.storage.repos import decode_value
-    from bot.storage.results_repo import tallies
+    from bot.storage.results_repo import tallies, tallies_by
     from bot.votes import count_votes
 
     consultation = _consultation()
@@ -250,6 +279,14 @@ def check(path: Path) -> str:
             expected = replace(expected, placed={}, average_rank={}, borda={})
         if grouped[question.id] != expected:
             raise SystemExit(f"the grouped tally of {question.id} differs from counting one by one")
+    for field in consultation.about_you:  # every group's counts add up to everyone's
+        by_group = tallies_by(db, consultation.id, consultation.questions, field)
+        for question in consultation.questions:
+            groups = [tallied[question.id] for tallied in by_group.values()]
+            if sum(t.answered for t in groups) != grouped[question.id].answered or any(
+                sum(t.counts.get(o, 0) for t in groups) != n for o, n in grouped[question.id].counts.items()
+            ):
+                raise SystemExit(f"{question.id} by {field} does not add up to its tally")
     vote = consultation.questions[-1]
     latest = {
         respondent: ranking.split()
@@ -264,7 +301,8 @@ def check(path: Path) -> str:
         raise SystemExit("the vote counted from the database differs from counting every latest ballot")
     answers = sum(map(len, one_by_one.values()))
     return (
-        f"checked: every question's tally agrees with counting its {answers:,} answers one by one,"
+        f"checked: every question's tally agrees with counting its {answers:,} answers one by one"
+        f" (and by each group of {', '.join(consultation.about_you)}, adds up to it),"
         f" and the vote with counting its {len(latest):,} latest ballots"
     )
 
@@ -309,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
         seconds, peak = median[name]
         base_seconds, base_peak = median[baseline]
         print(
-            f"  {name:<15} {seconds:7.3f} s  {peak:6.1f} MB peak   beside {baseline} {base_seconds:.3f} s,"
+            f"  {name:<16} {seconds:7.3f} s  {peak:6.1f} MB peak   beside {baseline} {base_seconds:.3f} s,"
             f" {base_peak:.1f} MB ({seconds / base_seconds:.2f}x)  {_target(kind, base_seconds)}"
             f"{'' if peak < RSS_TARGET_MB else f'  OVER {RSS_TARGET_MB} MB'}",
             file=out,

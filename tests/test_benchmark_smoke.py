@@ -51,6 +51,14 @@ def test_results_benchmark_builds_measures_and_checks_its_tallies(
 
     assert results(["--responses", "300", "--runs", "1", "--db", str(tmp_path / "results.sqlite3")]) == 0
     out = capsys.readouterr().out
-    for path in ("worker_results", "officers_table", "summary", "vote_from_db", "export_csv", "export_xlsx"):
+    for path in (
+        "worker_results",
+        "officers_table",
+        "summary",
+        "about_you_tables",
+        "vote_from_db",
+        "export_csv",
+        "export_xlsx",
+    ):
         assert f"  {path} " in out
     assert "checked: every question's tally agrees with counting its" in out

@@ -117,14 +117,14 @@ class AboutYou:
             if action.value == STOP:
                 return await self._stop(user_id, run)
             first = run.still_to_ask(said_before)
-            return Reply(replace=self._question_screen(run, first) if first else Screen(texts.ABOUT_DONE))
+            return Reply(replace=question_screen(run, first) if first else Screen(texts.ABOUT_DONE))
         asked = next((q for q in run.questions if _code(q.field) == action.question), None)
         value = None if action.value == SKIP else action.value
         if asked is None or (value is not None and value != RATHER_NOT and asked.group(value) is None):
             return Reply(notice=texts.MOVED_ON)
         said = await self.db.transaction(lambda db: self._record(db, user_id, run, asked.field, value))
         following = run.still_to_ask(said, after=asked.field)
-        return Reply(replace=self._question_screen(run, following) if following else Screen(texts.ABOUT_DONE))
+        return Reply(replace=question_screen(run, following) if following else Screen(texts.ABOUT_DONE))
 
     def _record(self, db: Connection, user_id: int, run: Run, field: Field, value: str | None) -> Said:
         said = self.profiles.said_in(db, user_id)
@@ -161,19 +161,21 @@ class AboutYou:
         await self.db.transaction(delete)
         return Reply(replace=Screen(texts.ABOUT_DELETED))
 
-    def _question_screen(self, run: Run, question: AboutQuestion) -> Screen:
-        cid = run.consultation.id if run.consultation else ""
-        n = [q.field for q in run.questions].index(question.field) + 1
 
-        def tap(value: str) -> Action:
-            return Action(Kind.ABOUT_YOU, cid, _code(question.field), value)
+def question_screen(run: Run, question: AboutQuestion) -> Screen:
+    """One question: its groups, then "rather not say", Skip and "No more questions"."""
+    cid = run.consultation.id if run.consultation else ""
+    n = [q.field for q in run.questions].index(question.field) + 1
 
-        rows = [(Button(g.wording, tap(g.id)),) for g in question.groups]
-        rows.append((Button(texts.RATHER_NOT_BUTTON, tap(RATHER_NOT)),))
-        stop = Action(Kind.ABOUT_YOU, cid, value=STOP)
-        rows.append((Button(texts.SKIP_BUTTON, tap(SKIP)), Button(texts.ABOUT_STOP_BUTTON, stop)))
-        heading = texts.ABOUT_HEADING.format(n=n, total=len(run.questions))
-        return Screen(f"{heading}\n\n{question.wording}", tuple(rows), menu=True)
+    def tap(value: str) -> Action:
+        return Action(Kind.ABOUT_YOU, cid, _code(question.field), value)
+
+    rows = [(Button(g.wording, tap(g.id)),) for g in question.groups]
+    rows.append((Button(texts.RATHER_NOT_BUTTON, tap(RATHER_NOT)),))
+    stop = Action(Kind.ABOUT_YOU, cid, value=STOP)
+    rows.append((Button(texts.SKIP_BUTTON, tap(SKIP)), Button(texts.ABOUT_STOP_BUTTON, stop)))
+    heading = texts.ABOUT_HEADING.format(n=n, total=len(run.questions))
+    return Screen(f"{heading}\n\n{question.wording}", tuple(rows), menu=True)
 
 
 def _code(field: Field) -> str:

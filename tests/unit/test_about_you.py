@@ -3,6 +3,7 @@ fit Telegram's 64 bytes, the sealed record and the responses' copies, and what i
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.about_you.asking import Run
+from bot.about_you.asking import Run, question_screen
 from bot.about_you.council import AboutYouFileProblem, CouncilFile, parse, read, unaskable
 from bot.about_you.profiles import Profiles
 from bot.about_you.questions import FIELDS, RATHER_NOT, STANDARD, question, team_name
+from bot.core import i18n, texts
 from bot.core.actions import CALLBACK_DATA_MAX_BYTES, Action, Kind, encoded_size
-from bot.core.models import CONSULTATION_ID_MAX, Consultation
+from bot.core.models import BUTTON_LABEL_MAX, CONSULTATION_ID_MAX, Consultation
 from bot.core.privacy import pseudonym
 from bot.storage.db import Database
 from bot.storage.migrate import migrate
@@ -199,3 +201,20 @@ def test_a_consultation_run_asks_only_what_was_never_asked_and_an_again_run_ever
     again = Run(None, asked)
     assert again.still_to_ask({"age_band": "14-15"}, after="age_band") is asked[1]
     assert again.still_to_ask({}, after="care_experience") is None
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_question_reads_in_the_young_person_s_language_with_a_way_on(language: str) -> None:
+    with i18n.speaking(language):
+        for field in FIELDS:
+            asked = question(field, AREAS)
+            assert asked is not None
+            labels = [g.wording for g in asked.groups]
+            assert asked.wording.strip() and all(0 < len(label) <= BUTTON_LABEL_MAX for label in labels)
+            if language == "ar" and field != "area":  # the council's area names are as written
+                assert all(re.search("[\u0600-\u06ff]", text) for text in [asked.wording, *labels])
+        asked = [q for f in FIELDS if (q := question(f, AREAS))]
+        screen = question_screen(Run(None, asked), asked[0])
+        below = [b.label for row in screen.buttons for b in row][-3:]
+        assert below == [texts.RATHER_NOT_BUTTON, texts.SKIP_BUTTON, texts.ABOUT_STOP_BUTTON]
+        assert screen.menu  # only the newest question keeps its buttons
