@@ -66,8 +66,8 @@ class Settings(BaseSettings):
     safeguarding_phrases_file: Path | None = None
     # Extra words and real people's names that hold a name idea for a careful look.
     idea_blocklist_file: Path | None = None
-    # The council's areas and the service's cohort, for "about you" (bot/about_you/council.py).
-    # Empty: no area question and no cohort; the default is read only if it is there.
+    # The council's areas and the service's cohort, for "about you" (bot/about_you/council.py;
+    # about_you.example.yaml). Read only if it is there: without it, no area question and no cohort.
     about_you_file: Path | None = Path("about_you.yaml")
     safeguarding_choice_minutes: Annotated[int, Field(ge=1, le=60)] = 3
     alert_repost_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30

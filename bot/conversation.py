@@ -1122,7 +1122,7 @@ async def open_conversation(settings: Settings, database_path: Path) -> AsyncIte
             roles,
             definitions,
             privacy_facts(settings),
-            AboutYou(db, profiles, key, catalogue.get),
+            AboutYou(db, profiles, key, catalogue.find),
         )
     finally:
         await db.close()

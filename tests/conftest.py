@@ -146,6 +146,7 @@ def settings(fake: FakeTelegram, tmp_path: Path, intake_mode: str) -> Settings:
         outbox_interval_seconds=0.5,  # the outbox's own timer, quick enough to wait for in a test
         backup_dir=tmp_path / "backups",
         summary_schedule="",  # no scheduled summaries unless a test asks for them
+        about_you_file=None,  # no areas or cohort unless a test gives them (not a local about_you.yaml)
     )
 
 

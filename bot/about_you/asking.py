@@ -57,7 +57,7 @@ class AboutYou:
         self.db = db
         self.profiles = profiles
         self.key = pseudonym_key
-        self.find = find  # a consultation by id, as the young person can reach it
+        self.find = find  # a launched consultation by id (never a preview copy or a draft)
 
     # --- from the Conversation -------------------------------------------------------------------
 
@@ -66,9 +66,13 @@ class AboutYou:
     ) -> Screen | None:
         """A response has just been sent (in this transaction): it counts under what they said
         before, and the offer to ask what they have not been asked (None if nothing)."""
+        if consultation.preview_of is not None:  # a worker trying it: nothing of theirs is kept
+            return None
         said = self.profiles.said_in(db, user_id)
         if consultation.about_you:
             self.profiles.copy_in(db, consultation, response_id, said)
+            if said:  # used now: retention counts from this month
+                self.profiles.record_in(db, user_id, said)
         run = Run(consultation, self.profiles.used_by(consultation))
         if run.still_to_ask(said) is None:
             return None
@@ -159,6 +163,7 @@ class AboutYou:
             )
 
         await self.db.transaction(delete)
+        await self.db.forget_old_pages()  # not left readable in the write-ahead log either
         return Reply(replace=Screen(texts.ABOUT_DELETED))
 
 

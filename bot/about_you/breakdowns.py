@@ -11,11 +11,12 @@ own published table, so the rows add up to it cell by cell. The rules on top of 
    finished, not who reached one question), so two breakdowns never differ in who is "else".
 3. When the rows are a multiple of the band, the last two are shown as one: the same reason as
    rule 3 of the bands, down a column instead of along a row.
-4. The band is a prime of at least 5 (`band_width`: MIN_CELL_SIZE itself when it is one, as the
-   default 5 is). Every cell of a breakdown at the top of its band adds up to the bottom of the
-   total's band only when the band divides the number of cells, rows times categories; for a prime
-   that needs it to divide one of them, which rule 3 here and rule 3 of the bands prevent. Bands of
-   3 were too narrow for the reach table beside the rows, and bands of 4 or 10 divide 2 x 2 or 2 x 5.
+4. Only when MIN_CELL is a prime of at least 5 (`shown_in_bands_of`), as the default 5 is. Every cell
+   of a breakdown at the top of its band adds up to the bottom of the total's band only when the
+   band divides the number of cells, rows times categories; for a prime that needs it to divide
+   one of them, which rule 3 here and rule 3 of the bands prevent. With bands of 4 or 10 (2 x 2,
+   2 x 5 cells) counts can be pinned, and bands of 3 are too narrow beside the reach table; bands
+   of another width than the question's own table would pin counts where the two overlap.
 
 `tests/unit/test_breakdowns.py` enumerates every small table, rows and columns and their published
 totals read together, to show no count is pinned to one value.
@@ -33,13 +34,9 @@ EVERYONE_ELSE = "everyone else"
 JOINED = "{} or {}"
 
 
-def band_width(min_cell: int = MIN_CELL) -> int:
-    """The band breakdowns and reach are shown in: the smallest prime that is at least 5 and at
-    least min_cell (rule 4)."""
-    width = max(min_cell, 5)
-    while any(width % d == 0 for d in range(2, int(width**0.5) + 1)):
-        width += 1
-    return width
+def shown_in_bands_of(min_cell: int) -> bool:
+    """Whether breakdowns and reach can be published in bands of min_cell (rule 4)."""
+    return min_cell >= 5 and all(min_cell % d for d in range(2, int(min_cell**0.5) + 1))
 
 
 @dataclass(frozen=True)
@@ -64,8 +61,8 @@ def rows(sizes: Mapping[str, int], names: Mapping[str, str], min_cell: int = MIN
 def breakdown(
     rows_shown: Sequence[Row],
     counts: Mapping[str, Mapping[str, int]],
-    min_cell: int = MIN_CELL,
     respondents: Mapping[str, int] | None = None,
+    min_cell: int = MIN_CELL,
 ) -> list[tuple[str, Table]]:
     """Each row's protected table. `counts`: group id -> category -> count. Categories that exclude
     each other (a single choice with its skips) are protected as one group, like the question's own

@@ -27,6 +27,7 @@ from bot.surveys import NotLoaded, load_yaml
 AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 AREA_NAME_MAX = 40  # a button's width
 AREAS_MAX = 20
+RESERVED = {"did not say", "everyone else"}  # the tables' own rows: an area cannot be called that
 
 
 class AboutYouFileProblem(Exception):
@@ -87,6 +88,9 @@ def _areas(raw: Any, problem: Any) -> dict[str, str]:
             raise problem(f"areas.{key}", "an id is up to 24 lowercase letters, digits and hyphens")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > AREA_NAME_MAX:
             raise problem(f"areas.{key}", f"its name should be 1 to {AREA_NAME_MAX} characters")
+        taken = {n.casefold() for n in areas.values()} | RESERVED
+        if name.strip().casefold() in taken:
+            raise problem(f"areas.{key}", f"“{name.strip()}” is another area's name, or one the tables use")
         areas[key] = name.strip()
     return areas
 

@@ -1,5 +1,5 @@
 """Who took part and breakdowns, as the team's and officers' tables: every figure through the
-protection (`breakdowns.py`), in the bands `band_width` gives; typed answers never appear here.
+protection (`breakdowns.py`), in bands of MIN_CELL_SIZE where that is safe; typed answers never appear here.
 
 Read beside the event loop, like the results. Officers get these frozen with the rest of what is
 published (`bot.published`); workers get them live.
@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from html import escape
 from sqlite3 import Connection
 
-from bot.about_you.breakdowns import NOT_SAID, Reach, band_width, breakdown, reach, rows
+from bot.about_you.breakdowns import NOT_SAID, Reach, breakdown, reach, rows, shown_in_bands_of
 from bot.about_you.council import Cohort
 from bot.about_you.profiles import Profiles
 from bot.about_you.questions import AboutQuestion
 from bot.core.models import Consultation, MultiChoiceQuestion, PickOneQuestion, Question, ScaleQuestion
 from bot.core.suppression import Cell
+from bot.core.tallies import QuestionTally
 from bot.exports import answer_counts, no_answer_counts
 from bot.storage import results_repo
 
@@ -32,6 +33,10 @@ DID_NOT_SAY = "did not say"
 EVERYONE = "everyone who answered"
 IN_GROUP = "everyone in the group"
 NO_FIGURE = "–"
+WITHHELD = (
+    "Who took part and answers by group are not shown: in ranges of {min_cell} (MIN_CELL_SIZE), "
+    "groups beside the totals could be worked back to exact counts. Ranges of 5, 7, 11 or 13 are safe."
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,6 @@ def build(
     cohort: Cohort | None,
     min_cell: int,
 ) -> AboutYouTables:
-    width = band_width(min_cell)
     reach_rows: list[list[str]] = []
     breakdown_rows: list[list[str]] = []
     gaps: list[tuple[int, str]] = []
@@ -70,36 +74,47 @@ def build(
         for group, n in results_repo.about_you_sizes(db, consultation.id, about.field).items():
             sizes[group if group in names else NOT_SAID] += n  # a group since taken out of the file
         shares = cohort.groups.get(about.field) if cohort else None
-        found, total = reach(sizes, names, shares, cohort.total if cohort else 1, width)
+        found, total = reach(sizes, names, shares, cohort.total if cohort else 1, min_cell)
         reach_rows += [_reach_row(about, r) for r in found]
         reach_rows.append([about.team, EVERYONE, total.shown, "", ""])
-        gaps += [(gap, _gap_words(about, r, total)) for r in found if (gap := r.gap(total, width))]
+        gaps += [(gap, _gap_words(about, r, total)) for r in found if (gap := r.gap(total, min_cell))]
         by_group = results_repo.tallies_by(db, consultation.id, questions, about.field)
-        shown = rows(sizes, names, width)
+        shown = rows(sizes, names, min_cell)
         for question in questions:
-            everyone = overall[question.id]
-            multi = isinstance(question, MultiChoiceQuestion) and question.choice_limit > 1
-            keys = list(answer_counts(question, everyone)) + (
-                [] if multi else list(no_answer_counts(question, everyone))
-            )
-            counts: dict[str, dict[str, int]] = {}
-            answered: dict[str, int] = {}
-            for group, tallies in by_group.items():
-                key = group if group in names else NOT_SAID
-                figures = tallies[question.id]
-                given = {**answer_counts(question, figures), **no_answer_counts(question, figures)}
-                mine = counts.setdefault(key, dict.fromkeys(keys, 0))
-                for k in keys:
-                    mine[k] += given.get(k, 0)
-                answered[key] = answered.get(key, 0) + figures.answered
-            for label, table in breakdown(shown, counts, width, answered if multi else None):
+            counts = _by_group(question, overall[question.id], by_group, names)
+            for label, table in breakdown(shown, *counts, min_cell=min_cell):
+                breakdown_rows.append([about.team, label, question.text, IN_GROUP, table.total.shown, ""])
                 breakdown_rows += [
                     [about.team, label, question.text, k, cell.shown, cell.percent]
                     for k, cell in table.cells.items()
                 ]
-                breakdown_rows.append([about.team, label, question.text, IN_GROUP, table.total.shown, ""])
     gap = max(gaps)[1] if gaps and max(gaps)[0] > 0 else None
     return AboutYouTables(reach_rows, breakdown_rows, gap)
+
+
+def _by_group(
+    question: Question,
+    everyone: QuestionTally,
+    by_group: dict[str, dict[str, QuestionTally]],
+    names: dict[str, str],
+) -> tuple[dict[str, dict[str, int]], dict[str, int] | None]:
+    """Each group's counts in the categories of the question's own published table (so the rows
+    add up to it), and for a multi choice how many in each group answered (None otherwise)."""
+    multi = isinstance(question, MultiChoiceQuestion) and question.choice_limit > 1
+    keys = list(answer_counts(question, everyone))
+    if not multi:
+        keys += list(no_answer_counts(question, everyone))
+    counts: dict[str, dict[str, int]] = {}
+    answered: dict[str, int] = {}
+    for group, tallies in by_group.items():
+        key = group if group in names else NOT_SAID  # a group since taken out of the file
+        figures = tallies[question.id]
+        given = {**answer_counts(question, figures), **no_answer_counts(question, figures)}
+        mine = counts.setdefault(key, dict.fromkeys(keys, 0))
+        for k in keys:
+            mine[k] += given.get(k, 0)
+        answered[key] = answered.get(key, 0) + figures.answered
+    return counts, answered if multi else None
 
 
 def for_consultation(
@@ -107,9 +122,16 @@ def for_consultation(
 ) -> AboutYouTables | None:
     """The tables for a consultation that asks "about you" questions; None for one that asks none."""
     asked = profiles.used_by(consultation) if profiles else []
-    if profiles is None or not asked:
+    if profiles is None or not asked or not shown_in_bands_of(min_cell):
         return None
     return build(db, consultation, asked, profiles.council.cohort, min_cell)
+
+
+def withheld(consultation: Consultation, min_cell: int) -> str | None:
+    """Why a consultation's "about you" tables are not shown, if they are not: the band is not safe."""
+    if consultation.about_you and not shown_in_bands_of(min_cell):
+        return WITHHELD.format(min_cell=min_cell)
+    return None
 
 
 def _reach_row(about: AboutQuestion, found: Reach) -> list[str]:
@@ -149,8 +171,7 @@ def breakdown_text(
     title: str, breakdown_rows: list[list[str]], min_cell: int, about: str | None = None
 ) -> str:
     """Breakdowns (of one "about you" question, or all), as a team message (Telegram HTML)."""
-    width = band_width(min_cell)
-    rule = f"A group of fewer than {width} is counted in “everyone else”, never alone; counts are ranges."
+    rule = f"A group of fewer than {min_cell} is counted in “everyone else”, never alone; counts are ranges."
     lines = [f"📊 <b>{escape(title)}: answers by group</b>", rule]
     heading = None
     for field_name, group, question, answer, count, share in breakdown_rows:
@@ -159,8 +180,8 @@ def breakdown_text(
         if (field_name, question) != heading:
             lines += ["", f"<b>{escape(question)}</b>, by {escape(field_name)}"]
             heading = (field_name, question)
-        if answer == IN_GROUP:
-            lines.append(f"<i>{escape(group)}</i>: {escape(count)} in all")
+        if answer == IN_GROUP:  # each group's row starts with its name and size
+            lines.append(f"<i>{escape(group)}</i> ({escape(count)} in all):")
         else:
             percent = f" ({share})" if share and share != NO_FIGURE else ""
             lines.append(f"  • {escape(answer)}: {escape(count)}{escape(percent)}")

@@ -349,6 +349,13 @@ class Consultation(_Strict):
             raise ValueError(f"{', '.join(twice)} is listed twice")
         return value
 
+    @model_validator(mode="after")
+    def _about_you_only_when_anonymous(self) -> Consultation:
+        # A named response would put what they said about themselves beside their Telegram id.
+        if self.about_you and not self.anonymous:
+            raise ValueError("about_you is only for anonymous consultations (anonymous: true)")
+        return self
+
     @field_validator("opens_at", "closes_at")
     @classmethod
     def _timezone_required(cls, value: datetime | None) -> datetime | None:

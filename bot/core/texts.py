@@ -506,7 +506,10 @@ ENGLISH: dict[str, str] = {
     ),
     "ABOUT_CHANGE_BUTTON": "✏️ Change my answers",
     "ABOUT_DELETE_BUTTON": "🗑️ Delete these",
-    "ABOUT_DELETED": "✅ Deleted. Your answers are no longer counted in any group.",
+    "ABOUT_DELETED": (
+        "✅ Deleted. From now on, your answers aren't counted in any group. Results already shared "
+        "stay as they are."
+    ),
     # --- what we hold about you (/mydata) ------------------------------------------------------------
     "MYDATA_TITLE": "📋 What we hold about you",
     "MYDATA_AGREED": (

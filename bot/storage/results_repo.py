@@ -73,7 +73,9 @@ def tallies_by(
         f" FROM responses r JOIN answers a ON a.response_id = r.id{join}"
         # "+": the question filters rows read in order, rather than costing a look-up per question.
         f" WHERE r.consultation_id = ? AND r.status = 'submitted' AND +a.question_id IN ({_marks(wanted)})"
-        " GROUP BY 1, 2, 3",  # by position: a column named like the alias would win in GROUP BY
+        # By position: a column named like the alias would win in GROUP BY. Not by the constant ""
+        # when there are no groups: SQLite would still sort by it (a third slower at 100,000).
+        f" GROUP BY {'1, 2, 3' if about else '2, 3'}",
         (*params, *([about] if about else []), consultation_id, *wanted),
     )
     answers: dict[str, dict[str, list[tuple[Answer, int]]]] = {}

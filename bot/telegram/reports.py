@@ -25,7 +25,9 @@ from bot.about_you.tables import (
     BREAKDOWN_HEADER,
     REACH_HEADER,
     breakdown_text,
+    broken_down,
     reach_text,
+    withheld,
 )
 from bot.about_you.tables import for_consultation as about_you_tables
 from bot.core.actions import Action, Kind
@@ -90,6 +92,7 @@ BREAKDOWN_OFFER = "Answers by group: /breakdown {id} (or /breakdown {id} age_ban
 BREAKDOWN_USAGE = "/breakdown <consultation id> [about you question, e.g. age_band]"
 NO_BREAKDOWNS = "“{title}” asks no “about you” questions, so there is nothing to break its answers down by."
 NOT_ASKED = "“{id}” does not ask {name}. It asks: {used}."
+NO_BUTTON_QUESTIONS = "“{title}” has no questions answered with buttons to show by group."
 WRITTEN_SENT_PRIVATELY = "Sent to you in a private chat with me: young people's words stay out of groups."
 WRITTEN_OPEN_CHAT = "Open a private chat with me first (send me /start there), then tap again."
 
@@ -191,8 +194,11 @@ class Reports:
         return (tables.reach, tables.breakdowns) if tables else ([], [])
 
     async def _who_took_part(self, message: Message, reader: Reader, consultation: Consultation) -> None:
+        reason = withheld(consultation, self.votes.min_cell)
         reach, breakdowns = await self._about_you(reader, consultation)
-        if not reach:
+        if reason or not reach:
+            if reason:
+                await message.reply_text(reason)
             return
         text = reach_text(consultation.title, reach)
         if breakdowns:
@@ -207,17 +213,27 @@ class Reports:
             return
         message, reader, consultation = asked
         wanted = (context.args or [])[1:2]
+        title = consultation.title
         if wanted and wanted[0] not in consultation.about_you:
             used = ", ".join(consultation.about_you) or "none"
-            await message.reply_text(NOT_ASKED.format(name=wanted[0], id=consultation.id, used=used))
+            refusal = NOT_ASKED.format(name=wanted[0], id=consultation.id, used=used)
+        elif not consultation.about_you:
+            refusal = NO_BREAKDOWNS.format(title=title)
+        elif not broken_down(consultation):
+            refusal = NO_BUTTON_QUESTIONS.format(title=title)
+        else:
+            refusal = withheld(consultation, self.votes.min_cell)
+        if refusal is not None:
+            await message.reply_text(refusal)
             return
         _, breakdowns = await self._about_you(reader, consultation)
-        if not breakdowns:
-            none = OFFICERS_AFTER_CLOSE if reader == "officer" and consultation.about_you else NO_BREAKDOWNS
-            await message.reply_text(none.format(title=escape(consultation.title)), parse_mode=ParseMode.HTML)
+        if not breakdowns:  # officers, before it has closed
+            await message.reply_text(
+                OFFICERS_AFTER_CLOSE.format(title=escape(title)), parse_mode=ParseMode.HTML
+            )
             return
         about = team_name(wanted[0]) if wanted else None
-        text = breakdown_text(consultation.title, breakdowns, self.votes.min_cell, about)
+        text = breakdown_text(title, breakdowns, self.votes.min_cell, about)
         for part in split_text(text):
             await message.reply_text(part, parse_mode=ParseMode.HTML)
 

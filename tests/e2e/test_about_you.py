@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.about_you import tables
 from bot.config import Settings
 from bot.core import texts
 from tests.conftest import RunningBot
-from tests.e2e.test_feedback_and_safeguarding import agree, rows
+from tests.e2e.test_feedback_and_safeguarding import agree, rows, write
 from tests.e2e.test_reports import OFFICER, csv_rows, pdf_text
 from tests.fake_telegram import FakeTelegram, User
 from tests.fake_telegram.server import SentMessage
@@ -48,6 +49,11 @@ def about_you_stored(bot: RunningBot) -> str:
             for table in ("about_you", "response_about_you")
             for row in connection.execute(f"SELECT * FROM {table}").fetchall()
         )
+
+
+def database_files(bot: RunningBot) -> list[bytes]:
+    path = Path(bot.settings.database_path)
+    return [p.read_bytes() for p in (path, path.with_name(path.name + "-wal")) if p.exists()]
 
 
 async def test_asked_once_across_consultations_and_every_question_skippable(
@@ -103,11 +109,14 @@ async def test_asked_once_across_consultations_and_every_question_skippable(
     ]
 
     # A third asks nothing they were asked before (stopping counts as asked): no offer at all.
+    # Using what they said keeps it: retention counts from the last month it was used.
+    write(bot, "UPDATE about_you SET used_month = '2020-01-01'")
     await sam.send("/start")
     await sam.press("Snacks at the hub")
     await sam.press("👍 Yes")
     sent = await sam.press(texts.SUBMIT_BUTTON)
     assert all(m.text != texts.ABOUT_OFFER for m in sent)
+    assert rows(bot, "SELECT used_month FROM about_you") == [("2026-12-01",)]
     copies = (
         "SELECT r.consultation_id, g.field, g.value FROM response_about_you g"
         " JOIN responses r ON r.id = g.response_id"
@@ -159,6 +168,8 @@ async def test_no_thanks_is_not_asked_again_and_aboutyou_changes_or_deletes(
     [deleted] = await kim.press(texts.ABOUT_DELETE_BUTTON, message=mine)
     assert deleted.text == texts.ABOUT_DELETED
     assert before and rows(bot, "SELECT count(*) FROM about_you") == [(0,)]
+    # Not left readable in the database's files either (the write-ahead log included).
+    assert not any(b"16-17" in data for data in database_files(bot))
     [nothing] = await kim.send("/aboutyou")
     assert nothing.text == texts.ABOUT_NOTHING
 
@@ -210,8 +221,8 @@ async def test_who_took_part_and_answers_by_group_are_protected_everywhere(
     text = by_age.text or ""
     # 14 or 15 (8) is a row; 16 or 17 (3) is too few to be one: it is in "everyone else".
     assert "14 or 15</i>" not in text  # the fake shows text, not HTML
-    assert "14 or 15: 5 to 9 in all" in text and "16 or 17" not in text
-    assert "everyone else: 5 to 9 in all" in text
+    assert "14 or 15 (5 to 9 in all):" in text and "16 or 17" not in text
+    assert "everyone else (5 to 9 in all):" in text
     assert "Any name ideas" not in text  # typed answers never beside a group
     assert "care experience" not in text  # only the question asked for
 
@@ -261,7 +272,7 @@ async def test_officers_get_the_same_protected_tables_once_it_has_closed(
     await worker.press("Yes, close it now", message=(await worker.send("/close pets"))[0])
     [published] = await officer.send("/breakdown pets")
     assert published.text == live  # the same protection for everyone: only when differs
-    assert "14 or 15: 5 to 9 in all" in (published.text or "")
+    assert "14 or 15 (5 to 9 in all):" in (published.text or "")
     results = "\n".join(m.text or "" for m in await officer.send("/results pets"))
     assert "Pets at the hub: who took part" in results and "• 14 or 15: 5 to 9" in results
     files = {m.document_name: m for m in await officer.send("/export pets")}
@@ -273,3 +284,19 @@ async def test_officers_get_the_same_protected_tables_once_it_has_closed(
     }
     [pdf] = await officer.send("/report pets")
     assert "Answers by care experience" in pdf_text(pdf.document or b"")
+
+
+async def test_with_bands_that_could_be_worked_back_nothing_is_broken_down(
+    fake: FakeTelegram, settings: Settings, worker: User
+) -> None:
+    running = RunningBot(fake, settings.model_copy(update={"min_cell_size": 6}))
+    await running.start()
+    try:
+        await take_part(fake, 1, "👍 Yes", "14 or 15", "No")
+        [refused] = await worker.send("/breakdown pets")
+        assert refused.text == tables.WITHHELD.format(min_cell=6)
+        results = [m.text or "" for m in await worker.send("/results pets")]
+        assert tables.WITHHELD.format(min_cell=6) in results
+        assert not any("who took part" in text for text in results)
+    finally:
+        await running.stop()

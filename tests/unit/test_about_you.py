@@ -218,3 +218,25 @@ def test_every_question_reads_in_the_young_person_s_language_with_a_way_on(langu
         below = [b.label for row in screen.buttons for b in row][-3:]
         assert below == [texts.RATHER_NOT_BUTTON, texts.SKIP_BUTTON, texts.ABOUT_STOP_BUTTON]
         assert screen.menu  # only the newest question keeps its buttons
+
+
+def test_about_you_is_refused_where_answers_carry_the_telegram_id() -> None:
+    with pytest.raises(ValueError, match="only for anonymous consultations"):
+        Consultation.model_validate(
+            {
+                "id": "named",
+                "title": "T",
+                "intro": "I",
+                "anonymous": False,
+                "about_you": ["age_band"],
+                "questions": [{"id": "q", "type": "yes_no", "text": "Q?"}],
+            }
+        )
+
+
+@pytest.mark.parametrize(
+    "areas", [{"n": "North", "s": "NORTH "}, {"n": "everyone else"}, {"n": "Did not say"}]
+)
+def test_an_area_s_name_is_its_own(areas: dict[str, str]) -> None:
+    with pytest.raises(AboutYouFileProblem, match="is another area's name, or one the tables use"):
+        parse({"areas": areas}, "f")

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 import pytest
 
 from bot.about_you import breakdowns
-from bot.about_you.breakdowns import EVERYONE_ELSE, NOT_SAID, Row, band_width, breakdown, reach, rows
+from bot.about_you.breakdowns import EVERYONE_ELSE, NOT_SAID, Row, breakdown, reach, rows, shown_in_bands_of
 from bot.core import suppression
 from bot.core.suppression import Table
 
@@ -79,8 +79,8 @@ def test_no_gap_is_worked_out_from_fewer_than_a_band() -> None:
     assert [r.gap(total) for r in found] == [50 - 17, 50 - 58]  # bands 0-4 and 5-9 of 10-14
 
 
-def test_the_band_is_a_prime_of_at_least_5() -> None:
-    assert [band_width(m) for m in (3, 4, 5, 6, 7, 10, 12)] == [5, 5, 5, 7, 7, 11, 13]
+def test_only_bands_that_are_a_prime_of_at_least_5_are_used() -> None:
+    assert [m for m in range(3, 20) if shown_in_bands_of(m)] == [5, 7, 11, 13, 17, 19]
 
 
 def test_bands_that_are_not_prime_would_pin_a_count() -> None:
@@ -107,7 +107,7 @@ def published(
     sizes = {g: sum(counts[g].values()) for g in groups}
     shown = rows(sizes, NAMES, min_cell)
     view: list[object] = []
-    for label, table in breakdown(shown, counts, min_cell):
+    for label, table in breakdown(shown, counts, min_cell=min_cell):
         view.append((label, tuple(c.shown for c in table.cells.values()), table.total.shown))
     columns = breakdowns.protect(  # the question's own table (remembered, as above)
         {str(c): sum(counts[g][str(c)] for g in groups) for c in range(categories)}, min_cell
