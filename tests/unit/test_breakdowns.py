@@ -14,7 +14,7 @@ import pytest
 from bot.about_you import breakdowns
 from bot.about_you.breakdowns import EVERYONE_ELSE, NOT_SAID, Row, breakdown, reach, rows, shown_in_bands_of
 from bot.core import suppression
-from bot.core.suppression import Table
+from bot.core.suppression import Table, protect_each
 
 NAMES = {"a": "A", "b": "B", "c": "C", "d": "D", NOT_SAID: "not said"}
 
@@ -162,3 +162,34 @@ def test_no_count_can_be_pinned_from_the_breakdown_and_the_tables_beside_it(
     groups: list[str], categories: int, most: int, min_cell: int
 ) -> None:
     assert pinned(groups, categories, most, min_cell) == []
+
+
+def test_no_count_can_be_pinned_from_a_multi_choice_breakdown() -> None:
+    """Two options, either or both: every option's count per group out of those in it who answered,
+    beside the question's own table (each option out of everyone who answered) and the reach table."""
+    possible: dict[tuple[object, ...], list[set[int]]] = defaultdict(lambda: [set() for _ in range(6)])
+    for first, second in itertools.product(range(10), repeat=2):
+        for picks in itertools.product(
+            range(first + 1), range(first + 1), range(second + 1), range(second + 1)
+        ):
+            if picks[0] + picks[1] < first or picks[2] + picks[3] < second:
+                continue  # everyone who answered picked one option at least
+            sizes = {"a": first, NOT_SAID: second}
+            counts = {"a": {"x": picks[0], "y": picks[1]}, NOT_SAID: {"x": picks[2], "y": picks[3]}}
+            view: list[object] = [
+                (label, tuple(c.shown for c in table.cells.values()), table.total.shown)
+                for label, table in breakdown(rows(sizes, NAMES), counts, sizes)
+            ]
+            everyone = protect_each({"x": picks[0] + picks[2], "y": picks[1] + picks[3]}, first + second)
+            view.append((*(c.shown for c in everyone.cells.values()), everyone.total.shown))
+            who, total = reach(sizes, NAMES, None, 1)
+            view.append((*(r.respondents.shown for r in who), total.shown))
+            for i, n in enumerate((first, second, *picks)):
+                possible[tuple(view)][i].add(n)
+    pinned = [
+        (seen, i)
+        for seen, values in possible.items()
+        for i, v in enumerate(values)
+        if len(v) == 1 and seen[-1][-1] != "0"  # type: ignore[index]
+    ]
+    assert pinned == []
