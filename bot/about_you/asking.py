@@ -25,7 +25,9 @@ from bot.storage.db import Database
 GO = "go"  # start (or carry on) asking
 STOP = "no"  # no more questions: the rest of this consultation's are not asked again
 CHANGE = "change"  # /aboutyou: ask again what they answered before
-DELETE = "delete"
+DELETE = "delete"  # /aboutyou: ask whether to delete it all
+DELETE_YES = "delete-yes"
+KEEP = "keep"
 SKIP = "-"
 
 
@@ -107,8 +109,8 @@ class AboutYou:
     # --- a tap ---------------------------------------------------------------------------------------
 
     async def press(self, user_id: int, action: Action) -> Reply:
-        if action.value == DELETE and not action.question:
-            return await self._delete(user_id)
+        if not action.question and action.value in (DELETE, DELETE_YES, KEEP):
+            return await self._deleting(user_id, action.value)
         consultation = self.find(action.consultation) if action.consultation else None
         if action.consultation and consultation is None:
             return Reply(notice=texts.MOVED_ON)
@@ -131,18 +133,21 @@ class AboutYou:
         return Reply(replace=question_screen(run, following) if following else Screen(texts.ABOUT_DONE))
 
     def _record(self, db: Connection, user_id: int, run: Run, field: Field, value: str | None) -> Said:
+        """Saved, and their sent answers count under it: to the consultation that asked, or (a
+        change from /aboutyou) to every consultation asking it. What was published stays."""
         said = self.profiles.said_in(db, user_id)
         said[field] = value
         self.profiles.record_in(db, user_id, said)
         if run.consultation is not None:
-            self._copy_to_sent(db, user_id, run.consultation, said)
+            asking = [run.consultation]
+        else:
+            launched = (self.find(cid) for cid in repos.consultations_with_responses(db))
+            asking = [c for c in launched if c is not None and field in c.about_you]
+        for consultation in asking:
+            stored = repos.load_response(db, consultation.id, pseudonym(self.key, consultation.id, user_id))
+            if stored is not None and stored.progress.submitted:
+                self.profiles.copy_in(db, consultation, stored.id, said)
         return said
-
-    def _copy_to_sent(self, db: Connection, user_id: int, consultation: Consultation, said: Said) -> None:
-        """Their response to the consultation that asked, once sent, counts under what they said."""
-        stored = repos.load_response(db, consultation.id, pseudonym(self.key, consultation.id, user_id))
-        if stored is not None and stored.progress.submitted:
-            self.profiles.copy_in(db, consultation, stored.id, said)
 
     async def _stop(self, user_id: int, run: Run) -> Reply:
         def stop(db: Connection) -> None:
@@ -156,7 +161,15 @@ class AboutYou:
         await self.db.transaction(stop)
         return Reply(replace=Screen(texts.ABOUT_STOPPED))
 
-    async def _delete(self, user_id: int) -> Reply:
+    async def _deleting(self, user_id: int, value: str) -> Reply:
+        """Delete asks first; then it goes, from every sent response too."""
+        if value == KEEP:
+            return Reply(replace=Screen(texts.ABOUT_KEPT))
+        if value == DELETE:
+            yes = Button(texts.ABOUT_DELETE_YES_BUTTON, Action(Kind.ABOUT_YOU, value=DELETE_YES))
+            keep = Button(texts.ABOUT_KEEP_BUTTON, Action(Kind.ABOUT_YOU, value=KEEP))
+            return Reply(replace=Screen(texts.ABOUT_DELETE_ASK, ((yes,), (keep,))))
+
         def delete(db: Connection) -> None:
             self.profiles.forget_in(
                 db, user_id, repos.response_ids(db, repos.respondents_of(db, self.key, user_id))

@@ -74,8 +74,9 @@ def breakdown(
         for group in row.groups:
             for category, n in counts.get(group, {}).items():
                 summed[category] = summed.get(category, 0) + n
-        if not any(summed.values()):
-            # Nobody in this row: "fewer than 5", as the reach table says, not a telling "0".
+        if not any(summed.values()) and any(n for group in counts.values() for n in group.values()):
+            # Nobody in this row: "fewer than 5", as the reach table says, not a telling "0"
+            # (with nobody at all, every table says 0).
             nobody = band(0, min_cell)
             table = Table(dict.fromkeys(summed or counts_of(counts), nobody), nobody)
         elif respondents is None:

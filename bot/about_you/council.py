@@ -27,7 +27,8 @@ from bot.surveys import NotLoaded, load_yaml
 AREA_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,23}$")
 AREA_NAME_MAX = 40  # a button's width
 AREAS_MAX = 20
-RESERVED = {"did not say", "everyone else"}  # the tables' own rows: an area cannot be called that
+# The tables' own rows: an area cannot be called that.
+RESERVED = {"did not say", "everyone else", "everyone who answered", "everyone in the group"}
 
 
 class AboutYouFileProblem(Exception):
@@ -89,8 +90,12 @@ def _areas(raw: Any, problem: Any) -> dict[str, str]:
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > AREA_NAME_MAX:
             raise problem(f"areas.{key}", f"its name should be 1 to {AREA_NAME_MAX} characters")
         taken = {n.casefold() for n in areas.values()} | RESERVED
-        if name.strip().casefold() in taken:
-            raise problem(f"areas.{key}", f"“{name.strip()}” is another area's name, or one the tables use")
+        if name.strip().casefold() in taken or " or " in name.casefold():
+            raise problem(
+                f"areas.{key}",
+                f"“{name.strip()}” is another area's name, or reads like the tables' own rows "
+                "(they join two groups with “or”)",
+            )
         areas[key] = name.strip()
     return areas
 

@@ -60,8 +60,8 @@ ENGLISH: dict[str, str] = {
         "answer, we keep your Telegram number locked away with it (the team can't see it) until the "
         "answer reaches you, or for 30 days at most.\n"
         "• About you: you may answer a few short questions about you, like your age. We lock your "
-        "answers away, so we don't ask again. The team can't read them. They only count in "
-        "results in groups of at least 5 people. /aboutyou shows, changes or deletes them.\n"
+        "answers away, so we don't ask again. The team can't read them. Results show them only as "
+        'ranges, like "fewer than 5". /aboutyou shows, changes or deletes them.\n'
         "\n"
         "Your safety\n"
         "If something you send says you or someone else may be in danger, a person in the team reads "
@@ -427,6 +427,7 @@ ENGLISH: dict[str, str] = {
         "• every answer you gave, even anonymous ones. We find those with your Telegram number, only "
         "because you ask.\n"
         "• the Telegram number we lock away if you asked for an answer to feedback.\n"
+        "• what you told us about you, like your age.\n"
         "\n"
         "If you asked us to contact you and nobody in the team has picked it up yet, we delete your name "
         "and number from it. Once someone has, we keep them for {contact_days} after that, to keep "
@@ -497,8 +498,8 @@ ENGLISH: dict[str, str] = {
         "\n"
         "{lines}\n"
         "\n"
-        "We keep this locked away. The team can't read it: they only see totals of groups of at "
-        "least 5 young people."
+        "We keep this locked away. The team can't read it. Results show it only as ranges, like "
+        "“fewer than 5”."
     ),
     "ABOUT_NOTHING": (
         "👤 You haven't told us anything about you. Some of our questions end with a few short "
@@ -506,6 +507,12 @@ ENGLISH: dict[str, str] = {
     ),
     "ABOUT_CHANGE_BUTTON": "✏️ Change my answers",
     "ABOUT_DELETE_BUTTON": "🗑️ Delete these",
+    "ABOUT_DELETE_ASK": (
+        "Delete what you told us about you? We may ask again later: you can always say No thanks."
+    ),
+    "ABOUT_DELETE_YES_BUTTON": "🗑️ Yes, delete it",
+    "ABOUT_KEEP_BUTTON": "Keep it",
+    "ABOUT_KEPT": "OK, nothing has been deleted.",
     "ABOUT_DELETED": (
         "✅ Deleted. From now on, your answers aren't counted in any group. Results already shared "
         "stay as they are."
@@ -549,7 +556,10 @@ ENGLISH: dict[str, str] = {
         "💬 Feedback you sent is anonymous: nothing links it to you, so we can't find it or show it here."
     ),
     "MYDATA_NOTHING": "We don't hold anything about you.",
-    "MYDATA_ABOUT_YOU": "👤 You answered some questions about you: /aboutyou shows them.",
+    "MYDATA_ABOUT_YOU": (
+        "👤 We keep what you told us (or that you skipped) when we asked a few questions about you: "
+        "/aboutyou shows it."
+    ),
     "MYDATA_MORE": "/privacy says why we keep this and for how long. /deleteme deletes it.",
     "WITHDRAW_CONTACT_BUTTON": "🛟 Withdraw my request of {day}",
     "CONTACT_WITHDRAWN": (

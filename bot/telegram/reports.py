@@ -92,6 +92,7 @@ BREAKDOWN_OFFER = "Answers by group: /breakdown {id} (or /breakdown {id} age_ban
 BREAKDOWN_USAGE = "/breakdown <consultation id> [about you question, e.g. age_band]"
 NO_BREAKDOWNS = "“{title}” asks no “about you” questions, so there is nothing to break its answers down by."
 NOT_ASKED = "“{id}” does not ask {name}. It asks: {used}."
+NO_AREAS = "“{title}” asks where young people live, but ABOUT_YOU_FILE lists no areas, so it is not asked."
 NO_BUTTON_QUESTIONS = "“{title}” has no questions answered with buttons to show by group."
 WRITTEN_SENT_PRIVATELY = "Sent to you in a private chat with me: young people's words stay out of groups."
 WRITTEN_OPEN_CHAT = "Open a private chat with me first (send me /start there), then tap again."
@@ -214,11 +215,15 @@ class Reports:
         message, reader, consultation = asked
         wanted = (context.args or [])[1:2]
         title = consultation.title
+        profiles = self.votes.about_you
+        asked = [q.field for q in profiles.used_by(consultation)] if profiles else []
         if wanted and wanted[0] not in consultation.about_you:
             used = ", ".join(consultation.about_you) or "none"
             refusal = NOT_ASKED.format(name=wanted[0], id=consultation.id, used=used)
         elif not consultation.about_you:
             refusal = NO_BREAKDOWNS.format(title=title)
+        elif not asked or (wanted and wanted[0] not in asked):
+            refusal = NO_AREAS.format(title=title)
         elif not broken_down(consultation):
             refusal = NO_BUTTON_QUESTIONS.format(title=title)
         else:
@@ -227,7 +232,7 @@ class Reports:
             await message.reply_text(refusal)
             return
         _, breakdowns = await self._about_you(reader, consultation)
-        if not breakdowns:  # officers, before it has closed
+        if not breakdowns:  # officers, before it has closed: nothing is published while it is open
             await message.reply_text(
                 OFFICERS_AFTER_CLOSE.format(title=escape(title)), parse_mode=ParseMode.HTML
             )

@@ -12,6 +12,7 @@ import pytest
 from bot.about_you import tables
 from bot.config import Settings
 from bot.core import texts
+from bot.telegram import reports
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows, write
 from tests.e2e.test_reports import OFFICER, csv_rows, pdf_text
@@ -163,10 +164,23 @@ async def test_no_thanks_is_not_asked_again_and_aboutyou_changes_or_deletes(
     [mine] = await kim.send("/aboutyou")
     assert "— 16 or 17" in (mine.text or "") and "— South" in (mine.text or "")
     assert "Are you in care" in (mine.text or "") and texts.RATHER_NOT_SAID in (mine.text or "")
+    # A change counts for the answers already sent, not only for the next consultation.
+    assert sorted(rows(bot, "SELECT field, value FROM response_about_you")) == [
+        ("age_band", "16-17"),
+        ("area", "south"),
+    ]
 
+    # Delete asks first; "Keep it" keeps it.
     before = rows(bot, "SELECT sealed FROM about_you")
-    [deleted] = await kim.press(texts.ABOUT_DELETE_BUTTON, message=mine)
+    [ask] = await kim.press(texts.ABOUT_DELETE_BUTTON, message=mine)
+    assert ask.text == texts.ABOUT_DELETE_ASK
+    [kept] = await kim.press(texts.ABOUT_KEEP_BUTTON, message=ask)
+    assert kept.text == texts.ABOUT_KEPT and rows(bot, "SELECT sealed FROM about_you") == before
+    [mine] = await kim.send("/aboutyou")
+    await kim.press(texts.ABOUT_DELETE_BUTTON, message=mine)
+    [deleted] = await kim.press(texts.ABOUT_DELETE_YES_BUTTON)
     assert deleted.text == texts.ABOUT_DELETED
+    assert rows(bot, "SELECT count(*) FROM response_about_you") == [(0,)]
     assert before and rows(bot, "SELECT count(*) FROM about_you") == [(0,)]
     # Not left readable in the database's files either (the write-ahead log included).
     assert not any(b"16-17" in data for data in database_files(bot))
@@ -240,7 +254,10 @@ async def test_who_took_part_and_answers_by_group_are_protected_everywhere(
     named = {m.document_name: csv_rows(m.document or b"") for m in files if m is not files[1]}
     groups = {row[1] for row in named["pets-by-group.csv"][1:]}
     assert groups == {"14 or 15", "everyone else"} | {"not care-experienced", "everyone else"}
-    assert all(row[4] in {"fewer than 5", "5 to 9", "10 to 14"} for row in named["pets-by-group.csv"][1:])
+    # Bands only ("0" where nobody answered at all, as the question's own table says too).
+    assert all(
+        row[4] in {"0", "fewer than 5", "5 to 9", "10 to 14"} for row in named["pets-by-group.csv"][1:]
+    )
     assert ["care experience", "care-experienced", "fewer than 5", "–", "40%"] in named[
         "pets-who-took-part.csv"
     ]
@@ -298,5 +315,24 @@ async def test_with_bands_that_could_be_worked_back_nothing_is_broken_down(
         results = [m.text or "" for m in await worker.send("/results pets")]
         assert tables.WITHHELD.format(min_cell=6) in results
         assert not any("who took part" in text for text in results)
+    finally:
+        await running.stop()
+
+
+async def test_without_the_council_s_areas_the_area_is_neither_asked_nor_broken_down(
+    fake: FakeTelegram, settings: Settings, worker: User
+) -> None:
+    running = RunningBot(fake, settings.model_copy(update={"about_you_file": None}))
+    await running.start()
+    try:
+        young = fake.user(7301, "Jo", "jo_h")
+        await agree(young)
+        await answer_pets(young)
+        [age] = await young.press(texts.ABOUT_GO_BUTTON)
+        assert age.text == "👤 About you (1 of 2)\n\nHow old are you?"
+        [care] = await young.press("11 to 13")  # straight on to care: no areas to choose from
+        assert "Are you in care" in (care.text or "")
+        [refused] = await worker.send("/breakdown pets area")
+        assert refused.text == reports.NO_AREAS.format(title="Pets at the hub")
     finally:
         await running.stop()

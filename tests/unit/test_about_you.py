@@ -235,8 +235,17 @@ def test_about_you_is_refused_where_answers_carry_the_telegram_id() -> None:
 
 
 @pytest.mark.parametrize(
-    "areas", [{"n": "North", "s": "NORTH "}, {"n": "everyone else"}, {"n": "Did not say"}]
+    "areas",
+    [
+        {"n": "North", "s": "NORTH "},
+        {"n": "everyone else"},
+        {"n": "Did not say"},
+        {"n": "Everyone who answered"},
+        {"n": "North or South"},
+    ],
 )
 def test_an_area_s_name_is_its_own(areas: dict[str, str]) -> None:
-    with pytest.raises(AboutYouFileProblem, match="is another area's name, or one the tables use"):
+    with pytest.raises(
+        AboutYouFileProblem, match="is another area's name, or reads like the tables' own rows"
+    ):
         parse({"areas": areas}, "f")
