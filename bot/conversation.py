@@ -230,7 +230,8 @@ class Conversation:
                 paused = await self._pause(user_id)
                 return Reply(replace=paused) if paused else await self._moved_on(user_id)
             case Kind.ABOUT_YOU:
-                return await self.about_you.press(user_id, action)
+                named = self._available(user_id, action.consultation) if action.consultation else None
+                return await self.about_you.press(user_id, action, named)
             case Kind.ERASE if action.value == "1":
                 return await self._erase(user_id)
             case Kind.ERASE:

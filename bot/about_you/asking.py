@@ -9,7 +9,7 @@ or an old message all land somewhere sensible.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from sqlite3 import Connection
 
 from bot.about_you.profiles import Profiles, Said
@@ -17,6 +17,7 @@ from bot.about_you.questions import FIELDS, RATHER_NOT, AboutQuestion, Field
 from bot.core import texts
 from bot.core.actions import Action, Kind
 from bot.core.models import Consultation
+from bot.core.preview import PREVIEW_BANNER
 from bot.core.privacy import pseudonym
 from bot.core.screens import Button, Reply, Screen
 from bot.storage import repos
@@ -68,24 +69,16 @@ class AboutYou:
     ) -> Screen | None:
         """A response has just been sent (in this transaction): it counts under what they said
         before, and the offer to ask what they have not been asked (None if nothing)."""
-        if consultation.preview_of is not None:  # a worker trying it: nothing of theirs is kept
-            return None
+        if consultation.preview_of is not None:  # a worker trying it: every question, nothing kept
+            questions = self.profiles.used_by(consultation)
+            return _offer(consultation) if questions else None
         said = self.profiles.said_in(db, user_id)
         if consultation.about_you:
             self.profiles.copy_in(db, consultation, response_id, said)
             if said:  # used now: retention counts from this month
                 self.profiles.record_in(db, user_id, said)
         run = Run(consultation, self.profiles.used_by(consultation))
-        if run.still_to_ask(said) is None:
-            return None
-        return Screen(
-            texts.ABOUT_OFFER,
-            (
-                (Button(texts.ABOUT_GO_BUTTON, Action(Kind.ABOUT_YOU, consultation.id, value=GO)),),
-                (Button(texts.ABOUT_NO_BUTTON, Action(Kind.ABOUT_YOU, consultation.id, value=STOP)),),
-            ),
-            menu=True,
-        )
+        return None if run.still_to_ask(said) is None else _offer(consultation)
 
     # --- /aboutyou ---------------------------------------------------------------------------------
 
@@ -108,12 +101,15 @@ class AboutYou:
 
     # --- a tap ---------------------------------------------------------------------------------------
 
-    async def press(self, user_id: int, action: Action) -> Reply:
+    async def press(self, user_id: int, action: Action, consultation: Consultation | None) -> Reply:
+        """A tap; `consultation` the one its button names, as this person may reach it (None if
+        it names none, or one they cannot)."""
         if not action.question and action.value in (DELETE, DELETE_YES, KEEP):
             return await self._deleting(user_id, action.value)
-        consultation = self.find(action.consultation) if action.consultation else None
         if action.consultation and consultation is None:
             return Reply(notice=texts.MOVED_ON)
+        if consultation is not None and consultation.preview_of is not None:
+            return _previewed(Run(consultation, self.profiles.used_by(consultation)), action)
         said_before = await self.db.read(lambda db: self.profiles.said_in(db, user_id))
         if consultation is None:
             run = Run(None, self.profiles.questions(f for f in FIELDS if f in said_before))
@@ -180,6 +176,41 @@ class AboutYou:
         return Reply(replace=Screen(texts.ABOUT_DELETED))
 
 
+def _offer(consultation: Consultation) -> Screen:
+    return _bannered(
+        consultation,
+        Screen(
+            texts.ABOUT_OFFER,
+            (
+                (Button(texts.ABOUT_GO_BUTTON, Action(Kind.ABOUT_YOU, consultation.id, value=GO)),),
+                (Button(texts.ABOUT_NO_BUTTON, Action(Kind.ABOUT_YOU, consultation.id, value=STOP)),),
+            ),
+            menu=True,
+        ),
+    )
+
+
+def _previewed(run: Run, action: Action) -> Reply:
+    """A worker's preview: each question in turn, whatever they tap, and nothing stored."""
+    assert run.consultation is not None
+    if not action.question and action.value == STOP:
+        return Reply(replace=_bannered(run.consultation, Screen(texts.ABOUT_STOPPED)))
+    tapped = next((q.field for q in run.questions if _code(q.field) == action.question), None)
+    following = Run(None, run.questions).still_to_ask({}, after=tapped)
+    if action.question and tapped is None:
+        return Reply(notice=texts.MOVED_ON)
+    return Reply(
+        replace=question_screen(run, following)
+        if following
+        else _bannered(run.consultation, Screen(texts.ABOUT_DONE))
+    )
+
+
+def _bannered(consultation: Consultation, screen: Screen) -> Screen:
+    """A preview's screens say so, as its questions do."""
+    return replace(screen, text=PREVIEW_BANNER + screen.text) if consultation.preview_of else screen
+
+
 def question_screen(run: Run, question: AboutQuestion) -> Screen:
     """One question: its groups, then "rather not say", Skip and "No more questions"."""
     cid = run.consultation.id if run.consultation else ""
@@ -193,7 +224,8 @@ def question_screen(run: Run, question: AboutQuestion) -> Screen:
     stop = Action(Kind.ABOUT_YOU, cid, value=STOP)
     rows.append((Button(texts.SKIP_BUTTON, tap(SKIP)), Button(texts.ABOUT_STOP_BUTTON, stop)))
     heading = texts.ABOUT_HEADING.format(n=n, total=len(run.questions))
-    return Screen(f"{heading}\n\n{question.wording}", tuple(rows), menu=True)
+    screen = Screen(f"{heading}\n\n{question.wording}", tuple(rows), menu=True)
+    return _bannered(run.consultation, screen) if run.consultation else screen
 
 
 def _code(field: Field) -> str:

@@ -12,6 +12,7 @@ import pytest
 from bot.about_you import tables
 from bot.config import Settings
 from bot.core import texts
+from bot.core.preview import PREVIEW_BANNER
 from bot.telegram import reports
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows, write
@@ -336,3 +337,26 @@ async def test_without_the_council_s_areas_the_area_is_neither_asked_nor_broken_
         assert refused.text == reports.NO_AREAS.format(title="Pets at the hub")
     finally:
         await running.stop()
+
+
+async def test_a_worker_s_preview_shows_every_question_and_keeps_nothing(
+    fake: FakeTelegram, bot: RunningBot, worker: User
+) -> None:
+    await worker.send("/preview pets")
+    await worker.press(texts.CONSENT_BUTTON)
+    await worker.press("👍 Yes")
+    await worker.press(texts.SKIP_BUTTON)
+    await worker.press(texts.SKIP_BUTTON)
+    sent = await worker.press(texts.SUBMIT_BUTTON)
+    offer = sent[-1]
+    assert offer.text == PREVIEW_BANNER + texts.ABOUT_OFFER
+    [age] = await worker.press(texts.ABOUT_GO_BUTTON, message=offer)
+    assert age.text == PREVIEW_BANNER + "👤 About you (1 of 3)\n\nHow old are you?"
+    [area] = await worker.press("14 or 15")
+    assert (area.text or "").endswith("Where do you live?")
+    [care] = await worker.press(texts.SKIP_BUTTON)
+    assert "Are you in care" in (care.text or "")
+    [done] = await worker.press(texts.RATHER_NOT_BUTTON)
+    assert done.text == PREVIEW_BANNER + texts.ABOUT_DONE
+    assert rows(bot, "SELECT count(*) FROM about_you") == [(0,)]
+    assert rows(bot, "SELECT count(*) FROM response_about_you") == [(0,)]
