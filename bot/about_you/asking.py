@@ -17,7 +17,7 @@ from bot.about_you.questions import FIELDS, RATHER_NOT, AboutQuestion, Field
 from bot.core import texts
 from bot.core.actions import Action, Kind
 from bot.core.models import Consultation
-from bot.core.preview import PREVIEW_BANNER
+from bot.core.preview import PREVIEW_ABOUT_END, PREVIEW_BANNER
 from bot.core.privacy import pseudonym
 from bot.core.screens import Button, Reply, Screen
 from bot.storage import repos
@@ -104,7 +104,7 @@ class AboutYou:
     async def press(self, user_id: int, action: Action, consultation: Consultation | None) -> Reply:
         """A tap; `consultation` the one its button names, as this person may reach it (None if
         it names none, or one they cannot)."""
-        if not action.question and action.value in (DELETE, DELETE_YES, KEEP):
+        if not action.consultation and not action.question and action.value in (DELETE, DELETE_YES, KEEP):
             return await self._deleting(user_id, action.value)
         if action.consultation and consultation is None:
             return Reply(notice=texts.MOVED_ON)
@@ -124,21 +124,20 @@ class AboutYou:
         value = None if action.value == SKIP else action.value
         if asked is None or (value is not None and value != RATHER_NOT and asked.group(value) is None):
             return Reply(notice=texts.MOVED_ON)
-        said = await self.db.transaction(lambda db: self._record(db, user_id, run, asked.field, value))
+        said = await self.db.transaction(lambda db: self._record(db, user_id, asked.field, value))
         following = run.still_to_ask(said, after=asked.field)
         return Reply(replace=question_screen(run, following) if following else Screen(texts.ABOUT_DONE))
 
-    def _record(self, db: Connection, user_id: int, run: Run, field: Field, value: str | None) -> Said:
-        """Saved, and their sent answers count under it: to the consultation that asked, or (a
-        change from /aboutyou) to every consultation asking it. What was published stays."""
+    def _record(self, db: Connection, user_id: int, field: Field, value: str | None) -> Said:
+        """Saved, and the answers they have sent to every consultation still open that asks it
+        count under it, so one person is in one group everywhere. A closed one keeps the groups
+        its answers were sent under, as what was published at its close does."""
         said = self.profiles.said_in(db, user_id)
         said[field] = value
         self.profiles.record_in(db, user_id, said)
-        if run.consultation is not None:
-            asking = [run.consultation]
-        else:
-            launched = (self.find(cid) for cid in repos.consultations_with_responses(db))
-            asking = [c for c in launched if c is not None and field in c.about_you]
+        now = self.profiles.clock()
+        launched = (self.find(cid) for cid in repos.consultations_with_responses(db))
+        asking = [c for c in launched if c is not None and field in c.about_you and c.is_open(now)]
         for consultation in asking:
             stored = repos.load_response(db, consultation.id, pseudonym(self.key, consultation.id, user_id))
             if stored is not None and stored.progress.submitted:
@@ -193,17 +192,14 @@ def _offer(consultation: Consultation) -> Screen:
 def _previewed(run: Run, action: Action) -> Reply:
     """A worker's preview: each question in turn, whatever they tap, and nothing stored."""
     assert run.consultation is not None
+    end = _bannered(run.consultation, Screen(PREVIEW_ABOUT_END))
     if not action.question and action.value == STOP:
-        return Reply(replace=_bannered(run.consultation, Screen(texts.ABOUT_STOPPED)))
+        return Reply(replace=end)
     tapped = next((q.field for q in run.questions if _code(q.field) == action.question), None)
-    following = Run(None, run.questions).still_to_ask({}, after=tapped)
     if action.question and tapped is None:
         return Reply(notice=texts.MOVED_ON)
-    return Reply(
-        replace=question_screen(run, following)
-        if following
-        else _bannered(run.consultation, Screen(texts.ABOUT_DONE))
-    )
+    following = Run(None, run.questions).still_to_ask({}, after=tapped)
+    return Reply(replace=question_screen(run, following) if following else end)
 
 
 def _bannered(consultation: Consultation, screen: Screen) -> Screen:

@@ -89,8 +89,9 @@ def _areas(raw: Any, problem: Any) -> dict[str, str]:
             raise problem(f"areas.{key}", "an id is up to 24 lowercase letters, digits and hyphens")
         if not isinstance(name, str) or not name.strip() or len(name.strip()) > AREA_NAME_MAX:
             raise problem(f"areas.{key}", f"its name should be 1 to {AREA_NAME_MAX} characters")
+        plain = " ".join(name.split()).casefold()  # any run of spaces as one
         taken = {n.casefold() for n in areas.values()} | RESERVED
-        if name.strip().casefold() in taken or " or " in name.casefold():
+        if plain in taken or " or " in f" {plain} ":
             raise problem(
                 f"areas.{key}",
                 f"“{name.strip()}” is another area's name, or reads like the tables' own rows "

@@ -12,7 +12,7 @@ import pytest
 from bot.about_you import tables
 from bot.config import Settings
 from bot.core import texts
-from bot.core.preview import PREVIEW_BANNER
+from bot.core.preview import PREVIEW_ABOUT_END, PREVIEW_BANNER
 from bot.telegram import reports
 from tests.conftest import RunningBot
 from tests.e2e.test_feedback_and_safeguarding import agree, rows, write
@@ -204,7 +204,7 @@ async def test_deleteme_deletes_about_you_too(fake: FakeTelegram, bot: RunningBo
     assert rows(bot, "SELECT count(*) FROM response_about_you") == [(0,)]
 
 
-async def take_part(fake: FakeTelegram, n: int, allowed: str, age: str, care: str) -> None:
+async def take_part(fake: FakeTelegram, n: int, allowed: str, age: str, care: str) -> User:
     young = fake.user(7100 + n, f"P{n}", f"p{n}")
     await agree(young)
     await answer_pets(young, allowed)
@@ -212,6 +212,7 @@ async def take_part(fake: FakeTelegram, n: int, allowed: str, age: str, care: st
     await young.press(age)
     await young.press(texts.SKIP_BUTTON)  # the area
     await young.press(care)
+    return young
 
 
 async def test_who_took_part_and_answers_by_group_are_protected_everywhere(
@@ -281,8 +282,7 @@ async def test_officers_get_the_same_protected_tables_once_it_has_closed(
     fake: FakeTelegram, bot: RunningBot, worker: User
 ) -> None:
     officer = fake.user(OFFICER, "Olu", "olu_officer", started=True)
-    for n in range(6):
-        await take_part(fake, n, "👍 Yes", "14 or 15", "No")
+    people = [await take_part(fake, n, "👍 Yes", "14 or 15", "No") for n in range(6)]
     [not_yet] = await officer.send("/breakdown pets")
     assert (not_yet.text or "").startswith("Totals for publishing come once “Pets at the hub” has closed")
     live = (await worker.send("/breakdown pets"))[0].text
@@ -302,6 +302,12 @@ async def test_officers_get_the_same_protected_tables_once_it_has_closed(
     }
     [pdf] = await officer.send("/report pets")
     assert "Answers by care experience" in pdf_text(pdf.document or b"")
+
+    # A change after the close leaves the closed consultation's answers where they were sent.
+    await people[0].send("/aboutyou")
+    await people[0].press(texts.ABOUT_CHANGE_BUTTON)
+    await people[0].press("18 to 21")
+    assert ("age_band", "18-21") not in rows(bot, "SELECT field, value FROM response_about_you")
 
 
 async def test_with_bands_that_could_be_worked_back_nothing_is_broken_down(
@@ -357,6 +363,6 @@ async def test_a_worker_s_preview_shows_every_question_and_keeps_nothing(
     [care] = await worker.press(texts.SKIP_BUTTON)
     assert "Are you in care" in (care.text or "")
     [done] = await worker.press(texts.RATHER_NOT_BUTTON)
-    assert done.text == PREVIEW_BANNER + texts.ABOUT_DONE
+    assert done.text == PREVIEW_BANNER + PREVIEW_ABOUT_END  # not "/aboutyou shows…": nothing was kept
     assert rows(bot, "SELECT count(*) FROM about_you") == [(0,)]
     assert rows(bot, "SELECT count(*) FROM response_about_you") == [(0,)]

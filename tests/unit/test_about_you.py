@@ -244,6 +244,7 @@ def test_about_you_is_refused_where_answers_carry_the_telegram_id() -> None:
         {"n": "Did not say"},
         {"n": "Everyone who answered"},
         {"n": "North or South"},
+        {"n": "did\u00a0 not say"},  # spaces of any kind are spaces
     ],
 )
 def test_an_area_s_name_is_its_own(areas: dict[str, str]) -> None:
