@@ -343,18 +343,14 @@ class Consultation(_Strict):
 
     @field_validator("about_you")
     @classmethod
-    def _each_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+    def _each_once_and_anonymous(cls, value: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
         twice = sorted({f for f in value if value.count(f) > 1})
         if twice:
             raise ValueError(f"{', '.join(twice)} is listed twice")
-        return value
-
-    @model_validator(mode="after")
-    def _about_you_only_when_anonymous(self) -> Consultation:
         # A named response would put what they said about themselves beside their Telegram id.
-        if self.about_you and not self.anonymous:
-            raise ValueError("about_you is only for anonymous consultations (anonymous: true)")
-        return self
+        if value and info.data.get("anonymous") is False:
+            raise ValueError("only for anonymous consultations (anonymous: true)")
+        return value
 
     @field_validator("opens_at", "closes_at")
     @classmethod

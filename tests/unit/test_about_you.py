@@ -223,7 +223,7 @@ def test_every_question_reads_in_the_young_person_s_language_with_a_way_on(langu
 
 
 def test_about_you_is_refused_where_answers_carry_the_telegram_id() -> None:
-    with pytest.raises(ValueError, match="only for anonymous consultations"):
+    with pytest.raises(ValueError, match=r"about_you\n.*only for anonymous consultations"):
         Consultation.model_validate(
             {
                 "id": "named",
