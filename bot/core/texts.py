@@ -102,6 +102,8 @@ ENGLISH: dict[str, str] = {
         "• Your answers. We don't put your name on them.\n"
         "• Your Telegram number, so we know where you're up to.\n"
         "• Your ideas, votes and photos.\n"
+        "• What you tell us about you, like your age, if you want to. We lock it away. /aboutyou "
+        "shows it.\n"
         "\n"
         "Feedback has no name on it. We can't find it, even if you ask. If you want an answer, we lock "
         "your number away with it until the answer comes (30 days at most).\n"
