@@ -28,6 +28,7 @@ from bot.core.models import (
     ScaleQuestion,
     TextQuestion,
 )
+from bot.core.suppression import NO_FIGURE
 from bot.core.tallies import QuestionTally, percent, point_name
 from bot.published import Publication
 from bot.storage import concerns_repo, results_repo, summary_repo
@@ -140,7 +141,7 @@ def about_you_sections(reach: list[list[str]], breakdowns: list[list[str]]) -> l
     who = Section("Who took part", notes=[REACH_NOTE])
     for about, group, count, share, cohort in reach:
         who.rows.append(
-            (f"{about}: {group}", count, f"{share} (cohort {cohort})" if cohort != "–" else share)
+            (f"{about}: {group}", count, f"{share} (cohort {cohort})" if cohort != NO_FIGURE else share)
         )
     sections = [who]
     by_field: dict[str, Section] = {}

@@ -69,16 +69,16 @@ class AboutYou:
     ) -> Screen | None:
         """A response has just been sent (in this transaction): it counts under what they said
         before, and the offer to ask what they have not been asked (None if nothing)."""
+        questions = self.profiles.used_by(consultation)
+        if not consultation.about_you:  # nothing to read or write on this send
+            return None
         if consultation.preview_of is not None:  # a worker trying it: every question, nothing kept
-            questions = self.profiles.used_by(consultation)
             return _offer(consultation) if questions else None
         said = self.profiles.said_in(db, user_id)
-        if consultation.about_you:
-            self.profiles.copy_in(db, consultation, response_id, said)
-            if said:  # used now: retention counts from this month
-                self.profiles.record_in(db, user_id, said)
-        run = Run(consultation, self.profiles.used_by(consultation))
-        return None if run.still_to_ask(said) is None else _offer(consultation)
+        self.profiles.copy_in(db, consultation, response_id, said)
+        if said:  # used now: retention counts from this month
+            self.profiles.record_in(db, user_id, said)
+        return None if Run(consultation, questions).still_to_ask(said) is None else _offer(consultation)
 
     # --- /aboutyou ---------------------------------------------------------------------------------
 

@@ -52,61 +52,58 @@ def _fixed(field: Field, text: str, team: str, *groups: tuple[str, str, str]) ->
     return AboutQuestion(field, text, tuple(Group(*g) for g in groups), team)
 
 
-_YES_NO_UNSURE = (("yes", "ABOUT_YES"), ("no", "ABOUT_NO"), ("not-sure", "ABOUT_NOT_SURE"))
+def _yes_no_unsure(field: Field, text: str, team: str, yes: str, no: str) -> AboutQuestion:
+    """A question answered yes, no or not sure; `yes` and `no` are what the team's tables call them."""
+    return _fixed(
+        field,
+        text,
+        team,
+        ("yes", "ABOUT_YES", yes),
+        ("no", "ABOUT_NO", no),
+        ("not-sure", "ABOUT_NOT_SURE", "not sure"),
+    )
+
 
 STANDARD: dict[Field, AboutQuestion] = {
-    "age_band": _fixed(
-        "age_band",
-        "ABOUT_AGE",
-        "age",
-        ("11-13", "ABOUT_AGE_11_13", "11 to 13"),
-        ("14-15", "ABOUT_AGE_14_15", "14 or 15"),
-        ("16-17", "ABOUT_AGE_16_17", "16 or 17"),
-        ("18-21", "ABOUT_AGE_18_21", "18 to 21"),
-        ("22-25", "ABOUT_AGE_22_25", "22 to 25"),
-    ),
-    "gender": _fixed(
-        "gender",
-        "ABOUT_GENDER",
-        "gender",
-        ("girl", "ABOUT_GIRL", "girl or young woman"),
-        ("boy", "ABOUT_BOY", "boy or young man"),
-        ("non-binary", "ABOUT_NON_BINARY", "non-binary"),
-        ("another-way", "ABOUT_ANOTHER_WAY", "describes themselves another way"),
-    ),
-    "care_experience": _fixed(
-        "care_experience",
-        "ABOUT_CARE",
-        "care experience",
-        *(
-            (g, label, team)
-            for (g, label), team in zip(
-                _YES_NO_UNSURE, ("care-experienced", "not care-experienced", "not sure"), strict=True
-            )
+    q.field: q
+    for q in (
+        _fixed(
+            "age_band",
+            "ABOUT_AGE",
+            "age",
+            ("11-13", "ABOUT_AGE_11_13", "11 to 13"),
+            ("14-15", "ABOUT_AGE_14_15", "14 or 15"),
+            ("16-17", "ABOUT_AGE_16_17", "16 or 17"),
+            ("18-21", "ABOUT_AGE_18_21", "18 to 21"),
+            ("22-25", "ABOUT_AGE_22_25", "22 to 25"),
         ),
-    ),
-    "disability": _fixed(
-        "disability",
-        "ABOUT_DISABILITY",
-        "disability",
-        *(
-            (g, label, team)
-            for (g, label), team in zip(
-                _YES_NO_UNSURE, ("disabled or long-term condition", "not disabled", "not sure"), strict=True
-            )
+        _fixed(
+            "gender",
+            "ABOUT_GENDER",
+            "gender",
+            ("girl", "ABOUT_GIRL", "girl or young woman"),
+            ("boy", "ABOUT_BOY", "boy or young man"),
+            ("non-binary", "ABOUT_NON_BINARY", "non-binary"),
+            ("another-way", "ABOUT_ANOTHER_WAY", "describes themselves another way"),
         ),
-    ),
-    # The ONS harmonised standard's five high-level groups, in words young people use.
-    "ethnicity": _fixed(
-        "ethnicity",
-        "ABOUT_ETHNICITY",
-        "ethnic group",
-        ("asian", "ABOUT_ASIAN", "Asian or Asian British"),
-        ("black", "ABOUT_BLACK", "Black, Black British, Caribbean or African"),
-        ("mixed", "ABOUT_MIXED", "Mixed or multiple ethnic groups"),
-        ("white", "ABOUT_WHITE", "White"),
-        ("other", "ABOUT_OTHER_ETHNIC", "Other ethnic group"),
-    ),
+        _yes_no_unsure(
+            "care_experience", "ABOUT_CARE", "care experience", "care-experienced", "not care-experienced"
+        ),
+        _yes_no_unsure(
+            "disability", "ABOUT_DISABILITY", "disability", "disabled or long-term condition", "not disabled"
+        ),
+        # The ONS harmonised standard's five high-level groups, in words young people use.
+        _fixed(
+            "ethnicity",
+            "ABOUT_ETHNICITY",
+            "ethnic group",
+            ("asian", "ABOUT_ASIAN", "Asian or Asian British"),
+            ("black", "ABOUT_BLACK", "Black, Black British, Caribbean or African"),
+            ("mixed", "ABOUT_MIXED", "Mixed or multiple ethnic groups"),
+            ("white", "ABOUT_WHITE", "White"),
+            ("other", "ABOUT_OTHER_ETHNIC", "Other ethnic group"),
+        ),
+    )
 }
 
 

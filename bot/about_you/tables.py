@@ -7,7 +7,7 @@ published (`bot.published`); workers get them live.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from sqlite3 import Connection
 
@@ -16,8 +16,8 @@ from bot.about_you.council import Cohort
 from bot.about_you.profiles import Profiles
 from bot.about_you.questions import AboutQuestion
 from bot.core.models import Consultation, MultiChoiceQuestion, PickOneQuestion, Question, ScaleQuestion
-from bot.core.suppression import Cell
-from bot.core.tallies import QuestionTally
+from bot.core.suppression import NO_FIGURE, Cell
+from bot.core.tallies import QuestionTally, tally
 from bot.exports import answer_counts, no_answer_counts
 from bot.storage import results_repo
 
@@ -32,7 +32,6 @@ BREAKDOWN_HEADER = ["about you", "group", "question", "answer", "count", "share 
 DID_NOT_SAY = "did not say"
 EVERYONE = "everyone who answered"
 IN_GROUP = "everyone in the group"
-NO_FIGURE = "–"
 WITHHELD = (
     "Who took part and answers by group are not shown: in ranges of {min_cell} (MIN_CELL_SIZE), "
     "groups beside the totals could be worked back to exact counts. Ranges of 5, 7, 11 or 13 are safe."
@@ -67,7 +66,6 @@ def build(
     breakdown_rows: list[list[str]] = []
     gaps: list[tuple[int, str]] = []
     questions = broken_down(consultation)
-    overall = results_repo.tallies(db, consultation.id, questions)
     for about in asked:
         names = {g.id: g.team for g in about.groups} | {NOT_SAID: DID_NOT_SAY}
         sizes = dict.fromkeys(names, 0)
@@ -81,7 +79,7 @@ def build(
         by_group = results_repo.tallies_by(db, consultation.id, questions, about.field)
         shown = rows(sizes, names, min_cell)
         for question in questions:
-            counts = _by_group(question, overall[question.id], by_group, names)
+            counts = _by_group(question, by_group, names)
             for label, table in breakdown(shown, *counts, min_cell=min_cell):
                 breakdown_rows.append([about.team, label, question.text, IN_GROUP, table.total.shown, ""])
                 breakdown_rows += [
@@ -93,14 +91,16 @@ def build(
 
 
 def _by_group(
-    question: Question,
-    everyone: QuestionTally,
-    by_group: dict[str, dict[str, QuestionTally]],
-    names: dict[str, str],
+    question: Question, by_group: dict[str, dict[str, QuestionTally]], names: dict[str, str]
 ) -> tuple[dict[str, dict[str, int]], dict[str, int] | None]:
     """Each group's counts in the categories of the question's own published table (so the rows
     add up to it), and for a multi choice how many in each group answered (None otherwise)."""
     multi = isinstance(question, MultiChoiceQuestion) and question.choice_limit > 1
+    # The categories depend only on the question and whether anyone skipped or would rather not
+    # say, which the groups' tallies tell between them: no tally of everyone is needed.
+    groups = [tallies[question.id] for tallies in by_group.values()]
+    skipped, declined = sum(t.skipped for t in groups), sum(t.declined for t in groups)
+    everyone = replace(tally(question, []), skipped=skipped, declined=declined)
     keys = list(answer_counts(question, everyone))
     if not multi:
         keys += list(no_answer_counts(question, everyone))
